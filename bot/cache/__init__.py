@@ -1,0 +1,1 @@
+"""The prebuilt cache in ``summaries/``: schema, build, load and check."""

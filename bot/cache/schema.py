@@ -1,0 +1,91 @@
+"""The cache contract (DESIGN.md §2) as pydantic models.
+
+Every served item carries :class:`Evidence` so the bot can always say where a line comes
+from. No wall-clock timestamps: the same inputs give byte-identical JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+SCHEMA_VERSION = 2
+
+Granularity = Literal["day", "month", "year"]
+Stance = Literal["critical", "supportive", "neutral", "no_comment"]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Evidence(_Frozen):
+    """A sentence of an article, as written, by its 0-based index in the article body."""
+
+    article_id: str
+    sentence_index: int = Field(ge=0)
+    text: str
+
+
+class ArticleEntry(_Frozen):
+    id: str
+    title: str
+    source: str | None
+    url: str | None
+    published: str  # ISO date, YYYY-MM-DD
+    published_precision: Granularity
+    published_reason: str
+
+
+class Digest(_Frozen):
+    article_id: str
+    algorithm: str
+    sentence_indices: list[int]
+    sentences: list[str]  # as written, in original order
+
+
+class TimelineEvent(_Frozen):
+    date: str  # YYYY-MM-DD, YYYY-MM or YYYY per granularity
+    granularity: Granularity
+    end: str | None = None  # range end, same format, when the text gives a range
+    text: str  # the event as written (sentence or clause)
+    resolution: str  # how the date was resolved, e.g. "absolute" or "relative: الخميس → ..."
+    sources: list[Evidence]
+
+
+class TreatyArticle(_Frozen):
+    number: int | None  # when the texts give one
+    title: str
+    text: str
+    sources: list[Evidence]
+
+
+class Reaction(_Frozen):
+    actor: str  # as written, fullest form seen
+    actor_key: str  # normalised key that merges mentions of the same actor
+    role: str | None
+    party: str | None  # country or organisation
+    stance: Stance
+    quote: str  # quotation or paraphrase as written
+    kind: Literal["quote", "paraphrase", "no_comment"]
+    sources: list[Evidence]
+
+
+class Cache(_Frozen):
+    schema_version: int = Field(default=SCHEMA_VERSION, alias="schema")
+    source_digest: str
+    digest_algorithm: str
+    articles: list[ArticleEntry]
+    digests: list[Digest]
+    timeline: list[TimelineEvent] = Field(default_factory=list)
+    treaty_articles: list[TreatyArticle] = Field(default_factory=list)
+    reactions: list[Reaction] = Field(default_factory=list)
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def article(self, article_id: str) -> ArticleEntry | None:
+        return next((a for a in self.articles if a.id == article_id), None)
+
+    def digest(self, article_id: str) -> Digest | None:
+        return next((d for d in self.digests if d.article_id == article_id), None)
