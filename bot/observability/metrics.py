@@ -1,0 +1,37 @@
+"""Prometheus metrics, one registry for the process.
+
+Defined in one place so the bot, the delivery loop and the HTTP endpoint agree on names;
+a private :class:`CollectorRegistry` keeps tests and repeated app builds independent of
+the library's global default registry.
+"""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+REGISTRY = CollectorRegistry(auto_describe=True)
+
+UPDATES_HANDLED = Counter(
+    "digestbot_updates_handled_total",
+    "Telegram updates handled, by kind (command, callback, text).",
+    ["kind"],
+    registry=REGISTRY,
+)
+COMMAND_LATENCY = Histogram(
+    "digestbot_command_latency_seconds",
+    "Time from receiving an update to finishing its handler, by command.",
+    ["command"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+    registry=REGISTRY,
+)
+DELIVERIES = Counter(
+    "digestbot_deliveries_total",
+    "Scheduled digest deliveries by outcome (sent, failed, retried, deactivated).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+QUEUE_DEPTH = Gauge(
+    "digestbot_delivery_queue_depth",
+    "Deliveries queued and not yet sent, as of the last scheduler tick.",
+    registry=REGISTRY,
+)
