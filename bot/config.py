@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.errors import ConfigError
 
@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     database_url: str | None = Field(default=None, alias="DIGESTBOT_DATABASE_URL")
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, alias="DIGESTBOT_DATA_DIR")
     cache_path: Path = Field(default=DEFAULT_CACHE, alias="DIGESTBOT_CACHE")
-    admins: frozenset[int] = Field(default=frozenset(), alias="DIGESTBOT_ADMINS")
+    # NoDecode: the env value is "1, 2", not JSON; _parse_admins splits it.
+    admins: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(), alias="DIGESTBOT_ADMINS")
     send_rate: float = Field(default=25.0, gt=0, alias="DIGESTBOT_SEND_RATE")
     per_chat_interval: float = Field(default=1.0, ge=0, alias="DIGESTBOT_PER_CHAT_INTERVAL")
     new_subscriber_start: Literal["oldest", "newest", "latest_only"] = Field(
