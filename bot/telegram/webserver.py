@@ -1,0 +1,230 @@
+"""The bot's own HTTP server: Telegram's webhook beside ``/healthz`` and ``/metrics``.
+
+PTB's built-in webhook server serves only the webhook, so this follows PTB's "custom
+webhook" pattern instead: the Application runs with ``updater=None`` and this tornado
+server puts each verified update on ``application.update_queue``. One port then serves
+Telegram, the load balancer's health probe and Prometheus. In polling mode the same
+server runs without the webhook route, on ``Settings.metrics_port``.
+
+Shutdown is two-step so no update is lost: :meth:`WebServer.stop_accepting` makes the
+webhook answer 503 (Telegram keeps the update and retries, possibly on another replica)
+and ``/healthz`` report "draining" while in-flight work finishes; :meth:`WebServer.stop`
+then closes the sockets.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import json
+import logging
+import re
+import secrets
+import socket
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import tornado.httpserver
+import tornado.netutil
+import tornado.web
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
+from telegram import Bot, Update
+
+from bot.errors import ConfigError
+from bot.observability.health import HealthChecks
+from bot.observability.metrics import REGISTRY
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+#: Telegram's rule for ``secret_token``: 1–256 characters of A-Z, a-z, 0-9, _ and -.
+SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+#: Updates are a few KiB; anything far larger is not from Telegram.
+MAX_BODY_BYTES = 1 << 20
+
+
+def generate_secret() -> str:
+    """A fresh secret token for ``setWebhook`` when the operator configured none."""
+    return secrets.token_urlsafe(32)
+
+
+def webhook_path(url: str) -> str:
+    """The local path Telegram will POST to, taken from the public webhook URL."""
+    path = urlsplit(url).path or "/"
+    return path if path.startswith("/") else f"/{path}"
+
+
+@dataclass(frozen=True)
+class WebhookRoute:
+    """Where Telegram's POSTs go: the path, the shared secret, and the application's queue."""
+
+    path: str
+    secret: str
+    bot: Bot
+    queue: asyncio.Queue[object]
+
+    def __post_init__(self) -> None:
+        if not SECRET_PATTERN.fullmatch(self.secret):
+            raise ConfigError(
+                "DIGESTBOT_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ or -"
+            )
+        if self.path in {"/healthz", "/metrics"}:
+            raise ConfigError(f"the webhook path {self.path} collides with a built-in endpoint")
+
+
+class _State:
+    """Shared mutable state of one server, handed to every handler."""
+
+    def __init__(self) -> None:
+        self.accepting = True
+
+
+class _WebhookHandler(tornado.web.RequestHandler):
+    """POST <path>: verify the secret header, decode the update, enqueue it."""
+
+    def initialize(self, route: WebhookRoute, state: _State) -> None:
+        self.route = route
+        self.state = state
+
+    async def post(self) -> None:
+        given = self.request.headers.get(SECRET_HEADER, "")
+        if not hmac.compare_digest(given.encode(), self.route.secret.encode()):
+            log.warning("webhook request refused: missing or wrong secret token")
+            self._reply(403, {"ok": False, "error": "forbidden"})
+            return
+        if not self.state.accepting:
+            # Telegram retries non-2xx answers, so the update survives a restart.
+            self._reply(503, {"ok": False, "error": "shutting down"})
+            return
+        try:
+            data = json.loads(self.request.body)
+            if not isinstance(data, dict):
+                raise ValueError("update is not a JSON object")
+            update = Update.de_json(data, self.route.bot)
+        except (ValueError, TypeError, KeyError) as exc:
+            log.warning("webhook request refused: malformed update (%s)", type(exc).__name__)
+            self._reply(400, {"ok": False, "error": "malformed update"})
+            return
+        await self.route.queue.put(update)
+        log.debug("webhook update %s queued", update.update_id)
+        self._reply(200, {"ok": True})
+
+    def _reply(self, status: int, body: dict[str, Any]) -> None:
+        self.set_status(status)
+        self.set_header("Content-Type", "application/json")
+        self.finish(json.dumps(body))
+
+
+class _HealthHandler(tornado.web.RequestHandler):
+    """GET /healthz: 200 and a small JSON body when every check passes, else 503."""
+
+    def initialize(self, checks: HealthChecks, state: _State) -> None:
+        self.checks = checks
+        self.state = state
+
+    async def get(self) -> None:
+        report = await self.checks.run()
+        body = report.as_json()
+        ok = report.ok and self.state.accepting
+        if not self.state.accepting:
+            body["status"] = "draining"
+        self.set_status(200 if ok else 503)
+        self.set_header("Content-Type", "application/json")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(json.dumps(body))
+
+
+class _MetricsHandler(tornado.web.RequestHandler):
+    """GET /metrics: the Prometheus text exposition of the process registry."""
+
+    def initialize(self, registry: CollectorRegistry) -> None:
+        self.registry = registry
+
+    def get(self) -> None:
+        self.set_header("Content-Type", CONTENT_TYPE_LATEST)
+        self.finish(generate_latest(self.registry))
+
+
+def _log_request(handler: tornado.web.RequestHandler) -> None:
+    """Access log without query strings or bodies; probes and updates only at DEBUG."""
+    status = handler.get_status()
+    request = handler.request
+    level = logging.DEBUG if status < 400 else logging.WARNING
+    log.log(level, "%d %s %s %.1fms", status, request.method, request.path,
+            1000.0 * request.request_time())
+
+
+class WebServer:
+    """One tornado HTTP server on the running asyncio loop.
+
+    ``port=0`` binds an ephemeral port (tests); :attr:`port` tells which one.
+    """
+
+    def __init__(
+        self,
+        health: HealthChecks,
+        *,
+        listen: str = "127.0.0.1",
+        port: int = 0,
+        webhook: WebhookRoute | None = None,
+        registry: CollectorRegistry = REGISTRY,
+    ) -> None:
+        self._listen = listen
+        self._requested_port = port
+        self._state = _State()
+        routes: list[Any] = [
+            (r"/healthz", _HealthHandler, {"checks": health, "state": self._state}),
+            (r"/metrics", _MetricsHandler, {"registry": registry}),
+        ]
+        if webhook is not None:
+            routes.append(
+                (re.escape(webhook.path), _WebhookHandler,
+                 {"route": webhook, "state": self._state})
+            )
+        self._app = tornado.web.Application(routes, log_function=_log_request)
+        self._server: tornado.httpserver.HTTPServer | None = None
+        self._sockets: list[socket.socket] = []
+
+    @property
+    def port(self) -> int:
+        """The bound port (after :meth:`start`)."""
+        if not self._sockets:
+            raise RuntimeError("WebServer.start() has not run")
+        return int(self._sockets[0].getsockname()[1])
+
+    @property
+    def accepting(self) -> bool:
+        """Whether webhook updates are still taken (False once draining)."""
+        return self._state.accepting
+
+    async def start(self) -> None:
+        """Bind and serve; must run inside the event loop the Application uses."""
+        self._sockets = tornado.netutil.bind_sockets(self._requested_port, self._listen)
+        self._server = tornado.httpserver.HTTPServer(
+            self._app, max_body_size=MAX_BODY_BYTES, xheaders=True
+        )
+        self._server.add_sockets(self._sockets)
+        log.info("HTTP server listening on %s:%d", self._listen, self.port)
+
+    def stop_accepting(self) -> None:
+        """Start draining: webhook POSTs get 503 and /healthz fails, sockets stay open."""
+        self._state.accepting = False
+
+    async def stop(self) -> None:
+        """Stop listening and close open connections; idempotent."""
+        self.stop_accepting()
+        if self._server is None:
+            return
+        server, self._server = self._server, None
+        server.stop()
+        await server.close_all_connections()
+        self._sockets = []
+        log.info("HTTP server stopped")
+
+    async def __aenter__(self) -> WebServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
