@@ -1,0 +1,1 @@
+"""The scheduler tick and the rate-limited, crash-safe fan-out of queued digests."""

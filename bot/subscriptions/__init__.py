@@ -1,0 +1,1 @@
+"""Subscribers and the persistent delivery queue (SQL via SQLAlchemy; SQLite or PostgreSQL)."""
