@@ -1,0 +1,108 @@
+"""Which sentences may enter a digest, and how a ranking becomes a 3–5 sentence digest.
+
+Kept separate from the rankers so every algorithm (and the lead baseline) is judged
+under the same rules: whole sentences only, no boilerplate or headings, no repeats,
+original order, about ``budget`` characters where the article allows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+MIN_SENTENCES = 3
+MAX_SENTENCES = 5
+CHAR_BUDGET = 700
+#: shorter "sentences" are headings, bylines or furniture, not content
+MIN_WORDS = 6
+#: a line without closing punctuation this short is a heading, not a sentence
+HEADING_MAX_WORDS = 15
+
+_TERMINAL = re.compile(r"[.!?؟…]['\"”»)\]]*\s*$")
+_URL = re.compile(r"https?://|www\.", re.IGNORECASE)
+_LEAD_IN = re.compile(r"[:：]\s*$")
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A sentence that may enter a digest: its index in the article and its text as written."""
+
+    index: int
+    text: str
+
+
+def _word_count(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def is_content_sentence(text: str) -> bool:
+    """True for a whole prose sentence; False for headings, lead-ins, bylines and URLs."""
+    stripped = text.strip()
+    if _URL.search(stripped) or _LEAD_IN.search(stripped):
+        return False
+    count = _word_count(stripped)
+    if count < MIN_WORDS:
+        return False
+    return bool(_TERMINAL.search(stripped)) or count > HEADING_MAX_WORDS
+
+
+def candidates(
+    sentences: Sequence[tuple[int, str]],
+    *,
+    normalize: Callable[[str], str],
+    title: str = "",
+) -> list[Candidate]:
+    """Content sentences in order, without repeats or the headline.
+
+    A sentence is a repeat when its normalised text equals or is contained in an earlier
+    kept one (article 000 prints its headline twice; agencies reuse paragraphs).
+    """
+    seen: list[str] = []
+    norm_title = _squash(normalize(title)) if title else ""
+    kept: list[Candidate] = []
+    for index, text in sentences:
+        if not is_content_sentence(text):
+            continue
+        key = _squash(normalize(text))
+        if not key or key == norm_title or any(key in earlier for earlier in seen):
+            continue
+        seen.append(key)
+        kept.append(Candidate(index, text.strip()))
+    return kept
+
+
+def _squash(text: str) -> str:
+    """Letters and digits only, single-spaced: punctuation never makes two sentences differ."""
+    return " ".join(_WORD.findall(text))
+
+
+def choose(
+    ranked: Sequence[Candidate],
+    *,
+    min_sentences: int = MIN_SENTENCES,
+    max_sentences: int = MAX_SENTENCES,
+    budget: int = CHAR_BUDGET,
+) -> list[Candidate]:
+    """Pick from ``ranked`` (best first) under the budget, then return them in article order.
+
+    Best-ranked sentences that fit the budget go in first. When fewer than
+    ``min_sentences`` fit (long-sentence articles), the shortest of the better-ranked half
+    of the rest fills up, so the digest overshoots the budget as little as possible.
+    """
+    chosen: list[Candidate] = []
+    total = 0
+    for cand in ranked:
+        if len(chosen) == max_sentences:
+            break
+        if total + len(cand.text) <= budget:
+            chosen.append(cand)
+            total += len(cand.text)
+    rest = [c for c in ranked if c not in chosen]
+    while len(chosen) < min_sentences and rest:
+        pool = rest[: max(1, (len(rest) + 1) // 2)]
+        best = min(pool, key=lambda c: (len(c.text), rest.index(c)))
+        chosen.append(best)
+        rest.remove(best)
+    return sorted(chosen, key=lambda c: c.index)
