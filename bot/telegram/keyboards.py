@@ -1,0 +1,101 @@
+"""Inline keyboards for paging and filtering; every button's data comes from callbacks.encode."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.cache.schema import Cache
+from bot.telegram import callbacks as cb
+from bot.telegram.i18n import Lang, t
+from bot.telegram.render import (
+    ARTICLES_PAGE_SIZE,
+    article_button_label,
+    reaction_parties,
+    timeline_years,
+    truncate,
+)
+
+
+def _button(text: str, action: cb.Action, tag: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(text, callback_data=cb.encode(action, tag))
+
+
+def timeline_keyboard(
+    lang: Lang, tag: str, page: int, pages: int, order: cb.Order, year: int | None
+) -> InlineKeyboardMarkup:
+    """‹ previous / next ›, the order toggle and the year menu."""
+    nav: list[InlineKeyboardButton] = []
+    if page > 0:
+        nav.append(_button(t(lang, "btn_prev"), cb.TimelinePage(page - 1, order, year), tag))
+    if page < pages - 1:
+        nav.append(_button(t(lang, "btn_next"), cb.TimelinePage(page + 1, order, year), tag))
+    flip: cb.Order = "o" if order == "n" else "n"
+    flip_label = t(lang, "btn_oldest_first" if order == "n" else "btn_newest_first")
+    tools = [
+        _button(flip_label, cb.TimelinePage(0, flip, year), tag),
+        _button(t(lang, "btn_by_year"), cb.YearMenu(order), tag),
+    ]
+    rows = [nav, tools] if nav else [tools]
+    return InlineKeyboardMarkup(rows)
+
+
+def year_keyboard(lang: Lang, tag: str, cache: Cache, order: cb.Order) -> InlineKeyboardMarkup:
+    """One button per year that has events, plus "all years"."""
+    years = timeline_years(cache)
+    buttons = [_button(str(y), cb.TimelinePage(0, order, y), tag) for y in years]
+    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    rows.append([_button(t(lang, "btn_all_years"), cb.TimelinePage(0, order, None), tag)])
+    return InlineKeyboardMarkup(rows)
+
+
+def reactions_keyboard(
+    lang: Lang, tag: str, cache: Cache, party: int | None, page: int, pages: int
+) -> InlineKeyboardMarkup:
+    """Paging for the current filter, then one button per party and "all parties"."""
+    rows: list[list[InlineKeyboardButton]] = []
+    nav: list[InlineKeyboardButton] = []
+    if page > 0:
+        nav.append(_button(t(lang, "btn_prev"), cb.ReactionsParty(party, page - 1), tag))
+    if page < pages - 1:
+        nav.append(_button(t(lang, "btn_next"), cb.ReactionsParty(party, page + 1), tag))
+    if nav:
+        rows.append(nav)
+    parties = reaction_parties(cache)
+    buttons = [
+        _button(("✓ " if i == party else "") + truncate(name, 24), cb.ReactionsParty(i, 0), tag)
+        for i, name in enumerate(parties)
+    ]
+    rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    if parties:
+        label = ("✓ " if party is None else "") + t(lang, "btn_all_parties")
+        rows.append([_button(label, cb.ReactionsParty(None, 0), tag)])
+    return InlineKeyboardMarkup(rows)
+
+
+def digest_menu_keyboard(lang: Lang, tag: str, cache: Cache, page: int) -> InlineKeyboardMarkup:
+    """One button per article on this page, then paging."""
+    start = page * ARTICLES_PAGE_SIZE
+    chunk = cache.articles[start : start + ARTICLES_PAGE_SIZE]
+    rows = [
+        [_button(article_button_label(a), cb.DigestOf(start + i), tag)]
+        for i, a in enumerate(chunk)
+    ]
+    nav: list[InlineKeyboardButton] = []
+    if page > 0:
+        nav.append(_button(t(lang, "btn_prev"), cb.DigestList(page - 1), tag))
+    if start + ARTICLES_PAGE_SIZE < len(cache.articles):
+        nav.append(_button(t(lang, "btn_next"), cb.DigestList(page + 1), tag))
+    if nav:
+        rows.append(nav)
+    return InlineKeyboardMarkup(rows)
+
+
+def back_to_digests_keyboard(lang: Lang, tag: str, article_index: int) -> InlineKeyboardMarkup:
+    page = article_index // ARTICLES_PAGE_SIZE
+    return InlineKeyboardMarkup([[_button(t(lang, "btn_all_articles"), cb.DigestList(page), tag)]])
+
+
+def lang_keyboard(tag: str) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[_button("العربية", cb.SetLang("ar"), tag), _button("English", cb.SetLang("en"), tag)]]
+    )

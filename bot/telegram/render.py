@@ -1,0 +1,367 @@
+"""Pure rendering of cache items into Telegram HTML, in the house style of DESIGN.md §3.
+
+Nothing here touches Telegram or the network: each function takes the cache, a language
+and the view's state and returns HTML text, so every reply can be unit-tested. All text
+from the cache is escaped with :func:`html.escape`; sources are cited as superscript
+numbers resolved at the bottom of the message, each naming the article and the sentence.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import urlparse
+
+from bot.cache.schema import ArticleEntry, Cache, Evidence, Reaction, TimelineEvent
+from bot.telegram.callbacks import Order
+from bot.telegram.i18n import Lang, t
+from bot.telegram.rtl import arabic_digits, rtl_lines
+from bot.telegram.search import Hit
+
+TIMELINE_PAGE_SIZE = 6
+REACTIONS_PAGE_SIZE = 6
+ARTICLES_PAGE_SIZE = 8
+SNIPPET_CHARS = 280
+
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_STANCE_ICON = {"critical": "🔴", "supportive": "🟢", "neutral": "⚪", "no_comment": "🤐"}
+
+
+def esc(text: str) -> str:
+    """Escape dynamic text for Telegram HTML."""
+    return html.escape(text, quote=False)
+
+
+def superscript(number: int) -> str:
+    return str(number).translate(_SUPERSCRIPT)
+
+
+def counter(lang: Lang, value: int) -> str:
+    """A UI number: Arabic-Indic digits in the Arabic UI."""
+    return arabic_digits(str(value)) if lang == "ar" else str(value)
+
+
+def outlet(article: ArticleEntry) -> str:
+    """The outlet's name, else the site's host name, else the article id."""
+    if article.source:
+        return article.source
+    if article.url:
+        host = urlparse(article.url).hostname
+        if host:
+            return host.removeprefix("www.")
+    return article.id
+
+
+def format_date(lang: Lang, value: str) -> str:
+    """``2024-06-19`` → ``19 يونيو 2024``; month and year precision keep only what is known."""
+    parts = value.split("-")
+    try:
+        numbers = [int(p) for p in parts]
+    except ValueError:
+        return value
+    if len(numbers) >= 2 and 1 <= numbers[1] <= 12:
+        month = t(lang, f"month_{numbers[1]}")
+        if len(numbers) == 3:
+            return f"{numbers[2]} {month} {numbers[0]}"
+        return f"{month} {numbers[0]}"
+    return str(numbers[0]) if numbers else value
+
+
+def truncate(text: str, limit: int = SNIPPET_CHARS) -> str:
+    """Shorten at a word boundary with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    cut = text.rfind(" ", 0, limit)
+    return text[: cut if cut > limit // 2 else limit].rstrip() + "…"
+
+
+@dataclass
+class Citations:
+    """Numbers sources in order of first use and renders the footnotes.
+
+    Numbers identify articles; the footnote lists the cited sentences (1-based) so each
+    reference leads to an article and the sentences it came from.
+    """
+
+    cache: Cache
+    lang: Lang
+    _numbers: dict[str, int] = field(default_factory=dict)
+    _sentences: dict[str, set[int]] = field(default_factory=dict)
+
+    def cite(self, sources: Sequence[Evidence]) -> str:
+        """Superscript references for ``sources`` (e.g. ``" ¹ ³"``), empty if none."""
+        marks: list[str] = []
+        for ev in sources:
+            number = self._numbers.setdefault(ev.article_id, len(self._numbers) + 1)
+            self._sentences.setdefault(ev.article_id, set()).add(ev.sentence_index)
+            mark = superscript(number)
+            if mark not in marks:
+                marks.append(mark)
+        return (" " + " ".join(marks)) if marks else ""
+
+    def footer(self) -> str:
+        """The footnotes, or an empty string when nothing was cited."""
+        if not self._numbers:
+            return ""
+        lines = [f"<b>{esc(t(self.lang, 'sources_label'))}</b>"]
+        for article_id, number in self._numbers.items():
+            article = self.cache.article(article_id)
+            sep = "، " if self.lang == "ar" else ", "
+            sentences = sep.join(str(i + 1) for i in sorted(self._sentences[article_id]))
+            where = esc(t(self.lang, "sentences_label", n=sentences))
+            if article is None:
+                lines.append(f"{superscript(number)} {esc(article_id)} — {where}")
+                continue
+            name = esc(outlet(article))
+            if article.url:
+                name = f'<a href="{html.escape(article.url, quote=True)}">{name}</a>'
+            title = esc(truncate(article.title, 80))
+            lines.append(f"{superscript(number)} {name} — «{title}» — {where}")
+        return "\n".join(lines)
+
+
+def finish(lang: Lang, text: str) -> str:
+    """Final touch for every reply: right-to-left marks in the Arabic UI."""
+    return rtl_lines(text) if lang == "ar" else text
+
+
+def _join(lang: Lang, body: Sequence[str], cites: Citations | None = None) -> str:
+    blocks = [b for b in body if b]
+    if cites is not None and (foot := cites.footer()):
+        blocks.append(foot)
+    return finish(lang, "\n\n".join(blocks))
+
+
+# --- simple screens -------------------------------------------------------------------
+
+
+def render_welcome(lang: Lang, name: str | None) -> str:
+    greeting = t(lang, "welcome", name=esc(name) if name else t(lang, "friend"))
+    return finish(lang, greeting + "\n\n" + t(lang, "welcome_body"))
+
+
+def render_help(lang: Lang, commands: Sequence[str]) -> str:
+    lines = [f"<b>{esc(t(lang, 'help_title'))}</b>"]
+    lines += [f"/{name} — {esc(t(lang, f'cmd_{name}'))}" for name in commands]
+    return finish(lang, "\n".join(lines) + "\n\n" + t(lang, "help_footer"))
+
+
+def render_about(lang: Lang, cache: Cache) -> str:
+    return finish(
+        lang,
+        t(
+            lang,
+            "about",
+            schema=cache.schema_version,
+            digest=esc(cache.source_digest[:16]),
+            algorithm=esc(cache.digest_algorithm),
+            articles=len(cache.articles),
+            digests=len(cache.digests),
+            timeline=len(cache.timeline),
+            treaty=len(cache.treaty_articles),
+            reactions=len(cache.reactions),
+        ),
+    )
+
+
+def render_sources(lang: Lang, cache: Cache) -> str:
+    if not cache.articles:
+        return finish(lang, t(lang, "empty_sources"))
+    lines = [f"<b>{esc(t(lang, 'sources_title', n=counter(lang, len(cache.articles))))}</b>"]
+    for article in sorted(cache.articles, key=lambda a: (a.published, a.id)):
+        name = esc(outlet(article))
+        if article.url:
+            name = f'<a href="{html.escape(article.url, quote=True)}">{name}</a>'
+        date = esc(format_date(lang, article.published))
+        lines.append(f"• {name} — {esc(article.title)} ({date})")
+    return finish(lang, "\n".join(lines))
+
+
+# --- digests --------------------------------------------------------------------------
+
+
+def article_button_label(article: ArticleEntry, limit: int = 48) -> str:
+    """Button text for an article: outlet and title, short enough for a phone screen."""
+    return truncate(f"{outlet(article)}: {article.title}", limit)
+
+
+def render_digest_menu(lang: Lang, cache: Cache, page: int) -> str:
+    pages = max(1, -(-len(cache.articles) // ARTICLES_PAGE_SIZE))
+    if not cache.articles:
+        return finish(lang, t(lang, "empty_digests"))
+    return finish(
+        lang,
+        t(lang, "digest_menu", page=counter(lang, page + 1), pages=counter(lang, pages)),
+    )
+
+
+def render_digest(lang: Lang, cache: Cache, article: ArticleEntry) -> str:
+    """Title, outlet and date on top; the digest's sentences; a link to the original."""
+    digest = cache.digest(article.id)
+    head = [
+        f"📰 <b>{esc(article.title)}</b>",
+        f"{esc(outlet(article))} · {esc(format_date(lang, article.published))}",
+    ]
+    if digest is None or not digest.sentences:
+        return _join(lang, ["\n".join(head), t(lang, "digest_missing")])
+    cites = Citations(cache, lang)
+    body = []
+    for index, sentence in zip(digest.sentence_indices, digest.sentences, strict=False):
+        mark = cites.cite([Evidence(article_id=article.id, sentence_index=index, text=sentence)])
+        body.append(f"• {esc(sentence)}{mark}")
+    blocks = ["\n".join(head), "\n".join(body)]
+    if article.url:
+        link = html.escape(article.url, quote=True)
+        blocks.append(f'🔗 <a href="{link}">{esc(t(lang, "read_original"))}</a>')
+    return _join(lang, blocks, cites)
+
+
+# --- timeline -------------------------------------------------------------------------
+
+
+def timeline_years(cache: Cache) -> list[int]:
+    years = {int(e.date[:4]) for e in cache.timeline if e.date[:4].isdigit()}
+    return sorted(years)
+
+
+def timeline_events(cache: Cache, order: Order, year: int | None) -> list[TimelineEvent]:
+    """Events sorted by date (ISO strings sort chronologically), optionally one year only."""
+    events = [e for e in cache.timeline if year is None or e.date.startswith(f"{year:04d}")]
+    events.sort(key=lambda e: (e.date, e.end or "", e.text), reverse=(order == "n"))
+    return events
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    text: str
+    page: int  # clamped
+    pages: int
+
+
+def _event_line(lang: Lang, event: TimelineEvent, cites: Citations) -> str:
+    when = format_date(lang, event.date)
+    if event.end:
+        when = f"{when} – {format_date(lang, event.end)}"
+    line = f"• <b>{esc(when)}</b> — {esc(event.text)}{cites.cite(event.sources)}"
+    if event.resolution and not event.resolution.startswith("absolute"):
+        line += f"\n  <i>{esc(t(lang, 'date_resolved', how=event.resolution))}</i>"
+    return line
+
+
+def render_timeline(
+    lang: Lang, cache: Cache, page: int, order: Order, year: int | None
+) -> TimelineView:
+    events = timeline_events(cache, order, year)
+    pages = max(1, -(-len(events) // TIMELINE_PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    title = t(lang, "timeline_title", page=counter(lang, page + 1), pages=counter(lang, pages))
+    if year is not None:
+        title += " · " + t(lang, "year_label", year=year)
+    title += " · " + t(lang, "order_newest" if order == "n" else "order_oldest")
+    if not events:
+        return TimelineView(_join(lang, [f"📅 <b>{esc(title)}</b>", t(lang, "empty_timeline")]),
+                            page, pages)
+    cites = Citations(cache, lang)
+    chunk = events[page * TIMELINE_PAGE_SIZE : (page + 1) * TIMELINE_PAGE_SIZE]
+    lines = [_event_line(lang, e, cites) for e in chunk]
+    return TimelineView(_join(lang, [f"📅 <b>{esc(title)}</b>", "\n".join(lines)], cites),
+                        page, pages)
+
+
+# --- treaty ---------------------------------------------------------------------------
+
+
+def render_treaty(lang: Lang, cache: Cache) -> str:
+    if not cache.treaty_articles:
+        return finish(lang, t(lang, "empty_treaty"))
+    cites = Citations(cache, lang)
+    items = sorted(cache.treaty_articles, key=lambda a: (a.number is None, a.number or 0))
+    blocks = [f"📜 <b>{esc(t(lang, 'treaty_title'))}</b>"]
+    for item in items:
+        label = (
+            t(lang, "treaty_article_n", n=item.number)
+            if item.number is not None
+            else t(lang, "treaty_article")
+        )
+        blocks.append(
+            f"<b>{esc(label)}</b> — {esc(item.title)}\n{esc(item.text)}{cites.cite(item.sources)}"
+        )
+    return _join(lang, blocks, cites)
+
+
+# --- reactions ------------------------------------------------------------------------
+
+
+def reaction_parties(cache: Cache) -> list[str]:
+    """Parties that reacted, sorted, so buttons can refer to them by index."""
+    return sorted({r.party for r in cache.reactions if r.party})
+
+
+@dataclass(frozen=True)
+class ReactionsView:
+    text: str
+    party: int | None
+    page: int
+    pages: int
+
+
+def _reaction_line(lang: Lang, r: Reaction, cites: Citations) -> str:
+    who = f"<b>{esc(r.actor)}</b>"
+    details = [d for d in (r.role, r.party) if d]
+    if details:
+        who += f" ({esc('، '.join(details) if lang == 'ar' else ', '.join(details))})"
+    stance = f"{_STANCE_ICON[r.stance]} {esc(t(lang, f'stance_{r.stance}'))}"
+    said = f"«{esc(r.quote)}»" if r.kind == "quote" else esc(r.quote)
+    return f"• {who} — {stance}: {said}{cites.cite(r.sources)}"
+
+
+def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> ReactionsView:
+    parties = reaction_parties(cache)
+    if party is not None and not 0 <= party < len(parties):
+        party = None
+    chosen = parties[party] if party is not None else None
+    items = [r for r in cache.reactions if chosen is None or r.party == chosen]
+    items.sort(key=lambda r: (r.party or "", r.actor))
+    pages = max(1, -(-len(items) // REACTIONS_PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    title = t(lang, "reactions_title", page=counter(lang, page + 1), pages=counter(lang, pages))
+    if chosen is not None:
+        title += " · " + chosen
+    if not items:
+        text = _join(lang, [f"🗣 <b>{esc(title)}</b>", t(lang, "empty_reactions")])
+        return ReactionsView(text, party, page, pages)
+    cites = Citations(cache, lang)
+    chunk = items[page * REACTIONS_PAGE_SIZE : (page + 1) * REACTIONS_PAGE_SIZE]
+    lines = [_reaction_line(lang, r, cites) for r in chunk]
+    text = _join(lang, [f"🗣 <b>{esc(title)}</b>", "\n".join(lines)], cites)
+    return ReactionsView(text, party, page, pages)
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+def render_search(
+    lang: Lang, cache: Cache, query: str, hits: Sequence[Hit], total: int
+) -> str:
+    """Hits with their kind, a label (date, actor, title) and the text as written, cited."""
+    shown_query = esc(truncate(" ".join(query.split()), 60))
+    if not hits:
+        return finish(lang, t(lang, "search_none", query=shown_query))
+    title = t(
+        lang,
+        "search_title",
+        query=shown_query,
+        shown=counter(lang, len(hits)),
+        total=counter(lang, total),
+    )
+    cites = Citations(cache, lang)
+    lines = []
+    for hit in hits:
+        label = format_date(lang, hit.label) if hit.kind == "timeline" else hit.label
+        kind = esc(t(lang, f"kind_{hit.kind}"))
+        lines.append(
+            f"• [{kind}] <b>{esc(truncate(label, 80))}</b> — "
+            f"{esc(truncate(hit.text))}{cites.cite(hit.sources)}"
+        )
+    return _join(lang, [title, "\n".join(lines)], cites)
