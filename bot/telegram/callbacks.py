@@ -1,7 +1,7 @@
 """Compact, versioned ``callback_data`` for inline buttons.
 
 Format: ``"<version>:<cache tag>:<kind>:<args…>"``, e.g. ``"1:3fa2:tl:2:n:2024"``. The
-cache tag (first hex digits of the cache's ``source_digest``) makes buttons from an older
+cache tag (a short hash of the cache's ``source_digest``) makes buttons from an older
 cache *stale*; anything that does not parse is *forged*. Both get a polite answer. Items
 are referred to by index, never by free text, so data stays well under Telegram's
 64-byte limit.
@@ -9,6 +9,7 @@ are referred to by index, never by free text, so data stays well under Telegram'
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -65,8 +66,7 @@ class Forged(Exception):
 
 def cache_tag(source_digest: str) -> str:
     """A short tag of the cache build; buttons carry it to detect staleness."""
-    cleaned = "".join(ch for ch in source_digest.lower() if ch.isalnum())
-    return cleaned[:TAG_LEN] or "0"
+    return hashlib.sha256(source_digest.encode("utf-8")).hexdigest()[:TAG_LEN]
 
 
 def encode(action: Action, tag: str) -> str:

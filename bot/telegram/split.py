@@ -80,18 +80,25 @@ def _serialise(atoms: list[_Atom]) -> str:
 
 
 def _cut(chars: list[str], start: int, end: int) -> int:
-    """Best cut in ``chars[start:end]`` (exclusive end index of the part)."""
+    """Best cut in ``chars[start:end]`` (exclusive end index of the part).
+
+    Only boundaries after the window's first visible character count, so a part is never
+    pure whitespace unless a whitespace run alone exceeds the limit.
+    """
     window = "".join(chars[start:end])
-    para = window.rfind("\n\n")
-    if para > 0:
+    content = len(window) - len(window.lstrip())
+    if content == len(window):
+        return end
+    para = window.rfind("\n\n", content)
+    if para > content:
         return start + para + 2
-    line = window.rfind("\n")
-    if line > 0:
+    line = window.rfind("\n", content)
+    if line > content:
         return start + line + 1
-    for i in range(len(window) - 1, 0, -1):
+    for i in range(len(window) - 1, content, -1):
         if window[i].isspace() and window[i - 1] in _SENTENCE_END:
             return start + i + 1
-    for i in range(len(window) - 1, 0, -1):
+    for i in range(len(window) - 1, content, -1):
         if window[i].isspace():
             return start + i + 1
     return end
