@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.emulator.html_entities import parse_html
 from bot.telegram.split import TELEGRAM_LIMIT, plain_text, split_html, utf16_len
 
 ALLOWED_TAGS = {"b", "i", "u", "s", "a", "code", "pre", "blockquote"}
@@ -41,7 +42,9 @@ def parse(part: str) -> str:
     parser.feed(part)
     parser.close()
     assert parser.stack == [], parser.stack
-    return "".join(parser.text)
+    plain = "".join(parser.text)
+    assert parse_html(part)[0] == plain  # the emulator's Telegram-faithful parser agrees
+    return plain
 
 
 def check(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:

@@ -1,0 +1,194 @@
+"""Pure rendering: escaping, citations, RTL marks, paging and filters, all valid Telegram HTML."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from test_telegram_support import sample_cache
+
+from bot.cache.schema import Cache
+from bot.emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
+from bot.telegram import render
+from bot.telegram.i18n import Lang
+from bot.telegram.rtl import RLM, needs_rlm, rtl_lines
+from bot.telegram.search import SearchIndex, query_words
+
+LANGS: list[Lang] = ["ar", "en"]
+SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+
+@pytest.fixture
+def cache() -> Cache:
+    return sample_cache()
+
+
+def valid(text: str) -> str:
+    """Plain text of ``text``; raises if Telegram could not parse it."""
+    plain, _ = parse_html(text)
+    return plain
+
+
+def all_screens(cache: Cache, lang: Lang) -> list[str]:
+    index = SearchIndex(cache)
+    hits, total = index.search(query_words("اتفاقية"))
+    return [
+        render.render_welcome(lang, "<Ali & Co>"),
+        render.render_help(lang, ["start", "help", "digest"]),
+        render.render_about(lang, cache),
+        render.render_sources(lang, cache),
+        render.render_treaty(lang, cache),
+        render.render_digest_menu(lang, cache, 0),
+        *(render.render_digest(lang, cache, a) for a in cache.articles),
+        render.render_timeline(lang, cache, 0, "o", None).text,
+        render.render_timeline(lang, cache, 1, "n", 2024).text,
+        render.render_reactions(lang, cache, None, 0).text,
+        render.render_reactions(lang, cache, 0, 0).text,
+        render.render_search(lang, cache, "اتفاقية <b>&", hits, total),
+        render.render_search(lang, cache, "<b>&", [], 0),
+    ]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_screen_is_valid_html_within_the_limit(cache: Cache, lang: Lang) -> None:
+    for screen in all_screens(cache, lang):
+        plain = valid(screen)
+        assert plain.strip()
+        assert utf16_len(plain) <= MAX_MESSAGE_LENGTH
+
+
+def test_dynamic_text_is_escaped(cache: Cache) -> None:
+    sources = render.render_sources("ar", cache)
+    assert "NATO &amp; Seoul react &lt;b&gt;" in sources
+    assert "NATO & Seoul react <b>" in valid(sources)
+    assert "&lt;Ali &amp; Co&gt;" in render.render_welcome("en", "<Ali & Co>")
+    timeline = render.render_timeline("ar", cache, 0, "o", None).text
+    assert "&lt;شراكة&gt; &amp; تعاون" in timeline
+
+
+def test_urls_are_attribute_escaped(cache: Cache) -> None:
+    text = render.render_digest("ar", cache, cache.articles[0])
+    assert 'href="https://example.com/a?x=1&amp;y=&lt;2&gt;"' in text
+    _, entities = parse_html(text)
+    assert any(e.url == "https://example.com/a?x=1&y=<2>" for e in entities)
+
+
+def test_digest_has_title_outlet_date_sentences_and_link(cache: Cache) -> None:
+    article = cache.articles[0]
+    plain = valid(render.render_digest("ar", cache, article))
+    assert article.title in plain
+    assert "الأول" in plain and "5 ديسمبر 2024" in plain
+    digest = cache.digest(article.id)
+    assert digest is not None
+    for sentence in digest.sentences:
+        assert sentence in plain
+    assert "اقرأ المقال الأصلي" in plain
+    # each sentence traceable: the footnote names the article and the sentence numbers
+    assert re.search(r"¹ الأول — «.+» — الجملة 1، 4، 8", plain)
+
+
+def test_digest_without_url_or_digest_says_so(cache: Cache) -> None:
+    article = cache.articles[2]  # no url, no digest
+    plain = valid(render.render_digest("en", cache, article))
+    assert "no digest" in plain
+    assert "Read the original" not in plain
+
+
+def test_citations_number_articles_in_order_and_resolve_at_bottom(cache: Cache) -> None:
+    plain = valid(render.render_timeline("ar", cache, 0, "o", None).text)
+    body, footer = plain.split("المصادر:")
+    assert "¹ ²" in body
+    assert "¹ الأول" in footer and "² hura7.com" in footer
+    # sentence indices are 1-based in the footnote: evidence 0..5 → 1..6
+    assert "الجملة 1، 2، 3، 4، 5، 6" in footer
+
+
+def test_arabic_lines_starting_with_digits_or_latin_get_rlm(cache: Cache) -> None:
+    for screen in all_screens(cache, "ar"):
+        for line in valid(screen).split("\n"):
+            if line and not line[0].isspace():
+                assert not needs_rlm(line), line
+
+
+def test_rtl_lines() -> None:
+    assert rtl_lines("2024 سنة\nسنة\nNATO قال\n<b>19</b> يونيو") == (
+        f"{RLM}2024 سنة\nسنة\n{RLM}NATO قال\n{RLM}<b>19</b> يونيو"
+    )
+    assert rtl_lines(rtl_lines("1 ا")) == rtl_lines("1 ا")
+
+
+def test_english_ui_keeps_latin_lines_plain(cache: Cache) -> None:
+    assert RLM not in render.render_help("en", ["start"])
+
+
+def test_timeline_orders_pages_and_filters(cache: Cache) -> None:
+    oldest = render.render_timeline("en", cache, 0, "o", None)
+    newest = render.render_timeline("en", cache, 0, "n", None)
+    assert oldest.pages == newest.pages == 2
+    assert "حدث رقم 0:" in oldest.text and "حدث رقم 0:" not in newest.text
+    assert "حدث رقم 8:" in newest.text
+    last = render.render_timeline("en", cache, 99, "o", None)
+    assert last.page == 1 and "حدث رقم 8:" in last.text
+    only_2023 = render.render_timeline("en", cache, 0, "o", 2023)
+    assert only_2023.pages == 1
+    assert re.findall(r"حدث رقم (\d)", only_2023.text) == ["0", "1"]
+    assert "January 2023" in only_2023.text  # month precision: no day invented
+    assert "date resolved: relative: الخميس" in only_2023.text
+
+
+def test_empty_cache_screens_are_polite() -> None:
+    empty = Cache(source_digest="x", digest_algorithm="none", articles=[], digests=[])
+    for lang in LANGS:
+        for screen in all_screens(empty, lang):
+            assert valid(screen).strip()
+
+
+def test_reactions_filter_by_party(cache: Cache) -> None:
+    parties = render.reaction_parties(cache)
+    assert parties == sorted({"الولايات المتحدة", "الصين", "كوريا الجنوبية"})
+    china = render.render_reactions("ar", cache, parties.index("الصين"), 0)
+    plain = valid(china.text)
+    assert "وزارة الخارجية الصينية" in plain and "بلينكن" not in plain
+    assert "امتنع عن التعليق" in plain
+    everyone = valid(render.render_reactions("ar", cache, None, 0).text)
+    assert "«هذا التعاون يشكل تهديدًا خطيرًا»" in everyone  # quotes in guillemets
+    assert render.render_reactions("ar", cache, 99, 0).party is None
+
+
+def test_treaty_numbers_and_unnumbered(cache: Cache) -> None:
+    plain = valid(render.render_treaty("en", cache))
+    assert "Article 4 — الدفاع المشترك" in plain
+    assert "Provision — التعاون الاقتصادي" in plain
+    assert plain.index("Article 4") < plain.index("Provision —")
+
+
+def test_about_shows_schema_digest_and_counts(cache: Cache) -> None:
+    plain = valid(render.render_about("en", cache))
+    assert f"Schema version: {cache.schema_version}" in plain
+    assert cache.source_digest[:16] in plain
+    assert "Articles: 3" in plain and "Timeline events: 9" in plain
+
+
+def test_search_is_arabic_normalised(cache: Cache) -> None:
+    index = SearchIndex(cache)
+    # hamza/alef, ta marbuta, diacritics and tatweel in the query all fold away
+    for query in ["الاتفاقيه", "الإتفاقية", "الاتّفاقـية", "اتفاقيه"]:
+        hits, total = index.search(query_words(query))
+        assert total > 0, query
+    hits, total = index.search(query_words("بلينكن تهديدا"))
+    assert [h.kind for h in hits] == ["reaction"]
+    assert index.search(query_words("كلمةغيرموجودة"))[1] == 0
+    assert index.search([]) == ([], 0)
+
+
+def test_search_results_are_cited(cache: Cache) -> None:
+    index = SearchIndex(cache)
+    hits, total = index.search(query_words("الطرفين"), limit=10)
+    plain = valid(render.render_search("ar", cache, "الطرفين", hits, total))
+    assert "[ملخص]" in plain and "[بند]" in plain
+    assert "المصادر:" in plain and re.search(f"[{SUP}]", plain)
+
+
+def test_query_words_are_bounded() -> None:
+    words = query_words("كلمة " * 5000 + "ا" * 500)
+    assert len(words) <= 12 and all(len(w) <= 64 for w in words)
