@@ -1,0 +1,639 @@
+"""Arabic temporal expressions: absolute dates, ranges, qualifiers and relative dates.
+
+Why a grammar and not dateparser alone: dateparser 1.5 (installed, fully offline: its
+language data ships in the wheel and it never fetches anything) parses plain
+"17 مارس 1949" well, but it returns a ``datetime`` with the missing parts filled from
+the base date, so "نوفمبر 2024" and "5 نوفمبر 2024" are indistinguishable (no
+granularity); it does not know the Levantine month family or the paired forms
+("تشرين الثاني/نوفمبر", "يونيو/حزيران الماضي"), ordinals in words ("السابع من نوفمبر"),
+glued prefixes ("الـ4 من ديسمبر"), qualifiers (أواخر/مطلع) or ranges ("1950-53"), and
+its ``search_dates`` gives no reliable spans. bench/evaluate_extraction.py measures it on
+the table of tests/test_dates.py. So spans, granularity and resolution come from this
+grammar, whose vocabulary lives in ``data/months.toml``.
+
+Matching happens on a folded copy of the text (no diacritics/tatweel, one alef, Western
+digits) with an index map back to the original, so every mention carries the text as
+written and its exact span.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+Granularity = Literal["day", "month", "year", "range"]
+Unit = Literal["day", "month", "year"]
+Qualifier = Literal["early", "mid", "late"]
+
+_DATA = Path(__file__).with_name("data")
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ى": "ي",
+        "ی": "ي",
+        "ة": "ه",
+        "ک": "ك",
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "\u00a0": " ",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DateMention:
+    """One temporal expression: where it is, what it says, and how it was anchored.
+
+    ``value`` is the first day of the period named (of the range's first period for
+    ranges); ``value_end`` the first day of the range's last period. ``unit`` is the
+    precision of ``value``/``value_end`` (equal to ``granularity`` unless it is a range).
+    """
+
+    start: int
+    end: int
+    text: str
+    granularity: Granularity
+    unit: Unit
+    value: dt.date
+    value_end: dt.date | None
+    qualifier: Qualifier | None
+    resolution: str
+
+    @property
+    def relative(self) -> bool:
+        return self.resolution != "absolute"
+
+
+def fold(text: str) -> tuple[str, list[int]]:
+    """Fold ``text`` for matching and return, for each folded char, its original index."""
+    out: list[str] = []
+    index: list[int] = []
+    for i, ch in enumerate(text):
+        if _DIACRITICS.fullmatch(ch):
+            continue
+        out.append(ch.translate(_FOLD))
+        index.append(i)
+    return "".join(out), index
+
+
+def _f(word: str) -> str:
+    return fold(word)[0]
+
+
+@dataclass(frozen=True, slots=True)
+class _Vocab:
+    months: Mapping[str, int]  # folded name -> month number (both families)
+    gregorian: frozenset[str]
+    weekdays: Mapping[str, int]
+    ordinals: Mapping[str, int]
+    relative: Mapping[str, str]  # folded word -> past|current|next
+    qualifiers: Mapping[str, Qualifier]
+    deictic: Mapping[str, int]
+    units: Mapping[str, str]
+    dual_units: Mapping[str, str]
+    ambiguous_bare: frozenset[str]
+    year_triggers: frozenset[str]
+
+
+def _alt(words: Iterable[str], *, slash_space: bool = False) -> str:
+    """Regex alternation, longest first; inner spaces may be written as a slash."""
+    parts = []
+    for w in sorted(set(words), key=len, reverse=True):
+        p = re.escape(w)
+        if slash_space:
+            p = p.replace(r"\ ", r"[\s/]+")
+        parts.append(p)
+    return "(?:" + "|".join(parts) + ")"
+
+
+@cache
+def _vocab() -> _Vocab:
+    raw = tomllib.loads((_DATA / "months.toml").read_text("utf-8"))
+    months: dict[str, int] = {}
+    greg: set[str] = set()
+    for family in ("gregorian", "levantine"):
+        for num, names in raw[family].items():
+            for name in names:
+                months[_f(name)] = int(num)
+                if family == "gregorian":
+                    greg.add(_f(name))
+
+    def table(section: Mapping[str, list[str]]) -> dict[str, int]:
+        return {_f(w): int(k) for k, ws in section.items() for w in ws}
+
+    def labels(section: Mapping[str, list[str]]) -> dict[str, str]:
+        return {_f(w): k for k, ws in section.items() for w in ws}
+
+    quals: dict[str, Qualifier] = {}
+    for k, ws in raw["qualifiers"].items():
+        for w in ws:
+            quals[_f(w)] = k
+    return _Vocab(
+        months=months,
+        gregorian=frozenset(greg),
+        weekdays=table(raw["weekdays"]),
+        ordinals=table(raw["ordinals"]),
+        relative=labels(raw["relative"]),
+        qualifiers=quals,
+        deictic=table(raw["deictic"]),
+        units=labels(raw["units"]),
+        dual_units=labels(raw["dual_units"]),
+        ambiguous_bare=frozenset(_f(w) for w in raw["ambiguous_bare"]["words"]),
+        year_triggers=frozenset(_f(w) for w in raw["year_triggers"]["words"]),
+    )
+
+
+_L = r"(?<![^\W\d_])"  # not preceded by a letter
+_R = r"(?![^\W\d_])"  # not followed by a letter
+_NOD = r"(?<!\d)"
+_YEAR = r"(?:1[0-9]|20|21)\d\d(?!\d)(?!\s*ه\b)(?!\s*ه$)"
+
+
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    v = _vocab()
+    greg = _alt(v.gregorian)
+    lev = _alt((m for m in v.months if m not in v.gregorian), slash_space=True)
+    single = _alt(v.months, slash_space=True)
+    month = rf"(?:{greg}\s*/?\s*{lev}|{lev}\s*/?\s*{greg}|{single})"
+    rel = _alt(v.relative)
+    qual = _alt(v.qualifiers)
+    wd = _alt(v.weekdays)
+    ords = _alt(v.ordinals, slash_space=False).replace(r"\ ", r"\s+")
+    year_word = r"(?:[لوب]?(?:عامي|العامين|العام|عام|السنه|سنه))"
+    year_tail = rf"(?:\s*[،,]?\s*(?:من\s+)?(?:{year_word}\s*)?(?P<y>{_YEAR}))"
+    day_num = r"(?:ال)?(?P<d>[0-3]?\d)(?!\d)"
+    day_num2 = r"(?:ال)?(?P<d2>[0-3]?\d)(?!\d)"
+    units = _alt(list(v.units))
+    duals = _alt(list(v.dual_units))
+    deictic = _alt(v.deictic)
+    day_period = r"(?:(?:يوم|مساء|صباح|ليله|فجر|ظهر|مساء\s+يوم|صباح\s+يوم)\s+)"
+    trig = _alt(v.year_triggers)
+    return {
+        # [weekday] [يوم] 18 [و19] [من] [شهر] June[/حزيران] [[عام] 2024] [الجاري]
+        "dmy": re.compile(
+            rf"{_L}(?:[وب]?(?:{day_period})?(?P<wd>{wd})\s*[،,]?\s*)?(?:[وفب]?يوم\s*)?"
+            rf"(?:{_NOD}{day_num}(?:\s*(?:و|-|–|الي|حتي)\s*{day_num2})?|(?P<ord>{ords}))"
+            rf"\s*(?:من\s+)?(?:شهر\s+)?(?P<m>{month}){_R}{year_tail}?"
+            rf"(?:\s+(?P<rel>{rel}){_R})?"
+        ),
+        # [أواخر] [شهر] June[/حزيران] [[عام] 2024] [الماضي]
+        "my": re.compile(
+            rf"{_L}(?:[وفبل]?(?P<q>{qual})\s+)?(?:[وفبل]?شهر\s+)?[وفبل]?(?P<m>{month}){_R}"
+            rf"{year_tail}?(?:\s+(?P<rel>{rel}){_R})?"
+        ),
+        # 1950-53, 2025-2027, بين عامي 2025 و2027
+        "yrange": re.compile(
+            rf"{_L}(?:(?:بين|من)\s+(?:{year_word}\s*)?)?{_NOD}(?P<y>{_YEAR})"
+            rf"\s*(?:-|–|/|و|الي|حتي)\s*(?P<y2>\d{{4}}|\d\d)(?!\d)"
+        ),
+        # [أواخر] عام 1961 [و1962]
+        "year": re.compile(
+            rf"{_L}(?:[وفبل]?(?P<q>{qual})\s+)?{year_word}\s*(?P<y>{_YEAR})"
+            rf"(?:\s*و\s*(?P<y2>{_YEAR}))?"
+        ),
+        # منذ 2000 / في 2022: span is the number only
+        "tyear": re.compile(rf"{_L}[وفبل]?{trig}\s+(?P<y>{_YEAR})"),
+        # العام الماضي / الشهر المقبل / هذا العام / [أواخر] العام الجاري
+        "period": re.compile(
+            rf"{_L}(?:[وفبل]?(?P<q>{qual})\s+)?[وفبل]?(?:(?P<this>هذا|هذه)\s+)?"
+            rf"(?P<p>العام|السنه|الشهر|الاسبوع){_R}(?(this)|\s+(?P<rel>{rel}){_R})"
+        ),
+        # قبل 24 عامًا / منذ عامين
+        "ago": re.compile(
+            rf"{_L}[وف]?(?:قبل|منذ)\s+(?:(?:نحو|حوالي|زهاء)\s+)?"
+            rf"(?:(?P<n>\d{{1,4}})\s*(?P<u>{units})|(?P<du>{duals})){_R}"
+        ),
+        # [مساء] [يوم] السبت [الماضي]
+        "weekday": re.compile(
+            rf"{_L}[وفب]?(?P<per>{day_period})?(?P<wd>{wd}){_R}(?:\s+(?P<rel>{rel}){_R})?"
+        ),
+        "deictic": re.compile(rf"{_L}[وفبل]?(?P<x>{deictic}){_R}(?:\s+(?P<wd>{wd}){_R})?"),
+    }
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    start: int  # folded offsets
+    end: int
+    granularity: Granularity
+    unit: Unit
+    value: dt.date
+    value_end: dt.date | None
+    qualifier: Qualifier | None
+    resolution: str
+
+
+def _month_of(name: str) -> int:
+    """Month number of a (possibly paired) folded month expression."""
+    v = _vocab()
+    name = re.sub(r"[\s/]+", " ", name).strip()
+    for cand in sorted(v.months, key=len, reverse=True):
+        if re.search(rf"{_L}[وفبل]?{re.escape(cand)}{_R}", name):
+            return v.months[cand]
+    raise ValueError(name)
+
+
+def _is_pair(name: str) -> bool:
+    v = _vocab()
+    has_g = any(re.search(rf"{_L}{re.escape(g)}{_R}", name) for g in v.gregorian)
+    flat = re.sub(r"[\s/]+", " ", name)
+    has_l = any(
+        re.search(rf"{_L}{re.escape(m)}{_R}", flat) for m in v.months if m not in v.gregorian
+    )
+    return has_g and has_l
+
+
+def _year_of_month(month: int, rel: str | None, pub: dt.date, day: int | None = None) -> int:
+    """Year of a month named without one, from the relative word or nearest past."""
+    key = (month, day or 1)
+    here = (pub.month, pub.day if day else 1)
+    if rel == "current":
+        return pub.year
+    if rel == "next":
+        return pub.year if key > here else pub.year + 1
+    if rel == "past":
+        return pub.year if key < here else pub.year - 1
+    return pub.year if key <= here else pub.year - 1
+
+
+def _fmt(d: dt.date, unit: Unit) -> str:
+    return {"day": d.isoformat(), "month": d.strftime("%Y-%m"), "year": f"{d.year:04d}"}[unit]
+
+
+def format_date(value: dt.date, unit: Unit) -> str:
+    """ISO date as precise as ``unit``: YYYY-MM-DD, YYYY-MM or YYYY."""
+    return _fmt(value, unit)
+
+
+def _rel_note(expr: str, value: str, pub: dt.date, why: str) -> str:
+    return f"relative: {expr} → {value} ({why}, published {pub.isoformat()})"
+
+
+def _safe_date(y: int, m: int, d: int) -> dt.date | None:
+    try:
+        return dt.date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _dmy(m: re.Match[str], pub: dt.date) -> _Hit | None:
+    v = _vocab()
+    month = _month_of(m["m"])
+    day = int(m["d"]) if m["d"] else v.ordinals[re.sub(r"\s+", " ", m["ord"])]
+    rel = v.relative.get(m["rel"]) if m["rel"] else None
+    if m["y"]:
+        year, resolution = int(m["y"]), "absolute"
+    else:
+        year = _year_of_month(month, rel, pub, day)
+        resolution = ""
+    start = _safe_date(year, month, day)
+    if start is None:
+        return None
+    end = None
+    if m["d2"]:
+        end = _safe_date(year, month, int(m["d2"]))
+        if end is None or end <= start:
+            return None
+    if not resolution:
+        why = {
+            "current": "current year",
+            "next": "next such day",
+            "past": "last such day before",
+        }.get(rel or "", "year of the latest such day not after publication")
+        resolution = _rel_note(m.group(0).strip(), _fmt(start, "day"), pub, why)
+    return _Hit(
+        m.start(),
+        m.end(),
+        "range" if end else "day",
+        "day",
+        start,
+        end,
+        None,
+        resolution,
+    )
+
+
+def _my(m: re.Match[str], pub: dt.date) -> _Hit | None:
+    v = _vocab()
+    name = m["m"]
+    month = _month_of(name)
+    rel = v.relative.get(m["rel"]) if m["rel"] else None
+    qualifier = v.qualifiers.get(m["q"]) if m["q"] else None
+    bare = not (m["y"] or rel or _is_pair(name))
+    if bare and re.sub(r"\s+", " ", name) in v.ambiguous_bare and qualifier is None:
+        return None
+    if m["y"]:
+        year, resolution = int(m["y"]), "absolute"
+    else:
+        year = _year_of_month(month, rel, pub)
+        why = {
+            "current": "current year",
+            "next": "next such month",
+            "past": "last such month before",
+        }.get(rel or "", "latest such month not after publication")
+        resolution = _rel_note(m.group(0).strip(), f"{year:04d}-{month:02d}", pub, why)
+    return _Hit(
+        m.start(), m.end(), "month", "month", dt.date(year, month, 1), None, qualifier, resolution
+    )
+
+
+def _expand_y2(y: int, y2s: str) -> int:
+    y2 = int(y2s)
+    if len(y2s) == 2:
+        y2 = y - y % 100 + y2
+    return y2
+
+
+def _yrange(m: re.Match[str], pub: dt.date) -> _Hit | None:
+    del pub
+    y = int(m["y"])
+    y2 = _expand_y2(y, m["y2"])
+    if not y < y2 <= y + 100:
+        return None
+    return _Hit(
+        m.start("y") if not m.group(0).startswith(("بين", "من")) else m.start(),
+        m.end(),
+        "range",
+        "year",
+        dt.date(y, 1, 1),
+        dt.date(y2, 1, 1),
+        None,
+        "absolute",
+    )
+
+
+def _year(m: re.Match[str], pub: dt.date) -> _Hit | None:
+    del pub
+    qualifier = _vocab().qualifiers.get(m["q"]) if m["q"] else None
+    return _Hit(
+        m.start(),
+        m.end("y"),
+        "year",
+        "year",
+        dt.date(int(m["y"]), 1, 1),
+        None,
+        qualifier,
+        "absolute",
+    )
+
+
+def _year2(m: re.Match[str]) -> _Hit | None:
+    """The second year of "لعامي 2000 و2001" as its own mention."""
+    if not m["y2"]:
+        return None
+    return _Hit(
+        m.start("y2"),
+        m.end("y2"),
+        "year",
+        "year",
+        dt.date(int(m["y2"]), 1, 1),
+        None,
+        None,
+        "absolute",
+    )
+
+
+def _tyear(m: re.Match[str], pub: dt.date) -> _Hit | None:
+    del pub
+    return _Hit(
+        m.start("y"),
+        m.end("y"),
+        "year",
+        "year",
+        dt.date(int(m["y"]), 1, 1),
+        None,
+        None,
+        "absolute",
+    )
+
+
+def _period(m: re.Match[str], pub: dt.date) -> _Hit | None:
+    v = _vocab()
+    rel = "current" if m["this"] else v.relative[m["rel"]]
+    step = {"past": -1, "current": 0, "next": 1}[rel]
+    qualifier = v.qualifiers.get(m["q"]) if m["q"] else None
+    expr = m.group(0).strip()
+    if m["p"] in ("العام", "السنه"):
+        y = pub.year + step
+        return _Hit(
+            m.start(),
+            m.end(),
+            "year",
+            "year",
+            dt.date(y, 1, 1),
+            None,
+            qualifier,
+            _rel_note(
+                expr, f"{y:04d}", pub, "year of publication" + (f" {step:+d}" if step else "")
+            ),
+        )
+    if m["p"] == "الشهر":
+        mm = pub.month - 1 + step
+        first = dt.date(pub.year + mm // 12, mm % 12 + 1, 1)
+        return _Hit(
+            m.start(),
+            m.end(),
+            "month",
+            "month",
+            first,
+            None,
+            qualifier,
+            _rel_note(
+                expr,
+                _fmt(first, "month"),
+                pub,
+                "month of publication" + (f" {step:+d}" if step else ""),
+            ),
+        )
+    monday = pub - dt.timedelta(days=pub.weekday()) + dt.timedelta(weeks=step)
+    sunday = monday + dt.timedelta(days=6)
+    return _Hit(
+        m.start(),
+        m.end(),
+        "range",
+        "day",
+        monday,
+        sunday,
+        qualifier,
+        _rel_note(
+            expr,
+            f"{monday.isoformat()}..{sunday.isoformat()}",
+            pub,
+            "calendar week of publication" + (f" {step:+d}" if step else ""),
+        ),
+    )
+
+
+def _ago(m: re.Match[str], pub: dt.date) -> _Hit | None:
+    v = _vocab()
+    if m["du"]:
+        n, unit = 2, v.dual_units[m["du"]]
+    else:
+        n, unit = int(m["n"]), v.units[m["u"]]
+    expr = m.group(0).strip()
+    if unit == "year":
+        y = pub.year - n
+        return _Hit(
+            m.start(),
+            m.end(),
+            "year",
+            "year",
+            dt.date(y, 1, 1),
+            None,
+            None,
+            _rel_note(expr, f"{y:04d}", pub, f"{n} years before"),
+        )
+    if unit == "month":
+        mm = pub.year * 12 + pub.month - 1 - n
+        first = dt.date(mm // 12, mm % 12 + 1, 1)
+        return _Hit(
+            m.start(),
+            m.end(),
+            "month",
+            "month",
+            first,
+            None,
+            None,
+            _rel_note(expr, _fmt(first, "month"), pub, f"{n} months before"),
+        )
+    days = n * (7 if unit == "week" else 1)
+    d = pub - dt.timedelta(days=days)
+    return _Hit(
+        m.start(),
+        m.end(),
+        "day",
+        "day",
+        d,
+        None,
+        None,
+        _rel_note(expr, d.isoformat(), pub, f"{days} days before"),
+    )
+
+
+def _weekday(m: re.Match[str], pub: dt.date) -> _Hit | None:
+    v = _vocab()
+    wd = v.weekdays[m["wd"]]
+    rel = v.relative.get(m["rel"]) if m["rel"] else None
+    # الاثنين also means "the two": only a weekday with يوم/مساء… before it.
+    if m["wd"] == "الاثنين" and not m["per"]:
+        return None
+    delta = (pub.weekday() - wd) % 7
+    if rel == "next":
+        d = pub + dt.timedelta(days=(wd - pub.weekday()) % 7 or 7)
+        why = "next such weekday after"
+    else:
+        if rel == "past" and delta == 0:
+            delta = 7
+        d = pub - dt.timedelta(days=delta)
+        why = "latest such weekday not after" if rel != "past" else "last such weekday before"
+    return _Hit(
+        m.start(),
+        m.end(),
+        "day",
+        "day",
+        d,
+        None,
+        None,
+        _rel_note(m.group(0).strip(), d.isoformat(), pub, why),
+    )
+
+
+def _deictic(m: re.Match[str], pub: dt.date) -> _Hit | None:
+    v = _vocab()
+    d = pub + dt.timedelta(days=v.deictic[m["x"]])
+    return _Hit(
+        m.start(),
+        m.end(),
+        "day",
+        "day",
+        d,
+        None,
+        None,
+        _rel_note(
+            m.group(0).strip(),
+            d.isoformat(),
+            pub,
+            "publication day" + (f" {v.deictic[m['x']]:+d}" if v.deictic[m["x"]] else ""),
+        ),
+    )
+
+
+_BUILDERS = {
+    "dmy": _dmy,
+    "my": _my,
+    "yrange": _yrange,
+    "year": _year,
+    "tyear": _tyear,
+    "period": _period,
+    "ago": _ago,
+    "weekday": _weekday,
+    "deictic": _deictic,
+}
+
+_QUOTES = re.compile(r"“[^”]*”|«[^»]*»|\"[^\"]*\"|„[^“”]*[“”]")
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of quotations; a speaker's "today" is not the article's."""
+    return [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
+
+
+def _hits(folded: str, published: dt.date) -> Iterator[_Hit]:
+    for name, pattern in _patterns().items():
+        for m in pattern.finditer(folded):
+            hit = _BUILDERS[name](m, published)
+            if hit is not None:
+                yield hit
+            if name == "year":
+                extra = _year2(m)
+                if extra is not None:
+                    yield extra
+
+
+def find_dates(text: str, published: dt.date) -> list[DateMention]:
+    """All temporal expressions in ``text``, relative ones resolved against ``published``.
+
+    Overlapping candidates keep the longest (then earliest). Relative expressions inside
+    quotations are dropped: they are anchored to when the speaker spoke, not to the
+    article's date.
+    """
+    folded, index = fold(text)
+    chosen: list[_Hit] = []
+    for hit in sorted(_hits(folded, published), key=lambda h: (h.start - h.end, h.start)):
+        if any(hit.start < c.end and c.start < hit.end for c in chosen):
+            continue
+        chosen.append(hit)
+    quotes = quoted_spans(text)
+    out: list[DateMention] = []
+    for h in sorted(chosen, key=lambda h: h.start):
+        start = index[h.start]
+        end = index[h.end - 1] + 1
+        if h.resolution != "absolute" and any(a <= start and end <= b for a, b in quotes):
+            continue
+        written = text[start:end]
+        resolution = h.resolution.replace(folded[h.start : h.end].strip(), written, 1)
+        out.append(
+            DateMention(
+                start=start,
+                end=end,
+                text=written,
+                granularity=h.granularity,
+                unit=h.unit,
+                value=h.value,
+                value_end=h.value_end,
+                qualifier=h.qualifier,
+                resolution=resolution,
+            )
+        )
+    return out
