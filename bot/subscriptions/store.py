@@ -597,16 +597,29 @@ class SubscriptionStore:
                 .values(status="ready", claimed_by=None, claim_expires_at=None)
             ).rowcount
 
-    def release_worker(self, worker_prefix: str | None = None) -> int:
-        """Release every claim (or those whose claimer id starts with ``worker_prefix``).
+    def claimers(self) -> list[str]:
+        """Distinct ids of the workers that hold claims right now."""
+        d = deliveries
+        with self.engine.connect() as conn:
+            return [
+                r[0]
+                for r in conn.execute(
+                    select(d.c.claimed_by)
+                    .where(d.c.status == "claimed", d.c.claimed_by.is_not(None))
+                    .distinct()
+                )
+            ]
 
-        For a single-process deployment (SQLite) at start-up: a claim left by a previous,
-        killed run of this process is retried at once instead of after its lease.
+    def release_worker(self, worker: str | None = None) -> int:
+        """Release every claim of ``worker`` (of everyone when None).
+
+        Used at start-up for claimers known to be dead (a killed process on this host), so
+        their deliveries are retried at once instead of after the lease.
         """
         d = deliveries
         stmt = update(d).where(d.c.status == "claimed")
-        if worker_prefix is not None:
-            stmt = stmt.where(d.c.claimed_by.startswith(worker_prefix, autoescape=True))
+        if worker is not None:
+            stmt = stmt.where(d.c.claimed_by == worker)
         with self.engine.begin() as conn:
             return conn.execute(
                 stmt.values(status="ready", claimed_by=None, claim_expires_at=None)

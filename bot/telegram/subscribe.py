@@ -1,24 +1,540 @@
 """Subscription commands (/subscribe, /settings, /unsubscribe, /stats) and the delivery tick.
 
-``install(application, settings)`` is the one entry point ``build_application`` calls. The
-handlers find their collaborators in ``application.bot_data``:
+``install(application, settings)`` is the one entry point ``build_application`` calls. It
+finds or creates its collaborators in ``application.bot_data``:
 
-* ``"cache"`` — the loaded :class:`bot.cache.schema.Cache` (set by the bot engineer),
-* ``"subscription_store"`` — a :class:`bot.subscriptions.store.SubscriptionStore`; created
-  here from ``settings.effective_database_url`` when absent.
+* ``"cache"`` — the loaded :class:`bot.cache.schema.Cache` (put there by the bot core),
+* ``"subscription_store"`` — a :class:`SubscriptionStore`; opened (and migrated) from
+  ``settings.effective_database_url`` when the caller did not pass one,
+* ``"delivery"`` — the :class:`DeliveryService` (its ``clock`` is injectable for tests).
+
+The panel state (a draft of the preferences and whether we wait for typed input) lives in
+``chat_data``; the subscription itself only in the database, so nothing is lost on restart.
+Typed input (a time or a zone after "other…") is read by a handler in group -1 that stops
+the update only when it consumed it; all other text reaches the core's free-text handler.
+``/stats`` only matches ``Settings.admins``; for everyone else it falls through to the
+core's unknown-command answer.
 """
 
 from __future__ import annotations
 
-from telegram.ext import Application
+import html
+import logging
+import re
+from dataclasses import dataclass
+from typing import Any, Final, Literal
+
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
 
 from bot.config import Settings
+from bot.delivery.fanout import utcnow
+from bot.delivery.message import CB_NEXT, CB_UNSUBSCRIBE
+from bot.delivery.scheduler import DeliveryService
+from bot.subscriptions.schedule import (
+    InvalidPreference,
+    Preferences,
+    normalise_zone,
+    parse_time,
+    zone_of,
+)
+from bot.subscriptions.store import Subscriber, SubscriptionStore
+from bot.telegram import render
+from bot.telegram.i18n import Lang, lang_of, t
 
-BOT_DATA_CACHE = "cache"
-BOT_DATA_STORE = "subscription_store"
-BOT_DATA_SETTINGS = "settings"
+log = logging.getLogger(__name__)
+
+Context = ContextTypes.DEFAULT_TYPE
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+
+BOT_DATA_CACHE: Final = "cache"
+BOT_DATA_STORE: Final = "subscription_store"
+BOT_DATA_SETTINGS: Final = "settings"
+BOT_DATA_DELIVERY: Final = "delivery"
+_DRAFT: Final = "sub_draft"
+JOB_NAME: Final = "digestbot-delivery-tick"
+
+QUICK_TIMES: Final = ("06:00", "08:00", "12:00", "18:00", "21:00")
+QUICK_ZONES: Final = ("Asia/Riyadh", "Africa/Cairo", "Asia/Dubai", "Europe/London", "UTC")
+_FREQ_WORDS: Final = {
+    "daily": "daily",
+    "يومي": "daily",
+    "يوميا": "daily",
+    "يوميًا": "daily",
+    "twice": "twice",
+    "مرتين": "twice",
+    "weekly": "weekly",
+    "أسبوعي": "weekly",
+    "اسبوعي": "weekly",
+    "أسبوعيا": "weekly",
+    "أسبوعيًا": "weekly",
+}
+_TIMEISH = re.compile(r"^[\d٠-٩۰-۹]{1,2}(?:[:.h][\d٠-٩۰-۹]*)?$")
 
 
-def install(application: Application, settings: Settings) -> None:  # type: ignore[type-arg]
+@dataclass
+class Draft:
+    mode: Literal["new", "edit"]
+    prefs: Preferences
+    awaiting: Literal["time", "tz"] | None = None
+
+
+class BadInput(Exception):
+    """What the user typed cannot be used; ``key`` names the reply to give."""
+
+    def __init__(self, key: str, value: str) -> None:
+        super().__init__(value)
+        self.key = key
+        self.value = value
+
+
+# --- parsing --------------------------------------------------------------------------
+
+
+def parse_time_input(text: str) -> tuple[int, int]:
+    try:
+        return parse_time(text)
+    except InvalidPreference:
+        raise BadInput("sub_bad_time", text) from None
+
+
+def parse_zone_input(text: str) -> str:
+    try:
+        return normalise_zone(text)
+    except InvalidPreference:
+        raise BadInput("sub_bad_tz", text) from None
+
+
+def parse_args(tokens: list[str], base: Preferences) -> Preferences:
+    """``/subscribe 07:30 weekly Asia/Riyadh`` in any order → new preferences, or BadInput."""
+    prefs = base
+    for token in tokens:
+        word = token.strip().lower()
+        if word in _FREQ_WORDS:
+            prefs = prefs.with_(frequency=_FREQ_WORDS[word])
+        elif _TIMEISH.match(word):
+            hour, minute = parse_time_input(token)
+            prefs = prefs.with_(hour=hour, minute=minute)
+        elif "/" in token or token[:1] in "+-−" or word[:3] in {"utc", "gmt"}:
+            prefs = prefs.with_(tz=parse_zone_input(token))
+        else:
+            try:
+                prefs = prefs.with_(tz=normalise_zone(token))
+            except InvalidPreference:
+                raise BadInput("sub_bad_args", token) from None
+    return prefs
+
+
+# --- rendering ------------------------------------------------------------------------
+
+
+def frequency_label(lang: Lang, prefs: Preferences) -> str:
+    if prefs.frequency == "weekly":
+        return t(lang, "sub_freq_weekly", weekday=t(lang, f"sub_weekday_{prefs.weekday}"))
+    return t(lang, f"sub_freq_{prefs.frequency}")
+
+
+def summary(lang: Lang, prefs: Preferences) -> str:
+    return t(
+        lang,
+        "sub_summary",
+        time=prefs.time_label,
+        frequency=html.escape(frequency_label(lang, prefs)),
+        tz=html.escape(prefs.tz),
+    )
+
+
+def _mark(selected: bool, label: str) -> str:
+    return f"• {label} •" if selected else label
+
+
+def panel_keyboard(lang: Lang, draft: Draft) -> InlineKeyboardMarkup:
+    p = draft.prefs
+    rows: list[list[InlineKeyboardButton]] = [
+        [
+            InlineKeyboardButton(
+                _mark(p.time_label == q, q), callback_data=f"sub:t:{q.replace(':', '')}"
+            )
+            for q in QUICK_TIMES
+        ],
+        [InlineKeyboardButton(t(lang, "sub_btn_other_time"), callback_data="sub:t:x")],
+        [
+            InlineKeyboardButton(
+                _mark(p.frequency == f, t(lang, f"sub_btn_{f}")), callback_data=f"sub:f:{f}"
+            )
+            for f in ("daily", "twice", "weekly")
+        ],
+    ]
+    if p.frequency == "weekly":
+        days = [
+            InlineKeyboardButton(
+                _mark(p.weekday == d, t(lang, f"sub_weekday_{d}")), callback_data=f"sub:w:{d}"
+            )
+            for d in range(7)
+        ]
+        rows += [days[:4], days[4:]]
+    zones = [
+        InlineKeyboardButton(_mark(p.tz == z, z), callback_data=f"sub:z:{i}")
+        for i, z in enumerate(QUICK_ZONES)
+    ]
+    rows += [zones[:3], zones[3:]]
+    rows.append([InlineKeyboardButton(t(lang, "sub_btn_other_tz"), callback_data="sub:z:x")])
+    ok = "sub_btn_confirm" if draft.mode == "new" else "sub_btn_save"
+    rows.append(
+        [
+            InlineKeyboardButton(t(lang, ok), callback_data="sub:ok"),
+            InlineKeyboardButton(t(lang, "sub_btn_cancel"), callback_data="sub:no"),
+        ]
+    )
+    return InlineKeyboardMarkup(rows)
+
+
+def panel_text(lang: Lang, draft: Draft) -> str:
+    key = "sub_panel_new" if draft.mode == "new" else "sub_panel_edit"
+    return render.finish(lang, t(lang, key, summary=summary(lang, draft.prefs)))
+
+
+def next_due_line(lang: Lang, sub: Subscriber) -> str:
+    if sub.next_due_at is None:
+        return ""
+    local = sub.next_due_at.astimezone(zone_of(sub.prefs.tz))
+    return t(lang, "sub_next_due", when=f"{local:%Y-%m-%d %H:%M} ({html.escape(sub.prefs.tz)})")
+
+
+# --- helpers --------------------------------------------------------------------------
+
+
+def _service(context: Context) -> DeliveryService:
+    service: DeliveryService = context.bot_data[BOT_DATA_DELIVERY]
+    return service
+
+
+def _settings(context: Context) -> Settings:
+    settings: Settings = context.bot_data[BOT_DATA_SETTINGS]
+    return settings
+
+
+def _lang(context: Context) -> Lang:
+    return lang_of(context.user_data)
+
+
+def _draft(context: Context) -> Draft | None:
+    if context.chat_data is None:
+        return None
+    draft = context.chat_data.get(_DRAFT)
+    return draft if isinstance(draft, Draft) else None
+
+
+def _set_draft(context: Context, draft: Draft | None) -> None:
+    if context.chat_data is None:
+        return
+    if draft is None:
+        context.chat_data.pop(_DRAFT, None)
+    else:
+        context.chat_data[_DRAFT] = draft
+
+
+async def _say(
+    message: Message, lang: Lang, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    from bot.telegram.handlers import reply  # the core's splitter + 429/5xx handling
+
+    await reply(message, render.finish(lang, text), markup)
+
+
+async def _apply(context: Context, chat_id: int, lang: Lang, draft: Draft) -> str:
+    """Store the draft (subscribe or save) and return the confirmation text."""
+    service = _service(context)
+    store = service.store
+    now = service.clock()
+    if draft.mode == "edit":
+        existing = await store.call(store.get, chat_id)
+        if existing is not None and existing.active:
+            sub = await store.call(store.update_preferences, chat_id, draft.prefs, now)
+            await store.call(store.set_lang, chat_id, lang)
+            text = t(
+                lang,
+                "sub_saved",
+                frequency=html.escape(frequency_label(lang, sub.prefs)),
+                time=sub.prefs.time_label,
+                tz=html.escape(sub.prefs.tz),
+            )
+            return f"{text}\n{next_due_line(lang, sub)}"
+    before = await store.call(store.get, chat_id)
+    sub, _created = await store.call(
+        store.subscribe,
+        chat_id,
+        draft.prefs,
+        now,
+        lang=lang,
+        start=_settings(context).new_subscriber_start,
+    )
+    pending = await store.call(store.pending_count, chat_id)
+    key = "sub_resumed" if before is not None and not before.active else "sub_subscribed"
+    text = t(
+        lang,
+        key,
+        frequency=html.escape(frequency_label(lang, sub.prefs)),
+        time=sub.prefs.time_label,
+        tz=html.escape(sub.prefs.tz),
+        pending=render.counter(lang, pending),
+    )
+    return f"{text}\n{next_due_line(lang, sub)}"
+
+
+# --- commands -------------------------------------------------------------------------
+
+
+async def subscribe_command(update: Update, context: Context) -> None:
+    """/subscribe: the panel, or straight away with arguments (time, frequency, zone)."""
+    await _open(update, context, "new")
+
+
+async def settings_command(update: Update, context: Context) -> None:
+    """/settings: the same panel for a current subscriber."""
+    await _open(update, context, "edit")
+
+
+async def _open(update: Update, context: Context, mode: Literal["new", "edit"]) -> None:
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    lang = _lang(context)
+    store = _service(context).store
+    sub = await store.call(store.get, chat.id)
+    if mode == "edit" and (sub is None or not sub.active):
+        await _say(message, lang, t(lang, "sub_not_subscribed"))
+        return
+    base = sub.prefs if sub is not None else Preferences()
+    if context.args:
+        try:
+            prefs = parse_args(list(context.args), base)
+        except BadInput as bad:
+            await _say(message, lang, t(lang, bad.key, value=html.escape(bad.value[:60])))
+            return
+        text = await _apply(context, chat.id, lang, Draft(mode, prefs))
+        await _say(message, lang, text)
+        return
+    draft = Draft(mode, base)
+    _set_draft(context, draft)
+    await message.reply_text(panel_text(lang, draft), reply_markup=panel_keyboard(lang, draft))
+
+
+async def unsubscribe_command(update: Update, context: Context) -> None:
+    """/unsubscribe: stop deliveries; the queue is kept for a later /subscribe."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None:
+        return
+    lang = _lang(context)
+    service = _service(context)
+    stopped = await service.store.call(
+        service.store.deactivate, chat.id, "unsubscribed", service.clock()
+    )
+    _set_draft(context, None)
+    await _say(message, lang, t(lang, "sub_unsubscribed" if stopped else "sub_not_subscribed"))
+
+
+async def stats_command(update: Update, context: Context) -> None:
+    """/stats (admins only, see ``install``): subscriber and queue numbers."""
+    message = update.effective_message
+    if message is None:
+        return
+    lang = _lang(context)
+    store = _service(context).store
+    st = await store.call(store.stats)
+    freq = (
+        " · ".join(
+            f"{t(lang, 'sub_btn_' + k)}: {render.counter(lang, v)}"
+            for k, v in sorted(st.by_frequency.items())
+        )
+        or "—"
+    )
+    numbers = {k: render.counter(lang, v) for k, v in vars(st).items() if isinstance(v, int)}
+    await _say(message, lang, t(lang, "sub_stats", by_frequency=html.escape(freq), **numbers))
+
+
+async def reactivate_on_start(update: Update, context: Context) -> None:
+    """/start (group -1, never stops the core's /start): a chat that blocked us and came
+    back gets its subscription — and its queue — back."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    service = _service(context)
+    sub = await service.store.call(service.store.get, chat.id)
+    if sub is not None and not sub.active and sub.inactive_reason == "blocked":
+        await service.store.call(
+            service.store.subscribe, chat.id, sub.prefs, service.clock(), lang=sub.lang
+        )
+        log.info("chat %d is back after blocking the bot: subscription resumed", chat.id)
+
+
+async def typed_input(update: Update, context: Context) -> None:
+    """Group -1: a time or zone typed after pressing "other…"; otherwise let it pass."""
+    message = update.effective_message
+    draft = _draft(context)
+    if message is None or draft is None or draft.awaiting is None or not message.text:
+        return
+    lang = _lang(context)
+    try:
+        if draft.awaiting == "time":
+            hour, minute = parse_time_input(message.text)
+            draft.prefs = draft.prefs.with_(hour=hour, minute=minute)
+        else:
+            draft.prefs = draft.prefs.with_(tz=parse_zone_input(message.text))
+    except BadInput as bad:
+        await _say(message, lang, t(lang, bad.key, value=html.escape(bad.value[:60])))
+        raise ApplicationHandlerStop from None
+    draft.awaiting = None
+    await message.reply_text(panel_text(lang, draft), reply_markup=panel_keyboard(lang, draft))
+    raise ApplicationHandlerStop
+
+
+# --- buttons --------------------------------------------------------------------------
+
+
+async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    try:
+        await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as exc:
+        if "not modified" not in str(exc).lower():
+            raise
+
+
+async def on_button(update: Update, context: Context) -> None:
+    """Every ``sub:…`` button: panel choices, confirm/cancel, next digest, unsubscribe."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None or query.data is None:
+        return
+    lang = _lang(context)
+    data = query.data
+    service = _service(context)
+    if data == CB_NEXT:
+        await query.answer()
+        if not await service.send_next(chat.id) and isinstance(query.message, Message):
+            await _say(query.message, lang, t(lang, "sub_queue_empty"))
+        return
+    if data == CB_UNSUBSCRIBE:
+        stopped = await service.store.call(
+            service.store.deactivate, chat.id, "unsubscribed", service.clock()
+        )
+        key = "sub_unsubscribed" if stopped else "sub_not_subscribed"
+        await query.answer()
+        if isinstance(query.message, Message):
+            await _say(query.message, lang, t(lang, key))
+        return
+    draft = _draft(context)
+    if draft is None:
+        await query.answer(t(lang, "sub_panel_expired"), show_alert=True)
+        return
+    _, kind, value = [*data.split(":", 2), "", ""][:3]
+    try:
+        if kind == "t" and value == "x":
+            draft.awaiting = "time"
+            await query.answer()
+            if isinstance(query.message, Message):
+                await _say(query.message, lang, t(lang, "sub_ask_time"))
+            return
+        if kind == "z" and value == "x":
+            draft.awaiting = "tz"
+            await query.answer()
+            if isinstance(query.message, Message):
+                await _say(query.message, lang, t(lang, "sub_ask_tz"))
+            return
+        if kind == "t":
+            hour, minute = parse_time_input(f"{value[:2]}:{value[2:]}")
+            draft.prefs = draft.prefs.with_(hour=hour, minute=minute)
+        elif kind == "f":
+            draft.prefs = draft.prefs.with_(frequency=value)
+        elif kind == "w":
+            draft.prefs = draft.prefs.with_(weekday=int(value))
+        elif kind == "z":
+            draft.prefs = draft.prefs.with_(tz=QUICK_ZONES[int(value)])
+        elif kind == "ok":
+            text = await _apply(context, chat.id, lang, draft)
+            _set_draft(context, None)
+            await query.answer()
+            await _edit(query, render.finish(lang, text), None)
+            return
+        elif kind == "no":
+            _set_draft(context, None)
+            await query.answer()
+            await _edit(query, render.finish(lang, t(lang, "sub_cancelled")), None)
+            return
+        else:
+            raise ValueError(data)
+    except (BadInput, InvalidPreference, ValueError, IndexError):
+        await query.answer(t(lang, "sub_panel_expired"), show_alert=True)
+        return
+    draft.awaiting = None
+    await query.answer()
+    await _edit(query, panel_text(lang, draft), panel_keyboard(lang, draft))
+
+
+# --- wiring ---------------------------------------------------------------------------
+
+
+async def _tick(context: Context) -> None:
+    service = _service(context)
+    if not context.bot_data.get("delivery_started"):
+        await service.start()
+        context.bot_data["delivery_started"] = True
+    await service.tick()
+
+
+def install(application: AnyApp, settings: Settings) -> None:
     """Add the subscription handlers and the repeating delivery tick to ``application``."""
-    application.bot_data[BOT_DATA_SETTINGS] = settings
+    bot_data = application.bot_data
+    bot_data[BOT_DATA_SETTINGS] = settings
+    store = bot_data.get(BOT_DATA_STORE)
+    if not isinstance(store, SubscriptionStore):
+        store = SubscriptionStore.from_url(settings.effective_database_url)
+        bot_data[BOT_DATA_STORE] = store
+    service = DeliveryService(
+        store,
+        application.bot,
+        lambda: bot_data[BOT_DATA_CACHE],
+        rate=settings.send_rate,
+        per_chat_interval=settings.per_chat_interval,
+        clock=utcnow,
+    )
+    bot_data[BOT_DATA_DELIVERY] = service
+
+    application.add_handler(CommandHandler("start", reactivate_on_start), group=-1)
+    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed_input), group=-1)
+    application.add_handler(CommandHandler("subscribe", subscribe_command))
+    application.add_handler(CommandHandler("settings", settings_command))
+    application.add_handler(CommandHandler("unsubscribe", unsubscribe_command))
+    if settings.admins:
+        application.add_handler(
+            CommandHandler("stats", stats_command, filters=filters.User(user_id=settings.admins))
+        )
+    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^sub:"))
+
+    if application.job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
+        raise RuntimeError("python-telegram-bot[job-queue] is required for scheduled digests")
+    application.job_queue.run_repeating(
+        _tick,
+        interval=settings.tick_seconds,
+        first=0.5,
+        name=JOB_NAME,
+        job_kwargs={"max_instances": 1, "coalesce": True, "misfire_grace_time": None},
+    )
+
+    previous = application.post_stop
+
+    async def post_stop(app: AnyApp) -> None:
+        await service.stop()
+        if previous is not None:
+            await previous(app)
+
+    application.post_stop = post_stop

@@ -1,0 +1,67 @@
+"""Pacing for the fan-out: a global message rate, ≤ 1 message per chat per interval, and a
+process-wide pause when Telegram answers 429 (``RetryAfter``).
+
+Both limits are aiolimiter leaky buckets. The global bucket holds a fifth of a second's
+worth of messages, so a late wake-up of the event loop is absorbed instead of lost (the
+achieved rate stays at the configured one) while a burst never exceeds ~20 % of a second's
+budget. The limits are per process: with N replicas, give each ``send_rate / N``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import OrderedDict
+from datetime import timedelta
+from typing import Final
+
+from aiolimiter import AsyncLimiter
+
+_MAX_IDLE_CHATS: Final = 4096
+
+
+def seconds_of(value: float | int | timedelta) -> float:
+    """``RetryAfter.retry_after`` is an int or a timedelta depending on PTB settings."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+class Pacer:
+    """Awaitable permission to send one message to one chat."""
+
+    def __init__(self, rate: float | None, per_chat_interval: float = 1.0) -> None:
+        self.rate = rate
+        self.per_chat_interval = per_chat_interval
+        self._global: AsyncLimiter | None = None
+        if rate is not None:
+            burst = max(1.0, rate / 5)
+            self._global = AsyncLimiter(burst, burst / rate)
+        self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
+        self._resume_at = 0.0
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: nobody in this process sends for ``seconds``."""
+        self._resume_at = max(self._resume_at, time.monotonic() + seconds)
+
+    @property
+    def paused_for(self) -> float:
+        return max(0.0, self._resume_at - time.monotonic())
+
+    def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
+        limiter = self._chats.pop(chat_id, None)
+        if limiter is None:
+            limiter = AsyncLimiter(1, self.per_chat_interval)
+            if len(self._chats) >= _MAX_IDLE_CHATS:
+                # the oldest entry was last used long ago in a fan-out of this size
+                self._chats.popitem(last=False)
+        self._chats[chat_id] = limiter
+        return limiter
+
+    async def acquire(self, chat_id: int) -> None:
+        """Wait until this chat and the global budget allow one more message."""
+        if self.per_chat_interval > 0:
+            await self._chat_limiter(chat_id).acquire()
+        # the pause may be extended by another 429 while we sleep, hence the loop
+        while (wait := self.paused_for) > 0:  # noqa: ASYNC110
+            await asyncio.sleep(wait)
+        if self._global is not None:
+            await self._global.acquire()

@@ -1,0 +1,200 @@
+"""The delivery service: start-up sync, the scheduler tick and the fan-out task.
+
+One PTB JobQueue job calls :meth:`DeliveryService.tick` every ``Settings.tick_seconds``.
+Each tick asks the *database* who is due (:meth:`SubscriptionStore.promote_due`), so a
+restart needs no job persistence and missed slots are served once. The fan-out runs as
+its own asyncio task, not inside the job, so a long round never blocks the next tick or
+``Application.stop()``; :meth:`stop` cancels it and the fan-out releases its claims.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from telegram import Bot
+
+from bot.cache.schema import Cache
+from bot.delivery.fanout import Clock, FanOut, RoundResult, utcnow
+from bot.delivery.message import Rendered, render_delivery
+from bot.delivery.pacing import Pacer
+from bot.observability.metrics import QUEUE_DEPTH
+from bot.subscriptions.store import ArticleRef, Claimed, SubscriptionStore, default_worker_id
+
+log = logging.getLogger(__name__)
+
+
+def article_refs(cache: Cache) -> list[ArticleRef]:
+    """The queue's view of the cache: id, publication date, fingerprint of what is served."""
+    refs = []
+    for article in cache.articles:
+        digest = cache.digest(article.id)
+        sentences = digest.sentences if digest else []
+        fp = ArticleRef.fingerprint_of(article.title, *sentences)
+        refs.append(ArticleRef(article.id, article.published, fp))
+    return refs
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def dead_local_claimers(claimers: list[str]) -> list[str]:
+    """Claimer ids of processes on this host that no longer exist (e.g. after kill -9)."""
+    host = socket.gethostname()[:30]
+    dead = []
+    for claimer in claimers:
+        parts = claimer.split(":")
+        if len(parts) == 3 and parts[0] == host and parts[1].isdigit():
+            pid = int(parts[1])
+            if pid != os.getpid() and not _pid_alive(pid):
+                dead.append(claimer)
+    return dead
+
+
+class DeliveryService:
+    """Everything the bot process (or ``digestbot deliver``) needs to serve subscriptions."""
+
+    def __init__(
+        self,
+        store: SubscriptionStore,
+        bot: Bot,
+        cache: Callable[[], Cache],
+        *,
+        rate: float | None,
+        per_chat_interval: float = 1.0,
+        clock: Clock = utcnow,
+        worker_id: str | None = None,
+        concurrency: int = 32,
+        lease: timedelta = timedelta(minutes=5),
+        flush_every: float = 0.25,
+    ) -> None:
+        self.store = store
+        self.bot = bot
+        self.cache = cache
+        self.clock = clock
+        self.worker_id = worker_id or default_worker_id()
+        self.pacer = Pacer(rate, per_chat_interval)
+        self.concurrency = concurrency
+        self.lease = lease
+        self.flush_every = flush_every
+        self._task: asyncio.Task[RoundResult] | None = None
+        self._stopping = False
+        self.last_result: RoundResult | None = None
+
+    def render(self, claimed: Claimed) -> Rendered | None:
+        return render_delivery(self.cache(), claimed.article_id, claimed.lang)
+
+    async def start(self) -> int:
+        """Sync the cache's articles into every queue; retry claims of dead local processes."""
+        added = await self.store.call(
+            self.store.sync_articles, article_refs(self.cache()), self.clock()
+        )
+        dead = dead_local_claimers(await self.store.call(self.store.claimers))
+        released = 0
+        for claimer in dead:
+            released += await self.store.call(self.store.release_worker, claimer)
+        if added or released:
+            log.info(
+                "queue sync: %d new article versions, %d stale claims released", added, released
+            )
+        return added
+
+    async def promote(self, *, force: bool = False, now: datetime | None = None) -> int:
+        ready = await self.store.call(self.store.promote_due, now or self.clock(), force=force)
+        QUEUE_DEPTH.set(await self.store.call(self.store.queue_depth))
+        return ready
+
+    def fanout(self) -> FanOut:
+        return FanOut(
+            self.bot,
+            self.store,
+            self.render,
+            pacer=self.pacer,
+            clock=self.clock,
+            worker_id=self.worker_id,
+            concurrency=self.concurrency,
+            lease=self.lease,
+            flush_every=self.flush_every,
+            should_stop=lambda: self._stopping,
+        )
+
+    async def run_round(self, *, force: bool = False) -> RoundResult:
+        """Promote whatever is due, then send until nothing is claimable (for ``deliver``)."""
+        await self.promote(force=force)
+        result = await self.fanout().run()
+        self.last_result = result
+        QUEUE_DEPTH.set(await self.store.call(self.store.queue_depth))
+        return result
+
+    async def tick(self) -> None:
+        """The scheduler job: promote due subscribers and make sure a fan-out is running."""
+        if self._stopping:
+            return
+        ready = await self.promote()
+        if ready:
+            log.info("scheduler tick: %d digests due", ready)
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._round(), name="digestbot-fanout")
+
+    async def _round(self) -> RoundResult:
+        result = await self.fanout().run()
+        self.last_result = result
+        if result.sent or result.deferred or result.deactivated:
+            log.info(
+                "fan-out: %d sent, %d deferred, %d deactivated, %d rate-limited",
+                result.sent,
+                result.deferred,
+                result.deactivated,
+                result.rate_limited,
+            )
+        return result
+
+    async def wait_idle(self) -> None:
+        """Wait for the running fan-out (tests, benchmarks)."""
+        if self._task is not None:
+            await asyncio.shield(self._task)
+
+    async def stop(self) -> None:
+        """Cancel the fan-out; it records what it sent and releases what it claimed."""
+        self._stopping = True
+        task, self._task = self._task, None
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def send_next(self, chat_id: int) -> bool:
+        """The "next digest" button: send this chat's queue head now; False if it is empty."""
+        claims = await self.store.call(
+            self.store.claim,
+            self.worker_id,
+            self.clock(),
+            limit=1,
+            lease=self.lease,
+            chat_id=chat_id,
+            statuses=("ready", "queued"),
+        )
+        if not claims:
+            return False
+        result = RoundResult()
+        fan = self.fanout()
+        try:
+            ok = await fan._deliver(claims[0], result)
+        except BaseException:
+            await self.store.call(self.store.release, [claims[0].id], self.worker_id)
+            raise
+        if ok:
+            await self.store.call(self.store.mark_sent, [claims[0].id], self.clock())
+        return ok
