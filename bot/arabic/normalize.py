@@ -1,0 +1,76 @@
+"""Arabic normalisation for matching (search, dedup, stop words), never for display.
+
+Spelling of the same word varies between outlets: hamza seats, alef maqsura vs ya, ta
+marbuta vs ha, optional diacritics, tatweel stretching, Persian look-alike letters and
+Arabic-Indic digits. Folding these lets "أوكرانيا" match "اوكرانيا" while the original
+text is always kept for what users see.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: harakat, tanwin, shadda, sukun, superscript alef, Quranic marks (a regex class body).
+DIACRITICS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
+TATWEEL = "\u0640"
+#: diacritics plus tatweel: marks that live inside a written word.
+MARKS = DIACRITICS + TATWEEL
+DIACRITICS_RE = re.compile(f"[{DIACRITICS}]")
+_INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad\u061c]")
+_SPACE_RE = re.compile(r"\s+")
+
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",
+        "ى": "ي",
+        "ی": "ي",  # Persian yeh
+        "ې": "ي",
+        "ک": "ك",  # Persian keheh
+        "ة": "ه",
+        "ۀ": "ه",
+        "ە": "ه",
+        "ؤ": "و",
+        "ئ": "ي",
+        # Arabic-Indic and Eastern Arabic-Indic digits → ASCII
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        "٫": ".",  # Arabic decimal separator
+        "٬": ",",  # Arabic thousands separator
+    }
+)
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove harakat and tatweel but keep every letter as written."""
+    return DIACRITICS_RE.sub("", text).replace(TATWEEL, "")
+
+
+def normalize(text: str) -> str:
+    """Fold ``text`` to its matching form; idempotent: ``normalize(normalize(t)) == normalize(t)``.
+
+    Steps: Unicode NFKC of presentation forms, drop invisible marks, diacritics and tatweel,
+    unify alef/hamza forms (أإآٱ→ا, ؤ→و, ئ→ي), ى→ي, ة→ه, Persian ی/ک, Arabic-Indic digits →
+    Western, lower-case Latin, collapse whitespace.
+    """
+    # One pass can expose new foldable sequences (e.g. a diacritic removed between a letter
+    # and a combining accent); iterate to the fixed point so the result is idempotent.
+    for _ in range(8):
+        folded = _fold_once(text)
+        if folded == text:
+            break
+        text = folded
+    return text
+
+
+def _fold_once(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text.lower())
+    text = _INVISIBLE_RE.sub("", text)
+    text = strip_diacritics(text)
+    text = text.translate(_FOLD)
+    return _SPACE_RE.sub(" ", text).strip()

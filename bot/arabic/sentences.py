@@ -1,0 +1,210 @@
+"""Paragraph and sentence splitting for Arabic news prose, keeping the text exactly as written.
+
+Why not sumy's/pyarabic's splitter: it cuts at every Arabic comma "،" and inside
+quotations, so its "sentences" are fragments. Here a sentence ends at . ! ? ؟ … (or a run
+of dots) followed by a space or the end of the line, and at every line break, except
+
+* inside a matched quotation or bracket: “…” «…» "…" (…) […];
+* at a decimal point or any dot not followed by a space ("1.7", "أ.ف.ب", "1950-53");
+* after a single letter or initials ("د. غادة", "U.S. forces") and a few Latin titles;
+* after a list number at the start of a line ("1. ...");
+* at "،" or "؛" (never sentence ends).
+
+A bullet (•, ▪, ●, ◦) after a space also starts a new sentence. Every piece is an exact
+substring of the input with only surrounding whitespace stripped, so nothing is lost or
+invented except whitespace.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from bot.arabic.normalize import MARKS, strip_diacritics
+
+TERMINALS = frozenset(".!?؟…")
+BULLETS = frozenset("•▪●◦‣∙·")
+#: glyph → closing glyph for quotes/brackets whose role the glyph itself tells.
+_PAIRS = {"«": "»", "(": ")", "[": "]", "‹": "›"}
+_CLOSERS_OF = {v: k for k, v in _PAIRS.items()}
+#: double quotes whose role (open or close) depends on context: writers mix them freely.
+_QUOTES = frozenset('"“”„‟″')
+_TRAILING_CLOSERS = frozenset('"“”»)]’›\'')
+_LATIN_TITLES = frozenset(
+    {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "gen", "col", "lt", "sgt",
+     "capt", "gov", "sen", "rep", "mt", "ft", "no", "nos", "fig", "vol", "pp", "approx"}
+)
+_LIST_NUMBER_RE = re.compile(r"\s*(?:\d+|[٠-٩]+|[A-Za-z])\.$")
+_TOKEN_BEFORE_RE = re.compile(rf"(?:[^\W\d_]|[{MARKS}])+$")
+_NUMBER_THEN_SPACE_RE = re.compile(r"\d\s+$")
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split at line breaks (any number of them); each non-blank line is a paragraph.
+
+    Scraped articles mark headings and paragraphs with single or double newlines alike,
+    so every line is its own unit. Pieces are stripped, blank lines dropped.
+    """
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """Split a paragraph into whole sentences, each an exact (stripped) substring."""
+    return [paragraph[start:end] for start, end in sentence_spans(paragraph)]
+
+
+def sentence_spans(paragraph: str) -> list[tuple[int, int]]:
+    """Character offsets ``(start, end)`` of each sentence, whitespace trimmed, in order."""
+    spans: list[tuple[int, int]] = []
+    line_start = 0
+    for line in paragraph.splitlines(keepends=True):
+        cut = line_start
+        for boundary in _boundaries(line):
+            spans.extend(_trimmed(paragraph, cut, line_start + boundary))
+            cut = line_start + boundary
+        spans.extend(_trimmed(paragraph, cut, line_start + len(line)))
+        line_start += len(line)
+    return spans
+
+
+def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start < end:
+        yield start, end
+
+
+def _boundaries(line: str) -> Iterator[int]:
+    """Offsets in ``line`` after which a sentence ends (exclusive end positions)."""
+    spans = protected_spans(line)
+    inside = _inside_mask(len(line), spans)
+    closes_at = {close for _, close in spans}
+    n = len(line)
+    i = 0
+    while i < n:
+        ch = line[i]
+        if ch in BULLETS and i > 0 and line[i - 1].isspace() and not inside[i]:
+            yield i
+            i += 1
+            continue
+        if ch in TERMINALS and not inside[i]:
+            j = i
+            while j < n and line[j] in TERMINALS:
+                j += 1
+            k = j
+            while k < n and line[k] in _TRAILING_CLOSERS:
+                k += 1
+            if (k == n or line[k].isspace()) and _ends_sentence(line, i, j):
+                yield k
+            i = k
+            continue
+        if i in closes_at and not inside[i] and _quote_ends_sentence(line, i):
+            yield i + 1
+        i += 1
+
+
+def _ends_sentence(line: str, start: int, end: int) -> bool:
+    """Whether the terminal run ``line[start:end]`` (followed by a space) closes a sentence."""
+    if line[start:end] != ".":
+        return True  # ! ? ؟ … and dot runs ("..", "...") end sentences
+    before = line[:start]
+    if _LIST_NUMBER_RE.fullmatch(before + "."):
+        return False  # "1. " list numbering at line start
+    token = _TOKEN_BEFORE_RE.search(before)
+    if token is None:
+        return True
+    word = strip_diacritics(token.group())
+    if len(word) == 1:
+        # "د. غادة", "U.S. forces", "أ.ف.ب. " — but "1445 هـ." / "2024 م." is a year marker.
+        return _NUMBER_THEN_SPACE_RE.search(before[: token.start()]) is not None
+    return word.lower() not in _LATIN_TITLES
+
+
+def _quote_ends_sentence(line: str, close: int) -> bool:
+    """A quotation closing right after its own full stop ends the sentence: «… جيد.» ثم."""
+    if close + 1 < len(line) and not line[close + 1].isspace():
+        return False
+    inner = line[:close].rstrip()
+    if not inner or inner[-1] not in TERMINALS:
+        return False
+    start = len(inner)
+    while start > 0 and inner[start - 1] in TERMINALS:
+        start -= 1
+    return _ends_sentence(line, start, len(inner))
+
+
+def _inside_mask(n: int, spans: list[tuple[int, int]]) -> list[bool]:
+    mask = [False] * n
+    for open_, close in spans:
+        for p in range(open_ + 1, close):
+            mask[p] = True
+    return mask
+
+
+def protected_spans(line: str) -> list[tuple[int, int]]:
+    """Matched quotation/bracket pairs ``(open, close)`` in one line; unmatched marks are ignored.
+
+    Double quotes are classed by context (a quote after a space and before a letter opens,
+    one after a letter and before a space or punctuation closes), because outlets mix “ ”
+    and " freely and sometimes use ” to open. A closing mark with nothing open is dropped,
+    and so is an opener never closed, so one stray quote cannot swallow a whole paragraph.
+    """
+    stack: list[tuple[str, int]] = []  # (kind, position); kind is the closing glyph or '"'
+    pairs: list[tuple[int, int]] = []
+    n = len(line)
+    for i, ch in enumerate(line):
+        if ch in _PAIRS:
+            stack.append((_PAIRS[ch], i))
+        elif ch in _CLOSERS_OF:
+            _close(stack, pairs, ch, i)
+        elif ch in _QUOTES:
+            role = _quote_role(line, i, n)
+            top_is_quote = any(kind == '"' for kind, _ in stack)
+            if role == "close" or (role == "either" and top_is_quote):
+                if top_is_quote:
+                    _close(stack, pairs, '"', i)
+                elif _opens_text(line, i, n):
+                    stack.append(('"', i))  # a lone ” used as an opening quote: أن” روسيا …
+            else:
+                stack.append(('"', i))
+    pairs.sort()
+    top: list[tuple[int, int]] = []
+    for open_, close in pairs:
+        if not top or open_ > top[-1][1]:
+            top.append((open_, close))
+    return top
+
+
+def _close(stack: list[tuple[str, int]], pairs: list[tuple[int, int]], kind: str, i: int) -> None:
+    for depth in range(len(stack) - 1, -1, -1):
+        if stack[depth][0] == kind:
+            pairs.append((stack[depth][1], i))
+            del stack[depth:]
+            return
+
+
+def _quote_role(line: str, i: int, n: int) -> str:
+    before_space = i == 0 or line[i - 1].isspace() or line[i - 1] in "(«[:—–-"
+    after_space = i + 1 >= n or line[i + 1].isspace() or _is_punct(line[i + 1])
+    if before_space and not after_space:
+        return "open"
+    if after_space and not before_space:
+        return "close"
+    ch = line[i]
+    if ch in "“„‟":
+        return "open" if not after_space else "either"
+    if ch == "”":
+        return "close" if not before_space else "either"
+    return "either"
+
+
+def _opens_text(line: str, i: int, n: int) -> bool:
+    """A stray closer followed by a space and a letter reads as an opening quote."""
+    rest = line[i + 1 :].lstrip()
+    return i + 1 < n and line[i + 1].isspace() and bool(rest) and rest[0].isalpha()
+
+
+def _is_punct(ch: str) -> bool:
+    return ch in TERMINALS or ch in "،؛,;:)]»”\"'"

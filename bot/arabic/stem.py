@@ -1,0 +1,28 @@
+"""A light Arabic stemmer for matching word families ("والمعاهدة" ~ "معاهدات").
+
+Uses NLTK's Snowball Arabic stemmer (the one sumy uses), which is pure Python and needs
+no downloaded data. Words are stemmed before ta-marbuta folding (the stemmer's suffix
+rules need "ة") and the stem is then normalised, so equal stems compare equal.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from nltk.stem.snowball import ArabicStemmer
+
+from bot.arabic.normalize import normalize, strip_diacritics
+
+_STEMMER = ArabicStemmer()
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """Return the normalised stem of one word; Latin words and numbers are only lower-cased."""
+    plain = strip_diacritics(word).strip()
+    if not plain:
+        return ""
+    if not any("\u0600" <= ch <= "\u06ff" for ch in plain):
+        return normalize(plain)
+    stemmed: str = _STEMMER.stem(plain)
+    return normalize(stemmed) or normalize(plain)
