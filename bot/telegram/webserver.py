@@ -15,12 +15,15 @@ then closes the sockets.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
 import re
 import secrets
+import signal
 import socket
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -30,9 +33,10 @@ import tornado.netutil
 import tornado.web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from telegram import Bot, Update
+from telegram.ext import Application
 
 from bot.errors import ConfigError
-from bot.observability.health import HealthChecks
+from bot.observability.health import HealthChecks, sqlalchemy_ping
 from bot.observability.metrics import REGISTRY
 
 log = logging.getLogger(__name__)
@@ -228,3 +232,139 @@ class WebServer:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+
+# -- serving an Application ---------------------------------------------------------------
+
+#: ``application.bot_data`` keys this module reads (set by the bot and subscriptions code).
+BOT_DATA_CACHE = "cache"
+BOT_DATA_STORE = "subscription_store"
+#: ``bot_data[BOT_DATA_DRAIN_HOOKS]``: async callables run on SIGTERM after updates stop
+#: and before the Application stops, e.g. "cancel the fan-out and release its claims".
+BOT_DATA_DRAIN_HOOKS = "drain_hooks"
+
+AnyApplication = Application[Any, Any, Any, Any, Any, Any]
+DrainHook = Callable[[], Awaitable[None]]
+
+
+def application_health(application: AnyApplication) -> HealthChecks:
+    """Health of a built bot: its cache is in ``bot_data`` and its store's database answers."""
+    bot_data = application.bot_data
+
+    async def database() -> bool:
+        store = bot_data.get(BOT_DATA_STORE)
+        engine = getattr(store, "engine", None)
+        if engine is None:  # no subscription store configured: nothing to reach
+            return store is None
+        return await sqlalchemy_ping(engine)()
+
+    return HealthChecks(lambda: bot_data.get(BOT_DATA_CACHE) is not None, database)
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """Webhook mode: the public URL given to ``setWebhook``, its secret, and where to bind."""
+
+    url: str
+    secret: str
+    listen: str
+    port: int
+
+
+async def serve(
+    application: AnyApplication,
+    *,
+    health: HealthChecks | None = None,
+    webhook: WebhookConfig | None = None,
+    metrics: tuple[str, int] | None = None,
+    allowed_updates: Sequence[str] | None = Update.ALL_TYPES,
+    stop: asyncio.Event | None = None,
+    on_ready: Callable[[list[WebServer]], None] | None = None,
+) -> None:
+    """Run ``application`` until SIGTERM/SIGINT (or ``stop``), then shut down in order.
+
+    Webhook mode serves Telegram, ``/healthz`` and ``/metrics`` on one port; polling mode
+    long-polls and serves only ``/healthz`` and ``/metrics`` when ``metrics`` is given (in
+    webhook mode ``metrics`` adds a second, internal port). The shutdown order is what
+    keeps work from being lost: refuse new webhook updates (503, Telegram retries) or stop
+    polling; run the drain hooks (cancel the fan-out, release claims); stop the
+    Application, which finishes the updates already taken; close the HTTP servers; then
+    ``shutdown`` and ``post_shutdown`` (which close the database).
+    """
+    loop = asyncio.get_running_loop()
+    stop = stop or asyncio.Event()
+    signals = (signal.SIGINT, signal.SIGTERM)
+    for sig in signals:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not main thread
+            loop.add_signal_handler(sig, _on_signal, sig, stop)
+    health = health or application_health(application)
+    servers: list[WebServer] = []
+    if webhook is not None:
+        route = WebhookRoute(
+            path=webhook_path(webhook.url),
+            secret=webhook.secret,
+            bot=application.bot,
+            queue=application.update_queue,
+        )
+        servers.append(WebServer(health, listen=webhook.listen, port=webhook.port,
+                                 webhook=route))
+    if metrics is not None and (webhook is None or metrics[1] != webhook.port):
+        servers.append(WebServer(health, listen=metrics[0], port=metrics[1]))
+    try:
+        await application.initialize()
+        if application.post_init is not None:
+            await application.post_init(application)
+        await application.start()
+        for server in servers:
+            await server.start()
+        if webhook is not None:
+            await application.bot.set_webhook(
+                url=webhook.url, secret_token=webhook.secret, allowed_updates=allowed_updates
+            )
+            log.info("webhook registered; taking updates")
+        else:
+            if application.updater is None:
+                raise ConfigError("polling needs an Application built with an updater")
+            await application.updater.start_polling(allowed_updates=allowed_updates)
+            log.info("long polling; taking updates")
+        if on_ready is not None:
+            on_ready(servers)
+        await stop.wait()
+    finally:
+        await _shut_down(application, servers)
+        for sig in signals:
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.remove_signal_handler(sig)
+
+
+def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
+    log.info("received %s: finishing work in hand, taking no new updates", sig.name)
+    stop.set()
+
+
+async def _shut_down(application: AnyApplication, servers: list[WebServer]) -> None:
+    """The ordered, best-effort stop; each step runs even if an earlier one failed."""
+    for server in servers:
+        server.stop_accepting()
+    if application.updater is not None and application.updater.running:
+        await _step("stop polling", application.updater.stop())
+    hooks: list[DrainHook] = list(application.bot_data.get(BOT_DATA_DRAIN_HOOKS, ()))
+    for hook in hooks:
+        await _step("drain hook", hook())
+    if application.running:
+        await _step("stop application", application.stop())
+        if application.post_stop is not None:
+            await _step("post_stop", application.post_stop(application))
+    for server in servers:
+        await _step("stop HTTP server", server.stop())
+    await _step("shut down application", application.shutdown())
+    if application.post_shutdown is not None:
+        await _step("post_shutdown", application.post_shutdown(application))
+    log.info("stopped")
+
+
+async def _step(what: str, awaitable: Awaitable[Any]) -> None:
+    try:
+        await awaitable
+    except Exception:
+        log.exception("shutdown step failed: %s", what)
