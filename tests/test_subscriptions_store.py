@@ -1,4 +1,5 @@
 """The subscription store on SQLite and PostgreSQL: migrations, queue, schedule, claims."""
+# ruff: noqa: F811  (pytest fixtures imported from test_subscriptions_support)
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import inspect
+from test_subscriptions_support import Clock, clock, store  # noqa: F401
 
 from bot.subscriptions.models import metadata
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import ArticleRef, SubscriptionStore
-from test_subscriptions_support import Clock, clock, store  # noqa: F401
 
 A = [
     ArticleRef("b", "2024-06-20", "fb"),
@@ -45,7 +46,9 @@ def test_upgrade_keeps_subscribers(tmp_path: Path, clock: Clock) -> None:
     assert again.get(1).active  # type: ignore[union-attr]
 
 
-def test_queue_in_publication_order_once_per_subscriber(store: SubscriptionStore, clock: Clock) -> None:
+def test_queue_in_publication_order_once_per_subscriber(
+    store: SubscriptionStore, clock: Clock
+) -> None:
     assert store.sync_articles(A, clock()) == 3
     store.subscribe(1, UTC8, clock())
     assert store.sync_articles(A, clock()) == 0  # idempotent
@@ -145,7 +148,9 @@ def test_claims_are_exclusive_and_leases_expire(store: SubscriptionStore, clock:
     assert store.release_worker() == 0
 
 
-def test_blocked_subscriber_keeps_the_digest_for_later(store: SubscriptionStore, clock: Clock) -> None:
+def test_blocked_subscriber_keeps_the_digest_for_later(
+    store: SubscriptionStore, clock: Clock
+) -> None:
     store.sync_articles(A, clock())
     store.subscribe(1, UTC8, clock())
     store.promote_due(clock(), force=True)
