@@ -87,16 +87,21 @@ def choose(
 ) -> list[Candidate]:
     """Pick from ``ranked`` (best first) under the budget, then return them in article order.
 
-    Best-ranked sentences that fit the budget go in first. When fewer than
-    ``min_sentences`` fit (long-sentence articles), the shortest of the better-ranked half
-    of the rest fills up, so the digest overshoots the budget as little as possible.
+    Greedy by rank, but a sentence is taken only if the shortest of the other sentences
+    could still bring the digest to ``min_sentences`` within the budget: one
+    long top sentence must not crowd out the rest. When no three sentences fit at all
+    (long-sentence articles), the shortest of the better-ranked half of the rest fills
+    up, so the digest overshoots the budget as little as possible.
     """
     chosen: list[Candidate] = []
     total = 0
     for cand in ranked:
         if len(chosen) == max_sentences:
             break
-        if total + len(cand.text) <= budget:
+        need = min_sentences - len(chosen) - 1
+        others = (len(c.text) for c in ranked if c is not cand and c not in chosen)
+        reserve = sum(sorted(others)[:need]) if need > 0 else 0
+        if total + len(cand.text) + reserve <= budget:
             chosen.append(cand)
             total += len(cand.text)
     rest = [c for c in ranked if c not in chosen]

@@ -1,0 +1,179 @@
+"""The offline pipeline's last step: articles → :class:`Cache` → the files of ``summaries/``.
+
+Everything here is pure except :func:`read_inputs`, :func:`write_outputs` and
+:func:`stale_report`, which touch the file system. Determinism is the contract: the
+same inputs and settings give the same bytes, and ``source_digest`` says which inputs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot import __version__
+from bot.cache.markdown import render_digest_markdown
+from bot.cache.schema import SCHEMA_VERSION, ArticleEntry, Cache, Digest
+from bot.cache.store import dumps_cache
+from bot.corpus_types import Article
+from bot.digest.digest import DEFAULT_ALGORITHM, digest_article
+from bot.digest.select import CHAR_BUDGET, MAX_SENTENCES, MIN_SENTENCES
+from bot.extract.reactions import extract_reactions
+from bot.extract.timeline import extract_timeline
+from bot.extract.treaty import extract_treaty_articles
+
+#: bump when the pipeline's output changes for the same inputs and settings
+PIPELINE_VERSION = 1
+CACHE_FILE = "cache.json"
+METADATA_FILE = "articles.toml"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildSettings:
+    """Every knob that changes the output; hashed into ``source_digest``."""
+
+    algorithm: str = DEFAULT_ALGORITHM
+    min_sentences: int = MIN_SENTENCES
+    max_sentences: int = MAX_SENTENCES
+    budget: int = CHAR_BUDGET
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "algorithm": self.algorithm,
+            "min_sentences": self.min_sentences,
+            "max_sentences": self.max_sentences,
+            "budget": self.budget,
+            "pipeline_version": PIPELINE_VERSION,
+            "schema": SCHEMA_VERSION,
+            "digestbot": __version__,
+        }
+
+
+def input_files(seeds_dir: Path) -> list[Path]:
+    """The files a build reads: ``articles.toml`` and every ``*.txt`` seed, sorted."""
+    files = sorted(seeds_dir.glob("*.txt"))
+    meta = seeds_dir / METADATA_FILE
+    return [meta, *files] if meta.exists() else files
+
+
+def source_digest(inputs: Mapping[str, bytes], settings: BuildSettings) -> str:
+    """SHA-256 over the input files (name and bytes) and the settings, order-independent."""
+    h = hashlib.sha256()
+    h.update(json.dumps(settings.as_dict(), sort_keys=True).encode())
+    for name in sorted(inputs):
+        data = inputs[name]
+        h.update(f"\0{name}\0{len(data)}\0".encode())
+        h.update(data)
+    return "sha256:" + h.hexdigest()
+
+
+def read_inputs(seeds_dir: Path) -> dict[str, bytes]:
+    """The bytes of every input file, keyed by its name relative to ``seeds_dir``."""
+    return {p.relative_to(seeds_dir).as_posix(): p.read_bytes() for p in input_files(seeds_dir)}
+
+
+def article_entry(article: Article) -> ArticleEntry:
+    meta = article.meta
+    return ArticleEntry(
+        id=meta.id,
+        title=meta.title,
+        source=meta.source,
+        url=meta.url,
+        published=meta.published.isoformat(),
+        published_precision=meta.published_precision,
+        published_reason=meta.published_reason,
+    )
+
+
+def build_digests(articles: Sequence[Article], settings: BuildSettings) -> list[Digest]:
+    """One :class:`Digest` per article, in the articles' order."""
+    digests = []
+    for article in articles:
+        choice = digest_article(
+            article,
+            settings.algorithm,
+            min_sentences=settings.min_sentences,
+            max_sentences=settings.max_sentences,
+            budget=settings.budget,
+        )
+        digests.append(
+            Digest(
+                article_id=choice.article_id,
+                algorithm=choice.algorithm,
+                sentence_indices=list(choice.indices),
+                sentences=list(choice.sentences),
+            )
+        )
+    return digests
+
+
+def build_cache(
+    articles: Sequence[Article],
+    *,
+    digest: str,
+    settings: BuildSettings | None = None,
+) -> Cache:
+    """Every view the bot serves, computed once from the loaded articles."""
+    settings = settings or BuildSettings()
+    ordered = sorted(articles, key=lambda a: a.id)
+    return Cache(
+        source_digest=digest,
+        digest_algorithm=settings.algorithm,
+        articles=[article_entry(a) for a in ordered],
+        digests=build_digests(ordered, settings),
+        timeline=extract_timeline(ordered),
+        treaty_articles=extract_treaty_articles(ordered),
+        reactions=extract_reactions(ordered),
+    )
+
+
+def render_outputs(cache: Cache) -> dict[str, str]:
+    """File name → content for ``summaries/``: ``cache.json`` and one ``<id>.md`` per digest."""
+    outputs = {CACHE_FILE: dumps_cache(cache)}
+    for digest in cache.digests:
+        entry = cache.article(digest.article_id)
+        if entry is None:  # pragma: no cover - build_cache always pairs them
+            raise AssertionError(f"digest without article: {digest.article_id}")
+        outputs[f"{digest.article_id}.md"] = render_digest_markdown(entry, digest)
+    return outputs
+
+
+def write_outputs(out_dir: Path, outputs: Mapping[str, str]) -> list[str]:
+    """Write ``outputs`` into ``out_dir``; remove generated files no longer produced.
+
+    Returns the names written or removed. Only ``*.md`` and ``*.json`` are ever removed,
+    so a mistaken ``--out`` cannot delete unrelated files. Unchanged files are left
+    untouched (their mtime too), which keeps rebuilds cheap and git quiet.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    changed: list[str] = []
+    for name, text in sorted(outputs.items()):
+        path = out_dir / name
+        data = text.encode("utf-8")
+        if not path.exists() or path.read_bytes() != data:
+            path.write_bytes(data)
+            changed.append(name)
+    for path in sorted(out_dir.iterdir()):
+        if path.is_file() and path.suffix in {".md", ".json"} and path.name not in outputs:
+            path.unlink()
+            changed.append(path.name)
+    return changed
+
+
+def stale_report(out_dir: Path, outputs: Mapping[str, str]) -> list[str]:
+    """What in ``out_dir`` differs from a fresh build: missing, differing and extra files."""
+    if not out_dir.is_dir():
+        return [f"{out_dir}/ does not exist"]
+    problems = []
+    for name, text in sorted(outputs.items()):
+        path = out_dir / name
+        if not path.exists():
+            problems.append(f"missing: {path}")
+        elif path.read_bytes() != text.encode("utf-8"):
+            problems.append(f"differs from a fresh build: {path}")
+    for path in sorted(out_dir.iterdir()):
+        if path.name not in outputs and not path.name.startswith("."):
+            problems.append(f"extra (not produced by the build): {path}")
+    return problems

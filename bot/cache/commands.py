@@ -1,0 +1,70 @@
+"""``digestbot build [--check] [--seeds DIR] [--out DIR]``: write or verify ``summaries/``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.cache.build import (
+    BuildSettings,
+    build_cache,
+    read_inputs,
+    render_outputs,
+    source_digest,
+    stale_report,
+    write_outputs,
+)
+from bot.digest.rankers import RANKERS
+from bot.errors import CorpusError
+
+DEFAULT_SEEDS = Path("seeds")
+DEFAULT_OUT = Path("summaries")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1 if the output directory differs from a fresh build",
+    )
+    parser.add_argument("--seeds", type=Path, default=DEFAULT_SEEDS, help="input directory")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
+    parser.add_argument(
+        "--algorithm",
+        choices=sorted(RANKERS),
+        default=BuildSettings().algorithm,
+        help="digest algorithm (default: the one docs/digest-evaluation.md chose)",
+    )
+
+
+def build_files(seeds: Path, settings: BuildSettings) -> dict[str, str]:
+    """Load the corpus from ``seeds`` and render every output file (no writes)."""
+    from bot.corpus import load_corpus  # the corpus loader pulls in the Arabic stack
+
+    if not seeds.is_dir():
+        raise CorpusError(f"seeds directory {seeds} does not exist")
+    inputs = read_inputs(seeds)
+    articles = load_corpus(seeds)
+    cache = build_cache(articles, digest=source_digest(inputs, settings), settings=settings)
+    return render_outputs(cache)
+
+
+def main(args: argparse.Namespace) -> int:
+    settings = BuildSettings(algorithm=args.algorithm)
+    outputs = build_files(args.seeds, settings)
+    out: Path = args.out
+    if args.check:
+        problems = stale_report(out, outputs)
+        if problems:
+            print(f"{out}/ is stale; run `digestbot build` and commit the result:", file=sys.stderr)
+            for problem in problems:
+                print(f"  - {problem}", file=sys.stderr)
+            return 1
+        print(f"{out}/ is up to date ({len(outputs)} files)")
+        return 0
+    changed = write_outputs(out, outputs)
+    print(f"built {out}/: {len(outputs)} files, {len(changed)} changed")
+    for name in changed:
+        print(f"  {name}")
+    return 0

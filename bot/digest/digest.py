@@ -1,0 +1,57 @@
+"""One article → its digest: candidates, a ranker, the shared selection rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.arabic.normalize import normalize
+from bot.corpus_types import Article
+from bot.digest.rankers import RANKERS
+from bot.digest.select import CHAR_BUDGET, MAX_SENTENCES, MIN_SENTENCES, candidates, choose
+
+#: chosen by docs/digest-evaluation.md (bench/evaluate_digests.py)
+DEFAULT_ALGORITHM = "lexrank"
+
+
+@dataclass(frozen=True, slots=True)
+class DigestChoice:
+    """The digest of one article: sentence indices and the sentences as written, in order."""
+
+    article_id: str
+    algorithm: str
+    indices: tuple[int, ...]
+    sentences: tuple[str, ...]
+
+
+def digest_article(
+    article: Article,
+    algorithm: str = DEFAULT_ALGORITHM,
+    *,
+    min_sentences: int = MIN_SENTENCES,
+    max_sentences: int = MAX_SENTENCES,
+    budget: int = CHAR_BUDGET,
+) -> DigestChoice:
+    """Digest ``article`` with the named ranker (``lead`` or a sumy summarizer)."""
+    try:
+        ranker = RANKERS[algorithm]
+    except KeyError:
+        known = ", ".join(sorted(RANKERS))
+        raise ValueError(f"unknown digest algorithm {algorithm!r}; known: {known}") from None
+    pool = candidates(
+        [(s.index, s.text) for s in article.sentences],
+        normalize=normalize,
+        title=article.meta.title,
+    )
+    order = ranker([c.text for c in pool])
+    picked = choose(
+        [pool[i] for i in order],
+        min_sentences=min_sentences,
+        max_sentences=max_sentences,
+        budget=budget,
+    )
+    return DigestChoice(
+        article_id=article.id,
+        algorithm=algorithm,
+        indices=tuple(c.index for c in picked),
+        sentences=tuple(c.text for c in picked),
+    )
