@@ -239,12 +239,8 @@ class WebServer:
 #: ``application.bot_data`` keys this module reads (set by the bot and subscriptions code).
 BOT_DATA_CACHE = "cache"
 BOT_DATA_STORE = "subscription_store"
-#: ``bot_data[BOT_DATA_DRAIN_HOOKS]``: async callables run on SIGTERM after updates stop
-#: and before the Application stops, e.g. "cancel the fan-out and release its claims".
-BOT_DATA_DRAIN_HOOKS = "drain_hooks"
 
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
-DrainHook = Callable[[], Awaitable[None]]
 
 
 def application_health(application: AnyApplication) -> HealthChecks:
@@ -287,9 +283,9 @@ async def serve(
     long-polls and serves only ``/healthz`` and ``/metrics`` when ``metrics`` is given (in
     webhook mode ``metrics`` adds a second, internal port). The shutdown order is what
     keeps work from being lost: refuse new webhook updates (503, Telegram retries) or stop
-    polling; run the drain hooks (cancel the fan-out, release claims); stop the
-    Application, which finishes the updates already taken; close the HTTP servers; then
-    ``shutdown`` and ``post_shutdown`` (which close the database).
+    polling; stop the Application, which finishes the updates already taken; ``post_stop``
+    (where the delivery service cancels its fan-out and releases unsent claims); close the
+    HTTP servers; ``shutdown``, ``post_shutdown``; finally close the database.
     """
     loop = asyncio.get_running_loop()
     stop = stop or asyncio.Event()
@@ -348,9 +344,6 @@ async def _shut_down(application: AnyApplication, servers: list[WebServer]) -> N
         server.stop_accepting()
     if application.updater is not None and application.updater.running:
         await _step("stop polling", application.updater.stop())
-    hooks: list[DrainHook] = list(application.bot_data.get(BOT_DATA_DRAIN_HOOKS, ()))
-    for hook in hooks:
-        await _step("drain hook", hook())
     if application.running:
         await _step("stop application", application.stop())
         if application.post_stop is not None:
@@ -360,6 +353,9 @@ async def _shut_down(application: AnyApplication, servers: list[WebServer]) -> N
     await _step("shut down application", application.shutdown())
     if application.post_shutdown is not None:
         await _step("post_shutdown", application.post_shutdown(application))
+    close = getattr(application.bot_data.get(BOT_DATA_STORE), "close", None)
+    if callable(close):
+        await _step("close database", asyncio.to_thread(close))
     log.info("stopped")
 
 
