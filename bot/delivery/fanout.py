@@ -31,7 +31,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.delivery.message import Rendered
-from bot.delivery.pacing import Pacer, seconds_of
+from bot.delivery.pacing import Pacer, retry_after_seconds
 from bot.observability.metrics import DELIVERIES
 from bot.subscriptions.store import Claimed, SubscriptionStore, default_worker_id
 
@@ -202,7 +202,7 @@ class FanOut:
             try:
                 await self._send(c.chat_id, rendered)
             except RetryAfter as exc:
-                wait = seconds_of(exc.retry_after)
+                wait = retry_after_seconds(exc)
                 self.pacer.pause(wait)
                 result.rate_limited += 1
                 limited += 1

@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import asyncio
 import time
+import warnings
 from collections import OrderedDict
 from datetime import timedelta
 from typing import Final
 
 from aiolimiter import AsyncLimiter
+from telegram.error import RetryAfter
+from telegram.warnings import PTBDeprecationWarning
 
 _MAX_IDLE_CHATS: Final = 4096
 
 
-def seconds_of(value: float | int | timedelta) -> float:
-    """``RetryAfter.retry_after`` is an int or a timedelta depending on PTB settings."""
+def retry_after_seconds(exc: RetryAfter) -> float:
+    """``RetryAfter.retry_after`` as seconds: an int or a timedelta depending on PTB's
+    ``PTB_TIMEDELTA`` opt-in (the int form warns about the coming change; both are fine)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value: float | int | timedelta = exc.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
