@@ -71,6 +71,9 @@ _PROMPT_RE = re.compile(
 _UPDATED_RE = re.compile(r"^(?:اخر تحديث|تاريخ النشر|نشر في|updated|published)\b")
 _WEATHER_RE = re.compile(r"^[-+−]?\d+(?:[.,]\d+)?\s*°?\s*[cf]?$|°")
 
+_BREADCRUMB_RE = re.compile(r"^(?:الرئيسيه|الصفحه الرئيسيه|home)\b|\s[>»|/›]\s")
+_MENU_GAP_RE = re.compile(r"\S {2,}(?=\S)")
+
 _MAX_TITLE_WORDS = 25
 
 
@@ -92,15 +95,15 @@ def clean(raw: str) -> CleanText:
     furniture: list[str] = []
 
     body_start = next((i for i, line in enumerate(lines) if _is_body_like(line)), len(lines))
-    title: str | None = None
+    title = _find_title(lines[:body_start])
     body: list[str] = []
+    seen_title = False
     for line in lines[:body_start]:
-        key = normalize(line)
-        if title is not None and key == normalize(title):
-            furniture.append(line)
-        elif title is None and _is_title_like(line):
-            title = line
-        elif title is not None and len(words(line)) >= 8 and not _is_furniture(line):
+        if title is not None and normalize(line) == normalize(title):
+            if seen_title:
+                furniture.append(line)
+            seen_title = True
+        elif seen_title and len(words(line)) >= 8 and not _is_furniture(line):
             body.append(line)  # a subtitle or lede without a full stop
         else:
             furniture.append(line)
@@ -168,9 +171,27 @@ def _is_body_like(line: str) -> bool:
     return core[-1] in TERMINALS
 
 
+def _find_title(header: list[str]) -> str | None:
+    """The headline: a header line printed twice, else the first headline-shaped line."""
+    candidates = [line for line in header if _is_title_like(line)]
+    keys = [normalize(line) for line in candidates]
+    repeated = [line for line, key in zip(candidates, keys, strict=True) if keys.count(key) > 1]
+    return (repeated or candidates or [None])[0]
+
+
 def _is_title_like(line: str) -> bool:
     n = len(words(line))
-    return 4 <= n <= _MAX_TITLE_WORDS and not _is_furniture(line) and not line.endswith(":")
+    return (
+        4 <= n <= _MAX_TITLE_WORDS
+        and not _is_furniture(line)
+        and not _is_breadcrumb(line)
+        and not line.endswith(":")
+    )
+
+
+def _is_breadcrumb(line: str) -> bool:
+    """Navigation crumbs: "الرئيسية > أخبار", "Home / World", or menu items spaced apart."""
+    return bool(_BREADCRUMB_RE.search(normalize(line))) or len(_MENU_GAP_RE.findall(line)) >= 2
 
 
 def _is_signature(line: str) -> bool:
