@@ -1,14 +1,295 @@
-"""Timeline of dated events across the dossier (DESIGN.md §2): one item per event, citing every article."""
+"""Timeline of dated events across the dossier (DESIGN.md §2), one item per event.
+
+An event is a clause that carries an anchored date (``bot.extract.dates``) and an event
+predicate (``bot.extract.events``). Dates introduced by منذ/قبل/بعد/حتى ("since/before/
+after/until X") do not anchor the clause's event: "the first visit since 2000" did not
+happen in 2000. The same happening told by several articles (or twice in one) becomes one
+item: same kind of predicate, dates that contain one another (June ⊇ Wednesday 19 June)
+and enough shared content words. The item keeps the most precise date and its wording.
+"""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from bot.cache.schema import TimelineEvent
+from bot.arabic.normalize import normalize
+from bot.arabic.stem import stem
+from bot.arabic.stopwords import is_stop_word
+from bot.cache.schema import Evidence, TimelineEvent
 from bot.corpus_types import Article
+from bot.extract.dates import DateMention, find_dates, format_date
+from bot.extract.events import event_classes
+
+#: words before a date that make it a boundary, not the time of the clause's event
+_NOT_ANCHORS = frozenset(normalize(w) for w in ("منذ", "قبل", "بعد", "حتى", "عقب", "بعيد"))
+#: "معاهدة ... لعام 1961" names a document by its year; the date is not the clause's event
+_ATTRIBUTIVE = frozenset(normalize(w) for w in ("لعام", "لعامي", "للعام", "لسنة"))
+_CLAUSE_BREAK = re.compile(r"[،,؛;:]|\s[-–]\s")
+_UNIT_RANK = {"day": 0, "month": 1, "year": 2}
+#: predicates this many words farther than the nearest one still date-share ("الموقعة في
+#: يونيو الماضي حيز التنفيذ": signing and entry into force both sit by the date)
+NEAR_MARGIN = 2.5
+#: sentences longer than this are shown by the clause around the date
+MAX_SENTENCE_TEXT = 250
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One dated event clause in one sentence of one article."""
+
+    article_id: str
+    sentence_index: int
+    sentence: str
+    text: str
+    mention: DateMention
+    classes: frozenset[str]
+    keys: frozenset[str]
+
+    @property
+    def interval(self) -> tuple[dt.date, dt.date]:
+        return _interval(self.mention)
+
+
+def _period_end(d: dt.date, unit: str) -> dt.date:
+    if unit == "day":
+        return d
+    if unit == "month":
+        return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+    return d.replace(month=12, day=31)
+
+
+def _interval(m: DateMention) -> tuple[dt.date, dt.date]:
+    return m.value, _period_end(m.value_end or m.value, m.unit)
+
+
+def _anchors(sentence: str, m: DateMention) -> bool:
+    """False when the date is a boundary (منذ 2000, قبل يناير) rather than the event's time."""
+    head = normalize(m.text).split(" ")[0]
+    if head in _NOT_ANCHORS or head in _ATTRIBUTIVE:
+        return False
+    before = normalize(sentence[: m.start]).split(" ")
+    prev = before[-1] if before and before[-1] else (before[-2] if len(before) > 1 else "")
+    prev = prev.lstrip("وف") if prev not in _NOT_ANCHORS else prev
+    return prev not in _NOT_ANCHORS
+
+
+def _segments(sentence: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for br in _CLAUSE_BREAK.finditer(sentence):
+        spans.append((start, br.start()))
+        start = br.end()
+    spans.append((start, len(sentence)))
+    return spans
+
+
+_WORD = re.compile(r"(?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670\u0640])+")
+
+
+def _predicates(text: str, offset: int, m: DateMention) -> tuple[frozenset[str], frozenset[str]]:
+    """Classes of the predicate nearest the date in ``text``, and the content stems.
+
+    The nearest predicate is the date's own: in "يحتفلان هذا العام بالذكرى … لإبرام أول
+    وثيقة" the year dates the celebration, not the signing named later. Predicates after
+    the date count as a little farther, news clauses being mostly verb-first.
+    """
+    toks = [(t.start() + offset, t.end() + offset, t.group()) for t in _WORD.finditer(text)]
+    found: list[tuple[float, bool, frozenset[str]]] = []
+    pred_tokens: set[int] = set()
+    for i, (a, b, w) in enumerate(toks):
+        if m.start <= a < m.end:
+            continue
+        classes = event_classes(w)
+        if not classes and i + 1 < len(toks) and not (m.start <= toks[i + 1][0] < m.end):
+            pair = event_classes(w + " " + toks[i + 1][2])
+            classes = pair - event_classes(toks[i + 1][2])
+            if classes:
+                pred_tokens.add(i + 1)
+        if not classes:
+            continue
+        pred_tokens.add(i)
+        gap = len([t for t in toks if (b <= t[0] < m.start) or (m.end <= t[0] < a)])
+        dist = gap if b <= m.start else gap * 1.5 + 0.5
+        found.append((dist, b <= m.start, classes))
+    keys = frozenset(
+        st
+        for i, (a, _b, w) in enumerate(toks)
+        if i not in pred_tokens
+        and not (m.start <= a < m.end)
+        and not is_stop_word(w)
+        and not any(ch.isdigit() for ch in w)
+        and len(st := stem(w)) > 1
+    )
+    if _after_preposition(text, m.start - offset) and any(before for _, before, _ in found):
+        # "وقعت … في يونيو": a prepositional date modifies what precedes it
+        found = [f for f in found if f[1]]
+    nearest = min((d for d, _, _ in found), default=0.0)
+    near = frozenset(c for d, _, cs in found if d <= nearest + NEAR_MARGIN for c in cs)
+    return near, keys
+
+
+_PREPOSITIONS = frozenset({"في", "خلال"})
+
+
+def _after_preposition(text: str, pos: int) -> bool:
+    before = normalize(text[:pos]).split(" ")
+    return bool(before) and before[-1] in _PREPOSITIONS
+
+
+def _window(sentence: str, m: DateMention) -> tuple[int, int, frozenset[str], frozenset[str]]:
+    """The clause holding the date, widened until it has a predicate.
+
+    Arabic news clauses are mostly verb-first, so the date's own clause is widened to the
+    preceding clauses first ("قال البيت الأبيض، في 7 نوفمبر، إن …"), then the following.
+    """
+    segs = _segments(sentence)
+    i = next((k for k, (a, b) in enumerate(segs) if a <= m.start < max(b, a + 1)), len(segs) - 1)
+    spans = [(lo, i) for lo in range(i, max(-1, i - 4), -1)]
+    spans += [(max(0, i - 3), hi) for hi in range(i + 1, min(len(segs), i + 3))]
+    for lo, hi in spans:
+        a, b = segs[lo][0], segs[hi][1]
+        classes, keys = _predicates(sentence[a:b], a, m)
+        if classes:
+            return a, b, classes, keys
+    return segs[i][0], segs[i][1], frozenset(), frozenset()
+
+
+def candidates(article: Article) -> list[Candidate]:
+    """Dated event clauses of one article, in reading order."""
+    out: list[Candidate] = []
+    published = article.meta.published
+    for sent in article.sentences:
+        mentions = find_dates(sent.text, published)
+        anchored: list[DateMention] = []
+        prev: DateMention | None = None
+        prev_ok = True
+        for m in mentions:
+            ok = _anchors(sent.text, m)
+            # "لعامي 2000 و2001": a coordinated date shares the first one's role
+            if prev is not None and _coordinated(sent.text, prev, m):
+                ok = prev_ok
+            if ok:
+                anchored.append(m)
+            prev, prev_ok = m, ok
+        for m in anchored:
+            a, b, classes, keys = _window(sent.text, m)
+            if not classes:
+                continue
+            whole = len(anchored) == 1 and len(sent.text) <= MAX_SENTENCE_TEXT
+            text = sent.text if whole else sent.text[a:b].strip()
+            out.append(
+                Candidate(
+                    article_id=article.id,
+                    sentence_index=sent.index,
+                    sentence=sent.text,
+                    text=text,
+                    mention=m,
+                    classes=classes,
+                    keys=keys,
+                )
+            )
+    return out
+
+
+def _coordinated(sentence: str, first: DateMention, second: DateMention) -> bool:
+    between = normalize(sentence[first.end : second.start])
+    return between in {"و", "او", "-", ""}
+
+
+#: predicates too common to merge two items on by themselves (many statements a day)
+WEAK_CLASSES = frozenset({"say"})
+#: shared-content thresholds (overlap coefficient of content stems) for merging
+MERGE_OVERLAP_WEAK = 0.5
+MERGE_OVERLAP = 0.1
+
+
+@dataclass(slots=True)
+class _Cluster:
+    members: list[Candidate] = field(default_factory=list)
+
+    def accepts(self, c: Candidate) -> bool:
+        return any(same_event(c, other) for other in self.members)
+
+
+def same_event(x: Candidate, y: Candidate) -> bool:
+    """Do two dated clauses report the same happening?
+
+    Same kind of predicate and the very same date (beyond statements); else nested dates
+    at most one precision step apart, and then a
+    statement needs half its content words shared, while a specific event (signed,
+    visited, ratified …) needs some shared content unless both dates are month or finer
+    (one signing per month is the norm in a dossier; paraphrases share few words).
+    """
+    shared = x.classes & y.classes
+    if not shared or not _nested(x.interval, y.interval):
+        return False
+    if x.interval == y.interval and shared - WEAK_CLASSES:
+        return True
+    ux, uy = _UNIT_RANK[x.mention.unit], _UNIT_RANK[y.mention.unit]
+    if abs(ux - uy) > 1:
+        return False
+    small = min(len(x.keys), len(y.keys)) or 1
+    overlap = len(x.keys & y.keys) / small
+    if not (shared - WEAK_CLASSES):
+        return overlap >= MERGE_OVERLAP_WEAK
+    return max(ux, uy) <= _UNIT_RANK["month"] or overlap >= MERGE_OVERLAP
+
+
+def _nested(x: tuple[dt.date, dt.date], y: tuple[dt.date, dt.date]) -> bool:
+    return (x[0] <= y[0] and y[1] <= x[1]) or (y[0] <= x[0] and x[1] <= y[1])
+
+
+def _precision_rank(c: Candidate) -> tuple[int, int, int, int, str]:
+    m = c.mention
+    span = (_interval(m)[1] - _interval(m)[0]).days
+    return (
+        _UNIT_RANK[m.unit],
+        span,
+        0 if m.resolution == "absolute" else 1,
+        c.sentence_index,
+        c.article_id,
+    )
+
+
+def merge(cands: Sequence[Candidate]) -> list[TimelineEvent]:
+    """Merge candidates that report the same event; one item per cluster, sorted by date."""
+    ordered = sorted(cands, key=_precision_rank)
+    clusters: list[_Cluster] = []
+    for c in ordered:
+        target = next((cl for cl in clusters if cl.accepts(c)), None)
+        if target is None:
+            clusters.append(_Cluster([c]))
+        else:
+            target.members.append(c)
+    items: list[tuple[tuple[dt.date, int, str], TimelineEvent]] = []
+    for cl in clusters:
+        best = cl.members[0]  # members arrive most precise first
+        m = best.mention
+        seen: set[tuple[str, int]] = set()
+        sources: list[Evidence] = []
+        for c in sorted(cl.members, key=lambda c: (c.article_id, c.sentence_index)):
+            if (c.article_id, c.sentence_index) in seen:
+                continue
+            seen.add((c.article_id, c.sentence_index))
+            sources.append(
+                Evidence(article_id=c.article_id, sentence_index=c.sentence_index, text=c.sentence)
+            )
+        event = TimelineEvent(
+            date=format_date(m.value, m.unit),
+            granularity=m.unit,
+            end=format_date(m.value_end, m.unit) if m.value_end else None,
+            text=best.text,
+            resolution=m.resolution,
+            sources=sources,
+        )
+        items.append(((m.value, -_UNIT_RANK[m.unit], best.text), event))
+    return [e for _, e in sorted(items, key=lambda kv: kv[0])]
 
 
 def extract_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
     """Return dated events sorted by date, events reported by several articles merged."""
-    del articles
-    return []
+    return merge([c for a in articles for c in candidates(a)])
