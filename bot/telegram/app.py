@@ -68,8 +68,8 @@ def registered_commands(application: Application[Any, Any, Any, Any, Any, Any]) 
     return core + [c for c in described if c not in CORE_COMMANDS]
 
 
-async def _post_init(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Register the command menu in Arabic (also the default) and English."""
+async def register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Register the command menu in Arabic (also the default) and English (post_init)."""
     commands: list[str] = application.bot_data.get(h.BOT_DATA_COMMANDS, [])
     for lang in LANGS:
         menu = [BotCommand(c, t(lang, f"cmd_{c}")[:256]) for c in commands]
@@ -98,7 +98,7 @@ def build_application(
         .token(token)
         .defaults(defaults)
         .concurrent_updates(True)
-        .post_init(_post_init)
+        .post_init(register_commands)
     )
     api = base_url or settings.telegram_api_url
     if api:
@@ -145,3 +145,33 @@ def _file_url(base_url: str) -> str:
     if sep and not tail:
         return f"{head}/file/bot"
     return base_url.rstrip("/") + "/file/bot"
+
+
+async def start_polling(
+    application: Application[Any, Any, Any, Any, Any, Any],
+    *,
+    poll_interval: float = 0.0,
+    poll_timeout: int = 10,
+) -> None:
+    """In-process equivalent of ``run_polling`` for an already running event loop.
+
+    ``run_polling`` owns the loop and signals; tests, ``digestbot chat`` and the
+    benchmark share a loop with the emulator, so they start the pieces here, post_init
+    (the command menu) included.
+    """
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    if application.updater is None:
+        raise RuntimeError("the application was built without an updater")
+    await application.updater.start_polling(poll_interval=poll_interval, timeout=poll_timeout)
+
+
+async def stop_polling(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Undo :func:`start_polling`: stop fetching, finish handlers, release resources."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+    await application.shutdown()

@@ -453,8 +453,8 @@ async def on_bad_button(update: Update, context: Context) -> None:
 async def on_error(update: object, context: Context) -> None:
     """Log the failure (the log filter scrubs tokens) and tell the user, if there is one."""
     log.error("error while handling an update", exc_info=context.error)
-    if not isinstance(update, Update) or isinstance(context.error, Forbidden):
-        return
+    if not isinstance(update, Update) or isinstance(context.error, Forbidden | RetryAfter):
+        return  # blocked, or flood-controlled: a reply now would fail the same way
     lang = _lang(context)
     try:
         if update.callback_query is not None:
