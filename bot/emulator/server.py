@@ -285,6 +285,7 @@ class BotAPIEmulator:
         self._changed = asyncio.Event()
         self._last_activity = time.monotonic()
         self._closing = False
+        self._inflight = 0
         self._server: tornado.httpserver.HTTPServer | None = None
 
     # ------------------------------------------------------------------ lifecycle
@@ -319,7 +320,11 @@ class BotAPIEmulator:
             self._webhook_task = None
         if self._server is not None:
             self._server.stop()
-            await asyncio.sleep(0)  # let released long polls write their answers
+            # Let released long polls write their (empty) answers before hanging up.
+            with contextlib.suppress(TimeoutError):
+                await self._wait(
+                    lambda: True if not self._inflight else None, 2.0, lambda: "requests"
+                )
             await self._server.close_all_connections()
             self._server = None
 
@@ -1262,8 +1267,13 @@ class _MethodHandler(tornado.web.RequestHandler):
         except ApiError as exc:
             self._reply(exc.code, exc.body())
             return
-        status, body = await self.emulator.handle(token, method, params)
-        self._reply(status, body)
+        self.emulator._inflight += 1
+        try:
+            status, body = await self.emulator.handle(token, method, params)
+            self._reply(status, body)
+        finally:
+            self.emulator._inflight -= 1
+            self.emulator._pulse()
 
     async def post(self, token: str, method: str) -> None:
         await self.get(token, method)
