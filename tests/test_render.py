@@ -175,6 +175,9 @@ def test_search_is_arabic_normalised(cache: Cache) -> None:
     for query in ["الاتفاقيه", "الإتفاقية", "الاتّفاقـية", "اتفاقيه"]:
         hits, total = index.search(query_words(query))
         assert total > 0, query
+    # the article is optional on either side: "التهديد" finds "تهديدًا"
+    assert index.search(query_words("التهديد"))[1] == 1
+    assert query_words("والاتفاقية ال لل") == ["اتفاقيه", "ال", "لل"]
     hits, total = index.search(query_words("بلينكن تهديدا"))
     assert [h.kind for h in hits] == ["reaction"]
     assert index.search(query_words("كلمةغيرموجودة"))[1] == 0

@@ -12,22 +12,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.arabic.normalize import normalize
 from bot.cache.schema import Cache, Evidence
-
-try:
-    from bot.arabic.normalize import normalize  # type: ignore[import-not-found,unused-ignore]
-except ImportError:  # pragma: no cover - until bot.arabic.normalize lands in this checkout
-    import re as _re
-
-    _FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ـ": None})
-    _MARKS = _re.compile("[\u064b-\u065f\u0670]")
-
-    def normalize(text: str) -> str:
-        return _MARKS.sub("", text).translate(_FOLD).lower()
 
 Kind = Literal["digest", "timeline", "treaty", "reaction"]
 MAX_QUERY_WORDS = 12
 MAX_WORD_CHARS = 64
+_PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
 
 
 @dataclass(frozen=True)
@@ -48,9 +39,21 @@ def _norm(text: str) -> str:
     return " " + " ".join(normalize(text).split()) + " "
 
 
+def _core(word: str) -> str:
+    """Drop a leading article or conjunction ("ال", "وال", "بال", …) from a query word.
+
+    Matching is by substring, so the shorter core still finds "والاتفاقية" for
+    "الاتفاقية" and also "اتفاقية" written without the article.
+    """
+    for prefix in _PREFIXES:
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            return word[len(prefix) :]
+    return word
+
+
 def query_words(query: str) -> list[str]:
     """The normalised words of a query, bounded so a huge message stays cheap."""
-    words = [w[:MAX_WORD_CHARS] for w in normalize(query).split() if w]
+    words = [_core(w[:MAX_WORD_CHARS]) for w in normalize(query).split() if w]
     unique = list(dict.fromkeys(words))
     return unique[:MAX_QUERY_WORDS]
 
