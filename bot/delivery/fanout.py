@@ -90,7 +90,7 @@ class FanOut:
         quick_retries: int = 3,
         backoff: float = 0.5,
         max_backoff: float = 600.0,
-        flush_every: float = 0.25,
+        flush_every: float = 0.1,
         should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.bot = bot
@@ -101,7 +101,8 @@ class FanOut:
         self.worker_id = worker_id or default_worker_id()
         self.concurrency = concurrency
         rate = pacer.rate
-        self.batch_size = batch_size or (500 if rate is None else max(20, min(500, int(rate * 2))))
+        # about one second of sends per claim, so replicas share a round fairly
+        self.batch_size = batch_size or (500 if rate is None else max(20, min(500, int(rate))))
         self.lease = lease
         self.quick_retries = quick_retries
         self.backoff = backoff

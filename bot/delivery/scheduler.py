@@ -78,7 +78,7 @@ class DeliveryService:
         worker_id: str | None = None,
         concurrency: int = 32,
         lease: timedelta = timedelta(minutes=5),
-        flush_every: float = 0.25,
+        flush_every: float = 0.1,
     ) -> None:
         self.store = store
         self.bot = bot
