@@ -68,6 +68,9 @@ class DateMention:
     value_end: dt.date | None
     qualifier: Qualifier | None
     resolution: str
+    #: finest part of the publication date the resolution relied on (None: absolute), so a
+    #: caller whose publication date is only known to the month can drop day-relative ones
+    anchor: Unit | None = None
 
     @property
     def relative(self) -> bool:
@@ -254,8 +257,13 @@ def _is_pair(name: str) -> bool:
     return has_g and has_l
 
 
+#: a month or day named without year or relative word is taken as upcoming only when it
+#: falls this close after publication ("الانتخابات في يوليو" in June), else as past
+FUTURE_WINDOW_DAYS = 92
+
+
 def _year_of_month(month: int, rel: str | None, pub: dt.date, day: int | None = None) -> int:
-    """Year of a month named without one, from the relative word or nearest past."""
+    """Year of a month (or day) named without one, from the relative word or proximity."""
     key = (month, day or 1)
     here = (pub.month, pub.day if day else 1)
     if rel == "current":
@@ -264,7 +272,10 @@ def _year_of_month(month: int, rel: str | None, pub: dt.date, day: int | None = 
         return pub.year if key > here else pub.year + 1
     if rel == "past":
         return pub.year if key < here else pub.year - 1
-    return pub.year if key <= here else pub.year - 1
+    if key <= here:
+        return pub.year
+    ahead = dt.date(pub.year, month, min(day or 1, 28)) - pub.replace(day=1 if not day else pub.day)
+    return pub.year if ahead.days <= FUTURE_WINDOW_DAYS else pub.year - 1
 
 
 def _fmt(d: dt.date, unit: Unit) -> str:
@@ -310,7 +321,7 @@ def _dmy(m: re.Match[str], pub: dt.date) -> _Hit | None:
             "current": "current year",
             "next": "next such day",
             "past": "last such day before",
-        }.get(rel or "", "year of the latest such day not after publication")
+        }.get(rel or "", "year of the nearest such day, past unless within 3 months ahead")
         resolution = _rel_note(m.group(0).strip(), _fmt(start, "day"), pub, why)
     return _Hit(
         m.start(),
@@ -341,7 +352,7 @@ def _my(m: re.Match[str], pub: dt.date) -> _Hit | None:
             "current": "current year",
             "next": "next such month",
             "past": "last such month before",
-        }.get(rel or "", "latest such month not after publication")
+        }.get(rel or "", "nearest such month, past unless within 3 months ahead")
         resolution = _rel_note(m.group(0).strip(), f"{year:04d}-{month:02d}", pub, why)
     return _Hit(
         m.start(), m.end(), "month", "month", dt.date(year, month, 1), None, qualifier, resolution
@@ -589,16 +600,24 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
 
 
-def _hits(folded: str, published: dt.date) -> Iterator[_Hit]:
+def _anchor(builder: str, hit: _Hit) -> Unit | None:
+    if hit.resolution == "absolute":
+        return None
+    if builder in ("dmy", "my"):
+        return "month"  # the publication month decides the year of "يونيو" / "8 نوفمبر"
+    return hit.unit
+
+
+def _hits(folded: str, published: dt.date) -> Iterator[tuple[_Hit, Unit | None]]:
     for name, pattern in _patterns().items():
         for m in pattern.finditer(folded):
             hit = _BUILDERS[name](m, published)
             if hit is not None:
-                yield hit
+                yield hit, _anchor(name, hit)
             if name == "year":
                 extra = _year2(m)
                 if extra is not None:
-                    yield extra
+                    yield extra, None
 
 
 def find_dates(text: str, published: dt.date) -> list[DateMention]:
@@ -609,14 +628,16 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
     article's date.
     """
     folded, index = fold(text)
-    chosen: list[_Hit] = []
-    for hit in sorted(_hits(folded, published), key=lambda h: (h.start - h.end, h.start)):
-        if any(hit.start < c.end and c.start < hit.end for c in chosen):
+    chosen: list[tuple[_Hit, Unit | None]] = []
+    for hit, anchor in sorted(
+        _hits(folded, published), key=lambda ha: (ha[0].start - ha[0].end, ha[0].start)
+    ):
+        if any(hit.start < c.end and c.start < hit.end for c, _ in chosen):
             continue
-        chosen.append(hit)
+        chosen.append((hit, anchor))
     quotes = quoted_spans(text)
     out: list[DateMention] = []
-    for h in sorted(chosen, key=lambda h: h.start):
+    for h, anchor in sorted(chosen, key=lambda ha: ha[0].start):
         start = index[h.start]
         end = index[h.end - 1] + 1
         if h.resolution != "absolute" and any(a <= start and end <= b for a, b in quotes):
@@ -634,6 +655,7 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
                 value_end=h.value_end,
                 qualifier=h.qualifier,
                 resolution=resolution,
+                anchor=anchor,
             )
         )
     return out

@@ -164,6 +164,8 @@ def candidates(article: Article) -> list[Candidate]:
     published = article.meta.published
     for sent in article.sentences:
         mentions = find_dates(sent.text, published)
+        # a publication date known only to the month cannot resolve "الخميس"
+        mentions = [m for m in mentions if _resolvable(m, article.meta.published_precision)]
         anchored: list[DateMention] = []
         prev: DateMention | None = None
         prev_ok = True
@@ -193,6 +195,10 @@ def candidates(article: Article) -> list[Candidate]:
                 )
             )
     return out
+
+
+def _resolvable(m: DateMention, precision: str) -> bool:
+    return m.anchor is None or _UNIT_RANK[m.anchor] >= _UNIT_RANK[precision]
 
 
 def _coordinated(sentence: str, first: DateMention, second: DateMention) -> bool:
