@@ -1,14 +1,688 @@
-"""Reactions: who said what, with role, party, stance and evidence."""
+"""Reactions: who said what, with role, party, stance, the words as written and evidence.
+
+A statement is a speech verb ("قال", "وأكدت", "حذر" …) with its speaker before or after it,
+an attribution ("نقلت الوكالة عن بوتين قوله"), a continuation that refers back to the last
+speaker ("وأضاف: …"), or a reported silence ("لم يصدر بعد رد عن الصين"). Speakers are
+resolved inside each article (a surname or a bare role points back to the full mention)
+and across articles (spelling variants fold together). Stance is judged against the
+agreement the dossier is about: its parties (the two most named in treaty sentences)
+support it unless they say otherwise; others are critical when they voice concern,
+warning or threat. Media outlets report statements, they are never actors.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 
-from bot.cache.schema import Reaction
+from bot.arabic.normalize import normalize
+from bot.arabic.tokens import WORD_RE
+from bot.cache.schema import Evidence, Reaction, Stance
 from bot.corpus_types import Article
+from bot.extract.speakers import (
+    BOUNDARY,
+    CLOSE_QUOTES,
+    OPEN_QUOTES,
+    Mention,
+    Tok,
+    Toks,
+    fold_name_token,
+    name_key,
+    names_match,
+    parse_mention,
+    party_at,
+    short_refers_to,
+    tokenize,
+)
+from bot.extract.vocabulary import Vocabulary, strip_conjunction, variants, vocabulary
+
+#: Complementisers that open reported speech ("قال إن …", "أكد أن …", "أشار إلى أن …").
+_THAT = frozenset(
+    normalize(w)
+    for w in (
+        "إن",
+        "أن",
+        "إنه",
+        "أنه",
+        "إنها",
+        "أنها",
+        "بأن",
+        "بأنه",
+        "بأنها",
+        "إنهم",
+        "أنهم",
+        "بأنهم",
+        "أنها",
+        "انهم",
+    )
+)
+_PARTICIPLES = frozenset(
+    normalize(w)
+    for w in (
+        "مؤكدا",
+        "مؤكدة",
+        "مضيفا",
+        "مضيفة",
+        "مشيرا",
+        "مشيرة",
+        "محذرا",
+        "محذرة",
+        "معتبرا",
+        "معتبرة",
+    )
+)
+#: How many sentences back a pronoun ("وأضاف") may reach for its speaker.
+_PRONOUN_REACH = 3
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    """What mention parsing needs to know about the whole corpus."""
+
+    v: Vocabulary
+    known: frozenset[str]  # folded name words introduced with a role somewhere
+    corpus: frozenset[str]  # every normalised word of the corpus
+
+    def parse(self, toks: Toks, i: int, text: str, *, subject: bool = False) -> Mention | None:
+        return parse_mention(
+            toks, i, text, self.v, known=self.known, subject=subject, corpus=self.corpus
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """A resolved speaker."""
+
+    kind: str  # person | role | party | collective
+    name: tuple[str, ...]
+    role: str | None
+    party: str | None
+    surface: str
+
+    @property
+    def display(self) -> str:
+        if self.name:
+            return " ".join(self.name)
+        return self.surface
+
+
+@dataclass(slots=True)
+class Statement:
+    """One speaker's words in one sentence."""
+
+    actor: Actor
+    quote: str
+    kind: str  # quote | paraphrase | no_comment
+    article_id: str
+    sentence_index: int
+    sentence: str
+    order: tuple[int, int]  # (article position, sentence index) for stable sorting
+    context: str = ""
+    no_comment: bool = False
+    merged: list[Evidence] = field(default_factory=list)
+
+
+# --- sentence-level parsing -------------------------------------------------------
+
+
+def _quote_depths(toks: Toks) -> list[int]:
+    """1 for tokens inside quotation marks, else 0 (straight quotes toggle)."""
+    depth, out = 0, []
+    for n, t in enumerate(toks):
+        opens_like = (
+            t.text in CLOSE_QUOTES
+            and not depth
+            and n + 1 < len(toks)
+            and toks[n + 1].start == t.end
+            and (n == 0 or toks[n - 1].end < t.start)
+        )
+        if not t.word and (opens_like or (t.text in OPEN_QUOTES and (t.text != '"' or depth == 0))):
+            out.append(depth)
+            depth = 1
+            continue
+        if not t.word and t.text in CLOSE_QUOTES and depth:
+            depth = 0
+            out.append(0)
+            continue
+        out.append(depth)
+    return out
+
+
+def _verb_kind(tok: Tok, v: Vocabulary) -> str | None:
+    if not tok.word:
+        return None
+    core = strip_conjunction(tok.norm)
+    if core in v.attribution or tok.norm in v.attribution:
+        return "attribution"
+    if core in v.speech_verbs or tok.norm in v.speech_verbs:
+        return "speech"
+    if core in _PARTICIPLES or tok.norm in _PARTICIPLES:
+        return "participle"
+    return None
+
+
+def _clause_start(toks: Toks, k: int) -> int:
+    s = k
+    while s > 0 and toks[s - 1].text not in BOUNDARY:
+        s -= 1
+    return s
+
+
+def _subject_before(toks: Toks, k: int, text: str, ctx: _Ctx) -> Mention | None:
+    """Speaker written before the verb ("الناتو حذر", "جون كيربي منسق … قال")."""
+    for s in range(_clause_start(toks, k), k):
+        m = ctx.parse(toks, s, text, subject=True)
+        if m and m.end == k and m.kind != "media":
+            return m
+    return None
+
+
+def _opens_speech(toks: Toks, j: int) -> bool:
+    """Does reported speech start right at ``j`` (quote, colon, "إن/أن", "إلى أن")?"""
+    if j >= len(toks):
+        return False
+    t = toks[j]
+    if not t.word:
+        return t.text in OPEN_QUOTES or t.text in ":"
+    if t.norm in _THAT:
+        return True
+    return t.norm in ("الي", "علي", "عن") and j + 1 < len(toks) and toks[j + 1].norm in _THAT
+
+
+def _opens_quote(seg: str, i: int) -> bool:
+    """An opening mark, or a closing-shaped one used to open ("أن ” تطوير …”")."""
+    ch = seg[i]
+    if ch in OPEN_QUOTES:
+        return True
+    return (
+        ch in CLOSE_QUOTES
+        and (i == 0 or seg[i - 1].isspace())
+        and i + 1 < len(seg)
+        and not seg[i + 1].isspace()
+    )
+
+
+def _content(text: str, toks: Toks, start: int, stop: int) -> tuple[str, str]:
+    """The words said between tokens ``start`` and ``stop``: a quotation of some length as
+    written (consecutive quoted parts joined), otherwise the reported clause after "إن/أن"
+    (short quoted fragments stay inside it). Returns (text, "quote" | "paraphrase")."""
+    if start >= stop:
+        return "", "paraphrase"
+    seg_start, seg_end = toks[start].start, toks[stop - 1].end
+    seg = text[seg_start:seg_end]
+    spans: list[tuple[int, int]] = []
+    i = 0
+    while i < len(seg):
+        if _opens_quote(seg, i):
+            close = next((j for j in range(i + 1, len(seg)) if seg[j] in CLOSE_QUOTES), len(seg))
+            spans.append((i + 1, close))
+            i = close + 1
+            continue
+        i += 1
+    clause = ""
+    for i in range(start, stop):
+        if toks[i].word and toks[i].norm in _THAT:
+            if i + 1 < stop:
+                clause = text[toks[i + 1].start : seg_end].strip(" .،")
+            break
+    if spans:
+        joined = [spans[0]]
+        for a, b in spans[1:]:
+            gap = seg[joined[-1][1] + 1 : a - 1]
+            if len(gap.split()) <= 4:
+                joined.append((a, b))
+            else:
+                break
+        quote = " … ".join(seg[a:b].strip(" .،") for a, b in joined)
+        whole = seg[joined[0][0] - 1 :].strip(" .،")
+        if len(quote.split()) >= 5:
+            return quote, "quote"
+        if not clause:
+            # "مؤكدا على تعزيز العلاقات “في كل المجالات”": the fragment needs its lead-in.
+            lead = seg.strip(" .،:")
+            return lead, ("quote" if lead == whole else "paraphrase")
+    if clause:
+        return clause, "paraphrase"
+    return seg.strip(" .،:"), "paraphrase"
+
+
+def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
+    """Reported silence: "لم يصدر بعد رد عن الصين", "رفضت الخارجية التعليق"."""
+    out: list[tuple[Mention, str]] = []
+    for i in range(len(toks)):
+        for phrase in ctx.v.no_comment:
+            window = toks[i : i + len(phrase)]
+            first = window[0].norm if window else ""
+            if len(window) < len(phrase) or phrase[0] not in (first, first[1:]):
+                continue
+            if any(t.norm != w for t, w in zip(window[1:], phrase[1:], strict=True)):
+                continue
+            if phrase[-1] == "عن":
+                m = ctx.parse(toks, i + len(phrase), text)
+            else:
+                m = _subject_before(toks, i, text, ctx)
+            if m and m.kind != "media":
+                out.append((m, text[toks[i].start :].strip(" .")))
+            break
+    return out
+
+
+_Found = tuple[int, int, str, Mention | None, list[Mention]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Said:
+    how: str  # speech | pronoun | participle | no_comment
+    mention: Mention | None
+    words: str
+    kind: str
+    verb_at: int  # character offset of the verb
+    context: str  # verb to end of statement, for judging stance
+
+
+def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
+    """(how, mention or None for a pronoun, words, kind) for each statement in a sentence.
+
+    ``how`` is "speech" (speaker written), "pronoun" (refers back), "participle"
+    ("…، مؤكدا أن": the sentence's subject) or "no_comment".
+    """
+    v = ctx.v
+    toks = tokenize(text)
+    depth = _quote_depths(toks)
+    found: list[_Found] = []  # (verb index, content start, how, mention, co-speakers)
+    for k, tok in enumerate(toks):
+        how = _verb_kind(tok, v)
+        if how is None or depth[k]:
+            continue
+        if k > 0 and toks[k - 1].word and toks[k - 1].norm in _THAT:
+            continue  # "أكدت … أنها عبرت …": a verb inside reported speech
+        core = strip_conjunction(tok.norm)
+        if (core in v.needs_about or tok.norm in v.needs_about) and "عن" not in [
+            t.norm for t in toks[k + 1 : k + 10]
+        ]:
+            continue
+        if how == "attribution":
+            for j in range(k + 1, min(len(toks), k + 8)):
+                if toks[j].norm in ("عن", "الي"):
+                    m = ctx.parse(toks, j + 1, text)
+                    if m and m.kind != "media":
+                        found.append((k, m.end, "speech", m, []))
+                    break
+            continue
+        if how == "participle":
+            if found:
+                continue  # "…، مؤكدا أن …" continues the statement just found
+            found.append((k, k + 1, "participle", None, []))
+            continue
+        m = ctx.parse(toks, k + 1, text, subject=True)
+        if m is not None and m.kind == "media":
+            continue
+        if m is None:
+            before = _subject_before(toks, k, text, ctx)
+            if before is not None:
+                found.append((k, k + 1, "speech", before, []))
+                continue
+            glued = core != tok.norm or k == 0 or not toks[k - 1].word
+            about = core in v.needs_about and k + 1 < len(toks) and toks[k + 1].norm == "عن"
+            if glued and (_opens_speech(toks, k + 1) or core in v.continuations or about):
+                found.append((k, k + 1, "pronoun", None, []))
+            continue
+        extra: list[Mention] = []
+        j = m.end
+        # Coordinated speakers: "تقول كوريا الجنوبية وأوكرانيا والغرب إن …".
+        while j < len(toks) and toks[j].word and toks[j].norm.startswith("و"):
+            nxt = ctx.parse(toks, j, text)
+            if nxt is None or nxt.kind in ("media", "collective"):
+                break
+            extra.append(nxt)
+            j = nxt.end
+        found.append((k, j, "speech", m, extra))
+    out: list[_Said] = []
+    for n, (k, cstart, how, m, extra) in enumerate(found):
+        stop = found[n + 1][0] if n + 1 < len(found) else len(toks)
+        words, kind = _content(text, toks, cstart, stop)
+        if not words:
+            continue
+        context = text[toks[k].start : toks[stop - 1].end]
+        out.append(_Said(how, m, words, kind, toks[k].start, context))
+        for e in extra:
+            out.append(_Said("speech", e, words, kind, toks[k].start, context))
+    for m, words in _no_comment(toks, text, ctx):
+        out.append(_Said("no_comment", m, words, "no_comment", text.find(words), words))
+    return out
+
+
+# --- resolution within and across articles -----------------------------------------
+
+
+@dataclass(slots=True)
+class _Registry:
+    """Persons named in full anywhere, in reading order, for surname and role look-ups."""
+
+    persons: list[tuple[tuple[int, int], Actor]] = field(default_factory=list)
+
+    def add(self, pos: tuple[int, int], actor: Actor) -> None:
+        self.persons.append((pos, actor))
+
+    def by_name(self, name: tuple[str, ...], pos: tuple[int, int]) -> Actor | None:
+        """The closest earlier (else the first later) fuller mention in the same article."""
+        same = [
+            (p, a)
+            for p, a in self.persons
+            if p[0] == pos[0] and (short_refers_to(name, a.name) or names_match(name, a.name))
+        ]
+        earlier = [a for p, a in same if p <= pos]
+        if earlier:
+            return earlier[-1]
+        return same[0][1] if same else None
+
+    def by_role(self, party: str, role: str, pos: tuple[int, int]) -> Actor | None:
+        """"الرئيس الروسي" → the last named person of that party with the same role word."""
+        head = _role_head(role)
+        best: Actor | None = None
+        for p, a in self.persons:
+            if not (p[0] == pos[0] and p <= pos and a.party == party and a.role and a.name):
+                continue
+            other = _role_head(a.role)
+            if other == head or (other in _LEADER_WORDS and head in _LEADER_WORDS):
+                best = a
+        return best
+
+
+_LEADER_WORDS = frozenset({"رييس", "زعيم"})
+
+
+def _role_head(role: str) -> str:
+    w = normalize(role).split()[0] if role.strip() else ""
+    return w[2:] if w.startswith("ال") else w
+
+
+def _actor(m: Mention) -> Actor:
+    return Actor(m.kind, m.name, m.role, m.party, m.surface)
+
+
+def _register_article(art_pos: int, article: Article, reg: _Registry, ctx: _Ctx) -> None:
+    """Record every person introduced with a role, so later short mentions resolve."""
+    for s in article.sentences:
+        toks = tokenize(s.text)
+        i = 0
+        while i < len(toks):
+            m = ctx.parse(toks, i, s.text)
+            if m and m.kind == "person" and m.role and m.name:
+                reg.add((art_pos, s.index), _actor(m))
+                i = m.end
+                continue
+            i += 1
+
+
+def _known_words(reg: _Registry) -> frozenset[str]:
+    return frozenset(fold_name_token(w) for _, a in reg.persons for w in a.name)
+
+
+def _signatories(articles: Sequence[Article], v: Vocabulary) -> frozenset[str]:
+    """The two parties most named in sentences about the agreement."""
+    counts: Counter[str] = Counter()
+    for a in articles:
+        for s in a.sentences:
+            toks = tokenize(s.text)
+            if not any(x in v.treaty_words for t in toks if t.word for x in variants(t.norm)):
+                continue
+            seen: set[str] = set()
+            i = 0
+            while i < len(toks):
+                hit = party_at(toks, i, v)
+                if hit:
+                    seen.add(hit[1])
+                    i += hit[0]
+                else:
+                    i += 1
+            counts.update(seen)
+    ranked = sorted(
+        ((n, p) for p, n in counts.items() if v.party_kinds.get(p) == "country"),
+        key=lambda x: (-x[0], x[1]),
+    )
+    return frozenset(p for _, p in ranked[:2])
+
+
+def _cue_hits(norm_text: str, cues: tuple[tuple[str, ...], ...]) -> int:
+    words = [m.group() for m in WORD_RE.finditer(norm_text)]
+    forms = [set(variants(w)) | {w[2:] for w in variants(w) if w.startswith("ال")} for w in words]
+    hits = 0
+    for phrase in cues:
+        n = len(phrase)
+        for i in range(len(words) - n + 1):
+            if all(
+                any(f.startswith(phrase[k]) for f in forms[i + k])
+                if n == 1
+                else (phrase[k] in forms[i + k])
+                for k in range(n)
+            ):
+                hits += 1
+    return hits
+
+
+def stance_of(
+    words: str, party: str | None, signatories: frozenset[str], v: Vocabulary | None = None
+) -> Stance:
+    """Stance toward the agreement, from cue words and whether the speaker is a party to it."""
+    voc = v or vocabulary()
+    norm = normalize(words)
+    crit = _cue_hits(norm, voc.critical)
+    sup = _cue_hits(norm, voc.supportive)
+    if party is not None and party in signatories:
+        topical = any(x in voc.topic for m in WORD_RE.finditer(norm) for x in variants(m.group()))
+        return "supportive" if sup or topical else "neutral"
+    if crit:
+        return "critical"
+    if sup:
+        return "supportive"
+    return "neutral"
+
+
+def _key(actor: Actor) -> str:
+    if actor.name:
+        return name_key(actor.name)
+    if actor.kind == "party" and actor.party:
+        return normalize(actor.party)
+    return normalize(actor.surface)
+
+
+def _display(actor: Actor) -> str:
+    if actor.kind == "party" and actor.party:
+        return actor.party
+    return actor.display
+
+
+def _similar(a: str, b: str) -> bool:
+    wa, wb = set(normalize(a).split()), set(normalize(b).split())
+    if not wa or not wb:
+        return False
+    inter = len(wa & wb)
+    return inter / min(len(wa), len(wb)) >= 0.7
 
 
 def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
     """Return one reaction per (actor, statement), merged across articles, in a stable order."""
-    del articles
+    v = vocabulary()
+    corpus = frozenset(t.norm for a in articles for s in a.sentences for t in tokenize(s.text))
+    reg = _Registry()
+    for pos, art in enumerate(articles):
+        _register_article(pos, art, reg, _Ctx(v, frozenset(), corpus))
+    ctx = _Ctx(v, _known_words(reg), corpus)
+    signatories = _signatories(articles, v)
+    statements: list[Statement] = []
+    for pos, art in enumerate(articles):
+        last: tuple[int, Actor] | None = None
+        for s in art.sentences:
+            for said in _sentence_statements(s.text, ctx):
+                actors = (
+                    [_actor(said.mention)]
+                    if said.mention is not None
+                    else _antecedents(s.text, said.verb_at, ctx)
+                )
+                if not actors and last and s.index - last[0] <= _PRONOUN_REACH:
+                    actors = [last[1]]
+                for actor in actors:
+                    resolved = _resolve(actor, (pos, s.index), reg)
+                    if said.how != "no_comment":
+                        last = (s.index, resolved)
+                    statements.append(
+                        Statement(
+                            resolved,
+                            said.words,
+                            said.kind,
+                            art.id,
+                            s.index,
+                            s.text,
+                            (pos, s.index),
+                            context=said.context,
+                            no_comment=said.how == "no_comment",
+                        )
+                    )
+    return _merge(statements, reg, signatories, v)
+
+
+_PREPOSITION_WORDS = frozenset(
+    normalize(w) for w in ("إلى", "في", "من", "مع", "على", "عن", "ضد", "بين", "لدى", "نحو")
+)
+
+
+def _antecedents(text: str, verb_at: int, ctx: _Ctx) -> list[Actor]:
+    """For "ربط بوتين … وقال إن …" or "تراقب كوريا الجنوبية والولايات المتحدة … وعبرتا عن
+    قلقهما": the person (else the parties) named before the verb in the same sentence,
+    never the object of a preposition ("زيارة له إلى بيونغ يانغ")."""
+    toks = tokenize(text)
+    for wanted in ("person", "party"):
+        for i, t in enumerate(toks):
+            if t.start >= verb_at:
+                break
+            if i and toks[i - 1].norm in _PREPOSITION_WORDS:
+                continue
+            m = ctx.parse(toks, i, text, subject=True)
+            if m is None or m.kind != wanted or toks[m.end - 1].end > verb_at:
+                continue
+            if m.kind == "person" and not m.name:
+                continue
+            out = [_actor(m)]
+            j = m.end
+            while j < len(toks) and toks[j].word and toks[j].norm.startswith("و"):
+                nxt = ctx.parse(toks, j, text)
+                if nxt is None or nxt.kind != m.kind:
+                    break
+                out.append(_actor(nxt))
+                j = nxt.end
+            return out
     return []
+
+
+def _resolve(actor: Actor, pos: tuple[int, int], reg: _Registry) -> Actor:
+    if actor.kind == "person" and actor.name:
+        full = reg.by_name(actor.name, pos)
+        if full is not None:
+            return Actor(
+                "person",
+                full.name if len(full.name) >= len(actor.name) else actor.name,
+                actor.role or full.role,
+                actor.party or full.party,
+                full.surface,
+            )
+        return actor
+    if actor.kind == "role" and actor.party and actor.role:
+        named = reg.by_role(actor.party, actor.role, pos)
+        if named is not None:
+            return named
+    return actor
+
+
+def _merge(
+    statements: list[Statement], reg: _Registry, signatories: frozenset[str], v: Vocabulary
+) -> list[Reaction]:
+    # Fold person keys across articles: "كيم جونغ أون" ~ "كيم جونج أونج".
+    canon: list[tuple[tuple[str, ...], str]] = []
+    for _, a in sorted(reg.persons, key=lambda p: (-len(p[1].name), p[0])):
+        if not any(names_match(a.name, n) or short_refers_to(a.name, n) for n, _ in canon):
+            canon.append((a.name, name_key(a.name)))
+
+    def key_of(actor: Actor) -> str:
+        if actor.name:
+            for n, k in canon:
+                if names_match(actor.name, n):
+                    return k
+            longer = {k for n, k in canon if short_refers_to(actor.name, n)}
+            if len(longer) == 1:
+                return longer.pop()
+        return _key(actor)
+
+    # Party and role per actor: most frequent over every registered mention and statement.
+    parties: dict[str, Counter[str]] = {}
+    roles: dict[str, str] = {}
+    fullest: dict[str, str] = {}
+    for _, a in reg.persons:
+        k = key_of(a)
+        if a.party:
+            parties.setdefault(k, Counter())[a.party] += 1
+        if a.role and len(a.role) > len(roles.get(k, "")):
+            roles[k] = a.role
+        if len(a.display) > len(fullest.get(k, "")):
+            fullest[k] = a.display
+    statement_parties: dict[str, Counter[str]] = {}
+    for st in statements:
+        k = key_of(st.actor)
+        if st.actor.party:
+            statement_parties.setdefault(k, Counter())[st.actor.party] += 1
+        if st.actor.role and k not in roles:
+            roles[k] = st.actor.role
+        if len(_display(st.actor)) > len(fullest.get(k, "")):
+            fullest[k] = _display(st.actor)
+
+    groups: list[tuple[str, Statement, list[Statement]]] = []
+    for st in statements:
+        k = key_of(st.actor)
+        for gk, head, members in groups:
+            if gk == k and head.no_comment == st.no_comment and _similar(head.quote, st.quote):
+                if not any(
+                    m.article_id == st.article_id and m.sentence_index == st.sentence_index
+                    for m in members
+                ):
+                    members.append(st)
+                break
+        else:
+            groups.append((k, st, [st]))
+
+    out: list[tuple[tuple[str, str, tuple[int, int]], Reaction]] = []
+    for k, head, members in groups:
+        party_counts = parties.get(k) or statement_parties.get(k)
+        party = (
+            sorted(party_counts.items(), key=lambda x: (-x[1], x[0]))[0][0]
+            if party_counts
+            else head.actor.party
+        )
+        stance: Stance = (
+            "no_comment"
+            if head.no_comment
+            else stance_of(head.context or head.quote, party, signatories, v)
+        )
+        sources = [
+            Evidence(article_id=m.article_id, sentence_index=m.sentence_index, text=m.sentence)
+            for m in sorted(members, key=lambda m: m.order)
+        ]
+        kind = (
+            "no_comment" if head.no_comment else ("quote" if head.kind == "quote" else "paraphrase")
+        )
+        reaction = Reaction(
+            actor=fullest.get(k, _display(head.actor)),
+            actor_key=k,
+            role=roles.get(k),
+            party=party,
+            stance=stance,
+            quote=head.quote,
+            kind=kind,
+            sources=sources,
+        )
+        out.append(((party or "\uffff", k, head.order), reaction))
+    out.sort(key=lambda x: x[0])
+    return [r for _, r in out]
+
+
+__all__ = ["extract_reactions", "stance_of"]

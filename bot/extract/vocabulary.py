@@ -1,0 +1,178 @@
+"""Generic vocabulary for the treaty and reaction extractors, loaded from TOML data files.
+
+The word lists (roles, parties, nationality adjectives, speech verbs, stance and treaty
+cues) live in ``bot/extract/data/`` so they can grow without touching code. Everything is
+stored in its normalised form (:func:`bot.arabic.normalize.normalize`) because matching is
+always done on normalised tokens; the party keys keep their written form for display.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+from bot.arabic.normalize import normalize
+
+_DATA = "bot.extract.data"
+
+#: One-letter proclitics that glue onto a word: conjunctions, prepositions.
+CONJUNCTIONS = ("و", "ف")
+PREPOSITIONS = ("ب", "ل", "ك")
+
+
+def _load(name: str) -> dict[str, Any]:
+    text = resources.files(_DATA).joinpath(name).read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _norm_all(items: list[str]) -> frozenset[str]:
+    return frozenset(normalize(i) for i in items)
+
+
+def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
+    """Normalised multi-word phrases as token tuples, longest first (greedy matching)."""
+    out = {tuple(normalize(i).split()) for i in items}
+    return tuple(sorted(out, key=lambda p: (-len(p), p)))
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """All word lists, normalised; phrases are token tuples sorted longest first."""
+
+    party_aliases: tuple[tuple[tuple[str, ...], str], ...]  # (alias tokens, party key)
+    party_kinds: dict[str, str]
+    nationalities: tuple[tuple[tuple[str, ...], str], ...]  # (adjective tokens, party key)
+    role_heads: frozenset[str]
+    role_phrases: tuple[tuple[str, ...], ...]
+    role_complements: frozenset[str]
+    media: frozenset[str]
+    collective: frozenset[str]
+    name_stop: frozenset[str]
+    single_word_places: frozenset[str]
+    place_words: frozenset[str]
+    speech_verbs: frozenset[str]
+    continuations: frozenset[str]
+    attribution: frozenset[str]
+    needs_about: frozenset[str]
+    no_comment: tuple[tuple[str, ...], ...]
+    critical: tuple[tuple[str, ...], ...]
+    supportive: tuple[tuple[str, ...], ...]
+    topic: frozenset[str]
+    treaty_words: frozenset[str]
+    clause_words: frozenset[str]
+    obligation_cues: tuple[tuple[str, ...], ...]
+    replaces_cues: tuple[tuple[str, ...], ...]
+    external_words: frozenset[str]
+    ordinals: tuple[tuple[tuple[str, ...], int], ...]
+    party_index: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+    nationality_index: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+
+
+def _adjective_forms(adjective: str) -> list[str]:
+    """ "الكوري الشمالي" → itself, the feminine "الكورية الشمالية", and both without "ال"."""
+    words = adjective.split()
+    fem = [w + "ة" if w.endswith("ي") else w for w in words]
+    bare = [w[2:] if w.startswith("ال") else w for w in words]
+    bare_fem = [w[2:] if w.startswith("ال") else w for w in fem]
+    return [" ".join(f) for f in (words, fem, bare, bare_fem)]
+
+
+@cache
+def vocabulary() -> Vocabulary:
+    """Load and normalise every data file once per process."""
+    parties = _load("parties.toml")["parties"]
+    aliases: set[tuple[tuple[str, ...], str]] = set()
+    kinds: dict[str, str] = {}
+    for key, entry in parties.items():
+        kinds[key] = str(entry.get("kind", "country"))
+        for alias in [key, *entry["aliases"]]:
+            aliases.add((tuple(normalize(alias).split()), key))
+    nat: set[tuple[tuple[str, ...], str]] = set()
+    for adjective, party in _load("nationalities.toml")["nationalities"].items():
+        for form in _adjective_forms(adjective):
+            nat.add((tuple(normalize(form).split()), party))
+    roles = _load("roles.toml")["roles"]
+    speech = _load("speech_verbs.toml")["speech"]
+    stance = _load("stance.toml")["stance"]
+    treaty = _load("treaty_cues.toml")
+    cues = treaty["treaty"]
+    ordinals: set[tuple[tuple[str, ...], int]] = set()
+    for word, number in treaty["ordinals"].items():
+        ordinals.add((tuple(normalize(word).split()), int(number)))
+
+    def longest_first(
+        items: set[tuple[tuple[str, ...], Any]],
+    ) -> tuple[tuple[tuple[str, ...], Any], ...]:
+        return tuple(sorted(items, key=lambda p: (-len(p[0]), p[0], str(p[1]))))
+
+    heads = [h for h in roles["heads"] if " " not in h]
+    party_aliases = longest_first(aliases)
+    nationalities = longest_first(nat)
+    return Vocabulary(
+        party_index=_index(party_aliases),
+        nationality_index=_index(nationalities),
+        party_aliases=party_aliases,
+        party_kinds=kinds,
+        nationalities=nationalities,
+        role_heads=_norm_all(heads),
+        role_phrases=_phrases([h for h in roles["heads"] if " " in h]),
+        role_complements=_norm_all(roles["complements"]),
+        media=_norm_all(roles["media"]),
+        collective=_norm_all(roles["collective"]),
+        name_stop=_norm_all(_load("roles.toml")["names"]["stop"]),
+        place_words=frozenset(w for ws, _ in aliases for w in ws if len(ws) > 1) - {"ال"},
+        single_word_places=frozenset(w[0] for w, _ in (*aliases, *nat) if len(w) == 1),
+        speech_verbs=_norm_all(speech["verbs"]),
+        continuations=_norm_all(speech["continuations"]),
+        attribution=_norm_all(speech["attribution"]),
+        needs_about=_norm_all(speech["needs_about"]),
+        no_comment=_phrases(speech["no_comment"]),
+        critical=_phrases(stance["critical"]),
+        supportive=_phrases(stance["supportive"]),
+        topic=_norm_all(stance["topic"]),
+        treaty_words=_norm_all(cues["treaty_words"]),
+        clause_words=_norm_all(cues["clause_words"]),
+        obligation_cues=_phrases(cues["obligation_cues"]),
+        replaces_cues=_phrases(cues["replaces_cues"]),
+        external_words=_norm_all(cues["external_words"]),
+        ordinals=longest_first(ordinals),
+    )
+
+
+def _index(
+    phrases: tuple[tuple[tuple[str, ...], str], ...],
+) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    """Phrases grouped by first word, each group still longest first."""
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, value in phrases:
+        out.setdefault(words[0], []).append((words, value))
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def strip_conjunction(token: str) -> str:
+    """Drop one leading و/ف from a normalised token when a word of ≥3 letters remains."""
+    if len(token) > 3 and token[0] in CONJUNCTIONS:
+        return token[1:]
+    return token
+
+
+@cache
+def variants(token: str) -> tuple[str, ...]:
+    """A normalised token and its forms without و/ف and ب/ل/ك proclitics ("وبروسيا" → "روسيا").
+
+    "لل" + word is the preposition ل before the article: "للولايات" → "الولايات".
+    """
+    out = [token]
+    core = strip_conjunction(token)
+    if core != token:
+        out.append(core)
+    for t in list(out):
+        if len(t) > 3 and t[0] in PREPOSITIONS:
+            rest = t[1:]
+            out.append(rest)
+            if rest.startswith("ل") and t[0] == "ل":
+                out.append("ا" + rest)
+    return tuple(dict.fromkeys(out))
