@@ -75,6 +75,9 @@ _BREADCRUMB_RE = re.compile(r"^(?:الرئيسيه|الصفحه الرئيسيه
 _MENU_GAP_RE = re.compile(r"\S {2,}(?=\S)")
 
 _MAX_TITLE_WORDS = 25
+#: furniture lines are short; longer lines are prose and skip the (costly) checks.
+_MAX_FURNITURE_CHARS = 160
+_MARKER_PREFIX = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +179,8 @@ def _find_title(header: list[str]) -> str | None:
     candidates = [line for line in header if _is_title_like(line)]
     keys = [normalize(line) for line in candidates]
     repeated = [line for line, key in zip(candidates, keys, strict=True) if keys.count(key) > 1]
-    return (repeated or candidates or [None])[0]
+    chosen = repeated or candidates
+    return chosen[0] if chosen else None
 
 
 def _is_title_like(line: str) -> bool:
@@ -200,29 +204,32 @@ def _is_signature(line: str) -> bool:
 
 
 def _is_end_marker(line: str) -> bool:
-    key = normalize(line)
+    """A line after which a page holds no more article text (source, tags, related lists)."""
+    key = normalize(line[:_MARKER_PREFIX])
+    if _TAGS_RE.match(key):
+        return True
+    if len(line) > _MAX_FURNITURE_CHARS:
+        return False
     if _SOURCE_RE.match(key):
         return len(words(line)) <= 8
-    return bool(
-        _RELATED_RE.match(key)
-        or _MOST_READ_RE.match(key)
-        or _BACK_TO_TOP_RE.match(key)
-        or _TAGS_RE.match(key)
-    )
+    return bool(_RELATED_RE.match(key) or _MOST_READ_RE.match(key) or _BACK_TO_TOP_RE.match(key))
 
 
 def _is_furniture(line: str) -> bool:
     """One-line furniture: bare URL, date or weather header, app prompt, stock header."""
-    key = normalize(line)
     if _BARE_URL_RE.fullmatch(line.strip()):
         return True
-    if _is_date_line(key) or (_WEATHER_RE.search(key) and len(words(line)) <= 4):
+    if len(line) > _MAX_FURNITURE_CHARS:
+        return False  # every other kind is a short line; prose is never checked further
+    key = normalize(line)
+    n = len(words(line))
+    if _is_date_line(key) or (_WEATHER_RE.search(key) and n <= 4):
         return True
-    if _UPDATED_RE.match(key) and len(words(line)) <= 12:
+    if _UPDATED_RE.match(key) and n <= 12:
         return True
     if _MOST_READ_RE.match(key) or _READ_ALSO_RE.match(key):
         return True
-    return bool(_PROMPT_RE.match(key)) and len(words(line)) <= 12
+    return bool(_PROMPT_RE.match(key)) and n <= 12
 
 
 def _is_date_line(key: str) -> bool:

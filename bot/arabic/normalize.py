@@ -19,6 +19,12 @@ MARKS = DIACRITICS + TATWEEL
 DIACRITICS_RE = re.compile(f"[{DIACRITICS}]")
 _INVISIBLE_RE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad\u061c]")
 _SPACE_RE = re.compile(r"\s+")
+#: text made only of these is already a fixed point of every folding step (the fast path).
+_STABLE_RE = re.compile(
+    "[ !-@\\[-~"  # printable ASCII without upper case
+    "\u0621\u0627\u0628\u062a-\u063a\u0641-\u0648\u064a"  # Arabic letters no step rewrites
+    "\u060c\u061b\u061f]*"  # ، ؛ ؟
+)
 
 _FOLD = str.maketrans(
     {
@@ -62,8 +68,8 @@ def normalize(text: str) -> str:
     # and a combining accent); iterate to the fixed point so the result is idempotent.
     for _ in range(8):
         folded = _fold_once(text)
-        if folded == text:
-            break
+        if folded == text or _STABLE_RE.fullmatch(folded):
+            return folded
         text = folded
     return text
 

@@ -17,6 +17,7 @@ invented except whitespace.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -33,6 +34,12 @@ _TRAILING_CLOSERS = frozenset('"“”»)]’›\'')
 _LATIN_TITLES = frozenset(
     {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "gen", "col", "lt", "sgt",
      "capt", "gov", "sen", "rep", "mt", "ft", "no", "nos", "fig", "vol", "pp", "approx"}
+)
+_CANDIDATE_RE = re.compile(
+    "[" + re.escape("".join(sorted(TERMINALS | BULLETS | _QUOTES | set(_CLOSERS_OF)))) + "]"
+)
+_QUOTE_OR_BRACKET_RE = re.compile(
+    "[" + re.escape("".join(sorted(set(_PAIRS) | set(_CLOSERS_OF) | _QUOTES))) + "]"
 )
 _LIST_NUMBER_RE = re.compile(r"\s*(?:\d+|[٠-٩]+|[A-Za-z])\.$")
 _TOKEN_BEFORE_RE = re.compile(rf"(?:[^\W\d_]|[{MARKS}])+$")
@@ -77,19 +84,24 @@ def _trimmed(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
 
 
 def _boundaries(line: str) -> Iterator[int]:
-    """Offsets in ``line`` after which a sentence ends (exclusive end positions)."""
+    """Offsets in ``line`` after which a sentence ends (exclusive end positions).
+
+    Only candidate characters (terminals, bullets, closing quotes) are visited, found by a
+    regex, so long paragraphs cost little Python-level work.
+    """
     spans = protected_spans(line)
-    inside = _inside_mask(len(line), spans)
     closes_at = {close for _, close in spans}
     n = len(line)
-    i = 0
-    while i < n:
-        ch = line[i]
-        if ch in BULLETS and i > 0 and line[i - 1].isspace() and not inside[i]:
-            yield i
-            i += 1
+    resume = 0
+    for match in _CANDIDATE_RE.finditer(line):
+        i = match.start()
+        if i < resume or _inside(spans, i):
             continue
-        if ch in TERMINALS and not inside[i]:
+        ch = line[i]
+        if ch in BULLETS:
+            if i > 0 and line[i - 1].isspace():
+                yield i
+        elif ch in TERMINALS:
             j = i
             while j < n and line[j] in TERMINALS:
                 j += 1
@@ -98,11 +110,15 @@ def _boundaries(line: str) -> Iterator[int]:
                 k += 1
             if (k == n or line[k].isspace()) and _ends_sentence(line, i, j):
                 yield k
-            i = k
-            continue
-        if i in closes_at and not inside[i] and _quote_ends_sentence(line, i):
+            resume = k
+        elif i in closes_at and _quote_ends_sentence(line, i):
             yield i + 1
-        i += 1
+
+
+def _inside(spans: list[tuple[int, int]], position: int) -> bool:
+    """Whether ``position`` lies strictly inside one of the sorted, disjoint ``spans``."""
+    k = bisect.bisect_left(spans, (position, position)) - 1
+    return k >= 0 and spans[k][0] < position < spans[k][1]
 
 
 def _ends_sentence(line: str, start: int, end: int) -> bool:
@@ -135,14 +151,6 @@ def _quote_ends_sentence(line: str, close: int) -> bool:
     return _ends_sentence(line, start, len(inner))
 
 
-def _inside_mask(n: int, spans: list[tuple[int, int]]) -> list[bool]:
-    mask = [False] * n
-    for open_, close in spans:
-        for p in range(open_ + 1, close):
-            mask[p] = True
-    return mask
-
-
 def protected_spans(line: str) -> list[tuple[int, int]]:
     """Matched quotation/bracket pairs ``(open, close)`` in one line; unmatched marks are ignored.
 
@@ -154,7 +162,8 @@ def protected_spans(line: str) -> list[tuple[int, int]]:
     stack: list[tuple[str, int]] = []  # (kind, position); kind is the closing glyph or '"'
     pairs: list[tuple[int, int]] = []
     n = len(line)
-    for i, ch in enumerate(line):
+    for match in _QUOTE_OR_BRACKET_RE.finditer(line):
+        i, ch = match.start(), match.group()
         if ch in _PAIRS:
             stack.append((_PAIRS[ch], i))
         elif ch in _CLOSERS_OF:

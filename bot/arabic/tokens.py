@@ -17,9 +17,8 @@ WORD_RE = re.compile(rf"(?:[^\W_]|[{_MARKS}])*?\d+(?:[.,٫٬]\d+)+|(?:[^\W_]|[{_
 
 def words(text: str) -> list[str]:
     """Split ``text`` into word tokens in reading order, each an exact substring."""
-    return [m.group() for m in WORD_RE.finditer(text) if not _only_marks(m.group())]
+    return [t for t in WORD_RE.findall(text) if not _ONLY_MARKS_RE.fullmatch(t)]
 
 
-def _only_marks(token: str) -> bool:
-    """A stray diacritic or tatweel (e.g. after a digit in "الـ") is not a word by itself."""
-    return all(re.fullmatch(f"[{_MARKS}]", ch) for ch in token)
+#: a stray diacritic or tatweel (e.g. "ـ" between words) is not a word by itself.
+_ONLY_MARKS_RE = re.compile(f"[{_MARKS}]+")
