@@ -33,6 +33,27 @@ def test_redact_masks_token_shapes_and_explicit_secrets() -> None:
     assert redact("hunter2 here", ("hunter2",)) == f"{REDACTED} here"
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Calling Bot API endpoint `setWebhook` with parameters `{'url': 'https://x/tg', "
+        "'secret_token': 'Abc_12-xyz'}`",
+        'X-Telegram-Bot-Api-Secret-Token: Abc_12-xyz',
+        '{"secret_token": "Abc_12-xyz"}',
+        "secret_token=Abc_12-xyz",
+    ],
+)
+def test_redact_masks_webhook_secrets(line: str) -> None:
+    cleaned = redact(line)
+    assert "Abc_12-xyz" not in cleaned
+    assert REDACTED in cleaned
+
+
+def test_redact_leaves_ordinary_text_alone() -> None:
+    text = "secret tokens are redacted; /search معاهدة 2024"
+    assert redact(text) == text
+
+
 def test_filter_scrubs_args_and_tracebacks() -> None:
     logger, stream = _capture()
     logger.info("calling %s", f"/bot{TOKEN}/sendMessage")

@@ -14,14 +14,18 @@ import sys
 from typing import Literal
 
 _TOKEN_RE = re.compile(r"\d{5,16}:[A-Za-z0-9_-]{30,64}")
+#: The webhook secret as PTB logs ``setWebhook`` parameters at DEBUG
+#: (``'secret_token': '…'``) or as the ``X-Telegram-Bot-Api-Secret-Token`` header.
+_SECRET_FIELD_RE = re.compile(r"""(?i)(secret[_-]token['"]?\s*[:=]\s*['"]?)[A-Za-z0-9_-]+""")
 REDACTED = "<redacted-token>"
 
 
 def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Mask token-shaped strings and any explicit ``secrets`` in ``text``."""
+    """Mask token-shaped strings, webhook secrets and any explicit ``secrets`` in ``text``."""
     for secret in secrets:
         if secret:
             text = text.replace(secret, REDACTED)
+    text = _SECRET_FIELD_RE.sub(lambda m: m.group(1) + REDACTED, text)
     return _TOKEN_RE.sub(REDACTED, text)
 
 
