@@ -10,7 +10,7 @@ from bot.digest.rankers import RANKERS
 from bot.digest.select import CHAR_BUDGET, MAX_SENTENCES, MIN_SENTENCES, candidates, choose
 
 #: chosen by docs/digest-evaluation.md (bench/evaluate_digests.py)
-DEFAULT_ALGORITHM = "lexrank"
+DEFAULT_ALGORITHM = "luhn+lead"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +42,7 @@ def digest_article(
         normalize=normalize,
         title=article.meta.title,
     )
-    order = ranker([c.text for c in pool])
+    order = ranker([c.text for c in pool], article.meta.title)
     picked = choose(
         [pool[i] for i in order],
         min_sentences=min_sentences,

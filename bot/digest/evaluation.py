@@ -173,7 +173,10 @@ def systems() -> dict[str, System]:
     from bot.digest.rankers import RANKERS
 
     table: dict[str, System] = {
-        "lead-3": ours("lead", min_sentences=3, max_sentences=3, budget=10**9),
+        "lead-3 (classic: first 3, no budget)": ours(
+            "lead", min_sentences=3, max_sentences=3, budget=10**9
+        ),
+        "lead-3 under the digest rules": ours("lead", min_sentences=3, max_sentences=3),
     }
     for name in RANKERS:
         if name != "lead":

@@ -1,9 +1,14 @@
-"""Sentence rankers: sumy's summarizers on our sentences, and the lead baseline.
+"""Sentence rankers: sumy's summarizers on our sentences, news-aware fusions, the lead.
 
-A ranker maps the candidate sentences of one article to their positions, best first.
-sumy only returns its top-N in article order; passing a callable ``sentences_count``
-(which sumy applies to the rating-sorted list) lets us read its full ranking, so one
-selection rule (``bot.digest.select.choose``) serves every algorithm.
+A ranker maps the candidate sentences of one article (and its headline) to their
+positions, best first. sumy only returns its top-N in article order; passing a callable
+``sentences_count`` (which sumy applies to the rating-sorted list) lets us read its full
+ranking, so one selection rule (``bot.digest.select.choose``) serves every algorithm.
+
+News is written as an inverted pyramid, so on their own sumy's centrality and frequency
+rankings lose to the first sentences (docs/digest-evaluation.md). The ``<name>+lead``
+rankers fuse sumy's ranking with article order and headline overlap by weighted
+reciprocal rank fusion; sumy still decides between the sentences position alone cannot.
 """
 
 from __future__ import annotations
@@ -22,7 +27,12 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 
 from bot.digest.tokenizer import ArabicTokenizer, arabic_stemmer, arabic_stop_words
 
-Ranker = Callable[[Sequence[str]], list[int]]
+Ranker = Callable[[Sequence[str], str], list[int]]
+
+#: weighted reciprocal rank fusion: sumy's rank, article order, headline overlap
+FUSION_WEIGHTS = (1.0, 2.0, 1.0)
+#: RRF's damping constant: small, since articles have tens of sentences, not thousands
+FUSION_K = 3
 
 _SUMY: dict[str, Callable[[Any], Any]] = {
     "lexrank": LexRankSummarizer,
@@ -36,16 +46,54 @@ _SUMY: dict[str, Callable[[Any], Any]] = {
 _TOKENIZER = ArabicTokenizer()
 
 
-def lead(texts: Sequence[str]) -> list[int]:
+def lead(texts: Sequence[str], title: str = "") -> list[int]:
     """The lead baseline: article order is the ranking."""
     return list(range(len(texts)))
+
+
+def _stems(text: str) -> frozenset[str]:
+    return frozenset(arabic_stemmer(w) for w in _TOKENIZER.to_words(text))
+
+
+def headline_overlap(texts: Sequence[str], title: str) -> list[int]:
+    """Positions by the share of the headline's content stems each sentence repeats."""
+    wanted = _stems(title)
+    if not wanted:
+        return lead(texts)
+    share = [len(_stems(t) & wanted) / len(wanted) for t in texts]
+    return sorted(range(len(texts)), key=lambda i: (-share[i], i))
+
+
+def fused(base: Ranker, weights: tuple[float, float, float] = FUSION_WEIGHTS) -> Ranker:
+    """``base`` fused with article order and headline overlap (weighted RRF, ties by order)."""
+    w_base, w_lead, w_title = weights
+
+    def rank(texts: Sequence[str], title: str = "") -> list[int]:
+        rank_of: list[list[int]] = []
+        for order in (base(texts, title), lead(texts), headline_overlap(texts, title)):
+            positions = [0] * len(texts)
+            for r, i in enumerate(order):
+                positions[i] = r
+            rank_of.append(positions)
+        base_r, lead_r, title_r = rank_of
+
+        def score(i: int) -> float:
+            return (
+                w_base / (FUSION_K + base_r[i])
+                + w_lead / (FUSION_K + lead_r[i])
+                + w_title / (FUSION_K + title_r[i])
+            )
+
+        return sorted(range(len(texts)), key=lambda i: (-score(i), i))
+
+    return rank
 
 
 def sumy_ranker(name: str) -> Ranker:
     """A ranker running sumy's ``name`` summarizer with the project's Arabic tools."""
     factory = _SUMY[name]
 
-    def rank(texts: Sequence[str]) -> list[int]:
+    def rank(texts: Sequence[str], title: str = "") -> list[int]:
         if len(texts) <= 1:
             return list(range(len(texts)))
         sentences = [Sentence(t, _TOKENIZER) for t in texts]
@@ -72,4 +120,8 @@ def sumy_ranker(name: str) -> Ranker:
 
 
 #: every ranker the build can use, by the name written into the cache
-RANKERS: dict[str, Ranker] = {"lead": lead, **{name: sumy_ranker(name) for name in _SUMY}}
+RANKERS: dict[str, Ranker] = {
+    "lead": lead,
+    **{name: sumy_ranker(name) for name in _SUMY},
+    **{f"{name}+lead": fused(sumy_ranker(name)) for name in _SUMY},
+}

@@ -1,0 +1,164 @@
+"""`digestbot build`: determinism, source_digest, --check staleness, `digestbot digest`."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from bot.cache import commands, digest_command
+from bot.cache.build import (
+    BuildSettings,
+    build_cache,
+    read_inputs,
+    render_outputs,
+    source_digest,
+    stale_report,
+    write_outputs,
+)
+from bot.cache.schema import SCHEMA_VERSION
+from bot.cache.store import load_cache
+from bot.corpus import load_corpus
+from bot.errors import CacheError
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+@cache
+def _outputs() -> dict[str, str]:
+    return commands.build_files(SEEDS, BuildSettings())
+
+
+def _args(**kw: object) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    commands.add_arguments(parser)
+    ns = parser.parse_args([])
+    for k, v in kw.items():
+        setattr(ns, k, v)
+    return ns
+
+
+def test_rebuild_gives_identical_bytes() -> None:
+    again = commands.build_files(SEEDS, BuildSettings())
+    assert again == _outputs()
+
+
+def test_outputs_are_cache_plus_one_markdown_per_article() -> None:
+    outputs = _outputs()
+    articles = load_corpus(SEEDS)
+    assert set(outputs) == {"cache.json"} | {f"{a.id}.md" for a in articles}
+    for name, text in outputs.items():
+        assert text.endswith("\n")
+        if name.endswith(".md"):
+            assert "## الملخص" in text
+
+
+def test_cache_content_cites_sentences_as_written(tmp_path: Path) -> None:
+    write_outputs(tmp_path, _outputs())
+    loaded = load_cache(tmp_path / "cache.json")
+    assert loaded.schema_version == SCHEMA_VERSION
+    assert loaded.source_digest.startswith("sha256:")
+    by_id = {a.id: a for a in load_corpus(SEEDS)}
+    assert [a.id for a in loaded.articles] == sorted(by_id)
+    for digest in loaded.digests:
+        sentences = {s.index: s.text for s in by_id[digest.article_id].sentences}
+        assert [sentences[i] for i in digest.sentence_indices] == digest.sentences
+    text = (tmp_path / "cache.json").read_text(encoding="utf-8")
+    assert "timestamp" not in text and "built_at" not in text
+
+
+def test_source_digest_tracks_inputs_and_settings() -> None:
+    inputs = read_inputs(SEEDS)
+    base = source_digest(inputs, BuildSettings())
+    assert base == source_digest(dict(reversed(list(inputs.items()))), BuildSettings())
+    first = sorted(inputs)[-1]
+    changed = {**inputs, first: inputs[first] + b" "}
+    assert source_digest(changed, BuildSettings()) != base
+    assert source_digest(inputs, BuildSettings(algorithm="lsa")) != base
+    assert source_digest(inputs, BuildSettings(budget=600)) != base
+    assert any(name.endswith("articles.toml") for name in inputs)
+
+
+def test_check_reports_missing_differing_and_extra_files(tmp_path: Path) -> None:
+    outputs = _outputs()
+    assert stale_report(tmp_path / "absent", outputs) == [f"{tmp_path / 'absent'}/ does not exist"]
+    write_outputs(tmp_path, outputs)
+    assert stale_report(tmp_path, outputs) == []
+    md = sorted(n for n in outputs if n.endswith(".md"))
+    (tmp_path / md[0]).unlink()
+    (tmp_path / md[1]).write_text("edited by hand\n", encoding="utf-8")
+    (tmp_path / "old.md").write_text("left over\n", encoding="utf-8")
+    problems = stale_report(tmp_path, outputs)
+    assert any(p.startswith("missing:") and md[0] in p for p in problems)
+    assert any(p.startswith("differs") and md[1] in p for p in problems)
+    assert any(p.startswith("extra") and "old.md" in p for p in problems)
+    assert len(problems) == 3
+    changed = write_outputs(tmp_path, outputs)
+    assert sorted(changed) == sorted([md[0], md[1], "old.md"])
+    assert stale_report(tmp_path, outputs) == []
+
+
+def test_build_then_check_via_the_command(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "summaries"
+    assert commands.main(_args(seeds=SEEDS, out=out)) == 0
+    assert commands.main(_args(seeds=SEEDS, out=out, check=True)) == 0
+    assert "up to date" in capsys.readouterr().out
+    (out / "cache.json").write_text("{}\n", encoding="utf-8")
+    assert commands.main(_args(seeds=SEEDS, out=out, check=True)) == 1
+    err = capsys.readouterr().err
+    assert "stale" in err and "cache.json" in err and "digestbot build" in err
+
+
+def test_check_notices_a_changed_seed(tmp_path: Path) -> None:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    out = tmp_path / "out"
+    assert commands.main(_args(seeds=seeds, out=out)) == 0
+    victim = sorted(seeds.glob("*.txt"))[1]
+    victim.write_text(victim.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert commands.main(_args(seeds=seeds, out=out, check=True)) == 1
+
+
+def test_committed_summaries_match_a_fresh_build() -> None:
+    problems = stale_report(ROOT / "summaries", _outputs())
+    assert problems == [], "summaries/ is stale; run `digestbot build`: " + "; ".join(problems)
+
+
+def test_build_cache_orders_articles_by_id() -> None:
+    articles = load_corpus(SEEDS)
+    cache_ = build_cache(list(reversed(articles)), digest="x")
+    assert [a.id for a in cache_.articles] == sorted(a.id for a in articles)
+    assert render_outputs(cache_) == render_outputs(build_cache(articles, digest="x"))
+
+
+def test_digest_command_prints_from_the_cache(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write_outputs(tmp_path, _outputs())
+    cache_ = load_cache(tmp_path / "cache.json")
+    first = cache_.articles[0]
+    ns = argparse.Namespace(article_id=first.id, cache=tmp_path / "cache.json")
+    assert digest_command.main(ns) == 0
+    printed = capsys.readouterr().out
+    assert first.title in printed
+    digest = cache_.digest(first.id)
+    assert digest is not None and digest.sentences[0] in printed
+
+
+def test_digest_command_unknown_id_lists_known_ids(tmp_path: Path) -> None:
+    write_outputs(tmp_path, _outputs())
+    cache_ = load_cache(tmp_path / "cache.json")
+    with pytest.raises(CacheError, match="not in the cache; known ids: ") as info:
+        digest_command.main(argparse.Namespace(article_id="zzz", cache=tmp_path / "cache.json"))
+    assert all(a.id in str(info.value) for a in cache_.articles)
+
+
+def test_digest_command_missing_cache_is_clear(tmp_path: Path) -> None:
+    with pytest.raises(CacheError, match="digestbot build"):
+        digest_command.main(argparse.Namespace(article_id="000", cache=tmp_path / "none.json"))
