@@ -44,6 +44,7 @@ _QUOTE_OR_BRACKET_RE = re.compile(
 _LIST_NUMBER_RE = re.compile(r"\s*(?:\d+|[٠-٩]+|[A-Za-z])\.$")
 _TOKEN_BEFORE_RE = re.compile(rf"(?:[^\W\d_]|[{MARKS}])+$")
 _NUMBER_THEN_SPACE_RE = re.compile(r"\d\s+$")
+_INITIALS_TAIL_RE = re.compile(r"(?:[^\W\d_]\u0640?\.)+$")
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -133,18 +134,22 @@ def _ends_sentence(line: str, start: int, end: int) -> bool:
         return True
     word = strip_diacritics(token.group())
     if len(word) == 1:
-        # "د. غادة", "U.S. forces", "أ.ف.ب. " — but "1445 هـ." / "2024 م." is a year marker.
-        return _NUMBER_THEN_SPACE_RE.search(before[: token.start()]) is not None
+        # "د. غادة", "U.S. forces", "أ.ف.ب. " — but "1445 هـ.", "2024 م.", "500 ق.م." mark a year.
+        head = _INITIALS_TAIL_RE.sub("", before[: token.start()])
+        return _NUMBER_THEN_SPACE_RE.search(head) is not None
     return word.lower() not in _LATIN_TITLES
 
 
 def _quote_ends_sentence(line: str, close: int) -> bool:
-    """A quotation closing right after its own full stop ends the sentence: «… جيد.» ثم."""
+    """A quotation closing right after its own full stop ends the sentence: «… جيد.» ثم.
+
+    Not after a question mark: a quoted question is usually embedded in the sentence.
+    """
     if close + 1 < len(line) and not line[close + 1].isspace():
         return False
     inner = line[:close].rstrip()
-    if not inner or inner[-1] not in TERMINALS:
-        return False
+    if not inner or inner[-1] not in TERMINALS or inner[-1] in "?؟":
+        return False  # a quoted question often sits inside a sentence: وتساءل «لماذا؟» في إشارة
     start = len(inner)
     while start > 0 and inner[start - 1] in TERMINALS:
         start -= 1
