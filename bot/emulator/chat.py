@@ -1,0 +1,611 @@
+"""``digestbot chat``: talk to the real bot in this terminal, no token, no network.
+
+It starts the bundled Bot API emulator on loopback, the real bot (``build_application``)
+long-polling it, and a chat transcript that shows replies as a person would see them:
+Arabic lines right-aligned to the terminal width, formatting taken from the parsed
+entities (bold/italic when the terminal has colours, links listed under the message),
+inline keyboard buttons numbered. Type a number (or ``#N``) to press a button.
+
+Non-interactive use: ``-c "/timeline"`` (repeatable) and ``--script FILE`` run each line,
+wait until the bot goes quiet and print the replies; ``#2`` presses button 2 of the
+latest keyboard; ``:sleep 1.5`` waits. Lines piped on stdin are a script too. The exit
+status is 0 when every step got a reply and the Bot API accepted every call, else 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import Application
+
+from bot.emulator.html_entities import MessageEntity
+from bot.emulator.models import Button, ChatEvent, SentMessage
+from bot.emulator.server import BotAPIEmulator
+
+AnyApp = Application[Any, Any, Any, Any, Any, Any]
+#: Builds the bot for a running emulator (token and base URL come from it).
+AppFactory = Callable[[BotAPIEmulator], AnyApp]
+
+_PRESS = re.compile(r"^#\s*(\d+)$")
+_BARE_NUMBER = re.compile(r"^\d{1,2}$")
+_SLEEP = re.compile(r"^:sleep\s+(\d+(?:\.\d+)?)$")
+_QUIT = frozenset({":q", ":quit", ":exit"})
+_HELP = (
+    "Type a command (/help) or text. A number or #N presses button N of the latest "
+    "keyboard.\n:lang en|ar sets your Telegram language, :sleep S waits, :q quits."
+)
+
+_ANSI = {
+    "bold": "1",
+    "italic": "3",
+    "underline": "4",
+    "strikethrough": "9",
+    "code": "2",
+    "pre": "2",
+    "text_link": "4",
+    "spoiler": "7",
+}
+
+
+# ----------------------------------------------------------------------------- layout
+
+
+def char_width(ch: str) -> int:
+    """Terminal columns of one character: marks and format controls take none."""
+    if unicodedata.combining(ch) or unicodedata.category(ch) in {"Mn", "Me", "Cf"}:
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in {"W", "F"} else 1
+
+
+def display_width(text: str) -> int:
+    return sum(char_width(ch) for ch in text)
+
+
+def _direction(text: str) -> str | None:
+    """``"rtl"``/``"ltr"`` from the first strong character (or mark); None when neutral."""
+    for ch in text:
+        if ch == "\u200f":
+            return "rtl"
+        if ch == "\u200e":
+            return "ltr"
+        bidi = unicodedata.bidirectional(ch)
+        if bidi in {"R", "AL"}:
+            return "rtl"
+        if bidi == "L":
+            return "ltr"
+    return None
+
+
+def _styled_chars(text: str, entities: Sequence[MessageEntity]) -> list[tuple[str, frozenset[str]]]:
+    """Each character of ``text`` with the entity types covering it (UTF-16 offsets)."""
+    chars: list[tuple[str, frozenset[str]]] = []
+    position = 0
+    for ch in text:
+        covering = frozenset(e.type for e in entities if e.offset <= position < e.offset + e.length)
+        chars.append((ch, covering))
+        position += 2 if ord(ch) > 0xFFFF else 1
+    return chars
+
+
+def _wrap(
+    chars: list[tuple[str, frozenset[str]]], width: int
+) -> list[list[tuple[str, frozenset[str]]]]:
+    """Word-wrap one paragraph to ``width`` columns (long words are cut)."""
+    lines: list[list[tuple[str, frozenset[str]]]] = []
+    line: list[tuple[str, frozenset[str]]] = []
+    used = 0
+    words: list[list[tuple[str, frozenset[str]]]] = []
+    current: list[tuple[str, frozenset[str]]] = []
+    for item in chars:
+        current.append(item)
+        if item[0] == " ":
+            words.append(current)
+            current = []
+    if current:
+        words.append(current)
+    for word in words:
+        w = sum(char_width(c) for c, _ in word)
+        if used + w > width and line:
+            while line and line[-1][0] == " ":
+                line.pop()
+            lines.append(line)
+            line, used = [], 0
+        while w > width:
+            head, taken = [], 0
+            while word and taken + char_width(word[0][0]) <= width:
+                taken += char_width(word[0][0])
+                head.append(word.pop(0))
+            if not head:
+                head.append(word.pop(0))
+            lines.append(head)
+            w = sum(char_width(c) for c, _ in word)
+        line.extend(word)
+        used += w
+    while line and line[-1][0] == " ":
+        line.pop()
+    lines.append(line)
+    return lines
+
+
+def layout(
+    text: str,
+    entities: Sequence[MessageEntity] = (),
+    *,
+    width: int = 80,
+    color: bool = False,
+    indent: int = 2,
+) -> list[str]:
+    """Lines of a message for the terminal: wrapped, RTL lines right-aligned, styled."""
+    inner = max(10, width - indent)
+    base = _direction(text) or "ltr"
+    out: list[str] = []
+    quoted = {"blockquote", "expandable_blockquote"}
+    for paragraph in _split_lines(_styled_chars(text, entities)):
+        plain = "".join(c for c, _ in paragraph)
+        direction = _direction(plain) or base
+        in_quote = any(styles & quoted for _, styles in paragraph)
+        if not paragraph:
+            out.append("")
+            continue
+        for piece in _wrap(paragraph, inner - (2 if in_quote else 0)):
+            rendered = _render(piece, color)
+            if in_quote:
+                rendered = ("│ " + rendered) if direction == "ltr" else (rendered + " │")
+            used = display_width("".join(c for c, _ in piece)) + (2 if in_quote else 0)
+            pad = inner - used if direction == "rtl" else 0
+            out.append(" " * (indent + max(0, pad)) + rendered)
+    return out
+
+
+def _split_lines(
+    chars: list[tuple[str, frozenset[str]]],
+) -> list[list[tuple[str, frozenset[str]]]]:
+    lines: list[list[tuple[str, frozenset[str]]]] = [[]]
+    for item in chars:
+        if item[0] == "\n":
+            lines.append([])
+        else:
+            lines[-1].append(item)
+    return lines
+
+
+def _render(chars: list[tuple[str, frozenset[str]]], color: bool) -> str:
+    if not color:
+        return "".join(c for c, _ in chars)
+    out: list[str] = []
+    current: frozenset[str] = frozenset()
+    for ch, styles in chars:
+        if styles != current:
+            codes = sorted({_ANSI[s] for s in styles if s in _ANSI})
+            out.append("\x1b[0m" + (f"\x1b[{';'.join(codes)}m" if codes else ""))
+            current = styles
+        out.append(ch)
+    if current:
+        out.append("\x1b[0m")
+    return "".join(out)
+
+
+# ----------------------------------------------------------------------------- transcript
+
+
+@dataclass
+class Transcript:
+    """Prints what happens in one chat, once each, in order."""
+
+    emulator: BotAPIEmulator
+    chat_id: int
+    out: TextIO
+    width: int = 80
+    color: bool = False
+    printed_events: int = 0
+    printed_calls: int = 0
+    api_errors: int = 0
+    #: The latest printed message with callback buttons: what "#N" presses.
+    keyboard: SentMessage | None = None
+
+    def write(self, line: str = "") -> None:
+        self.out.write(line + "\n")
+
+    def user_line(self, text: str) -> None:
+        self.write(f"› {text}")
+
+    def notice(self, text: str) -> None:
+        self.write(f"  ({text})")
+
+    def flush(self) -> int:
+        """Print events and Bot API errors not printed yet; return how many events."""
+        events = self.emulator.events
+        shown = 0
+        while self.printed_events < len(events):
+            event = events[self.printed_events]
+            self.printed_events += 1
+            if event.chat_id == self.chat_id:
+                shown += self._event(event)
+        calls = self.emulator.calls
+        while self.printed_calls < len(calls):
+            call = calls[self.printed_calls]
+            self.printed_calls += 1
+            if call.status >= 400 and call.method != "getUpdates":
+                self.api_errors += 1
+                self.write(f"  ⚠ Bot API refused {call.method}: {call.description or call.status}")
+        self.out.flush()
+        return shown
+
+    def _event(self, event: ChatEvent) -> int:
+        msg = event.message
+        if event.kind in {"message", "edit"} and msg is not None:
+            self.write()
+            title = "🤖" if event.kind == "message" else "🤖 ✎ (edited)"
+            self.write(f"{title} #{msg.message_id}")
+            for line in layout(msg.text, msg.entities, width=self.width, color=self.color):
+                self.write(line)
+            self._links(msg)
+            self._buttons(msg)
+            return 1
+        if event.kind == "delete" and msg is not None:
+            self.notice(f"message #{msg.message_id} deleted")
+            return 1
+        if event.kind == "callback_answer" and event.text:
+            mark = "⚠" if event.show_alert else "💬"
+            self.write(f"  {mark} {event.text}")
+            return 1
+        return 0
+
+    def _links(self, msg: SentMessage) -> None:
+        seen: list[str] = []
+        for e in msg.entities:
+            if e.type == "text_link" and e.url and e.url not in seen:
+                seen.append(e.url)
+        for url in seen:
+            self.write(f"  🔗 {url}")
+
+    def _buttons(self, msg: SentMessage) -> None:
+        buttons = msg.buttons
+        if not buttons:
+            return
+        number = 0
+        rows: dict[int, list[str]] = {}
+        for b in buttons:
+            if b.callback_data is not None:
+                number += 1
+                label = f"[{number}] {b.text}"
+            elif b.url is not None:
+                label = f"[↗ {b.text}: {b.url}]"
+            else:
+                label = f"[{b.text}]"
+            rows.setdefault(b.row, []).append(label)
+        for labels in rows.values():
+            line = "   ".join(labels)
+            rtl = _direction(line.replace("[", "")) == "rtl"
+            pad = self.width - 2 - display_width(line) if rtl else 0
+            self.write(" " * (2 + max(0, pad)) + line)
+        if number:
+            self.keyboard = msg
+
+    def button(self, number: int) -> Button | None:
+        if self.keyboard is None:
+            return None
+        current = self.emulator.message(self.chat_id, self.keyboard.message_id)
+        if current.deleted:
+            return None
+        pressable = [b for b in current.buttons if b.callback_data is not None]
+        return pressable[number - 1] if 1 <= number <= len(pressable) else None
+
+
+# ----------------------------------------------------------------------------- session
+
+
+@dataclass
+class ChatOptions:
+    """How the terminal user appears to the bot and how long to wait for it."""
+
+    chat_id: int = 10_001
+    first_name: str = "أنت"
+    language_code: str = "ar"
+    width: int = 80
+    color: bool = False
+    reply_timeout: float = 10.0
+    idle: float = 0.4
+
+
+class ChatSession:
+    """One chat between the terminal user and the bot, over a running emulator."""
+
+    def __init__(self, emulator: BotAPIEmulator, options: ChatOptions, out: TextIO) -> None:
+        self.emulator = emulator
+        self.options = options
+        self.transcript = Transcript(
+            emulator, options.chat_id, out, width=options.width, color=options.color
+        )
+        self.failures = 0
+
+    async def step(self, line: str, *, echo: bool) -> bool:
+        """Run one input line; return False when the user asked to quit."""
+        text = line.strip()
+        if not text:
+            return True
+        if text in _QUIT:
+            return False
+        if text == ":help":
+            self.transcript.write(_HELP)
+            return True
+        if text.startswith(":lang"):
+            parts = text.split()
+            if len(parts) == 2 and re.fullmatch(r"[a-z]{2}", parts[1]):
+                self.options.language_code = parts[1]
+                self.transcript.notice(f"your Telegram language is now {parts[1]}")
+            else:
+                self.transcript.notice("usage: :lang en")
+            return True
+        sleep = _SLEEP.match(text)
+        if sleep:
+            await asyncio.sleep(float(sleep.group(1)))
+            self.transcript.flush()
+            return True
+        if text.startswith("#") and not _PRESS.match(text):
+            return True  # a comment line in a script
+        if echo:
+            self.transcript.write()
+            self.transcript.user_line(text)
+        before = len(self.emulator.events)
+        press = _PRESS.match(text) or (
+            _BARE_NUMBER.match(text) if not echo and self.transcript.keyboard else None
+        )
+        if press:
+            number = int(press.group(1))
+            button = self.transcript.button(number)
+            if button is None or button.callback_data is None or self.transcript.keyboard is None:
+                self.transcript.notice(f"there is no button {number} on the latest keyboard")
+                self.failures += 1
+                return True
+            if not echo:
+                self.transcript.user_line(f"[{button.text}]")
+            self.emulator.user_presses(
+                self.options.chat_id,
+                self.transcript.keyboard.message_id,
+                button.callback_data,
+                language_code=self.options.language_code,
+                first_name=self.options.first_name,
+            )
+        else:
+            self.emulator.user_sends(
+                self.options.chat_id,
+                text,
+                language_code=self.options.language_code,
+                first_name=self.options.first_name,
+            )
+        if not await self._await_reply(before):
+            self.transcript.flush()
+            self.transcript.notice(f"no reply within {self.options.reply_timeout:g}s")
+            self.failures += 1
+            return True
+        await self.emulator.wait_until_quiet(self.options.idle, self.options.reply_timeout)
+        self.transcript.flush()
+        return True
+
+    async def _await_reply(self, after: int) -> bool:
+        """Wait for something visible in this chat (a chat action alone does not count)."""
+        index = after
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.options.reply_timeout
+        while True:
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                return False
+            try:
+                event = await self.emulator.wait_for_event(index, timeout=remaining)
+            except TimeoutError:
+                return False
+            index += 1
+            if event.chat_id == self.options.chat_id and event.kind != "chat_action":
+                return True
+
+    async def run_script(self, lines: Iterable[str]) -> int:
+        for line in lines:
+            if not await self.step(line, echo=True):
+                break
+        await self.emulator.wait_until_quiet(self.options.idle, self.options.reply_timeout)
+        self.transcript.flush()
+        return 1 if self.failures or self.transcript.api_errors else 0
+
+    async def run_interactive(self, stdin: TextIO) -> int:
+        out = self.transcript
+        out.write(
+            f"digestbot chat — the bot is polling a local emulator at {self.emulator.api_root}"
+        )
+        out.write(_HELP)
+        queue: asyncio.Queue[str | None] = asyncio.Queue()
+        loop = asyncio.get_running_loop()
+
+        def read() -> None:
+            while True:
+                try:
+                    line = stdin.readline()
+                except (OSError, ValueError):
+                    line = ""
+                loop.call_soon_threadsafe(queue.put_nowait, line or None)
+                if not line:
+                    return
+
+        threading.Thread(target=read, name="chat-stdin", daemon=True).start()
+        watcher = asyncio.create_task(self._watch())
+        try:
+            while True:
+                out.out.write("› ")
+                out.out.flush()
+                line = await queue.get()
+                if line is None:
+                    out.write()
+                    return 0
+                if not await self.step(line, echo=False):
+                    return 0
+        finally:
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+
+    async def _watch(self) -> None:
+        """Show messages that arrive between inputs (e.g. a scheduled digest)."""
+        while True:
+            event = await self.emulator.wait_for_event(self.transcript.printed_events, 3600)
+            if event.chat_id == self.options.chat_id and event.kind != "chat_action":
+                await self.emulator.wait_until_quiet(self.options.idle, 5)
+            if self.transcript.flush():
+                self.transcript.out.write("› ")
+                self.transcript.out.flush()
+
+
+async def start_bot(application: AnyApp) -> None:
+    """Start like ``run_polling`` does (post_init included) without owning the loop."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    if application.updater is None:
+        raise RuntimeError("the application has no updater to poll with")
+    await application.updater.start_polling(
+        poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
+    )
+    await application.start()
+
+
+async def stop_bot(application: AnyApp) -> None:
+    """Stop in ``run_polling``'s order, running the post_stop/post_shutdown hooks."""
+    if application.updater is not None and application.updater.running:
+        await application.updater.stop()
+    if application.running:
+        await application.stop()
+        if application.post_stop is not None:
+            await application.post_stop(application)
+    await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)
+
+
+async def run_chat(
+    factory: AppFactory,
+    *,
+    script: Sequence[str] | None,
+    options: ChatOptions,
+    out: TextIO,
+    stdin: TextIO | None = None,
+) -> int:
+    """Emulator + bot + chat; ``script=None`` means interactive on ``stdin``."""
+    async with BotAPIEmulator() as emulator:
+        application = factory(emulator)
+        try:
+            await start_bot(application)
+        except TelegramError as exc:
+            out.write(f"digestbot chat: the bot failed to start: {exc}\n")
+            with contextlib.suppress(Exception):
+                await application.shutdown()
+            return 1
+        session = ChatSession(emulator, options, out)
+        try:
+            if script is not None:
+                return await session.run_script(script)
+            return await session.run_interactive(stdin or sys.stdin)
+        finally:
+            await stop_bot(application)
+
+
+# ----------------------------------------------------------------------------- CLI
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="cache file (default: $DIGESTBOT_CACHE)"
+    )
+    parser.add_argument(
+        "-c",
+        "--command",
+        dest="commands",
+        action="append",
+        default=[],
+        metavar="LINE",
+        help="send LINE (a command, text, or #N to press a button); repeatable",
+    )
+    parser.add_argument(
+        "--script", type=Path, default=None, help="run the lines of FILE, then exit"
+    )
+    parser.add_argument("--lang", default="ar", help="your Telegram client language (default: ar)")
+    parser.add_argument("--chat-id", type=int, default=10_001, help="your user/chat id")
+    parser.add_argument(
+        "--width", type=int, default=None, help="columns to align to (default: terminal width)"
+    )
+    parser.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds to wait for a reply (default: 10)"
+    )
+    parser.add_argument(
+        "--database-url",
+        default=None,
+        help="subscription database (default: a throw-away SQLite file)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="show the bot's INFO logs")
+
+
+def _script_lines(args: argparse.Namespace) -> list[str] | None:
+    lines: list[str] = list(args.commands)
+    if args.script is not None:
+        try:
+            lines.extend(args.script.read_text(encoding="utf-8").splitlines())
+        except OSError as exc:
+            from bot.errors import ConfigError
+
+            raise ConfigError(f"cannot read script {args.script}: {exc.strerror}") from exc
+    if lines:
+        return lines
+    if not sys.stdin.isatty():
+        return sys.stdin.read().splitlines()
+    return None
+
+
+def main(args: argparse.Namespace) -> int:
+    # Imported here: the bot and its dependencies load only for this subcommand.
+    from bot.cache.store import load_cache
+    from bot.config import load_settings
+    from bot.observability.logs import configure_logging
+    from bot.telegram.app import build_application
+
+    script = _script_lines(args)
+    with tempfile.TemporaryDirectory(prefix="digestbot-chat-") as tmp:
+        overrides: dict[str, object] = {
+            "DIGESTBOT_DATABASE_URL": args.database_url
+            or f"sqlite:///{Path(tmp, 'chat.sqlite3').as_posix()}",
+            "DIGESTBOT_DATA_DIR": tmp,
+        }
+        settings = load_settings(**overrides)
+        configure_logging("INFO" if args.verbose else "WARNING", settings.log_format)
+        cache = load_cache(args.cache or settings.cache_path)
+
+        def factory(emulator: BotAPIEmulator) -> AnyApp:
+            return build_application(
+                settings, cache, token=emulator.token, base_url=emulator.base_url
+            )
+
+        interactive = script is None
+        out = sys.stdout
+        with contextlib.suppress(AttributeError, ValueError):
+            out.reconfigure(errors="replace")  # type: ignore[union-attr]
+        options = ChatOptions(
+            chat_id=args.chat_id,
+            language_code=args.lang,
+            width=args.width or shutil.get_terminal_size((80, 24)).columns,
+            color=interactive and out.isatty() and "NO_COLOR" not in os.environ,
+            reply_timeout=args.timeout,
+        )
+        return asyncio.run(run_chat(factory, script=script, options=options, out=out))
