@@ -142,6 +142,18 @@ def test_english_furniture_too() -> None:
     assert len(c.paragraphs) == 1 and c.paragraphs[0].startswith("Negotiators met")
 
 
+def test_headline_after_a_most_read_list_in_the_header() -> None:
+    raw = (
+        "الأكثر قراءة\nخبر أول من القائمة الجانبية\nخبر ثان من القائمة الجانبية\n"
+        "الحكومة تعلن خطة جديدة لدعم قطاع الزراعة\n"
+        "أعلنت الحكومة اليوم خطة جديدة لدعم قطاع الزراعة. وقال الوزير إنها تبدأ قريبا.\n"
+    )
+    c = clean(raw)
+    assert c.title == "الحكومة تعلن خطة جديدة لدعم قطاع الزراعة"
+    assert "خبر أول من القائمة الجانبية" in c.furniture
+    assert len(c.paragraphs) == 1
+
+
 def test_plain_body_without_furniture_is_untouched() -> None:
     raw = "الجملة الأولى في الخبر طويلة بما يكفي لتكون متنا.\nوالجملة الثانية كذلك تنتهي بنقطة."
     c = clean(raw)

@@ -175,12 +175,27 @@ def _is_body_like(line: str) -> bool:
 
 
 def _find_title(header: list[str]) -> str | None:
-    """The headline: a header line printed twice, else the first headline-shaped line."""
+    """The headline among the header lines before the body.
+
+    A line printed twice wins. After a "most read"/"related" list marker the headline is
+    the last headline-shaped line (list items come first, the headline sits above the
+    body); otherwise it is the first one.
+    """
     candidates = [line for line in header if _is_title_like(line)]
     keys = [normalize(line) for line in candidates]
     repeated = [line for line, key in zip(candidates, keys, strict=True) if keys.count(key) > 1]
-    chosen = repeated or candidates
-    return chosen[0] if chosen else None
+    if repeated:
+        return repeated[0]
+    markers = [i for i, line in enumerate(header) if _is_list_marker(line)]
+    if markers:
+        after = [line for line in header[markers[-1] + 1 :] if _is_title_like(line)]
+        return after[-1] if after else None
+    return candidates[0] if candidates else None
+
+
+def _is_list_marker(line: str) -> bool:
+    key = normalize(line)
+    return bool(_MOST_READ_RE.match(key) or _RELATED_RE.match(key) or _READ_ALSO_RE.match(key))
 
 
 def _is_title_like(line: str) -> bool:
