@@ -32,7 +32,9 @@ _CLAUSE_BREAK = re.compile(r"[،,؛;:]|\s[-–]\s")
 _UNIT_RANK = {"day": 0, "month": 1, "year": 2}
 #: predicates this many words farther than the nearest one still date-share ("الموقعة في
 #: يونيو الماضي حيز التنفيذ": signing and entry into force both sit by the date)
-NEAR_MARGIN = 2.5
+NEAR_MARGIN = 3.5
+#: a clause with fewer content words than this is compared by its whole sentence
+MIN_KEYS = 3
 #: sentences longer than this are shown by the clause around the date
 MAX_SENTENCE_TEXT = 250
 
@@ -181,6 +183,8 @@ def candidates(article: Article) -> list[Candidate]:
             a, b, classes, keys = _window(sent.text, m)
             if not classes:
                 continue
+            if len(keys) < MIN_KEYS:  # "…، وقعت في عام 1961": compare the sentence
+                keys = _predicates(sent.text, 0, m)[1]
             whole = len(anchored) == 1 and len(sent.text) <= MAX_SENTENCE_TEXT
             text = sent.text if whole else sent.text[a:b].strip()
             out.append(
@@ -224,17 +228,15 @@ class _Cluster:
 def same_event(x: Candidate, y: Candidate) -> bool:
     """Do two dated clauses report the same happening?
 
-    Same kind of predicate and the very same date (beyond statements); else nested dates
-    at most one precision step apart, and then a
-    statement needs half its content words shared, while a specific event (signed,
-    visited, ratified …) needs some shared content unless both dates are month or finer
-    (one signing per month is the norm in a dossier; paraphrases share few words).
+    They need the same kind of predicate and nested dates at most one precision step
+    apart. Statements ("said") also need half their content words shared. Specific
+    events (signed, visited, ratified …) merge without shared words when one date refines
+    the other ("يونيو الماضي" ⊇ "الأربعاء") or both name the same day or the same range,
+    since paraphrases across outlets share few words; otherwise some shared content.
     """
     shared = x.classes & y.classes
     if not shared or not _nested(x.interval, y.interval):
         return False
-    if x.interval == y.interval and shared - WEAK_CLASSES:
-        return True
     ux, uy = _UNIT_RANK[x.mention.unit], _UNIT_RANK[y.mention.unit]
     if abs(ux - uy) > 1:
         return False
@@ -242,7 +244,11 @@ def same_event(x: Candidate, y: Candidate) -> bool:
     overlap = len(x.keys & y.keys) / small
     if not (shared - WEAK_CLASSES):
         return overlap >= MERGE_OVERLAP_WEAK
-    return max(ux, uy) <= _UNIT_RANK["month"] or overlap >= MERGE_OVERLAP
+    if x.interval == y.interval and (ux == 0 or x.mention.value_end is not None):
+        return True
+    if ux != uy and max(ux, uy) <= _UNIT_RANK["month"]:
+        return True
+    return overlap >= MERGE_OVERLAP
 
 
 def _nested(x: tuple[dt.date, dt.date], y: tuple[dt.date, dt.date]) -> bool:
