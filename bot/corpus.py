@@ -147,6 +147,9 @@ def _parse_entry(entry: Mapping[str, Any], where: str) -> ArticleMeta:
     precision = cast(str, text("published_precision"))
     if precision not in _PRECISIONS:
         raise CorpusError(f"{where}: published_precision {precision!r} is not one of {_PRECISIONS}")
+    language = text("language", optional=True) or "ar"
+    if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?", language):
+        raise CorpusError(f"{where}: language {language!r} is not a language code such as 'ar'")
     url = text("url", optional=True)
     if url is not None and not re.match(r"https?://\S+$", url):
         raise CorpusError(f"{where}: url {url!r} is not an http(s) URL")
@@ -159,7 +162,7 @@ def _parse_entry(entry: Mapping[str, Any], where: str) -> ArticleMeta:
         published=_parse_date(entry["published"], cast(Precision, precision), where),
         published_precision=cast(Precision, precision),
         published_reason=cast(str, text("published_reason")),
-        language=text("language", optional=True) or "ar",
+        language=language,
     )
 
 

@@ -154,6 +154,12 @@ def test_headline_after_a_most_read_list_in_the_header() -> None:
     assert len(c.paragraphs) == 1
 
 
+def test_byte_order_mark_does_not_reach_title_or_body() -> None:
+    c = clean("\ufeffعنوان الخبر في أربع كلمات\nالجملة الأولى من المتن تنتهي بنقطة هنا.\n")
+    assert c.title == "عنوان الخبر في أربع كلمات"
+    assert c.paragraphs == ("الجملة الأولى من المتن تنتهي بنقطة هنا.",)
+
+
 def test_plain_body_without_furniture_is_untouched() -> None:
     raw = "الجملة الأولى في الخبر طويلة بما يكفي لتكون متنا.\nوالجملة الثانية كذلك تنتهي بنقطة."
     c = clean(raw)

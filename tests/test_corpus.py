@@ -109,6 +109,7 @@ def test_seed_gold_sentences_are_whole_sentences() -> None:
         ({"id": "a b"}, "id must be"),
         ({"colour": "blue"}, "unknown field"),
         ({"title": "  "}, "'title' must be a non-empty string"),
+        ({"language": "Arabic"}, "not a language code"),
     ],
 )
 def test_bad_entry_is_named(tmp_path: Path, extra: dict[str, str], message: str) -> None:

@@ -92,7 +92,7 @@ class CleanText:
 
 def clean(raw: str) -> CleanText:
     """Separate title, body paragraphs, URLs and furniture lines of one scraped article."""
-    lines = [_strip_bullet(line) for line in split_paragraphs(raw)]
+    lines = [_strip_bullet(line.strip("\ufeff\u200b")) for line in split_paragraphs(raw)]
     lines = [line for line in lines if line]
     urls = _unique(m.group().rstrip(".,،)") for m in URL_RE.finditer(raw))
     furniture: list[str] = []
