@@ -42,7 +42,7 @@ AnyApp = Application[Any, Any, Any, Any, Any, Any]
 AppFactory = Callable[[BotAPIEmulator], AnyApp]
 
 _PRESS = re.compile(r"^#\s*(\d+)$")
-_BARE_NUMBER = re.compile(r"^\d{1,2}$")
+_BARE_NUMBER = re.compile(r"^(\d{1,2})$")
 _SLEEP = re.compile(r"^:sleep\s+(\d+(?:\.\d+)?)$")
 _QUIT = frozenset({":q", ":quit", ":exit"})
 _HELP = (
