@@ -20,6 +20,7 @@ the text of a particular article.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bot.arabic.normalize import normalize
@@ -147,11 +148,9 @@ def _strip_bullet(line: str) -> str:
     return stripped
 
 
-def _unique(items: object) -> tuple[str, ...]:
-    seen: dict[str, None] = {}
-    for item in items:  # type: ignore[attr-defined]
-        seen.setdefault(item, None)
-    return tuple(seen)
+def _unique(items: Iterable[str]) -> tuple[str, ...]:
+    """Distinct items in first-seen order."""
+    return tuple(dict.fromkeys(items))
 
 
 def _ends_with_terminal(line: str) -> bool:
