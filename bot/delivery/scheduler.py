@@ -79,8 +79,10 @@ class DeliveryService:
         concurrency: int = 32,
         lease: timedelta = timedelta(minutes=5),
         flush_every: float = 0.1,
+        is_running: Callable[[], bool] | None = None,
     ) -> None:
         self.store = store
+        self.is_running = is_running or (lambda: True)
         self.bot = bot
         self.cache = cache
         self.clock = clock
@@ -127,7 +129,7 @@ class DeliveryService:
             concurrency=self.concurrency,
             lease=self.lease,
             flush_every=self.flush_every,
-            should_stop=lambda: self._stopping,
+            should_stop=lambda: self._stopping or not self.is_running(),
         )
 
     async def run_round(self, *, force: bool = False) -> RoundResult:

@@ -36,10 +36,11 @@ from telegram.ext import (
     filters,
 )
 
+from bot.cache.schema import Cache
 from bot.config import Settings
 from bot.delivery.fanout import utcnow
 from bot.delivery.message import CB_NEXT, CB_UNSUBSCRIBE
-from bot.delivery.scheduler import DeliveryService
+from bot.delivery.scheduler import DeliveryService, article_refs
 from bot.subscriptions.schedule import (
     InvalidPreference,
     Preferences,
@@ -506,8 +507,14 @@ def install(application: AnyApp, settings: Settings) -> None:
         rate=settings.send_rate,
         per_chat_interval=settings.per_chat_interval,
         clock=utcnow,
+        # Application.stop() flips ``running`` first: the fan-out stops claiming, finishes
+        # what it holds and releases the rest even when post_stop is never called
+        is_running=lambda: application.running,
     )
     bot_data[BOT_DATA_DELIVERY] = service
+    if isinstance(bot_data.get(BOT_DATA_CACHE), Cache):
+        # before the first update: a /subscribe in the first second already sees the queue
+        store.sync_articles(article_refs(bot_data[BOT_DATA_CACHE]), utcnow())
 
     application.add_handler(CommandHandler("start", reactivate_on_start), group=-1)
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed_input), group=-1)
