@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import logging
 import re
 import secrets
@@ -86,6 +87,10 @@ def main(args: argparse.Namespace) -> int:
     configure_logging(settings.log_level, settings.log_format, secrets=(token,))
     cache = load_cache(args.cache or settings.cache_path)
     application = build_application(settings, cache, token=token)
+    # What is loaded now lives until exit: freeze it so full collections stop rescanning
+    # the cache and the imported libraries on every pass (tail latency).
+    gc.collect()
+    gc.freeze()
     webhook_url = args.webhook_url or settings.webhook_url
     listen = args.listen or settings.webhook_listen
     metrics = (listen, settings.metrics_port) if settings.metrics_port else None

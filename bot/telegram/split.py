@@ -19,6 +19,7 @@ _TOKEN = re.compile(
     r"<(?P<close>/)?(?P<name>[a-zA-Z][a-zA-Z0-9-]*)(?P<attrs>[^>]*)>"
     r"|&(?P<ent>#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);"
 )
+_TAG = re.compile(r"<[^>]*>")
 _SENTENCE_END = frozenset(".!?؟…。;؛")
 
 
@@ -111,6 +112,9 @@ def split_html(text: str, limit: int = TELEGRAM_LIMIT) -> list[str]:
     """
     if limit < 2:
         raise ValueError("limit must leave room for at least one character")
+    shown = html.unescape(_TAG.sub("", text))
+    if utf16_len(shown) <= limit and shown.strip():
+        return [text]  # fast path: most replies fit; the tag-aware walk is for long ones
     atoms = _atoms(text)
     chars = [a.char for a in atoms]
     widths = [utf16_len(c) for c in chars]

@@ -1,0 +1,207 @@
+"""Latency of the bot through the emulator, against a bare PTB echo bot in the same run.
+
+For /timeline, /reactions and /digest this measures the time from a user's message
+arriving at the emulator to the bot's reply arriving there (long polling, real HTTP on
+loopback), for ``digestbot run`` and for a minimal PTB echo bot, both started as
+subprocesses so their start-up time and resident memory can be reported too::
+
+    python bench/latency.py [--cache summaries/cache.json] [--rounds 200]
+
+Target: the bot's p95 within 1.2x the echo bot's p95 for the same message.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.emulator import BotAPIEmulator  # noqa: E402
+
+COMMANDS = ("/timeline", "/reactions", "/digest")
+CHAT = 777_000_001
+TARGET_RATIO = 1.2
+
+
+def echo_bot_main() -> int:
+    """A bare PTB bot: reply to every text message with the same text. The baseline."""
+    from telegram import Update
+    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_message is not None and update.effective_message.text:
+            await update.effective_message.reply_text(update.effective_message.text)
+
+    app = (
+        Application.builder()
+        .token(os.environ["TELEGRAM_BOT_TOKEN"])
+        .base_url(os.environ["TELEGRAM_API_URL"])
+        .concurrent_updates(True)
+        .build()
+    )
+    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0)
+    return 0
+
+
+@dataclass
+class Bot:
+    """One bot process with its own emulator (two pollers cannot share one token)."""
+
+    name: str
+    argv: list[str]
+    emu: BotAPIEmulator
+    proc: subprocess.Popen[bytes] | None = None
+    startup: float = 0.0
+    rss_kib: int = -1
+
+    def __post_init__(self) -> None:
+        self.samples: dict[str, list[float]] = {c: [] for c in COMMANDS}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    if not ordered:
+        return float("nan")
+    index = min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def rss_kib(pid: int) -> int:
+    """Resident set size of a process from /proc (Linux)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return -1
+
+
+async def launch(bot: Bot, env: dict[str, str], log_dir: Path) -> None:
+    """Spawn the bot; start-up is the time from spawn to its reply to /start."""
+    env = {**env, "TELEGRAM_BOT_TOKEN": bot.emu.token, "TELEGRAM_API_URL": bot.emu.base_url}
+    log = (log_dir / f"{bot.name}.log").open("wb")
+    started = time.perf_counter()
+    bot.proc = subprocess.Popen(  # noqa: ASYNC220 - spawn only; waits go through the loop
+        bot.argv, env=env, cwd=str(ROOT), stdout=log, stderr=subprocess.STDOUT
+    )
+    bot.emu.user_sends(CHAT, "/start")
+    await bot.emu.wait_for_bot_messages(CHAT, 1, timeout=60)
+    bot.startup = time.perf_counter() - started
+    await bot.emu.wait_until_quiet(idle=0.3)
+    bot.emu.messages(CHAT)  # nothing else pending
+
+
+async def round_trip(bot: Bot, text: str) -> float:
+    started = time.perf_counter()
+    bot.emu.user_sends(CHAT, text)
+    await bot.emu.wait_for_bot_messages(CHAT, 1, timeout=10)
+    elapsed = time.perf_counter() - started
+    await bot.emu.wait_until_quiet(idle=0.0, timeout=5)  # a split reply's other parts
+    return elapsed
+
+
+async def stop(bot: Bot) -> None:
+    """SIGTERM and wait without blocking the loop (the emulator must answer the last poll)."""
+    if bot.proc is None:
+        return
+    bot.proc.terminate()
+    for _ in range(150):
+        if bot.proc.poll() is not None:
+            return
+        await asyncio.sleep(0.1)
+    bot.proc.kill()
+
+
+def report(bot: Bot, echo: Bot, rounds: int) -> bool:
+    ms = 1000.0
+    print(f"{rounds} rounds per command, interleaved bot/echo, each with its own emulator")
+    print(
+        f"{'command':<12}{'bot p50':>10}{'bot p95':>10}{'echo p50':>10}{'echo p95':>10}"
+        f"{'p95 ratio':>11}"
+    )
+    ok = True
+    rows = [(c, bot.samples[c], echo.samples[c]) for c in COMMANDS]
+    rows.append(
+        (
+            "all",
+            [x for v in bot.samples.values() for x in v],
+            [x for v in echo.samples.values() for x in v],
+        )
+    )
+    for name, b, e in rows:
+        ratio = percentile(b, 0.95) / percentile(e, 0.95)
+        if name != "all":
+            ok = ok and ratio <= TARGET_RATIO
+        print(
+            f"{name:<12}{statistics.median(b) * ms:>8.2f}ms{percentile(b, 0.95) * ms:>8.2f}ms"
+            f"{statistics.median(e) * ms:>8.2f}ms{percentile(e, 0.95) * ms:>8.2f}ms"
+            f"{ratio:>10.2f}x"
+        )
+    print(f"start-up (spawn → reply to /start): bot {bot.startup:.2f}s, echo {echo.startup:.2f}s")
+    print(f"resident memory: bot {bot.rss_kib / 1024:.1f} MiB, echo {echo.rss_kib / 1024:.1f} MiB")
+    print(f"target p95 ≤ {TARGET_RATIO}x echo: {'met' if ok else 'NOT met'}")
+    return ok
+
+
+async def bench(cache: Path, rounds: int) -> int:
+    if not cache.is_file():  # noqa: ASYNC240 - before anything runs
+        print(f"no cache at {cache}: run `digestbot build` first or pass --cache", file=sys.stderr)
+        return 2
+    async with BotAPIEmulator() as bot_emu, BotAPIEmulator() as echo_emu:
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {
+                **os.environ,
+                "DIGESTBOT_CACHE": str(cache),
+                "DIGESTBOT_DATA_DIR": tmp,
+                "LOG_LEVEL": "WARNING",
+                "PYTHONPATH": str(ROOT),
+            }
+            bot = Bot("digestbot", [sys.executable, "-m", "bot.cli", "run"], bot_emu)
+            echo = Bot("echo", [sys.executable, __file__, "--echo-bot"], echo_emu)
+            try:
+                await launch(echo, env, Path(tmp))
+                await launch(bot, env, Path(tmp))
+                for _ in range(5):  # warm-up
+                    for command in COMMANDS:
+                        await round_trip(bot, command)
+                        await round_trip(echo, command)
+                for _ in range(rounds):
+                    for command in COMMANDS:
+                        bot.samples[command].append(await round_trip(bot, command))
+                        echo.samples[command].append(await round_trip(echo, command))
+                for b in (bot, echo):
+                    if b.proc is not None:
+                        b.rss_kib = rss_kib(b.proc.pid)
+            finally:
+                await stop(bot)
+                await stop(echo)
+    print(f"cache: {cache}")
+    report(bot, echo, rounds)
+    return 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cache", type=Path, default=ROOT / "summaries" / "cache.json")
+    parser.add_argument("--rounds", type=int, default=200, help="messages per command")
+    parser.add_argument("--echo-bot", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.echo_bot:
+        return echo_bot_main()
+    return asyncio.run(bench(args.cache, args.rounds))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
