@@ -82,3 +82,16 @@ def test_configure_logging_quiets_httpx(level: str) -> None:
 
     configure_logging(level, "plain", (TOKEN,))
     assert logging.getLogger("httpx").level >= logging.WARNING
+
+
+@pytest.mark.parametrize(
+    ("level", "scheduler_level"),
+    [("DEBUG", logging.DEBUG), ("INFO", logging.WARNING), ("ERROR", logging.ERROR)],
+)
+def test_configure_logging_keeps_scheduler_ticks_out_of_info(
+    level: str, scheduler_level: int
+) -> None:
+    from bot.observability.logs import configure_logging
+
+    configure_logging(level, "plain", (TOKEN,))
+    assert logging.getLogger("apscheduler").level == scheduler_level

@@ -81,3 +81,6 @@ def configure_logging(
     root.setLevel(level)
     # httpx logs every request URL at INFO, token included; keep it quiet below WARNING.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+    # APScheduler logs two INFO lines per scheduler tick; keep them for DEBUG runs.
+    quiet = root.level if root.level <= logging.DEBUG else max(logging.WARNING, root.level)
+    logging.getLogger("apscheduler").setLevel(quiet)
