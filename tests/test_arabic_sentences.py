@@ -222,3 +222,22 @@ def test_paragraphs_lose_and_invent_nothing_but_whitespace(text: str) -> None:
 def test_resplitting_a_sentence_is_stable(text: str) -> None:
     for sentence in split_sentences(text):
         assert split_sentences(sentence) == [sentence]
+
+
+@settings(max_examples=200)
+@given(texts)
+def test_no_sentence_boundary_inside_a_matched_quotation(text: str) -> None:
+    spans = sentence_spans(text)
+    for line_start, line in _lines_with_offsets(text):
+        for open_, close in protected_spans(line):
+            a, b = line_start + open_, line_start + close
+            assert any(s <= a and b < e for s, e in spans), (line, open_, close)
+
+
+def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
+    out: list[tuple[int, str]] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        out.append((offset, line))
+        offset += len(line)
+    return out
