@@ -273,3 +273,26 @@ async def test_webhook_delivery_with_secret_and_retry(
     finally:
         server.stop()
         await server.close_all_connections()
+
+
+async def test_flood_limits_per_chat_and_global(
+    emulator: BotAPIEmulator, client: httpx.AsyncClient
+) -> None:
+    for chat in (1, 2, 3):
+        emulator.add_chat(chat)
+    url = emulator.method_url("sendMessage")
+
+    async def send(chat: int) -> int:
+        return (await client.post(url, json={"chat_id": chat, "text": "x"})).status_code
+
+    emulator.set_flood_limits(global_per_second=None, per_chat_per_second=1, per_chat_burst=2)
+    assert [await send(1), await send(1), await send(1)] == [200, 200, 429]
+    assert emulator.calls[-1].response["parameters"] == {"retry_after": 1}
+    assert await send(2) == 200  # another chat has its own allowance
+
+    emulator.set_flood_limits(global_per_second=4, per_chat_per_second=None)
+    assert [await send(c) for c in (1, 2, 3, 1, 2)] == [200, 200, 200, 200, 429]
+    await asyncio.sleep(0.3)  # a quarter second refills one token at 4/s
+    assert await send(3) == 200
+    emulator.clear_flood_limits()
+    assert [await send(1) for _ in range(5)] == [200] * 5

@@ -22,6 +22,7 @@ import contextlib
 import itertools
 import json
 import logging
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable, Iterable
@@ -166,6 +167,26 @@ class _ChatState:
     read_cursor: int = 0
 
 
+@dataclass(slots=True)
+class _Bucket:
+    """A token bucket: ``capacity`` sends at once, refilled at ``rate`` per second."""
+
+    rate: float
+    capacity: float
+    tokens: float
+    stamp: float
+
+    def wait(self, now: float) -> float:
+        """Seconds until one token is available (0: one is available now)."""
+        self.tokens = min(self.capacity, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+
+#: Methods Telegram's flood control counts as sending.
+_FLOOD_METHODS = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
+
+
 # ----------------------------------------------------------------------------- params
 
 
@@ -279,6 +300,9 @@ class BotAPIEmulator:
         self._callbacks: dict[str, _CallbackQuery] = {}
         self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self._faults: list[Fault] = []
+        self._flood: tuple[float | None, float | None, float] | None = None
+        self._global_bucket: _Bucket | None = None
+        self._chat_buckets: dict[int, _Bucket] = {}
         self._webhook: _Webhook | None = None
         self._webhook_task: asyncio.Task[None] | None = None
         self._call_cursors: dict[str, int] = {}
@@ -667,6 +691,47 @@ class BotAPIEmulator:
     def clear_faults(self) -> None:
         self._faults.clear()
 
+    def set_flood_limits(
+        self,
+        *,
+        global_per_second: float | None = 30.0,
+        per_chat_per_second: float | None = 1.0,
+        per_chat_burst: int = 3,
+    ) -> None:
+        """Answer 429 like Telegram's flood control when the bot sends too fast.
+
+        Off by default. Token buckets: the whole bot may send ``global_per_second`` (with
+        a one-second burst), each chat ``per_chat_per_second`` with ``per_chat_burst``
+        at once. Counted: sendMessage, editMessageText, editMessageReplyMarkup.
+        """
+        self._flood = (global_per_second, per_chat_per_second, float(per_chat_burst))
+        self._global_bucket = None
+        self._chat_buckets.clear()
+
+    def clear_flood_limits(self) -> None:
+        self._flood = None
+
+    def _flood_wait(self, name: str, chat_id: int | None) -> float:
+        if self._flood is None or name not in _FLOOD_METHODS:
+            return 0.0
+        global_rate, chat_rate, burst = self._flood
+        now = time.monotonic()
+        buckets: list[_Bucket] = []
+        if global_rate:
+            if self._global_bucket is None:
+                self._global_bucket = _Bucket(global_rate, global_rate, global_rate, now)
+            buckets.append(self._global_bucket)
+        if chat_rate and chat_id is not None:
+            bucket = self._chat_buckets.get(chat_id)
+            if bucket is None:
+                bucket = self._chat_buckets[chat_id] = _Bucket(chat_rate, burst, burst, now)
+            buckets.append(bucket)
+        wait = max((b.wait(now) for b in buckets), default=0.0)
+        if wait == 0.0:
+            for b in buckets:
+                b.tokens -= 1
+        return wait
+
     # ------------------------------------------------------------------ dispatch
 
     async def handle(self, token: str, method: str, params: dict[str, Any]) -> tuple[int, Any]:
@@ -707,6 +772,14 @@ class BotAPIEmulator:
                     await asyncio.sleep(fault.delay)
                     break
                 return fault_response(fault)
+        flood = self._flood_wait(name, chat_id)
+        if flood > 0:
+            retry_after = max(1, math.ceil(flood))
+            return 429, ApiError(
+                429,
+                f"Too Many Requests: retry after {retry_after}",
+                {"retry_after": retry_after},
+            ).body()
         handler = _METHODS[name][1]
         try:
             result = await handler(self, params)
