@@ -35,7 +35,9 @@ class Settings(BaseSettings):
     data_dir: Path = Field(default=DEFAULT_DATA_DIR, alias="DIGESTBOT_DATA_DIR")
     cache_path: Path = Field(default=DEFAULT_CACHE, alias="DIGESTBOT_CACHE")
     # NoDecode: the env value is "1, 2", not JSON; _parse_admins splits it.
-    admins: Annotated[frozenset[int], NoDecode] = Field(default=frozenset(), alias="DIGESTBOT_ADMINS")
+    admins: Annotated[frozenset[int], NoDecode] = Field(
+        default=frozenset(), alias="DIGESTBOT_ADMINS"
+    )
     send_rate: float = Field(default=25.0, gt=0, alias="DIGESTBOT_SEND_RATE")
     per_chat_interval: float = Field(default=1.0, ge=0, alias="DIGESTBOT_PER_CHAT_INTERVAL")
     new_subscriber_start: Literal["oldest", "newest", "latest_only"] = Field(
