@@ -1,14 +1,487 @@
-"""Treaty provisions as the articles report them (numbered clauses and unnumbered obligations)."""
+"""Treaty provisions as the articles report them: numbered clauses and unnumbered obligations.
+
+Numbered: a clause word with an ordinal or a number ("البند الثالث", "المادة 4"); when it
+cites another instrument ("المادة 51 من ميثاق الأمم المتحدة") it is kept as a reference
+without a treaty number. Unnumbered: an obligation cue ("تنص على", "يلزم", "تتضمن تعهدا
+بـ", "تحل محل" …) in a sentence about an agreement; its object, split at coordinated
+verbal nouns ("…، والتعاون في مواجهة العقوبات"), gives one provision per obligation.
+Sentences about another, dated or negated agreement ("معاهدة عام 1961 نصت على", "لم
+تتضمن") are skipped. The same obligation worded differently by several outlets merges by
+shared word stems (with a few legal synonyms: دفاع ~ مساعدة, هجوم ~ عدوان).
+Titles are the obligation's own leading words, never hand-written.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from bot.cache.schema import TreatyArticle
+from bot.arabic.normalize import normalize
+from bot.arabic.stem import stem
+from bot.arabic.stopwords import is_stop_word
+from bot.cache.schema import Evidence, TreatyArticle
 from bot.corpus_types import Article
+from bot.extract.speakers import CLOSE_QUOTES, OPEN_QUOTES, Toks, match_phrase, tokenize
+from bot.extract.vocabulary import Vocabulary, strip_conjunction, variants, vocabulary
+
+TITLE_WORDS = 12
+_YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
+_NEGATION = frozenset(normalize(w) for w in ("لم", "لا", "لن", "ليس", "ليست", "دون"))
+_RELATIVE = frozenset(normalize(w) for w in ("الذي", "التي"))
+_QUOTES = "".join(sorted(OPEN_QUOTES | CLOSE_QUOTES))
+_REPLACE_VERBS = frozenset(normalize(w) for w in ("تحل", "يحل", "حلت", "حل", "ستحل", "سيحل"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """One provision mention in one sentence."""
+
+    number: int | None
+    reference: str | None  # "المادة 51 من ميثاق الأمم المتحدة" for a cited instrument
+    title: str
+    text: str
+    article_id: str
+    sentence_index: int
+    sentence: str
+    order: tuple[int, int]
+
+
+# --- numbered clauses --------------------------------------------------------------
+
+
+def _ordinal_index(v: Vocabulary) -> dict[str, tuple[tuple[tuple[str, ...], str], ...]]:
+    out: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+    for words, n in v.ordinals:
+        out.setdefault(words[0], []).append((words, str(n)))
+    return {k: tuple(sorted(x, key=lambda p: -len(p[0]))) for k, x in out.items()}
+
+
+def _clause_word(tok_norm: str, v: Vocabulary) -> bool:
+    return any(x in v.clause_words for x in variants(tok_norm))
+
+
+def _number_after(toks: Toks, j: int, v: Vocabulary) -> tuple[int, int] | None:
+    """(number, tokens used) for an ordinal word or a numeral at ``j``."""
+    if j >= len(toks) or not toks[j].word:
+        return None
+    if toks[j].norm.isdigit():
+        return int(toks[j].norm), 1
+    hit = match_phrase(toks, j, _ordinal_index(v))
+    if hit:
+        return int(hit[1]), hit[0]
+    return None
+
+
+def _after_reference(toks: Toks, j: int, v: Vocabulary) -> tuple[int, bool]:
+    """Skip "منها" / "من الاتفاقية" after a clause number; detect "من ميثاق …" (external).
+
+    Returns (index of the first word of the clause's content, cites another instrument).
+    """
+    if j < len(toks) and toks[j].norm in ("منها", "منه"):
+        return j + 1, False
+    if j + 1 < len(toks) and toks[j].norm == "من":
+        nxt = toks[j + 1].norm
+        if nxt in v.external_words or strip_conjunction(nxt) in v.external_words:
+            # The instrument's name runs to the next relative pronoun or boundary.
+            k = j + 2
+            while k < len(toks) and toks[k].word and toks[k].norm not in _RELATIVE and k - j < 8:
+                k += 1
+            return k, True
+        if any(x in v.treaty_words for x in variants(nxt)):
+            return j + 2, False
+    return j, False
+
+
+def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, str, str]]:
+    """(number, reference, title, text) for each numbered clause in a sentence."""
+    toks = tokenize(text)
+    out: list[tuple[int | None, str | None, str, str]] = []
+    for i, t in enumerate(toks):
+        if not t.word or not _clause_word(t.norm, v):
+            continue
+        num = _number_after(toks, i + 1, v)
+        if num is None:
+            continue
+        number, used = num
+        content_at, external = _after_reference(toks, i + 1 + used, v)
+        written = text[toks[i].start :].strip(" .")
+        start = toks[i].start
+        for cut in range(3):  # "ولمادة" → "مادة …"
+            if normalize(toks[i].text[cut:]) in v.clause_words:
+                start += cut
+                break
+        ref_text = text[start : toks[content_at - 1].end].strip()
+        title = _title(toks, content_at, text, v)
+        if external:
+            out.append((None, ref_text, f"{ref_text}: {title}" if title else ref_text, written))
+        else:
+            out.append((number, None, title or ref_text, written))
+    return out
+
+
+# --- unnumbered obligations --------------------------------------------------------
+
+
+def _treaty_word_at(toks: Toks, i: int, v: Vocabulary) -> bool:
+    return toks[i].word and any(x in v.treaty_words for x in variants(toks[i].norm))
+
+
+def _cue_at(toks: Toks, i: int, v: Vocabulary) -> int:
+    """Length of an obligation cue at ``i`` (0 if none). A cue ending in "على" may have a
+    parenthesis before it: "تنص، من بين أمور أخرى، على"."""
+    if not toks[i].word:
+        return 0
+    forms = variants(toks[i].norm)
+    for phrase in v.obligation_cues:
+        if phrase[0] not in forms:
+            continue
+        if len(phrase) == 1:
+            # "بموجب" counts only before the agreement itself ("بموجب الاتفاقية").
+            if phrase[0] == "بموجب" and not (i + 1 < len(toks) and _treaty_word_at(toks, i + 1, v)):
+                return 0
+            return 1
+        if all(i + k < len(toks) and toks[i + k].norm == phrase[k] for k in range(1, len(phrase))):
+            return len(phrase)
+        if phrase[-1] == "علي":
+            for j in range(i + 1, min(len(toks), i + 9)):
+                if toks[j].norm == "علي":
+                    return j - i + 1
+    return 0
+
+
+def _replaces_at(toks: Toks, i: int, v: Vocabulary) -> int:
+    hit = match_phrase(toks, i, {p[0]: ((p, "r"),) for p in v.replaces_cues if len(p) == 1})
+    return hit[0] if hit else 0
+
+
+def _clause_bounds(toks: Toks, i: int) -> tuple[int, int]:
+    s = i
+    while s > 0 and toks[s - 1].text not in "،,؛;:.":
+        s -= 1
+    e = i
+    while e < len(toks) and toks[e].text not in "،,؛;:.":
+        e += 1
+    return s, e
+
+
+def _other_agreement(toks: Toks, cue: int, v: Vocabulary) -> bool:
+    """Is the cue about another agreement: negated, or a dated treaty named before it?"""
+    if cue > 0 and toks[cue - 1].norm in _NEGATION:
+        return True
+    last_treaty = max((i for i in range(cue) if _treaty_word_at(toks, i, v)), default=-1)
+    if last_treaty >= 0:
+        between = toks[last_treaty:cue]
+        if any(_YEAR_RE.match(t.norm) for t in between) or any(
+            t.norm in ("السابق", "السابقه") for t in between
+        ):
+            return True
+    return False
+
+
+def _about_agreement(toks: Toks, cue: int, v: Vocabulary) -> bool:
+    """An agreement is named before the cue, or after it within the same clause."""
+    if any(_treaty_word_at(toks, i, v) for i in range(cue)):
+        return True
+    _s, e = _clause_bounds(toks, cue)
+    return any(_treaty_word_at(toks, i, v) for i in range(cue, e))
+
+
+def _object_start(toks: Toks, j: int, v: Vocabulary) -> int:
+    """Skip the agreement, the parties and particles before the obligation itself, and a
+    relative clause naming the agreement again ("اتفاق الدفاع الذي تضمنته المعاهدة …")."""
+    for k in range(j, min(len(toks) - 1, j + 6)):
+        if toks[k].text in "،,؛;.":
+            break
+        if toks[k].norm in _RELATIVE and _cue_at(toks, k + 1, v):
+            j = k + 2
+            break
+    while j < len(toks):
+        t = toks[j]
+        if not t.word:
+            if t.text in _QUOTES or t.text in "،,":
+                j += 1
+                continue
+            break
+        if t.norm in v.strip_leading or _treaty_word_at(toks, j, v):
+            j += 1
+            continue
+        # "الذي تضمنته المعاهدة": a relative clause naming the agreement again.
+        if t.norm in _RELATIVE and j + 1 < len(toks) and _cue_at(toks, j + 1, v):
+            j += 2
+            continue
+        if t.norm in ("الشامله", "الشامل", "الاستراتيجيه", "الموقعه", "اليوم", "الثنائي"):
+            j += 1
+            continue
+        break
+    return j
+
+
+def _object_end(toks: Toks, j: int, replaces: bool) -> int:
+    """The obligation runs to a sentence-level boundary; a comma ends it unless a
+    coordinated verbal noun follows ("…، والتعاون …")."""
+    k = j
+    while k < len(toks):
+        t = toks[k]
+        if t.text in "؛;." or (t.text == ":" and not replaces):
+            break
+        if t.text in "،," and not replaces:
+            nxt = toks[k + 1] if k + 1 < len(toks) else None
+            if not (nxt and nxt.word and _coordinated_noun(nxt.norm)):
+                break
+        k += 1
+    return k
+
+
+def _coordinated_noun(norm: str) -> bool:
+    """ "والتعاون", "وتنسيق": و + a definite noun or a verbal noun of the تفعيل pattern;
+    not a relational adjective ("والتجاري", "والتقني"), which only qualifies the noun before."""
+    if not norm.startswith("و") or len(norm) < 5 or norm.endswith("ي"):
+        return False
+    rest = norm[1:]
+    return rest.startswith("ال") or (rest.startswith("ت") and len(rest) >= 4)
+
+
+def _split(toks: Toks, a: int, b: int) -> list[tuple[int, int]]:
+    """Split an object at coordinated verbal nouns; parts under 3 words stay joined."""
+    cuts = [a]
+    for k in range(a + 1, b):
+        t = toks[k]
+        if t.word and _coordinated_noun(t.norm) and (toks[k - 1].text in "،," or toks[k - 1].word):
+            cuts.append(k)
+    parts: list[tuple[int, int]] = []
+    for n, start in enumerate(cuts):
+        end = cuts[n + 1] if n + 1 < len(cuts) else b
+        if toks[end - 1].text in "،," and end - 1 > start:
+            end -= 1
+        parts.append((start, end))
+    merged: list[tuple[int, int]] = []
+    for start, end in parts:
+        words = sum(1 for t in toks[start:end] if t.word)
+        if merged and (words < 3 or _words(toks, *merged[-1]) < 3):
+            merged[-1] = (merged[-1][0], end)
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _words(toks: Toks, a: int, b: int) -> int:
+    return sum(1 for t in toks[a:b] if t.word)
+
+
+def _title(toks: Toks, a: int, text: str, v: Vocabulary, b: int | None = None) -> str:
+    """Up to ten leading words of an obligation, without its particles, to the first comma."""
+    b = len(toks) if b is None else b
+    j = a
+    while (
+        j < b
+        and toks[j].word
+        and toks[j].norm
+        in ("الي", "انه", "ان", "علي", "التي", "الذي", "تنص", "ينص", "تشير", "يشير")
+    ):
+        j += 1
+    while j < b and not toks[j].word:
+        j += 1
+    k, count = j, 0
+    while k < b and count < TITLE_WORDS:
+        if toks[k].text in "،,؛;:.":
+            break
+        if toks[k].word:
+            count += 1
+        k += 1
+    while k > j + 1 and toks[k - 1].word and is_stop_word(toks[k - 1].text):
+        k -= 1  # "… من قبل أي" → "… من قبل"
+    if k <= j:
+        return ""
+    title = text[toks[j].start : toks[k - 1].end].strip(" " + _QUOTES)
+    first = toks[j]
+    # Drop a conjunction or a preposition glued to the article: "والتعاون", "بالتعاون".
+    if first.text[:1] == "و" and _coordinated_noun(first.norm):
+        title = title[1:]
+        first_norm = first.norm[1:]
+    else:
+        first_norm = first.norm
+    if title[:1] in ("ب", "ل") and first_norm[1:].startswith("ال"):
+        title = title[1:]
+    elif title.startswith("لل"):
+        title = "ا" + title[1:]
+    return _balance_quotes(title)
+
+
+def _balance_quotes(s: str) -> str:
+    opens = sum(s.count(q) for q in "“«")
+    closes = sum(s.count(q) for q in "”»")
+    if opens > closes:
+        s = s + "”" * (opens - closes)
+    elif closes > opens:
+        s = "“" * (closes - opens) + s
+    return s
+
+
+def _unnumbered(text: str, v: Vocabulary) -> list[tuple[str, str]]:
+    """(title, text) for each obligation an agreement is said to contain in a sentence."""
+    toks = tokenize(text)
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(toks):
+        n = _cue_at(toks, i, v)
+        replaces = False
+        if not n:
+            n = _replaces_at(toks, i, v)
+            replaces = n > 0
+        if not n:
+            i += 1
+            continue
+        # A run of cues ("تتضمن تعهدا ب…", "تضمنت بندا بشأن الدفاع المشترك ينص على"): the
+        # last cue within a few words introduces the obligation itself.
+        j = i + n
+        while j < len(toks) and (_cue_at(toks, j, v) or toks[j].norm in v.strip_leading):
+            j += _cue_at(toks, j, v) or 1
+        for k in range(j, min(len(toks), j + 5)):
+            if toks[k].text in "،,؛;.":
+                break
+            if toks[k - 1].norm not in _RELATIVE and (m := _cue_at(toks, k, v)):
+                j = k + m
+                break
+        relative = i > 0 and toks[i - 1].norm in _RELATIVE
+        if (
+            relative
+            or _other_agreement(toks, i, v)
+            or not (_about_agreement(toks, i, v) or _self_sufficient(toks, i, n))
+        ):
+            i = j
+            continue
+        a = _object_start(toks, j, v)
+        b = _object_end(toks, a, replaces)
+        if _words(toks, a, b) == 0:
+            i = max(j, b)
+            continue
+        if replaces:
+            lead = text[toks[i].start : toks[i + n - 1].end]
+            verb = next(
+                (t.text for t in reversed(toks[:i]) if strip_conjunction(t.norm) in _REPLACE_VERBS),
+                "",
+            )
+            body = text[toks[a].start : toks[b - 1].end].strip(" .،")
+            title = _title(toks, a, text, v, b)
+            out.append((f"{verb} {lead} {title}".strip(), body))
+        else:
+            for pa, pb in _split(toks, a, b):
+                body = text[toks[pa].start : toks[pb - 1].end].strip(" .،" + _QUOTES)
+                title = _title(toks, pa, text, v, pb)
+                if title:
+                    out.append((title, _balance_quotes(body)))
+        i = max(j, b)
+    return out
+
+
+def _self_sufficient(toks: Toks, i: int, n: int) -> bool:
+    """ "تم الاتفاق على …" names the agreement inside the cue itself."""
+    return any(toks[k].norm == "الاتفاق" for k in range(i, i + n))
+
+
+# --- merging -----------------------------------------------------------------------
+
+
+def _stems(text: str, v: Vocabulary) -> frozenset[str]:
+    out: set[str] = set()
+    for t in tokenize(text):
+        if not t.word or t.norm.isdigit() or is_stop_word(t.text) or t.norm in v.strip_leading:
+            continue
+        form = variants(t.norm)[-1]
+        st = stem(form)
+        if len(st) < 2:
+            continue
+        out.add(v.synonyms.get(st, st))
+    return frozenset(out)
+
+
+def _linked(a: frozenset[str], b: frozenset[str]) -> bool:
+    shared = len(a & b)
+    small = min(len(a), len(b))
+    if small == 0:
+        return False
+    if small <= 2:
+        return shared == small
+    return shared >= 2 and shared / small >= 0.4
 
 
 def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
-    """Return the treaty's provisions, merged across articles, numbered ones first in order."""
-    del articles
-    return []
+    """Return the treaty's provisions, merged across articles: numbered clauses in order,
+    then cited instruments, then unnumbered obligations (most reported first)."""
+    v = vocabulary()
+    found: list[_Found] = []
+    for pos, art in enumerate(articles):
+        for s in art.sentences:
+            numbered = _numbered(s.text, v)
+            for number, ref, title, text in numbered:
+                found.append(
+                    _Found(number, ref, title, text, art.id, s.index, s.text, (pos, s.index))
+                )
+            if any(n is not None for n, *_ in numbered):
+                continue  # the numbered clause already covers this sentence's obligation
+            for title, text in _unnumbered(s.text, v):
+                found.append(
+                    _Found(None, None, title, text, art.id, s.index, s.text, (pos, s.index))
+                )
+    groups: list[list[_Found]] = []
+    keyed: dict[tuple[str, str], list[_Found]] = {}
+    loose: list[tuple[frozenset[str], _Found]] = []
+    for f in found:
+        if f.number is not None:
+            keyed.setdefault(("n", f"{f.number:06d}"), []).append(f)
+        elif f.reference is not None:
+            keyed.setdefault(("r", normalize(f.reference)), []).append(f)
+        else:
+            loose.append((_stems(f.title + " " + f.text, v), f))
+    # Single-link clustering of unnumbered obligations, in reading order.
+    parent = list(range(len(loose)))
+
+    def root(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    title_stems = [_stems(f.title, v) for _, f in loose]
+    for x in range(len(loose)):
+        for y in range(x):
+            if _linked(title_stems[x], title_stems[y]) or _linked(loose[x][0], loose[y][0]):
+                rx, ry = root(x), root(y)
+                if rx != ry:
+                    parent[max(rx, ry)] = min(rx, ry)
+    clusters: dict[int, list[_Found]] = {}
+    for idx, (_, f) in enumerate(loose):
+        clusters.setdefault(root(idx), []).append(f)
+    for key in sorted(keyed):
+        groups.append(keyed[key])
+    unnumbered = sorted(
+        clusters.values(),
+        key=lambda g: (-len({(f.article_id, f.sentence_index) for f in g}), g[0].order),
+    )
+    groups.extend(unnumbered)
+    return [_provision(g, v) for g in groups]
+
+
+def _provision(group: list[_Found], v: Vocabulary) -> TreatyArticle:
+    """One provision from its mentions: the most representative mention gives title and text."""
+    stems = [_stems(f.title, v) for f in group]
+
+    def centrality(i: int) -> tuple[int, int, tuple[int, int]]:
+        score = sum(len(stems[i] & stems[j]) for j in range(len(group)) if j != i)
+        return (-score, len(group[i].title), group[i].order)
+
+    best = group[min(range(len(group)), key=centrality)]
+    seen: set[tuple[str, int]] = set()
+    sources: list[Evidence] = []
+    for f in sorted(group, key=lambda f: f.order):
+        if (f.article_id, f.sentence_index) in seen:
+            continue
+        seen.add((f.article_id, f.sentence_index))
+        sources.append(
+            Evidence(article_id=f.article_id, sentence_index=f.sentence_index, text=f.sentence)
+        )
+    return TreatyArticle(number=best.number, title=best.title, text=best.text, sources=sources)
+
+
+__all__ = ["extract_treaty_articles"]

@@ -15,6 +15,7 @@ from importlib import resources
 from typing import Any
 
 from bot.arabic.normalize import normalize
+from bot.arabic.stem import stem
 
 _DATA = "bot.extract.data"
 
@@ -67,6 +68,8 @@ class Vocabulary:
     replaces_cues: tuple[tuple[str, ...], ...]
     external_words: frozenset[str]
     ordinals: tuple[tuple[tuple[str, ...], int], ...]
+    synonyms: dict[str, str]  # stem → stem of its group's first word
+    strip_leading: frozenset[str]
     party_index: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     nationality_index: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
 
@@ -111,7 +114,14 @@ def vocabulary() -> Vocabulary:
     heads = [h for h in roles["heads"] if " " not in h]
     party_aliases = longest_first(aliases)
     nationalities = longest_first(nat)
+    synonyms: dict[str, str] = {}
+    for group in treaty["synonyms"]["groups"]:
+        head = stem(group[0])
+        for word in group:
+            synonyms.setdefault(stem(word), head)
     return Vocabulary(
+        synonyms=synonyms,
+        strip_leading=_norm_all(treaty["object"]["strip_leading"]),
         party_index=_index(party_aliases),
         nationality_index=_index(nationalities),
         party_aliases=party_aliases,
