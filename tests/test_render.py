@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from test_telegram_support import sample_cache
+from test_telegram_support import REAL_CACHE, sample_cache
 
 from bot.cache.schema import Cache
 from bot.emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
@@ -195,3 +195,41 @@ def test_search_results_are_cited(cache: Cache) -> None:
 def test_query_words_are_bounded() -> None:
     words = query_words("كلمة " * 5000 + "ا" * 500)
     assert len(words) <= 12 and all(len(w) <= 64 for w in words)
+
+
+def test_outlet_falls_back_to_host_then_article_number(cache: Cache) -> None:
+    assert render.outlet(cache.articles[1]) == "hura7.com"
+    bare = cache.articles[2].model_copy(update={"source": None, "url": None})
+    assert render.outlet(bare, "ar") == "المقال 002"
+    assert render.outlet(bare, "en") == "article 002"
+
+
+def test_reaction_details_do_not_repeat_the_actor(cache: Cache) -> None:
+    r = cache.reactions[1].model_copy(update={"actor": "الصين", "role": "الصين"})
+    text = render.render_reactions("ar", cache.model_copy(update={"reactions": [r]}), None, 0)
+    assert "<b>الصين</b> —" in text.text
+
+
+@pytest.mark.skipif(not REAL_CACHE.exists(), reason="summaries/cache.json not built yet")
+@pytest.mark.parametrize("lang", LANGS)
+def test_real_cache_every_page_is_valid(lang: Lang) -> None:
+    from bot.cache.store import load_cache
+
+    real = load_cache(REAL_CACHE)
+    screens = all_screens(real, lang)
+    first = render.render_timeline(lang, real, 0, "o", None)
+    screens += [render.render_timeline(lang, real, p, "o", None).text for p in range(first.pages)]
+    for y in render.timeline_years(real):
+        screens.append(render.render_timeline(lang, real, 0, "n", y).text)
+    parties = render.reaction_parties(real)
+    for party in [None, *range(len(parties))]:
+        view = render.render_reactions(lang, real, party, 0)
+        screens += [render.render_reactions(lang, real, party, p).text for p in range(view.pages)]
+    for screen in screens:
+        plain = valid(screen)
+        assert plain.strip() and utf16_len(plain) <= MAX_MESSAGE_LENGTH
+    # every timeline event appears exactly once across the pages
+    shown = "".join(valid(render.render_timeline(lang, real, p, "o", None).text)
+                    for p in range(first.pages))
+    for event in real.timeline:
+        assert event.text in shown

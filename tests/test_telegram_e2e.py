@@ -348,7 +348,11 @@ async def test_real_committed_cache(emulator: BotAPIEmulator, tmp_path: Path) ->
                 continue
             emulator.press_button(CHAT, menu.message_id, index)
             (digest,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
-            assert digest.text.startswith("\u200f📰") or digest.text.startswith("📰")
+            article = cache.articles[index - 1]
+            assert article.title in digest.text
+            expected = cache.digest(article.id)
+            assert expected is not None and 3 <= len(expected.sentences) <= 5
+            assert all(sentence in digest.text for sentence in expected.sentences)
         (timeline,) = await ask(emulator, "/timeline")
         if len(timeline.buttons) > 2:
             emulator.press_button(CHAT, timeline.message_id, 1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -155,23 +155,29 @@ async def start_polling(
 ) -> None:
     """In-process equivalent of ``run_polling`` for an already running event loop.
 
-    ``run_polling`` owns the loop and signals; tests, ``digestbot chat`` and the
-    benchmark share a loop with the emulator, so they start the pieces here, post_init
+    ``run_polling`` owns the loop and signals; tests and the benchmark share a loop with
+    the emulator, so they start the pieces here in ``run_polling``'s order, post_init
     (the command menu) included.
     """
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
-    await application.start()
     if application.updater is None:
         raise RuntimeError("the application was built without an updater")
-    await application.updater.start_polling(poll_interval=poll_interval, timeout=poll_timeout)
+    await application.updater.start_polling(
+        poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
+    )
+    await application.start()
 
 
 async def stop_polling(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Undo :func:`start_polling`: stop fetching, finish handlers, release resources."""
+    """Undo :func:`start_polling` in ``run_polling``'s order, post_stop/post_shutdown too."""
     if application.updater is not None and application.updater.running:
         await application.updater.stop()
     if application.running:
         await application.stop()
+        if application.post_stop is not None:
+            await application.post_stop(application)
     await application.shutdown()
+    if application.post_shutdown is not None:
+        await application.post_shutdown(application)

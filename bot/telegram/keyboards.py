@@ -77,7 +77,7 @@ def digest_menu_keyboard(lang: Lang, tag: str, cache: Cache, page: int) -> Inlin
     start = page * ARTICLES_PAGE_SIZE
     chunk = cache.articles[start : start + ARTICLES_PAGE_SIZE]
     rows = [
-        [_button(article_button_label(a), cb.DigestOf(start + i), tag)]
+        [_button(article_button_label(a, lang), cb.DigestOf(start + i), tag)]
         for i, a in enumerate(chunk)
     ]
     nav: list[InlineKeyboardButton] = []

@@ -42,15 +42,15 @@ def counter(lang: Lang, value: int) -> str:
     return arabic_digits(str(value)) if lang == "ar" else str(value)
 
 
-def outlet(article: ArticleEntry) -> str:
-    """The outlet's name, else the site's host name, else the article id."""
+def outlet(article: ArticleEntry, lang: Lang = "ar") -> str:
+    """The outlet's name, else the site's host name, else "article <number>"."""
     if article.source:
         return article.source
     if article.url:
         host = urlparse(article.url).hostname
         if host:
             return host.removeprefix("www.")
-    return article.id
+    return t(lang, "unnamed_outlet", id=article.id.split("_", 1)[0])
 
 
 def format_date(lang: Lang, value: str) -> str:
@@ -113,7 +113,7 @@ class Citations:
             if article is None:
                 lines.append(f"{superscript(number)} {esc(article_id)} — {where}")
                 continue
-            name = esc(outlet(article))
+            name = esc(outlet(article, self.lang))
             if article.url:
                 name = f'<a href="{html.escape(article.url, quote=True)}">{name}</a>'
             title = esc(truncate(article.title, 80))
@@ -170,7 +170,7 @@ def render_sources(lang: Lang, cache: Cache) -> str:
         return finish(lang, t(lang, "empty_sources"))
     lines = [f"<b>{esc(t(lang, 'sources_title', n=counter(lang, len(cache.articles))))}</b>"]
     for article in sorted(cache.articles, key=lambda a: (a.published, a.id)):
-        name = esc(outlet(article))
+        name = esc(outlet(article, lang))
         if article.url:
             name = f'<a href="{html.escape(article.url, quote=True)}">{name}</a>'
         date = esc(format_date(lang, article.published))
@@ -181,9 +181,9 @@ def render_sources(lang: Lang, cache: Cache) -> str:
 # --- digests --------------------------------------------------------------------------
 
 
-def article_button_label(article: ArticleEntry, limit: int = 48) -> str:
+def article_button_label(article: ArticleEntry, lang: Lang = "ar", limit: int = 48) -> str:
     """Button text for an article: outlet and title, short enough for a phone screen."""
-    return truncate(f"{outlet(article)}: {article.title}", limit)
+    return truncate(f"{outlet(article, lang)}: {article.title}", limit)
 
 
 def render_digest_menu(lang: Lang, cache: Cache, page: int) -> str:
@@ -201,7 +201,7 @@ def render_digest(lang: Lang, cache: Cache, article: ArticleEntry) -> str:
     digest = cache.digest(article.id)
     head = [
         f"📰 <b>{esc(article.title)}</b>",
-        f"{esc(outlet(article))} · {esc(format_date(lang, article.published))}",
+        f"{esc(outlet(article, lang))} · {esc(format_date(lang, article.published))}",
     ]
     if digest is None or not digest.sentences:
         return _join(lang, ["\n".join(head), t(lang, "digest_missing")])
@@ -308,7 +308,7 @@ class ReactionsView:
 
 def _reaction_line(lang: Lang, r: Reaction, cites: Citations) -> str:
     who = f"<b>{esc(r.actor)}</b>"
-    details = [d for d in (r.role, r.party) if d]
+    details = list(dict.fromkeys(d for d in (r.role, r.party) if d and d != r.actor))
     if details:
         who += f" ({esc('، '.join(details) if lang == 'ar' else ', '.join(details))})"
     stance = f"{_STANCE_ICON[r.stance]} {esc(t(lang, f'stance_{r.stance}'))}"
