@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.digest.select import Candidate, candidates, choose, is_content_sentence
+from bot.digest.select import Candidate, candidates, choose, is_content_sentence, needs_context
 
 
 def _norm(text: str) -> str:
@@ -82,3 +82,11 @@ def test_choose_invariants(lengths: list[int], rnd: object) -> None:
     total = sum(len(c.text) for c in picked)
     if sum(sorted(lengths)[:3]) <= 700:  # the article allows a digest within budget
         assert total <= 700
+
+
+def test_back_referring_openings_need_context() -> None:
+    assert needs_context("وهو ما أدى لإثارة المخاوف الغربية في ظل الادعاءات.", _norm)
+    assert needs_context("وبعد ذلك قدم مساعدة كبيرة في استعادة الاقتصاد الوطني.", _norm)
+    assert needs_context("لذا، تحمل الزيارة عددا من الرسائل.", _norm)
+    assert not needs_context("وقع الرئيس الروسي معاهدة الدفاع المشترك مع كوريا الشمالية.", _norm)
+    assert not needs_context("وكالات ـ وقع الرئيس الروسي معاهدة الدفاع.", _norm)

@@ -25,6 +25,8 @@ from sumy.summarizers.luhn import LuhnSummarizer
 from sumy.summarizers.sum_basic import SumBasicSummarizer
 from sumy.summarizers.text_rank import TextRankSummarizer
 
+from bot.arabic.normalize import normalize
+from bot.digest.select import needs_context
 from bot.digest.tokenizer import ArabicTokenizer, arabic_stemmer, arabic_stop_words
 
 Ranker = Callable[[Sequence[str], str], list[int]]
@@ -119,9 +121,24 @@ def sumy_ranker(name: str) -> Ranker:
     return rank
 
 
+def readable(base: Ranker) -> Ranker:
+    """``base`` with sentences that open by referring back ("وهو ما", "وبعد ذلك") moved last.
+
+    They stay available (a short article may need them) but never displace a sentence
+    that reads on its own. The lead baseline is left pure.
+    """
+
+    def rank(texts: Sequence[str], title: str = "") -> list[int]:
+        order = base(texts, title)
+        dangling = {i for i in order if needs_context(texts[i], normalize)}
+        return [i for i in order if i not in dangling] + [i for i in order if i in dangling]
+
+    return rank
+
+
 #: every ranker the build can use, by the name written into the cache
 RANKERS: dict[str, Ranker] = {
     "lead": lead,
-    **{name: sumy_ranker(name) for name in _SUMY},
-    **{f"{name}+lead": fused(sumy_ranker(name)) for name in _SUMY},
+    **{name: readable(sumy_ranker(name)) for name in _SUMY},
+    **{f"{name}+lead": readable(fused(sumy_ranker(name))) for name in _SUMY},
 }

@@ -25,6 +25,18 @@ _LEAD_IN = re.compile(r"[:：]\s*$")
 _WORD = re.compile(r"\w+")
 
 
+#: openings that point back to an earlier sentence ("وهو ما", "وبعد ذلك", "وخلالها",
+#: "لذا", "كما"…), matched on normalised text: out of context they dangle.
+_DANGLING = re.compile(
+    r"^[وف]?(?:هو ما|هي ما|هذا|هذه|ذلك|بعد ذلك|خلالها|خلاله|لذا|لذلك|كما|ايضا|بالتالي|مع ذلك)\b"
+)
+
+
+def needs_context(text: str, normalize: Callable[[str], str]) -> bool:
+    """True when a sentence opens by referring back, so it reads badly on its own."""
+    return bool(_DANGLING.match(normalize(text.strip())))
+
+
 @dataclass(frozen=True, slots=True)
 class Candidate:
     """A sentence that may enter a digest: its index in the article and its text as written."""
