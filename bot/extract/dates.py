@@ -536,8 +536,8 @@ def _weekday(m: re.Match[str], pub: dt.date) -> _Hit | None:
     v = _vocab()
     wd = v.weekdays[m["wd"]]
     rel = v.relative.get(m["rel"]) if m["rel"] else None
-    # الاثنين also means "the two": only a weekday with يوم/مساء… before it.
-    if m["wd"] == "الاثنين" and not m["per"]:
+    # الاثنين also means "the two": a weekday only with يوم/مساء… or a relative word.
+    if m["wd"] == "الاثنين" and not (m["per"] or m["rel"]):
         return None
     delta = (pub.weekday() - wd) % 7
     if rel == "next":

@@ -15,8 +15,10 @@ from pathlib import Path
 from bot.arabic.normalize import normalize
 
 _DATA = Path(__file__).with_name("data") / "events.toml"
-_PREFIX = r"(?:[وف])?(?:س)?(?:[لبك])?(?:ال)?"
-_SUFFIX = r"(?:ه|ها|هما|هم|ت|ا|وا|تا|ته|تها|تهما|ان|ين|ات|نا|ي)?"
+# clitics: conjunction, future س, preposition, article ("للانتخابات" = ل + الانتخابات)
+_PREFIX = r"(?:[وف])?(?:س)?(?:لل|[لبك]?(?:ال)?)"
+# pronoun/agreement endings; no nisba "ي": "الانتخابي"/"اجتماعي" are adjectives, not events
+_SUFFIX = r"(?:ه|ها|هما|هم|ت|ا|وا|تا|ته|تها|تهما|ان|ين|ات|نا)?"
 
 
 @cache

@@ -27,6 +27,11 @@ from bot.extract.events import event_classes
 #: words before a date that make it a boundary, not the time of the clause's event
 _NOT_ANCHORS = frozenset(normalize(w) for w in ("منذ", "قبل", "بعد", "حتى", "عقب", "بعيد"))
 #: "معاهدة ... لعام 1961" names a document by its year; the date is not the clause's event
+#: words between a boundary preposition and its date
+_MODIFIERS = frozenset(
+    normalize(w)
+    for w in ("خريف", "ربيع", "صيف", "شتاء", "مطلع", "أواخر", "أوائل", "منتصف", "بداية", "نهاية")
+)
 _ATTRIBUTIVE = frozenset(normalize(w) for w in ("لعام", "لعامي", "للعام", "لسنة"))
 _CLAUSE_BREAK = re.compile(r"[،,؛;:]|\s[-–]\s")
 _UNIT_RANK = {"day": 0, "month": 1, "year": 2}
@@ -73,8 +78,10 @@ def _anchors(sentence: str, m: DateMention) -> bool:
     head = normalize(m.text).split(" ")[0]
     if head in _NOT_ANCHORS or head in _ATTRIBUTIVE:
         return False
-    before = normalize(sentence[: m.start]).split(" ")
-    prev = before[-1] if before and before[-1] else (before[-2] if len(before) > 1 else "")
+    before = [w for w in normalize(sentence[: m.start]).split(" ") if w]
+    while before and before[-1] in _MODIFIERS:  # "منذ خريف 2019", "قبل مطلع عام"
+        before.pop()
+    prev = before[-1] if before else ""
     prev = prev.lstrip("وف") if prev not in _NOT_ANCHORS else prev
     return prev not in _NOT_ANCHORS
 
@@ -222,6 +229,12 @@ class _Cluster:
     members: list[Candidate] = field(default_factory=list)
 
     def accepts(self, c: Candidate) -> bool:
+        # two dates in one sentence are two events the writer told apart
+        if any(
+            (o.article_id, o.sentence_index) == (c.article_id, c.sentence_index)
+            for o in self.members
+        ):
+            return False
         return any(same_event(c, other) for other in self.members)
 
 
