@@ -1,0 +1,121 @@
+"""Behaviour of bot.extract.timeline on small articles written for each rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from bot.cache.schema import TimelineEvent
+from bot.corpus import build_article
+from bot.corpus_types import Article, ArticleMeta, Precision
+from bot.extract.events import event_classes
+from bot.extract.timeline import extract_timeline
+
+
+def _article(aid: str, text: str, published: dt.date, precision: Precision = "day") -> Article:
+    meta = ArticleMeta(
+        id=aid,
+        file=f"{aid}.txt",
+        title="عنوان الاختبار",
+        source=None,
+        url=None,
+        published=published,
+        published_precision=precision,
+        published_reason="test",
+    )
+    return build_article(meta, text)
+
+
+WED = dt.date(2024, 6, 19)  # a Wednesday
+DEC = dt.date(2024, 12, 5)
+
+
+def _cited(e: TimelineEvent) -> list[tuple[str, int]]:
+    return [(s.article_id, s.sentence_index) for s in e.sources]
+
+
+def test_same_signing_told_twice_is_one_item_with_the_precise_date() -> None:
+    a = _article("a", "وقع الرئيسان اتفاقية التعاون الأربعاء في العاصمة.", WED)
+    b = _article(
+        "b", "دخلت الاتفاقية حيز التنفيذ، وكان البلدان قد وقعا الاتفاقية في يونيو الماضي.", DEC
+    )
+    items = extract_timeline([a, b])
+    signing = [e for e in items if e.date.startswith("2024-06")]
+    assert len(signing) == 1
+    (e,) = signing
+    assert (e.date, e.granularity) == ("2024-06-19", "day")
+    assert _cited(e) == [("a", 0), ("b", 0)]
+    assert e.resolution.startswith("relative: الأربعاء → 2024-06-19")
+
+
+def test_different_kinds_of_event_on_one_day_stay_apart() -> None:
+    a = _article(
+        "a", "وقع الرئيسان الاتفاقية الأربعاء. واستقبلت حشود الرئيس الأربعاء في المطار.", WED
+    )
+    assert len(extract_timeline([a])) == 2
+
+
+def test_since_and_before_dates_do_not_date_the_event() -> None:
+    text = "زار الرئيس البلاد للمرة الأولى منذ عام 2000. وسيصل الوفد قبل نهاية يونيو 2024."
+    assert extract_timeline([_article("a", text, WED)]) == []
+
+
+def test_a_date_without_event_predicate_is_not_an_event() -> None:
+    text = "بلغ التضخم 30 في المئة في مارس 2024 وفق الأرقام الرسمية."
+    assert extract_timeline([_article("a", text, WED)]) == []
+
+
+def test_quoted_today_is_not_resolved_against_publication() -> None:
+    text = "وقال الرئيس، خلال التوقيع آنذاك، إن «الاتفاقية الموقعة اليوم تنص على المساعدة»."
+    assert extract_timeline([_article("a", text, DEC)]) == []
+
+
+def test_weekday_needs_a_publication_day() -> None:
+    text = "زار رئيس الوزراء المدينة المنكوبة الأربعاء."
+    assert extract_timeline([_article("a", text, dt.date(2023, 9, 1), "month")]) == []
+    (e,) = extract_timeline([_article("a", text, dt.date(2023, 9, 15), "day")])
+    assert e.date == "2023-09-13"
+
+
+def test_two_dates_in_one_sentence_give_two_clauses() -> None:
+    text = (
+        "قال البيت الأبيض، في السابع من نوفمبر 2024، إن المساعدات ستستمر "
+        "قبل انتقال السلطة إلى الرئيس المنتخب في يناير 2025."
+    )
+    items = extract_timeline([_article("a", text, dt.date(2024, 11, 10))])
+    assert [(e.date, e.granularity) for e in items] == [("2024-11-07", "day"), ("2025-01", "month")]
+    assert items[1].text.startswith("إن المساعدات")
+    assert all(e.sources[0].text == text for e in items)
+
+
+def test_ranges_keep_their_end_and_sort_by_start() -> None:
+    text = (
+        "اندلعت الحرب الأهلية بين عامي 1975 و1990 في البلاد. "
+        "وتأسست الجمهورية عام 1943. وفاز الحزب في انتخابات 2018-2019 بمقاعد عديدة."
+    )
+    items = extract_timeline([_article("a", text, WED)])
+    assert [(e.date, e.end) for e in items] == [("1943", None), ("1975", "1990"), ("2018", "2019")]
+
+
+def test_statements_on_one_day_merge_only_when_they_say_the_same() -> None:
+    a = _article("a", "قال الوزير الأربعاء إن المفاوضات مع الجيران متعثرة.", WED)
+    b = _article("b", "قال الوزير الأربعاء إن المفاوضات مع الجيران متعثرة تماما.", WED)
+    c = _article("c", "قال المتحدث الأربعاء إن الطقس سيكون حارا في الصيف.", WED)
+    items = extract_timeline([a, b, c])
+    assert sorted(len(e.sources) for e in items) == [1, 2]
+
+
+def test_output_is_deterministic_and_sorted() -> None:
+    arts = [
+        _article("a", "وقع البلدان معاهدة عام 1961. وزار الرئيس موسكو في مارس 2019.", WED),
+        _article("b", "انهار الاتحاد السوفيتي عام 1991. واجتمع القادة في 3 مايو 2020.", WED),
+    ]
+    first = extract_timeline(arts)
+    assert first == extract_timeline(list(reversed(arts)))
+    assert [e.date for e in first] == ["1961", "1991", "2019-03", "2020-05-03"]
+
+
+def test_event_vocabulary_ignores_adjectives_and_bare_nouns() -> None:
+    assert event_classes("القانون الانتخابي") == frozenset()
+    assert event_classes("على الإطلاق") == frozenset()
+    assert event_classes("للانتخابات") == {"elect"}
+    assert event_classes("وأغلقته") == {"open_close"}
