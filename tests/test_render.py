@@ -229,7 +229,8 @@ def test_real_cache_every_page_is_valid(lang: Lang) -> None:
         plain = valid(screen)
         assert plain.strip() and utf16_len(plain) <= MAX_MESSAGE_LENGTH
     # every timeline event appears exactly once across the pages
-    shown = "".join(valid(render.render_timeline(lang, real, p, "o", None).text)
-                    for p in range(first.pages))
+    shown = "".join(
+        valid(render.render_timeline(lang, real, p, "o", None).text) for p in range(first.pages)
+    )
     for event in real.timeline:
         assert event.text in shown

@@ -82,9 +82,7 @@ def button_texts(message: SentMessage) -> list[str]:
 # --- start-up -------------------------------------------------------------------------
 
 
-async def test_commands_registered_in_both_languages(
-    emulator: BotAPIEmulator, bot: App
-) -> None:
+async def test_commands_registered_in_both_languages(emulator: BotAPIEmulator, bot: App) -> None:
     ar = emulator.commands(language_code="ar")
     en = emulator.commands(language_code="en")
     default = emulator.commands()

@@ -1,14 +1,19 @@
-"""``digestbot run``: configuration errors are one clear line (exit 2), never a traceback."""
+"""``digestbot run``: clear configuration errors, and the real process polling or on webhook."""
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 from test_telegram_support import TOKEN
 
+from bot.emulator import BotAPIEmulator
 from bot.errors import ConfigError
 from bot.telegram.runner import webhook_secret
 
@@ -73,3 +78,122 @@ def test_webhook_secret_validation() -> None:
         webhook_secret("x" * 257)
     with pytest.raises(ConfigError):
         webhook_secret("no/slashes")
+
+
+# --- the real process against the emulator --------------------------------------------
+
+REAL_OR_SAMPLE = ROOT / "summaries" / "cache.json"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+async def _spawn(
+    emulator: BotAPIEmulator, tmp_path: Path, *args: str
+) -> asyncio.subprocess.Process:
+    cache = REAL_OR_SAMPLE
+    if not cache.exists():
+        from test_telegram_support import sample_cache
+
+        from bot.cache.store import dumps_cache
+
+        cache = tmp_path / "cache.json"
+        cache.write_text(dumps_cache(sample_cache()), encoding="utf-8")
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "PYTHONPATH": str(ROOT),
+        "TELEGRAM_BOT_TOKEN": emulator.token,
+        "TELEGRAM_API_URL": emulator.base_url,
+        "DIGESTBOT_CACHE": str(cache),
+        "DIGESTBOT_DATA_DIR": str(tmp_path),
+        "LOG_LEVEL": "DEBUG",
+    }
+    return await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "bot.cli",
+        "run",
+        *args,
+        env=env,
+        cwd=str(tmp_path),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+
+
+async def _terminate(proc: asyncio.subprocess.Process) -> tuple[int, str]:
+    if proc.returncode is None:
+        proc.send_signal(signal.SIGTERM)
+    _out, err = await asyncio.wait_for(proc.communicate(), timeout=30)
+    return proc.returncode if proc.returncode is not None else -1, err.decode()
+
+
+async def test_run_polls_the_configured_api_and_answers(
+    emulator: BotAPIEmulator, tmp_path: Path
+) -> None:
+    proc = await _spawn(emulator, tmp_path)
+    try:
+        emulator.user_sends(77, "/about")
+        (reply,) = await emulator.wait_for_bot_messages(77, 1, timeout=60)
+        assert "إصدار المخطط" in reply.text
+        assert [c["command"] for c in emulator.commands(language_code="en")][:2] == [
+            "start",
+            "help",
+        ]
+    finally:
+        code, stderr = await _terminate(proc)
+    assert code == 0, stderr[-2000:]
+    assert emulator.token not in stderr  # DEBUG logs include request URLs: redacted
+    assert "Traceback" not in stderr
+
+
+async def test_run_webhook_refuses_requests_without_the_secret(
+    emulator: BotAPIEmulator, tmp_path: Path
+) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    proc = await _spawn(
+        emulator,
+        tmp_path,
+        "--webhook-url",
+        url,
+        "--listen",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--secret-token",
+        "s3cret_token-1",
+    )
+    try:
+        await emulator.wait_for_call("setWebhook", timeout=60)
+        assert emulator.webhook_url == url
+        emulator.user_sends(78, "/help")
+        (reply,) = await emulator.wait_for_bot_messages(78, 1, timeout=30)
+        assert "/timeline" in reply.text
+        forged = {
+            "update_id": 1,
+            "message": {
+                "message_id": 1,
+                "date": 0,
+                "chat": {"id": 79, "type": "private"},
+                "text": "/help",
+            },
+        }
+        async with httpx.AsyncClient() as client:
+            no_secret = await client.post(url, json=forged)
+            wrong = await client.post(
+                url, json=forged, headers={"X-Telegram-Bot-Api-Secret-Token": "nope"}
+            )
+        assert no_secret.status_code in (401, 403)
+        assert wrong.status_code in (401, 403)
+        await asyncio.sleep(0.3)
+        assert emulator.messages(79) == []
+    finally:
+        code, stderr = await _terminate(proc)
+    assert code == 0, stderr[-2000:]
+    assert emulator.token not in stderr and "s3cret_token-1" not in stderr

@@ -110,9 +110,7 @@ def build_application(
         application.bot_data[BOT_DATA_STORE] = store
 
     for name, handler in CORE_COMMANDS.items():
-        application.add_handler(
-            CommandHandler(name, h.instrumented("command", name)(handler))
-        )
+        application.add_handler(CommandHandler(name, h.instrumented("command", name)(handler)))
     for kind, handler in BUTTONS.items():
         application.add_handler(
             CallbackQueryHandler(
@@ -126,13 +124,11 @@ def build_application(
     )
     application.add_handler(
         MessageHandler(filters.COMMAND, h.instrumented("command", "unknown")(h.unknown_command)),
-
     )
     application.add_handler(
         MessageHandler(
             filters.TEXT & ~filters.COMMAND, h.instrumented("text", "text")(h.free_text)
         ),
-
     )
     application.add_error_handler(h.on_error)
     application.bot_data[h.BOT_DATA_COMMANDS] = registered_commands(application)

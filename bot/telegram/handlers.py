@@ -369,7 +369,7 @@ async def on_timeline_button(update: Update, context: Context) -> None:
 
 
 async def on_year_menu_button(update: Update, context: Context) -> None:
-    """"By year": swap the keyboard for one button per year."""
+    """ "By year": swap the keyboard for one button per year."""
     query, action = update.callback_query, _decode(update, context)
     if query is None or not isinstance(action, cb.YearMenu):
         return await on_bad_button(update, context)

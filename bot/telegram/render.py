@@ -260,13 +260,15 @@ def render_timeline(
         title += " · " + t(lang, "year_label", year=year)
     title += " · " + t(lang, "order_newest" if order == "n" else "order_oldest")
     if not events:
-        return TimelineView(_join(lang, [f"📅 <b>{esc(title)}</b>", t(lang, "empty_timeline")]),
-                            page, pages)
+        return TimelineView(
+            _join(lang, [f"📅 <b>{esc(title)}</b>", t(lang, "empty_timeline")]), page, pages
+        )
     cites = Citations(cache, lang)
     chunk = events[page * TIMELINE_PAGE_SIZE : (page + 1) * TIMELINE_PAGE_SIZE]
     lines = [_event_line(lang, e, cites) for e in chunk]
-    return TimelineView(_join(lang, [f"📅 <b>{esc(title)}</b>", "\n".join(lines)], cites),
-                        page, pages)
+    return TimelineView(
+        _join(lang, [f"📅 <b>{esc(title)}</b>", "\n".join(lines)], cites), page, pages
+    )
 
 
 # --- treaty ---------------------------------------------------------------------------
@@ -341,9 +343,7 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
 # --- search ---------------------------------------------------------------------------
 
 
-def render_search(
-    lang: Lang, cache: Cache, query: str, hits: Sequence[Hit], total: int
-) -> str:
+def render_search(lang: Lang, cache: Cache, query: str, hits: Sequence[Hit], total: int) -> str:
     """Hits with their kind, a label (date, actor, title) and the text as written, cited."""
     shown_query = esc(truncate(" ".join(query.split()), 60))
     if not hits:
