@@ -81,7 +81,7 @@ class MessageEntity:
 
 def utf16_len(text: str) -> int:
     """Length in UTF-16 code units: characters outside the BMP (most emoji) count twice."""
-    return len(text) + sum(1 for ch in text if ord(ch) > 0xFFFF)
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 def _byte_offset(text: str, index: int) -> int:
