@@ -11,7 +11,8 @@ import os
 import signal
 import socket
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from test_telegram_support import sample_cache
@@ -21,6 +22,23 @@ from bot.cache.store import dumps_cache
 from bot.emulator import BotAPIEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@contextmanager
+def database_url(backend: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh database for ``backend``: a SQLite file, or a PostgreSQL schema (skips when
+    no PostgreSQL is reachable) reached through ``search_path`` in the URL itself, so a
+    child process sees the same schema."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+        return
+    from test_subscriptions_support import drop_schema, postgres_schema_url
+
+    url, schema = postgres_schema_url()
+    try:
+        yield f"{url}?options=-csearch_path%3D{schema}"
+    finally:
+        drop_schema(schema)
 
 
 def free_port() -> int:
