@@ -218,6 +218,20 @@ async def test_edit_text_and_markup(bot: Bot, emulator: BotAPIEmulator) -> None:
     assert kinds == ["message", "edit", "edit", "edit"]
 
 
+async def test_edit_validates_like_send_with_edit_wording(
+    bot: Bot, emulator: BotAPIEmulator
+) -> None:
+    emulator.add_chat(CHAT)
+    sent = await bot.send_message(CHAT, "short")
+    with pytest.raises(BadRequest, match="Message_too_long"):
+        await bot.edit_message_text("x" * 4097, CHAT, sent.message_id)
+    with pytest.raises(BadRequest, match="Can't parse entities"):
+        await bot.edit_message_text("<b>x", CHAT, sent.message_id, parse_mode="HTML")
+    with pytest.raises(BadRequest, match="Message text is empty"):
+        await bot.edit_message_text(" ", CHAT, sent.message_id)
+    assert emulator.message(CHAT, sent.message_id).text == "short"
+
+
 async def test_user_messages_cannot_be_edited(bot: Bot, emulator: BotAPIEmulator) -> None:
     mine = emulator.user_sends(CHAT, "hi")
     with pytest.raises(BadRequest, match="Message can't be edited"):

@@ -291,7 +291,7 @@ class Transcript:
             rows.setdefault(b.row, []).append(label)
         for labels in rows.values():
             line = "   ".join(labels)
-            rtl = _direction(line.replace("[", "")) == "rtl"
+            rtl = (_direction(msg.text) or "ltr") == "rtl"  # the keyboard follows its message
             pad = self.width - 2 - display_width(line) if rtl else 0
             self.write(" " * (2 + max(0, pad)) + line)
         if number:

@@ -862,8 +862,14 @@ class BotAPIEmulator:
             raise ApiError(403, "Forbidden: bot was blocked by the user")
         return state
 
-    def _format(self, params: dict[str, Any]) -> tuple[str, str, str | None, list[MessageEntity]]:
-        """(raw text, plain text, parse mode, entities) after Telegram's parsing rules."""
+    def _format(
+        self, params: dict[str, Any], *, too_long: str = "message is too long"
+    ) -> tuple[str, str, str | None, list[MessageEntity]]:
+        """(raw text, plain text, parse mode, entities) after Telegram's parsing rules.
+
+        ``too_long`` differs by method: sendMessage says "message is too long",
+        editMessageText says "MESSAGE_TOO_LONG".
+        """
         raw = _as_str(params, "text") or ""
         parse_mode = _as_str(params, "parse_mode") or None
         if parse_mode is not None:
@@ -891,7 +897,7 @@ class BotAPIEmulator:
         if not plain:
             raise _bad("message text is empty")
         if utf16_len(plain) > MAX_MESSAGE_LENGTH:
-            raise _bad("message is too long")
+            raise _bad(too_long)
         return raw, plain, parse_mode, entities
 
     def _reply_markup(self, params: dict[str, Any]) -> dict[str, Any] | None:
@@ -1040,7 +1046,7 @@ class BotAPIEmulator:
             raise _bad("MESSAGE_ID_INVALID")
         state = self._resolve_chat(params)
         msg = self._bot_message(state, params, "edit")
-        raw, plain, parse_mode, entities = self._format(params)
+        raw, plain, parse_mode, entities = self._format(params, too_long="MESSAGE_TOO_LONG")
         markup = self._reply_markup(params)
         if plain == msg.text and entities == msg.entities and markup == msg.reply_markup:
             raise _bad(_NOT_MODIFIED)
