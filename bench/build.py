@@ -27,7 +27,7 @@ from functools import partial
 from pathlib import Path
 from typing import TypeVar
 
-from bot.cache.build import BuildSettings, article_entry, render_outputs
+from bot.cache.build import BuildSettings, article_entry, paused_gc, render_outputs
 from bot.cache.schema import Cache, Digest
 from bot.corpus import load_corpus
 from bot.corpus_types import Article
@@ -137,12 +137,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2024, help="RNG seed of the synthetic corpus")
     args = parser.parse_args(argv)
     seeds = load_corpus(args.seeds)
-    bench_corpus("seeds", args.seeds)
+    with paused_gc():
+        bench_corpus("seeds", args.seeds)
     per_article: dict[int, float] = {}
     for size in (int(s) for s in args.sizes.split(",") if s):
         with tempfile.TemporaryDirectory(prefix="digestbot-bench-") as tmp:
             write_synthetic(Path(tmp), seeds, size, args.seed)
-            per_article[size] = bench_corpus(f"synthetic ×{size}", Path(tmp))
+            with paused_gc():  # as `digestbot build` does
+                per_article[size] = bench_corpus(f"synthetic ×{size}", Path(tmp))
     if len(per_article) > 1:
         sizes = sorted(per_article)
         growth = per_article[sizes[-1]] / per_article[sizes[0]]

@@ -13,6 +13,7 @@ from bot.cache import commands, digest_command
 from bot.cache.build import (
     BuildSettings,
     build_cache,
+    paused_gc,
     read_inputs,
     render_outputs,
     source_digest,
@@ -162,3 +163,19 @@ def test_digest_command_unknown_id_lists_known_ids(tmp_path: Path) -> None:
 def test_digest_command_missing_cache_is_clear(tmp_path: Path) -> None:
     with pytest.raises(CacheError, match="digestbot build"):
         digest_command.main(argparse.Namespace(article_id="000", cache=tmp_path / "none.json"))
+
+
+def test_paused_gc_restores_the_collector() -> None:
+    import gc
+
+    assert gc.isenabled()
+    with paused_gc():
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # a caller's choice is left alone
+    finally:
+        gc.enable()

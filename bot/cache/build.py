@@ -7,9 +7,11 @@ same inputs and settings give the same bytes, and ``source_digest`` says which i
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,6 +51,26 @@ class BuildSettings:
             "schema": SCHEMA_VERSION,
             "digestbot": __version__,
         }
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for one batch build.
+
+    A build allocates many small objects that stay alive until it ends; each full
+    collection walks all of them, so with the collector on the per-article cost grows
+    with the corpus (measured: the last 250 of 1,000 synthetic articles digest about 2×
+    slower than the first 250). Reference counting still frees almost everything; one
+    collection at the end reclaims the rest.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+        gc.collect()
 
 
 def input_files(seeds_dir: Path) -> list[Path]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from bot.cache.build import (
     BuildSettings,
     build_cache,
+    paused_gc,
     read_inputs,
     render_outputs,
     source_digest,
@@ -45,9 +46,10 @@ def build_files(seeds: Path, settings: BuildSettings) -> dict[str, str]:
     if not seeds.is_dir():
         raise CorpusError(f"seeds directory {seeds} does not exist")
     inputs = read_inputs(seeds)
-    articles = load_corpus(seeds)
-    cache = build_cache(articles, digest=source_digest(inputs, settings), settings=settings)
-    return render_outputs(cache)
+    with paused_gc():
+        articles = load_corpus(seeds)
+        cache = build_cache(articles, digest=source_digest(inputs, settings), settings=settings)
+        return render_outputs(cache)
 
 
 def main(args: argparse.Namespace) -> int:
