@@ -359,3 +359,32 @@ async def test_real_committed_cache(emulator: BotAPIEmulator, tmp_path: Path) ->
         assert_all_calls_ok(emulator)
     finally:
         await stop_bot(app)
+
+
+async def test_group_chat_answers_only_what_is_addressed_to_it(
+    emulator: BotAPIEmulator, bot: App
+) -> None:
+    group = -1001234
+    emulator.user_sends(group, "كلام عادي بين الأعضاء")
+    emulator.user_sends(group, "/frobnicate@some_other_bot")
+    await emulator.wait_until_quiet(idle=0.3)
+    assert emulator.messages(group) == []
+    (about,) = await ask(emulator, f"/about@{emulator.bot_username}", chat=group)
+    assert "المقالات" in about.text
+    (unknown,) = await ask(emulator, "/frobnicate", chat=group)
+    assert "/help" in unknown.text
+
+
+async def test_metrics_count_updates_and_time_commands(emulator: BotAPIEmulator, bot: App) -> None:
+    from bot.observability.metrics import REGISTRY
+
+    def sample(name: str, labels: dict[str, str]) -> float:
+        return REGISTRY.get_sample_value(name, labels) or 0.0
+
+    before = sample("digestbot_command_latency_seconds_count", {"command": "sources"})
+    handled = sample("digestbot_updates_handled_total", {"kind": "command"})
+    await ask(emulator, "/sources")
+    await emulator.wait_until_quiet(idle=0.2)  # the timer stops after the reply is sent
+    after = sample("digestbot_command_latency_seconds_count", {"command": "sources"})
+    assert after == before + 1
+    assert sample("digestbot_updates_handled_total", {"kind": "command"}) == handled + 1

@@ -125,10 +125,19 @@ def build_application(
     application.add_handler(
         MessageHandler(filters.COMMAND, h.instrumented("command", "unknown")(h.unknown_command)),
     )
+    # Free text is answered in private chats, and in groups when it replies to the bot.
+    conversational = filters.ChatType.PRIVATE | filters.REPLY
     application.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND, h.instrumented("text", "text")(h.free_text)
-        ),
+            filters.TEXT & ~filters.COMMAND & conversational,
+            h.instrumented("text", "text")(h.free_text),
+        )
+    )
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT,
+            h.instrumented("text", "other")(h.other_message),
+        )
     )
     application.add_error_handler(h.on_error)
     application.bot_data[h.BOT_DATA_COMMANDS] = registered_commands(application)

@@ -327,6 +327,9 @@ async def unknown_command(update: Update, context: Context) -> None:
         return
     lang = _lang(context)
     word = (message.text or "").split(maxsplit=1)[0] if message.text else "?"
+    _, at, addressee = word.partition("@")
+    if at and addressee.lower() != (context.bot.username or "").lower():
+        return  # a command for another bot in a group: not ours to answer
     command = html.escape(render.truncate(word, 40), quote=False)
     await reply(message, render.finish(lang, t(lang, "unknown_command", command=command)))
 
@@ -338,6 +341,14 @@ async def free_text(update: Update, context: Context) -> None:
     text = message.text or ""
     short = len(text) <= FREE_TEXT_SEARCH_CHARS and bool(query_words(text))
     if short and await _answer_search(message, context, text):
+        return
+    lang = _lang(context)
+    await reply(message, render.finish(lang, t(lang, "free_text_hint")))
+
+
+async def other_message(update: Update, context: Context) -> None:
+    """Stickers, photos, voice… in a private chat: explain what the bot understands."""
+    if (message := _message(update)) is None:
         return
     lang = _lang(context)
     await reply(message, render.finish(lang, t(lang, "free_text_hint")))
