@@ -20,7 +20,7 @@ from bot.cache.build import (
     stale_report,
     write_outputs,
 )
-from bot.cache.schema import SCHEMA_VERSION
+from bot.cache.schema import SCHEMA_VERSION, ArticleEntry, Cache, Digest
 from bot.cache.store import load_cache
 from bot.corpus import load_corpus
 from bot.errors import CacheError
@@ -179,3 +179,32 @@ def test_paused_gc_restores_the_collector() -> None:
         assert not gc.isenabled()  # a caller's choice is left alone
     finally:
         gc.enable()
+
+
+def test_digest_command_accepts_a_unique_prefix_only() -> None:
+    def entry(article_id: str) -> ArticleEntry:
+        return ArticleEntry(
+            id=article_id,
+            title=f"عنوان {article_id}",
+            source=None,
+            url=None,
+            published="2024-06-19",
+            published_precision="day",
+            published_reason="test",
+        )
+
+    ids = ["alpha1", "alpha2", "beta"]
+    cache_ = Cache(
+        source_digest="x",
+        digest_algorithm="lead",
+        articles=[entry(i) for i in ids],
+        digests=[
+            Digest(article_id=i, algorithm="lead", sentence_indices=[0], sentences=["جملة."])
+            for i in ids
+        ],
+    )
+    found, digest = digest_command.find_digest(cache_, "be")
+    assert found.id == digest.article_id == "beta"
+    assert digest_command.find_digest(cache_, "alpha2")[0].id == "alpha2"
+    with pytest.raises(CacheError, match="ambiguous; known ids: alpha1, alpha2, beta"):
+        digest_command.find_digest(cache_, "alpha")
