@@ -72,6 +72,10 @@ _PARTICIPLES = frozenset(
         "معتبرة",
     )
 )
+#: Particles that may stand between a clause boundary and a pronoun verb ("كما أعلن أن").
+_DISCOURSE = frozenset(
+    normalize(w) for w in ("كما", "ثم", "فيما", "بينما", "حيث", "قد", "وقد", "كذلك", "لكنه")
+)
 #: How many sentences back a pronoun ("وأضاف") may reach for its speaker.
 _PRONOUN_REACH = 3
 
@@ -159,6 +163,8 @@ def _verb_kind(tok: Tok, v: Vocabulary) -> str | None:
         return "speech"
     if core in _PARTICIPLES or tok.norm in _PARTICIPLES:
         return "participle"
+    if any(f in v.speech_nouns for f in variants(tok.norm)):
+        return "noun"
     return None
 
 
@@ -299,7 +305,7 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
             continue  # "أكدت … أنها عبرت …": a verb inside reported speech
         core = strip_conjunction(tok.norm)
         if (core in v.needs_about or tok.norm in v.needs_about) and "عن" not in [
-            t.norm for t in toks[k + 1 : k + 10]
+            t.norm for t in toks[k + 1 : k + 16]
         ]:
             continue
         if how == "attribution":
@@ -309,6 +315,19 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
                     if m and m.kind != "media":
                         found.append((k, m.end, "speech", m, []))
                     break
+            continue
+        if how == "noun":
+            # "لتأكيد بوتين أن …", "لتصريحات بوتين في هذا الشأن، “…”": a speech noun, its
+            # speaker in the genitive, then the words within a few tokens.
+            m = ctx.parse(toks, k + 1, text, subject=True)
+            if m is None or m.kind not in ("person", "role", "party"):
+                continue
+            opener = next(
+                (j for j in range(m.end, min(len(toks), m.end + 6)) if _opens_speech(toks, j)),
+                None,
+            )
+            if opener is not None:
+                found.append((k, opener, "speech", m, []))
             continue
         if how == "participle":
             if found:
@@ -323,7 +342,11 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
             if before is not None:
                 found.append((k, k + 1, "speech", before, []))
                 continue
-            glued = core != tok.norm or k == 0 or not toks[k - 1].word
+            glued = (
+                core != tok.norm or k == 0 or not toks[k - 1].word or toks[k - 1].norm in _DISCOURSE
+            )
+            if k > 0 and toks[k - 1].norm == "ما":
+                continue  # "ما وصفه بأنه …": "what he called", not a new statement
             about = core in v.needs_about and k + 1 < len(toks) and toks[k + 1].norm == "عن"
             if glued and (_opens_speech(toks, k + 1) or core in v.continuations or about):
                 found.append((k, k + 1, "pronoun", None, []))
@@ -378,7 +401,7 @@ class _Registry:
         return same[0][1] if same else None
 
     def by_role(self, party: str, role: str, pos: tuple[int, int]) -> Actor | None:
-        """"الرئيس الروسي" → the last named person of that party with the same role word."""
+        """ "الرئيس الروسي" → the last named person of that party with the same role word."""
         head = _role_head(role)
         best: Actor | None = None
         for p, a in self.persons:
@@ -463,21 +486,44 @@ def _cue_hits(norm_text: str, cues: tuple[tuple[str, ...], ...]) -> int:
 
 
 def stance_of(
-    words: str, party: str | None, signatories: frozenset[str], v: Vocabulary | None = None
+    words: str,
+    party: str | None,
+    signatories: frozenset[str],
+    v: Vocabulary | None = None,
+    *,
+    independent: bool = False,
 ) -> Stance:
-    """Stance toward the agreement, from cue words and whether the speaker is a party to it."""
+    """Stance toward the agreement, from cue words and whether the speaker is a party to it.
+
+    An official of a signatory who speaks about the agreement, the cooperation or the
+    relations supports it (warnings they voice are aimed at others); anyone else is
+    critical when voicing concern, warning or threat, supportive when praising.
+    ``independent`` speakers (academics, analysts) are judged by their words alone.
+    """
     voc = v or vocabulary()
     norm = normalize(words)
     crit = _cue_hits(norm, voc.critical)
     sup = _cue_hits(norm, voc.supportive)
-    if party is not None and party in signatories:
-        topical = any(x in voc.topic for m in WORD_RE.finditer(norm) for x in variants(m.group()))
+    if party is not None and party in signatories and not independent:
+        topic = voc.topic | voc.treaty_words | voc.clause_words
+        topical = any(
+            f in topic or (f.endswith("ا") and f[:-1] in topic)
+            for m in WORD_RE.finditer(norm)
+            for f in variants(m.group())
+        )
         return "supportive" if sup or topical else "neutral"
     if crit:
         return "critical"
     if sup:
         return "supportive"
     return "neutral"
+
+
+def _is_independent(role: str | None, v: Vocabulary) -> bool:
+    if not role:
+        return False
+    first = normalize(role).split()[0]
+    return first in v.independent or strip_conjunction(first) in v.independent
 
 
 def _key(actor: Actor) -> str:
@@ -661,7 +707,13 @@ def _merge(
         stance: Stance = (
             "no_comment"
             if head.no_comment
-            else stance_of(head.context or head.quote, party, signatories, v)
+            else stance_of(
+                head.context or head.quote,
+                party,
+                signatories,
+                v,
+                independent=_is_independent(roles.get(k) or head.actor.role, v),
+            )
         )
         sources = [
             Evidence(article_id=m.article_id, sentence_index=m.sentence_index, text=m.sentence)

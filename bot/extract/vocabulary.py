@@ -50,6 +50,7 @@ class Vocabulary:
     role_phrases: tuple[tuple[str, ...], ...]
     role_complements: frozenset[str]
     media: frozenset[str]
+    independent: frozenset[str]
     collective: frozenset[str]
     name_stop: frozenset[str]
     single_word_places: frozenset[str]
@@ -57,6 +58,7 @@ class Vocabulary:
     speech_verbs: frozenset[str]
     continuations: frozenset[str]
     attribution: frozenset[str]
+    speech_nouns: frozenset[str]
     needs_about: frozenset[str]
     no_comment: tuple[tuple[str, ...], ...]
     critical: tuple[tuple[str, ...], ...]
@@ -131,6 +133,7 @@ def vocabulary() -> Vocabulary:
         role_phrases=_phrases([h for h in roles["heads"] if " " in h]),
         role_complements=_norm_all(roles["complements"]),
         media=_norm_all(roles["media"]),
+        independent=_norm_all(roles["independent"]),
         collective=_norm_all(roles["collective"]),
         name_stop=_norm_all(_load("roles.toml")["names"]["stop"]),
         place_words=frozenset(w for ws, _ in aliases for w in ws if len(ws) > 1) - {"ال"},
@@ -138,6 +141,7 @@ def vocabulary() -> Vocabulary:
         speech_verbs=_norm_all(speech["verbs"]),
         continuations=_norm_all(speech["continuations"]),
         attribution=_norm_all(speech["attribution"]),
+        speech_nouns=_norm_all(speech["nouns"]),
         needs_about=_norm_all(speech["needs_about"]),
         no_comment=_phrases(speech["no_comment"]),
         critical=_phrases(stance["critical"]),
