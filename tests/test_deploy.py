@@ -293,6 +293,26 @@ def test_compose_stops_gracefully_and_ports_are_loopback() -> None:
         assert port.startswith("127.0.0.1:"), port
 
 
+def _interpolated_compose() -> str:
+    """compose.yaml with ``${VAR:-default}`` → default and ``${VAR:?msg}`` → a value, as
+    compose itself would render it with a minimal .env."""
+    text = COMPOSE.read_text(encoding="utf-8")
+    text = re.sub(r"\$\{[A-Z_]+:-([^}]*)\}", r"\1", text)
+    return re.sub(r"\$\{[A-Z_]+:\?[^}]*\}", "example", text)
+
+
+def test_compose_validates_against_the_compose_specification() -> None:
+    """The compose-spec schema (types, enums, durations, port syntax), when installed."""
+    compose_spec = pytest.importorskip("compose_spec", reason="pip install compose-spec")
+    parsed = compose_spec.PyCompose.from_yaml(_interpolated_compose())
+    parsed.validate()
+    assert {"bot", "db"} <= set(parsed.service_names())
+    with pytest.raises(ValueError):
+        compose_spec.PyCompose.from_yaml(
+            _interpolated_compose().replace("service_healthy", "whenever")
+        )
+
+
 def _docker_compose_available() -> bool:
     if shutil.which("docker") is None:
         return False
