@@ -388,3 +388,55 @@ async def test_metrics_count_updates_and_time_commands(emulator: BotAPIEmulator,
     after = sample("digestbot_command_latency_seconds_count", {"command": "sources"})
     assert after == before + 1
     assert sample("digestbot_updates_handled_total", {"kind": "command"}) == handled + 1
+
+
+async def test_every_paging_button_on_a_large_cache(
+    emulator: BotAPIEmulator, tmp_path: Path
+) -> None:
+    base = sample_cache(n_events=20)
+    articles = [
+        a.model_copy(update={"id": f"{i:03d}_x{i}", "title": f"عنوان المقال {i}"})
+        for i, a in enumerate(base.articles * 4)
+    ]
+    reactions = [
+        r.model_copy(update={"actor": f"{r.actor} {i}"}) for i, r in enumerate(base.reactions * 5)
+    ]
+    cache = base.model_copy(update={"articles": articles, "reactions": reactions})
+    app = build_application(
+        make_settings(tmp_path), cache, token=emulator.token, base_url=emulator.base_url
+    )
+    await start_bot(app)
+    try:
+        (menu,) = await ask(emulator, "/digest")
+        assert len(menu.buttons) == 9 and menu.buttons[-1].text == "التالي ›"
+        emulator.press_button(CHAT, menu.message_id, "التالي ›")
+        await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+        page2 = emulator.message(CHAT, menu.message_id)
+        assert "٢/٢" in page2.text
+        assert [b.text for b in page2.buttons][-1] == "‹ السابق"
+        assert page2.buttons[0].text.endswith("عنوان المقال 8")
+        emulator.press_button(CHAT, menu.message_id, "‹ السابق")
+        await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+        assert "١/٢" in emulator.message(CHAT, menu.message_id).text
+
+        (timeline,) = await ask(emulator, "/timeline")
+        for expected in ("٢/٤", "٣/٤", "٤/٤"):
+            emulator.press_button(CHAT, timeline.message_id, "التالي ›")
+            await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+            assert expected in emulator.message(CHAT, timeline.message_id).text
+        assert "التالي ›" not in button_texts(emulator.message(CHAT, timeline.message_id))
+        emulator.press_button(CHAT, timeline.message_id, "‹ السابق")
+        await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+        assert "٣/٤" in emulator.message(CHAT, timeline.message_id).text
+
+        (rx,) = await ask(emulator, "/reactions")
+        assert "١/٣" in rx.text
+        emulator.press_button(CHAT, rx.message_id, "التالي ›")
+        await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+        assert "٢/٣" in emulator.message(CHAT, rx.message_id).text
+        emulator.press_button(CHAT, rx.message_id, "‹ السابق")
+        await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+        assert "١/٣" in emulator.message(CHAT, rx.message_id).text
+        assert_all_calls_ok(emulator)
+    finally:
+        await stop_bot(app)
