@@ -333,6 +333,8 @@ class ChatSession:
             emulator, options.chat_id, out, width=options.width, color=options.color
         )
         self.failures = 0
+        self._not_busy = asyncio.Event()
+        self._not_busy.set()
 
     async def step(self, line: str, *, echo: bool) -> bool:
         """Run one input line; return False when the user asked to quit."""
@@ -432,11 +434,16 @@ class ChatSession:
         queue: asyncio.Queue[str | None] = asyncio.Queue()
         loop = asyncio.get_running_loop()
 
+        terminal = stdin is sys.stdin and stdin.isatty()
+        if terminal:
+            with contextlib.suppress(ImportError):
+                import readline  # noqa: F401 - line editing and history for input()
+
         def read() -> None:
             while True:
                 try:
-                    line = stdin.readline()
-                except (OSError, ValueError):
+                    line = input() + "\n" if terminal else stdin.readline()
+                except (EOFError, OSError, ValueError):
                     line = ""
                 loop.call_soon_threadsafe(queue.put_nowait, line or None)
                 if not line:
@@ -452,8 +459,12 @@ class ChatSession:
                 if line is None:
                     out.write()
                     return 0
-                if not await self.step(line, echo=False):
-                    return 0
+                self._not_busy.clear()
+                try:
+                    if not await self.step(line, echo=False):
+                        return 0
+                finally:
+                    self._not_busy.set()
         finally:
             watcher.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -462,10 +473,10 @@ class ChatSession:
     async def _watch(self) -> None:
         """Show messages that arrive between inputs (e.g. a scheduled digest)."""
         while True:
-            event = await self.emulator.wait_for_event(self.transcript.printed_events, 3600)
-            if event.chat_id == self.options.chat_id and event.kind != "chat_action":
-                await self.emulator.wait_until_quiet(self.options.idle, 5)
-            if self.transcript.flush():
+            await self.emulator.wait_for_event(self.transcript.printed_events, 3600)
+            await self._not_busy.wait()  # a running step prints its own replies
+            await self.emulator.wait_until_quiet(self.options.idle, 5)
+            if self._not_busy.is_set() and self.transcript.flush():
                 self.transcript.out.write("› ")
                 self.transcript.out.flush()
 
@@ -503,9 +514,10 @@ async def run_chat(
     options: ChatOptions,
     out: TextIO,
     stdin: TextIO | None = None,
+    port: int = 0,
 ) -> int:
     """Emulator + bot + chat; ``script=None`` means interactive on ``stdin``."""
-    async with BotAPIEmulator() as emulator:
+    async with BotAPIEmulator(port=port) as emulator:
         application = factory(emulator)
         try:
             await start_bot(application)
@@ -554,6 +566,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--database-url",
         default=None,
         help="subscription database (default: a throw-away SQLite file)",
+    )
+    parser.add_argument(
+        "--port", type=int, default=0, help="emulator port on 127.0.0.1 (default: any free one)"
     )
     parser.add_argument("--verbose", action="store_true", help="show the bot's INFO logs")
 
@@ -608,4 +623,6 @@ def main(args: argparse.Namespace) -> int:
             color=interactive and out.isatty() and "NO_COLOR" not in os.environ,
             reply_timeout=args.timeout,
         )
-        return asyncio.run(run_chat(factory, script=script, options=options, out=out))
+        return asyncio.run(
+            run_chat(factory, script=script, options=options, out=out, port=args.port)
+        )
