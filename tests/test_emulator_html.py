@@ -123,3 +123,19 @@ def test_wrapped_segments_give_matching_entities(parts: list[tuple[str, str]]) -
     non_empty = [t for _tag, t in parts if t]
     assert [entity_text(plain, e) for e in entities] == non_empty
     assert utf16_len(plain) == sum(utf16_len(t) for t in non_empty)
+
+
+_MARKUP_ALPHABET = [*"<>/&;=\"' \nabiuscodepr#x019-ع😀", "tg-spoiler", "span", "class", "href"]
+
+
+@given(st.lists(st.sampled_from(_MARKUP_ALPHABET), max_size=40).map("".join))
+def test_any_input_parses_or_fails_with_a_description(source: str) -> None:
+    """Malformed markup is a clean HTMLParseError, never a crash; results are consistent."""
+    try:
+        plain, entities = parse_html(source)
+    except HTMLParseError as exc:
+        assert exc.description
+        return
+    total = utf16_len(plain)
+    for e in entities:
+        assert e.length > 0 and e.offset >= 0 and e.offset + e.length <= total
