@@ -14,12 +14,15 @@ import html
 import logging
 import re
 import time
+import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
+from datetime import timedelta
 from typing import Any, Final, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.cache.schema import ArticleEntry, Cache
 from bot.observability.metrics import COMMAND_LATENCY, UPDATES_HANDLED
@@ -80,48 +83,57 @@ def _lang(context: Context) -> Lang:
     return lang_of(context.user_data)
 
 
-async def with_retry(call: Callable[[], Awaitable[T]]) -> T:
-    """Run a Bot API call; wait out one 429 (``retry_after``) and retry one 5xx.
+def _retry_seconds(exc: RetryAfter) -> float:
+    """``retry_after`` in seconds, int or timedelta (PTB is moving to timedelta)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        delay = exc.retry_after
+    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
 
-    Timeouts are not retried: the request may have gone through and a retry would send
-    the user the same reply twice.
+
+async def with_retry(call: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
+    """Run a Bot API call, retrying after a short 429 (``retry_after``) or a 5xx.
+
+    A 429 longer than :data:`MAX_RETRY_AFTER` is raised at once: the user is better
+    served by the next message than by a reply a minute late. Timeouts are not retried:
+    the request may have gone through, and a retry would send the same reply twice.
     """
-    for attempt in range(3):
+    for attempt in range(1, attempts + 1):
         try:
             return await call()
         except RetryAfter as exc:
-            delay = exc.retry_after
-            seconds = delay.total_seconds() if hasattr(delay, "total_seconds") else float(delay)
-            if attempt == 2 or seconds > MAX_RETRY_AFTER:
+            seconds = _retry_seconds(exc)
+            if attempt == attempts or seconds > MAX_RETRY_AFTER:
                 raise
             log.warning("Bot API asked to retry after %.1fs", seconds)
             await asyncio.sleep(seconds)
         except TimedOut:
             raise
         except NetworkError as exc:
-            if isinstance(exc, BadRequest | Forbidden) or attempt == 2:
+            if isinstance(exc, BadRequest) or attempt == attempts:
                 raise
-            log.warning("Bot API error, retrying once: %s", exc)
-            await asyncio.sleep(0.2)
+            log.warning("Bot API error, retrying: %s", exc)
+            await asyncio.sleep(0.2 * attempt)
     raise AssertionError("unreachable")
+
+
+async def _send_parts(
+    message: Message, parts: Sequence[str], markup: InlineKeyboardMarkup | None
+) -> list[Message]:
+    sent: list[Message] = []
+    for i, part in enumerate(parts):
+        keyboard = markup if i == len(parts) - 1 else None
+        sent.append(
+            await with_retry(functools.partial(message.reply_text, part, reply_markup=keyboard))
+        )
+    return sent
 
 
 async def reply(
     message: Message, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> list[Message]:
     """Send ``text`` as one or more messages; the keyboard goes on the last part."""
-    parts = split_html(text)
-    sent: list[Message] = []
-    for i, part in enumerate(parts):
-        last = i == len(parts) - 1
-        sent.append(
-            await with_retry(
-                lambda part=part, last=last: message.reply_text(  # type: ignore[misc]
-                    part, reply_markup=markup if last else None, do_quote=False
-                )
-            )
-        )
-    return sent
+    return await _send_parts(message, split_html(text), markup)
 
 
 async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
@@ -130,13 +142,13 @@ async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | 
     first, rest = parts[0], parts[1:]
     try:
         await with_retry(
-            lambda: query.edit_message_text(first, reply_markup=None if rest else markup)
+            functools.partial(query.edit_message_text, first, reply_markup=None if rest else markup)
         )
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
     if rest and isinstance(query.message, Message):
-        await reply(query.message, "\n\n".join(rest), markup)
+        await _send_parts(query.message, rest, markup)
 
 
 def _message(update: Update) -> Message | None:
@@ -471,9 +483,7 @@ async def on_error(update: object, context: Context) -> None:
         if update.callback_query is not None:
             await update.callback_query.answer(t(lang, "error"), show_alert=True)
         elif update.effective_message is not None:
-            await update.effective_message.reply_text(
-                render.finish(lang, t(lang, "error")), do_quote=False
-            )
+            await update.effective_message.reply_text(render.finish(lang, t(lang, "error")))
     except Exception:  # the Bot API itself is failing; the log line above is enough
         log.warning("could not tell the user about the error", exc_info=True)
 
