@@ -139,6 +139,27 @@ async def test_malformed_token_is_401(emulator: BotAPIEmulator, client: httpx.As
             "Bad Request: BUTTON_DATA_INVALID",
         ),
         (
+            {
+                "chat_id": str(CHAT),
+                "text": "x",
+                "reply_markup": json.dumps(
+                    {"inline_keyboard": [[{"text": "x", "url": "not a url"}]]}
+                ),
+            },
+            400,
+            "Bad Request: inline keyboard button URL 'not a url' is invalid: Wrong HTTP URL",
+        ),
+        (
+            {
+                "chat_id": str(CHAT),
+                "text": "x",
+                "reply_markup": json.dumps({"inline_keyboard": [[{"text": "only text"}]]}),
+            },
+            400,
+            "Bad Request: can't parse inline keyboard button: Text buttons are unallowed in "
+            "the inline keyboard",
+        ),
+        (
             {"chat_id": str(CHAT), "text": "x", "reply_to_message_id": "99"},
             400,
             "Bad Request: message to be replied not found",

@@ -87,6 +87,7 @@ _SCOPE_TYPES = frozenset(
 )
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _BOT_COMMAND_IN_TEXT = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
+_BUTTON_URL = re.compile(r"^(?:(?:https?|tg)://\S+|[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?)$")
 _UPDATE_KINDS = ("message", "edited_message", "callback_query")
 
 
@@ -1274,7 +1275,8 @@ def _check_button(button: Any) -> None:
             raise _bad("BUTTON_DATA_INVALID")
     if "url" in button:
         url = button["url"]
-        if not isinstance(url, str) or not re.match(r"^(https?|tg)://\S+$", url):
+        # Telegram takes http(s) and tg links, and bare domains (it adds http://).
+        if not isinstance(url, str) or not _BUTTON_URL.match(url):
             raise _bad(f"inline keyboard button URL '{url}' is invalid: Wrong HTTP URL")
 
 
