@@ -32,7 +32,16 @@ Unit = Literal["day", "month", "year"]
 Qualifier = Literal["early", "mid", "late"]
 
 _DATA = Path(__file__).with_name("data")
-_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_DROPPED = frozenset(
+    chr(c)
+    for c in [
+        *range(0x0610, 0x061B),
+        *range(0x064B, 0x0660),
+        0x0670,
+        *range(0x06D6, 0x06EE),
+        0x0640,
+    ]
+)
 _FOLD = str.maketrans(
     {
         "أ": "ا",
@@ -79,14 +88,9 @@ class DateMention:
 
 def fold(text: str) -> tuple[str, list[int]]:
     """Fold ``text`` for matching and return, for each folded char, its original index."""
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if _DIACRITICS.fullmatch(ch):
-            continue
-        out.append(ch.translate(_FOLD))
-        index.append(i)
-    return "".join(out), index
+    index = [i for i, ch in enumerate(text) if ch not in _DROPPED]
+    kept = "".join(text[i] for i in index) if len(index) != len(text) else text
+    return kept.translate(_FOLD), index
 
 
 def _f(word: str) -> str:
@@ -608,7 +612,18 @@ def _anchor(builder: str, hit: _Hit) -> Unit | None:
     return hit.unit
 
 
+@cache
+def _prefilter() -> re.Pattern[str]:
+    """Any digit or calendar word: sentences without one cannot hold a date."""
+    v = _vocab()
+    words = [*v.months, *v.weekdays, *v.deictic, *v.dual_units, "العام", "السنه", "الشهر"]
+    words += ["الاسبوع", *v.ordinals]
+    return re.compile(r"\d|" + _alt(w.split(" ")[0] for w in words))
+
+
 def _hits(folded: str, published: dt.date) -> Iterator[tuple[_Hit, Unit | None]]:
+    if not _prefilter().search(folded):
+        return
     for name, pattern in _patterns().items():
         for m in pattern.finditer(folded):
             hit = _BUILDERS[name](m, published)

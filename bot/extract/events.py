@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Mapping
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from bot.arabic.normalize import normalize
@@ -32,6 +32,7 @@ def _classes() -> Mapping[str, re.Pattern[str]]:
     return out
 
 
+@lru_cache(maxsize=65536)
 def event_classes(text: str) -> frozenset[str]:
     """Classes of event predicates occurring in ``text`` (empty: not an event clause)."""
     folded = normalize(text)

@@ -226,14 +226,26 @@ MERGE_OVERLAP = 0.1
 
 @dataclass(slots=True)
 class _Cluster:
+    """Merged candidates, with cheap summaries to reject most candidates without pairing."""
+
     members: list[Candidate] = field(default_factory=list)
+    classes: set[str] = field(default_factory=set)
+    sentences: set[tuple[str, int]] = field(default_factory=set)
+    hull: tuple[dt.date, dt.date] = (dt.date.max, dt.date.min)
+
+    def add(self, c: Candidate) -> None:
+        self.members.append(c)
+        self.classes |= c.classes
+        self.sentences.add((c.article_id, c.sentence_index))
+        a, b = c.interval
+        self.hull = (min(self.hull[0], a), max(self.hull[1], b))
 
     def accepts(self, c: Candidate) -> bool:
         # two dates in one sentence are two events the writer told apart
-        if any(
-            (o.article_id, o.sentence_index) == (c.article_id, c.sentence_index)
-            for o in self.members
-        ):
+        if (c.article_id, c.sentence_index) in self.sentences:
+            return False
+        a, b = c.interval
+        if not (c.classes & self.classes) or b < self.hull[0] or self.hull[1] < a:
             return False
         return any(same_event(c, other) for other in self.members)
 
@@ -287,9 +299,9 @@ def merge(cands: Sequence[Candidate]) -> list[TimelineEvent]:
     for c in ordered:
         target = next((cl for cl in clusters if cl.accepts(c)), None)
         if target is None:
-            clusters.append(_Cluster([c]))
-        else:
-            target.members.append(c)
+            target = _Cluster()
+            clusters.append(target)
+        target.add(c)
     items: list[tuple[tuple[dt.date, int, str], TimelineEvent]] = []
     for cl in clusters:
         best = cl.members[0]  # members arrive most precise first
