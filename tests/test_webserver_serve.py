@@ -187,3 +187,20 @@ async def test_health_turns_503_when_the_database_goes_away(
     assert not report.ok and report.checks["database"] is False
     app.bot_data.pop("cache")
     assert (await checks.run()).checks["cache"] is False
+
+
+async def test_webhook_updates_sent_while_restarting_are_not_lost(
+    emulator: BotAPIEmulator, tmp_path: Path, running_factory: Callable[..., Any]
+) -> None:
+    """Between one process stopping and the next starting, Telegram (here the emulator)
+    keeps the update and retries; the new process answers it."""
+    port = free_port()
+    config = WebhookConfig(url=f"http://127.0.0.1:{port}/hook", secret=SECRET,
+                           listen="127.0.0.1", port=port)
+    first = await running_factory(make_app(emulator, tmp_path), webhook=config)
+    await first.finish()
+    emulator.user_sends(504, "/help")  # nobody listening: delivery fails and is retried
+    await asyncio.sleep(0.5)
+    assert not [m for m in emulator.messages(504) if m.from_bot]
+    await running_factory(make_app(emulator, tmp_path), webhook=config)
+    assert await emulator.wait_for_bot_messages(504, timeout=15)
