@@ -367,3 +367,48 @@ async def test_unknown_token_is_unauthorized() -> None:
 async def test_wait_for_bot_messages_times_out_clearly(emulator: BotAPIEmulator) -> None:
     with pytest.raises(TimeoutError, match="1 new bot message"):
         await emulator.wait_for_bot_messages(CHAT, timeout=0.1)
+
+
+async def test_allowed_updates_filters_kinds(bot: Bot, emulator: BotAPIEmulator) -> None:
+    emulator.add_chat(CHAT)
+    sent = await bot.send_message(CHAT, "pick", reply_markup=keyboard("a"))
+    emulator.user_sends(CHAT, "text")
+    emulator.press_button(CHAT, sent.message_id, "a")
+    updates = await bot.get_updates(allowed_updates=["callback_query"])
+    assert [u.callback_query.data for u in updates if u.callback_query] == ["a"]
+    assert all(u.message is None for u in updates)
+
+
+async def test_press_button_by_text_and_unknown_buttons(bot: Bot, emulator: BotAPIEmulator) -> None:
+    emulator.add_chat(CHAT)
+    sent = await bot.send_message(CHAT, "pick", reply_markup=keyboard("yes", "no"))
+    emulator.press_button(CHAT, sent.message_id, "no")
+    [update] = await bot.get_updates()
+    assert update.callback_query is not None and update.callback_query.data == "no"
+    with pytest.raises(KeyError):
+        emulator.press_button(CHAT, sent.message_id, 3)
+    with pytest.raises(KeyError):
+        emulator.user_presses(CHAT, 999, "yes")
+
+
+async def test_wait_helpers(bot: Bot, emulator: BotAPIEmulator) -> None:
+    emulator.add_chat(1)
+    emulator.add_chat(2)
+
+    async def later() -> None:
+        await asyncio.sleep(0.1)
+        await bot.send_message(1, "one")
+        await bot.send_message(2, "two")
+
+    task = asyncio.create_task(later())
+    call = await emulator.wait_for_call("sendMessage", chat_id=2)
+    assert call.params["text"] == "two"
+    first = await emulator.wait_for_call("sendmessage")  # case-insensitive, own cursor
+    assert first.params["text"] == "one"
+    await task
+    assert await emulator.wait_until_quiet(idle=0.1, timeout=2)
+    emulator.user_sends(1, "pending")
+    assert not await emulator.wait_until_quiet(idle=0.05, timeout=0.3)  # nobody polled it
+    [message] = await emulator.wait_for_bot_messages(1)
+    assert message.text == "one"
+    assert await emulator.wait_for_bot_messages(2, count=1) == emulator.messages(2)
