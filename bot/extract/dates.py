@@ -110,6 +110,9 @@ class _Vocab:
     dual_units: Mapping[str, str]
     ambiguous_bare: frozenset[str]
     year_triggers: frozenset[str]
+    number_words: Mapping[str, int]
+    decades: Mapping[str, int]
+    centuries: Mapping[str, int]
 
 
 def _alt(words: Iterable[str], *, slash_space: bool = False) -> str:
@@ -157,6 +160,9 @@ def _vocab() -> _Vocab:
         dual_units=labels(raw["dual_units"]),
         ambiguous_bare=frozenset(_f(w) for w in raw["ambiguous_bare"]["words"]),
         year_triggers=frozenset(_f(w) for w in raw["year_triggers"]["words"]),
+        number_words=table(raw["number_words"]),
+        decades=table(raw["decades"]),
+        centuries=table(raw["centuries"]),
     )
 
 
@@ -184,6 +190,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     units = _alt(list(v.units))
     duals = _alt(list(v.dual_units))
     deictic = _alt(v.deictic)
+    numw = _alt(v.number_words)
     day_period = r"(?:(?:يوم|مساء|صباح|ليله|فجر|ظهر|مساء\s+يوم|صباح\s+يوم)\s+)"
     trig = _alt(v.year_triggers)
     return {
@@ -219,13 +226,20 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         # قبل 24 عامًا / منذ عامين
         "ago": re.compile(
             rf"{_L}[وف]?(?:قبل|منذ)\s+(?:(?:نحو|حوالي|زهاء)\s+)?"
-            rf"(?:(?P<n>\d{{1,4}})\s*(?P<u>{units})|(?P<du>{duals})){_R}"
+            rf"(?:(?P<n>\d{{1,4}}|{numw})\s*(?P<u>{units})|(?P<du>{duals})){_R}"
+        ),
+        # سبعينيات القرن الماضي
+        "decade": re.compile(
+            rf"{_L}[وفبل]?(?P<dec>{_alt(v.decades)})\s+(?P<c>{_alt(v.centuries)}){_R}"
         ),
         # [مساء] [يوم] السبت [الماضي]
         "weekday": re.compile(
             rf"{_L}[وفب]?(?P<per>{day_period})?(?P<wd>{wd}){_R}(?:\s+(?P<rel>{rel}){_R})?"
         ),
-        "deictic": re.compile(rf"{_L}[وفبل]?(?P<x>{deictic}){_R}(?:\s+(?P<wd>{wd}){_R})?"),
+        # اليوم / أمس الخميس, not "اليوم نفسه" (the same day as another event)
+        "deictic": re.compile(
+            rf"{_L}[وفبل]?(?P<x>{deictic}){_R}(?!\s+(?:نفسه|ذاته))(?:\s+(?P<wd>{wd}){_R})?"
+        ),
     }
 
 
@@ -495,7 +509,10 @@ def _ago(m: re.Match[str], pub: dt.date) -> _Hit | None:
     if m["du"]:
         n, unit = 2, v.dual_units[m["du"]]
     else:
-        n, unit = int(m["n"]), v.units[m["u"]]
+        n = int(m["n"]) if m["n"].isdigit() else v.number_words[m["n"]]
+        unit = v.units[m["u"]]
+    if unit == "decade":
+        n, unit = n * 10, "year"
     expr = m.group(0).strip()
     if unit == "year":
         y = pub.year - n
@@ -533,6 +550,29 @@ def _ago(m: re.Match[str], pub: dt.date) -> _Hit | None:
         None,
         None,
         _rel_note(expr, d.isoformat(), pub, f"{days} days before"),
+    )
+
+
+def _decade(m: re.Match[str], pub: dt.date) -> _Hit | None:
+    v = _vocab()
+    name = re.sub(r"\s+", " ", m["c"])
+    century, resolution, why = v.centuries[name], "absolute", ""
+    if name.endswith("الماضي"):
+        century, why = pub.year // 100 - 1, "century before publication's"
+    elif name.endswith("الحالي") or name.startswith("هذا"):
+        century, why = pub.year // 100, "century of publication"
+    start = century * 100 + v.decades[m["dec"]]
+    if name.endswith(("الماضي", "الحالي")) or name.startswith("هذا"):
+        resolution = _rel_note(m.group(0).strip(), f"{start}..{start + 9}", pub, why)
+    return _Hit(
+        m.start(),
+        m.end(),
+        "range",
+        "year",
+        dt.date(start, 1, 1),
+        dt.date(start + 9, 1, 1),
+        None,
+        resolution,
     )
 
 
@@ -592,6 +632,7 @@ _BUILDERS = {
     "tyear": _tyear,
     "period": _period,
     "ago": _ago,
+    "decade": _decade,
     "weekday": _weekday,
     "deictic": _deictic,
 }
@@ -617,7 +658,7 @@ def _prefilter() -> re.Pattern[str]:
     """Any digit or calendar word: sentences without one cannot hold a date."""
     v = _vocab()
     words = [*v.months, *v.weekdays, *v.deictic, *v.dual_units, "العام", "السنه", "الشهر"]
-    words += ["الاسبوع", *v.ordinals]
+    words += ["الاسبوع", *v.ordinals, *v.decades, *v.units]
     return re.compile(r"\d|" + _alt(w.split(" ")[0] for w in words))
 
 
