@@ -271,6 +271,16 @@ def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
             if m and m.kind != "media":
                 out.append((m, text[toks[i].start :].strip(" .")))
             break
+        # "ولم تعلق إثيوبيا بعد على الاتفاق": a negated comment verb with its subject.
+        first = toks[i].norm
+        if toks[i].word and "لم" in (first, first[1:]) and i + 1 < len(toks):
+            verb = toks[i + 1]
+            if verb.word and strip_conjunction(verb.norm) in ctx.v.no_comment_verbs:
+                m = ctx.parse(toks, i + 2, text, subject=True) or _subject_before(
+                    toks, i, text, ctx
+                )
+                if m and m.kind != "media":
+                    out.append((m, text[toks[i].start :].strip(" .")))
     return out
 
 
@@ -468,6 +478,15 @@ def _signatories(articles: Sequence[Article], v: Vocabulary) -> frozenset[str]:
     return frozenset(p for _, p in ranked[:2])
 
 
+_SUFFIXES = frozenset({"", "ه", "ها", "هما", "هم", "نا", "ي", "ا", "ات"})
+
+
+def _cue_form(form: str, cue: str) -> bool:
+    if len(cue) > 3:
+        return form.startswith(cue)
+    return form.startswith(cue) and form[len(cue) :] in _SUFFIXES
+
+
 def _cue_hits(norm_text: str, cues: tuple[tuple[str, ...], ...]) -> int:
     words = [m.group() for m in WORD_RE.finditer(norm_text)]
     forms = [set(variants(w)) | {w[2:] for w in variants(w) if w.startswith("ال")} for w in words]
@@ -475,8 +494,10 @@ def _cue_hits(norm_text: str, cues: tuple[tuple[str, ...], ...]) -> int:
     for phrase in cues:
         n = len(phrase)
         for i in range(len(words) - n + 1):
+            # One-word cues match as word beginnings ("تهديد" ~ "تهديدا"); short ones only
+            # whole or with a pronoun suffix ("قلق" ~ "قلقها", but "نمو" is not "نموذج").
             if all(
-                any(f.startswith(phrase[k]) for f in forms[i + k])
+                any(_cue_form(f, phrase[k]) for f in forms[i + k])
                 if n == 1
                 else (phrase[k] in forms[i + k])
                 for k in range(n)

@@ -30,6 +30,11 @@ _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")
 _NEGATION = frozenset(normalize(w) for w in ("لم", "لا", "لن", "ليس", "ليست", "دون"))
 _RELATIVE = frozenset(normalize(w) for w in ("الذي", "التي"))
 _QUOTES = "".join(sorted(OPEN_QUOTES | CLOSE_QUOTES))
+_TITLE_SKIP = frozenset(
+    normalize(w) for w in ("إلى", "أنه", "أن", "على", "التي", "الذي", "تنص", "ينص", "تشير", "يشير")
+)
+#: Verbal nouns after a governing ب/ل start with the article, ت (تفعيل) or hamza (إفعال).
+_MASDAR_STARTS = ("ال", "ت", "ا")
 _REPLACE_VERBS = frozenset(normalize(w) for w in ("تحل", "يحل", "حلت", "حل", "ستحل", "سيحل"))
 
 
@@ -239,6 +244,8 @@ def _coordinated_noun(norm: str) -> bool:
     if not norm.startswith("و") or len(norm) < 5 or norm.endswith("ي"):
         return False
     rest = norm[1:]
+    if rest[:1] in ("ب", "ل") and (rest[1:].startswith(("ال", "ت")) and len(rest) >= 5):
+        rest = rest[1:]  # "وبتشكيل", "وبالتعاون": the same preposition repeated
     return rest.startswith("ال") or (rest.startswith("ت") and len(rest) >= 4)
 
 
@@ -270,14 +277,14 @@ def _words(toks: Toks, a: int, b: int) -> int:
 
 
 def _title(toks: Toks, a: int, text: str, v: Vocabulary, b: int | None = None) -> str:
-    """Up to ten leading words of an obligation, without its particles, to the first comma."""
+    """Up to twelve leading words of an obligation, without its particles, the agreement or
+    the parties, to the first comma."""
     b = len(toks) if b is None else b
     j = a
     while (
         j < b
         and toks[j].word
-        and toks[j].norm
-        in ("الي", "انه", "ان", "علي", "التي", "الذي", "تنص", "ينص", "تشير", "يشير")
+        and (toks[j].norm in _TITLE_SKIP or toks[j].norm in v.strip_leading or _cue_at(toks, j, v))
     ):
         j += 1
     while j < b and not toks[j].word:
@@ -299,12 +306,14 @@ def _title(toks: Toks, a: int, text: str, v: Vocabulary, b: int | None = None) -
     if first.text[:1] == "و" and _coordinated_noun(first.norm):
         title = title[1:]
         first_norm = first.norm[1:]
+        if title[:1] in ("ب", "ل") and first_norm[1:].startswith(_MASDAR_STARTS):
+            title, first_norm = title[1:], first_norm[1:]
     else:
         first_norm = first.norm
-    if title[:1] in ("ب", "ل") and first_norm[1:].startswith("ال"):
-        title = title[1:]
-    elif title.startswith("لل"):
-        title = "ا" + title[1:]
+    if title.startswith("لل"):
+        title = "ال" + title[2:]
+    elif title[:1] in ("ب", "ل") and first_norm[1:].startswith(_MASDAR_STARTS):
+        title = title[1:]  # "بالتعاون", "بتسهيل", "بإنشاء" → the verbal noun itself
     return _balance_quotes(title)
 
 

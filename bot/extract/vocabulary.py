@@ -61,6 +61,7 @@ class Vocabulary:
     speech_nouns: frozenset[str]
     needs_about: frozenset[str]
     no_comment: tuple[tuple[str, ...], ...]
+    no_comment_verbs: frozenset[str]
     critical: tuple[tuple[str, ...], ...]
     supportive: tuple[tuple[str, ...], ...]
     topic: frozenset[str]
@@ -77,12 +78,14 @@ class Vocabulary:
 
 
 def _adjective_forms(adjective: str) -> list[str]:
-    """ "الكوري الشمالي" → itself, the feminine "الكورية الشمالية", and both without "ال"."""
+    """The adjective, its feminine ("الكورية الشمالية") and plurals ("الكوريين الشماليين",
+    "الكوريون الشماليون"), each also without "ال"."""
     words = adjective.split()
-    fem = [w + "ة" if w.endswith("ي") else w for w in words]
-    bare = [w[2:] if w.startswith("ال") else w for w in words]
-    bare_fem = [w[2:] if w.startswith("ال") else w for w in fem]
-    return [" ".join(f) for f in (words, fem, bare, bare_fem)]
+    forms = [words]
+    for suffix in ("ة", "ين", "ون"):
+        forms.append([w + suffix if w.endswith("ي") else w for w in words])
+    bare = [[w[2:] if w.startswith("ال") else w for w in f] for f in forms]
+    return [" ".join(f) for f in forms + bare]
 
 
 @cache
@@ -144,6 +147,7 @@ def vocabulary() -> Vocabulary:
         speech_nouns=_norm_all(speech["nouns"]),
         needs_about=_norm_all(speech["needs_about"]),
         no_comment=_phrases(speech["no_comment"]),
+        no_comment_verbs=_norm_all(speech["no_comment_verbs"]),
         critical=_phrases(stance["critical"]),
         supportive=_phrases(stance["supportive"]),
         topic=_norm_all(stance["topic"]),
