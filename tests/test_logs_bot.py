@@ -102,3 +102,27 @@ async def test_webhook_debug_logs_hide_the_webhook_secret(
     assert emulator.token not in logs
     assert SECRET not in logs
     assert_private_text_not_at_info(json_records(logs))
+
+
+@pytest.mark.parametrize("failure", ["rejected_token", "unreachable_api"])
+async def test_start_up_failures_are_one_line_without_the_token(
+    tmp_path: Path, failure: str
+) -> None:
+    """A revoked token (PTB's own message quotes it) or a Bot API that cannot be reached:
+    exit 2 with one readable line, not a traceback carrying the token."""
+    async with BotAPIEmulator(valid_tokens=["111111:" + "A" * 35]) as emulator:
+        env = {"LOG_LEVEL": "DEBUG"}
+        if failure == "unreachable_api":
+            env["TELEGRAM_API_URL"] = f"http://127.0.0.1:{free_port()}/bot"
+        bot = await BotProcess(tmp_path, emulator, **env).start()
+        try:
+            code = await bot.wait(90)
+        finally:
+            await bot.stop()
+        logs = bot.logs()
+    assert code == 2, logs[-3000:]
+    assert emulator.token not in logs
+    assert "Traceback" not in logs
+    last = logs.strip().splitlines()[-1]
+    assert last.startswith("digestbot run: ")
+    assert ("rejected" in last) if failure == "rejected_token" else ("reach" in last)

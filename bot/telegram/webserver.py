@@ -33,10 +33,12 @@ import tornado.netutil
 import tornado.web
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from telegram import Bot, Update
+from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, DigestbotError
 from bot.observability.health import HealthChecks, sqlalchemy_ping
+from bot.observability.logs import redact
 from bot.observability.metrics import REGISTRY
 
 log = logging.getLogger(__name__)
@@ -307,22 +309,17 @@ async def serve(
     if metrics is not None and (webhook is None or metrics[1] != webhook.port):
         servers.append(WebServer(health, listen=metrics[0], port=metrics[1]))
     try:
-        await application.initialize()
-        if application.post_init is not None:
-            await application.post_init(application)
-        await application.start()
-        for server in servers:
-            await server.start()
-        if webhook is not None:
-            await application.bot.set_webhook(
-                url=webhook.url, secret_token=webhook.secret, allowed_updates=allowed_updates
-            )
-            log.info("webhook registered; taking updates")
-        else:
-            if application.updater is None:
-                raise ConfigError("polling needs an Application built with an updater")
-            await application.updater.start_polling(allowed_updates=allowed_updates)
-            log.info("long polling; taking updates")
+        try:
+            await _start(application, servers, webhook, allowed_updates)
+        except InvalidToken:
+            # PTB's message repeats the token; never let it reach a log or a terminal.
+            raise ConfigError(
+                "TELEGRAM_BOT_TOKEN was rejected by the Bot API (revoked or mistyped?)"
+            ) from None
+        except NetworkError as exc:
+            raise DigestbotError(
+                f"cannot reach the Bot API at start-up: {redact(str(exc))}"
+            ) from None
         if on_ready is not None:
             on_ready(servers)
         await stop.wait()
@@ -331,6 +328,31 @@ async def serve(
         for sig in signals:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
+
+
+async def _start(
+    application: AnyApplication,
+    servers: list[WebServer],
+    webhook: WebhookConfig | None,
+    allowed_updates: Sequence[str] | None,
+) -> None:
+    """PTB's start-up order, then our HTTP servers, then updates start flowing."""
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    await application.start()
+    for server in servers:
+        await server.start()
+    if webhook is not None:
+        await application.bot.set_webhook(
+            url=webhook.url, secret_token=webhook.secret, allowed_updates=allowed_updates
+        )
+        log.info("webhook registered; taking updates")
+    else:
+        if application.updater is None:
+            raise ConfigError("polling needs an Application built with an updater")
+        await application.updater.start_polling(allowed_updates=allowed_updates)
+        log.info("long polling; taking updates")
 
 
 def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
