@@ -95,3 +95,20 @@ def test_configure_logging_keeps_scheduler_ticks_out_of_info(
 
     configure_logging(level, "plain", (TOKEN,))
     assert logging.getLogger("apscheduler").level == scheduler_level
+
+
+def test_warnings_go_through_the_redacting_handler(capsys: pytest.CaptureFixture[str]) -> None:
+    import warnings
+
+    from bot.observability.logs import configure_logging
+
+    logging.captureWarnings(False)  # earlier tests' configure_logging may have set it
+    configure_logging("INFO", "json", (TOKEN,))
+    try:
+        warnings.warn(f"odd call with {TOKEN}", UserWarning, stacklevel=1)
+    finally:
+        logging.captureWarnings(False)
+    err = capsys.readouterr().err.strip().splitlines()
+    record = json.loads(err[-1])
+    assert record["logger"] == "py.warnings" and record["level"] == "WARNING"
+    assert TOKEN not in record["message"] and REDACTED in record["message"]

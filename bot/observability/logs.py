@@ -79,6 +79,9 @@ def configure_logging(
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
+    # Python warnings (e.g. PTB's) would go straight to stderr: route them through the
+    # redacting, formatted handler instead.
+    logging.captureWarnings(True)
     # httpx logs every request URL at INFO, token included; keep it quiet below WARNING.
     logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
     # APScheduler logs two INFO lines per scheduler tick; keep them for DEBUG runs.
