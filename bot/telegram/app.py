@@ -105,7 +105,7 @@ def build_application(
         builder = builder.base_url(api).base_file_url(_file_url(api))
     application = builder.build()
 
-    h.prepare_bot_data(application.bot_data, cache)
+    views = h.prepare_bot_data(application.bot_data, cache)
     if store is not None:
         application.bot_data[BOT_DATA_STORE] = store
 
@@ -140,7 +140,10 @@ def build_application(
         )
     )
     application.add_error_handler(h.on_error)
-    application.bot_data[h.BOT_DATA_COMMANDS] = registered_commands(application)
+    commands = registered_commands(application)
+    application.bot_data[h.BOT_DATA_COMMANDS] = commands
+    views.commands = commands
+    views.warm()  # first visits are served from memory too
     return application
 
 

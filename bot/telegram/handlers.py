@@ -24,14 +24,14 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ContextTypes
 from telegram.warnings import PTBDeprecationWarning
 
-from bot.cache.schema import ArticleEntry, Cache
+from bot.cache.schema import Cache
 from bot.observability.metrics import COMMAND_LATENCY, UPDATES_HANDLED
 from bot.telegram import callbacks as cb
-from bot.telegram import keyboards as kb
 from bot.telegram import render
 from bot.telegram.i18n import Lang, lang_of, set_lang, t
-from bot.telegram.search import SearchIndex, query_words
+from bot.telegram.search import query_words
 from bot.telegram.split import split_html
+from bot.telegram.views import Screen, Views
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,8 @@ BOT_DATA_CACHE: Final = "cache"
 BOT_DATA_INDEX: Final = "search_index"
 BOT_DATA_TAG: Final = "cache_tag"
 BOT_DATA_COMMANDS: Final = "commands"
+BOT_DATA_VIEWS: Final = "views"
 MAX_RETRY_AFTER: Final = 10.0
-SEARCH_LIMIT: Final = 10
 FREE_TEXT_SEARCH_CHARS: Final = 200
 
 
@@ -69,14 +69,9 @@ def instrumented(kind: str, name: str) -> Callable[[Handler], Handler]:
     return wrap
 
 
-def _cache(context: Context) -> Cache:
-    cache: Cache = context.bot_data[BOT_DATA_CACHE]
-    return cache
-
-
-def _tag(context: Context) -> str:
-    tag: str = context.bot_data[BOT_DATA_TAG]
-    return tag
+def _views(context: Context) -> Views:
+    views: Views = context.bot_data[BOT_DATA_VIEWS]
+    return views
 
 
 def _lang(context: Context) -> Lang:
@@ -136,35 +131,38 @@ async def reply(
     return await _send_parts(message, split_html(text), markup)
 
 
-async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None) -> None:
-    """Replace the pressed message's text; long results continue in new messages."""
-    parts = split_html(text)
-    first, rest = parts[0], parts[1:]
+async def show(message: Message, screen: Screen) -> list[Message]:
+    """Send a prepared screen (already split) with its keyboard on the last part."""
+    return await _send_parts(message, screen.parts, screen.markup)
+
+
+async def _edit(query: CallbackQuery, screen: Screen) -> None:
+    """Replace the pressed message's text; long screens continue in new messages."""
+    first, rest = screen.parts[0], screen.parts[1:]
+    markup = None if rest else screen.markup
     try:
-        await with_retry(
-            functools.partial(query.edit_message_text, first, reply_markup=None if rest else markup)
-        )
+        await with_retry(functools.partial(query.edit_message_text, first, reply_markup=markup))
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
     if rest and isinstance(query.message, Message):
-        await _send_parts(query.message, rest, markup)
+        await _send_parts(query.message, rest, screen.markup)
 
 
 def _message(update: Update) -> Message | None:
     return update.effective_message
 
 
-def _article_by_ref(cache: Cache, ref: str) -> tuple[int, ArticleEntry] | None:
-    """An article by index (``3``), id, or id prefix before ``_`` (``000`` → ``000_…``)."""
+def _article_by_ref(cache: Cache, ref: str) -> int | None:
+    """An article's index from ``3``, its id, or its id's prefix (``000`` → ``000_…``)."""
     ref = ref.strip()
     if not ref:
         return None
     for i, article in enumerate(cache.articles):
         if article.id == ref or article.id.split("_", 1)[0] == ref:
-            return i, article
+            return i
     if ref.isdigit() and int(ref) < len(cache.articles):
-        return int(ref), cache.articles[int(ref)]
+        return int(ref)
     return None
 
 
@@ -173,8 +171,7 @@ def _article_by_ref(cache: Cache, ref: str) -> tuple[int, ArticleEntry] | None:
 
 async def start(update: Update, context: Context) -> None:
     """/start, also with deep-link payloads: digest_<article>, timeline, reactions, …"""
-    message = _message(update)
-    if message is None:
+    if (message := _message(update)) is None:
         return
     payload = context.args[0] if context.args else ""
     routes: dict[str, Handler] = {
@@ -186,6 +183,7 @@ async def start(update: Update, context: Context) -> None:
         "sources": sources,
         "about": about,
         "digest": digest,
+        "search": search,
     }
     if payload.startswith("digest_"):
         context.args = [payload.removeprefix("digest_")]
@@ -201,52 +199,39 @@ async def start(update: Update, context: Context) -> None:
 
 async def show_help(update: Update, context: Context) -> None:
     """/help: every registered command with its description."""
-    if (message := _message(update)) is None:
-        return
-    commands: Sequence[str] = context.bot_data.get(BOT_DATA_COMMANDS, ())
-    await reply(message, render.render_help(_lang(context), commands))
+    if (message := _message(update)) is not None:
+        await show(message, _views(context).help(_lang(context)))
 
 
 async def about(update: Update, context: Context) -> None:
     """/about: cache schema version, source digest and counts."""
-    if (message := _message(update)) is None:
-        return
-    await reply(message, render.render_about(_lang(context), _cache(context)))
+    if (message := _message(update)) is not None:
+        await show(message, _views(context).about(_lang(context)))
 
 
 async def sources(update: Update, context: Context) -> None:
     """/sources: the articles the digests come from."""
-    if (message := _message(update)) is None:
-        return
-    await reply(message, render.render_sources(_lang(context), _cache(context)))
+    if (message := _message(update)) is not None:
+        await show(message, _views(context).sources(_lang(context)))
 
 
 async def treaty_articles(update: Update, context: Context) -> None:
     """/treaty_articles: the treaty's provisions as the articles quote them."""
-    if (message := _message(update)) is None:
-        return
-    await reply(message, render.render_treaty(_lang(context), _cache(context)))
+    if (message := _message(update)) is not None:
+        await show(message, _views(context).treaty(_lang(context)))
 
 
 async def digest(update: Update, context: Context) -> None:
     """/digest: the articles as buttons; /digest <n|id> shows one digest directly."""
     if (message := _message(update)) is None:
         return
-    lang, cache, tag = _lang(context), _cache(context), _tag(context)
-    if context.args:
-        found = _article_by_ref(cache, context.args[0])
-        if found is None:
-            await reply(message, render.finish(lang, t(lang, "unknown_article")))
-            return
-        index, article = found
-        await reply(
-            message,
-            render.render_digest(lang, cache, article),
-            kb.back_to_digests_keyboard(lang, tag, index),
-        )
+    lang, views = _lang(context), _views(context)
+    if not context.args:
+        await show(message, views.digest_menu(lang, 0))
         return
-    markup = kb.digest_menu_keyboard(lang, tag, cache, 0) if cache.articles else None
-    await reply(message, render.render_digest_menu(lang, cache, 0), markup)
+    index = _article_by_ref(views.cache, context.args[0])
+    screen = views.digest(lang, index) if index is not None else None
+    await show(message, screen or views.message(lang, "unknown_article"))
 
 
 def _timeline_args(args: Sequence[str]) -> tuple[cb.Order, int | None]:
@@ -267,41 +252,29 @@ async def timeline(update: Update, context: Context) -> None:
     """/timeline [year] [newest|oldest]: the first page with paging buttons."""
     if (message := _message(update)) is None:
         return
-    lang, cache, tag = _lang(context), _cache(context), _tag(context)
+    lang, views = _lang(context), _views(context)
     order, year = _timeline_args(context.args or [])
-    years = render.timeline_years(cache)
-    if year is not None and year not in years:
-        text = t(lang, "bad_year", year=year, years=" ".join(str(y) for y in years) or "—")
-        await reply(message, render.finish(lang, text), kb.year_keyboard(lang, tag, cache, order))
+    if year is not None and year not in views.years:
+        await show(message, views.no_such_year(lang, year, order))
         return
-    view = render.render_timeline(lang, cache, 0, order, year)
-    markup = kb.timeline_keyboard(lang, tag, view.page, view.pages, order, year)
-    await reply(message, view.text, markup)
+    await show(message, views.timeline(lang, 0, order, year))
 
 
 async def reactions(update: Update, context: Context) -> None:
     """/reactions [party]: reactions with a button per party."""
     if (message := _message(update)) is None:
         return
-    lang, cache, tag = _lang(context), _cache(context), _tag(context)
-    party: int | None = None
-    if context.args:
-        wanted = " ".join(context.args)
-        parties = render.reaction_parties(cache)
-        party = next((i for i, p in enumerate(parties) if wanted in p), None)
-    view = render.render_reactions(lang, cache, party, 0)
-    markup = kb.reactions_keyboard(lang, tag, cache, view.party, view.page, view.pages)
-    await reply(message, view.text, markup)
+    views = _views(context)
+    party = views.party_index(" ".join(context.args)) if context.args else None
+    await show(message, views.reactions(_lang(context), party, 0))
 
 
 async def _answer_search(message: Message, context: Context, query: str) -> bool:
     """Reply with search results; False (and no reply) when nothing matched."""
-    lang, cache = _lang(context), _cache(context)
-    index: SearchIndex = context.bot_data[BOT_DATA_INDEX]
-    hits, total = index.search(query_words(query), SEARCH_LIMIT)
-    if not hits:
+    screen, total = _views(context).search(_lang(context), query)
+    if total == 0:
         return False
-    await reply(message, render.render_search(lang, cache, query, hits, total))
+    await show(message, screen)
     return True
 
 
@@ -309,28 +282,27 @@ async def search(update: Update, context: Context) -> None:
     """/search words: normalised matching over every kind of item, with citations."""
     if (message := _message(update)) is None:
         return
-    lang = _lang(context)
+    lang, views = _lang(context), _views(context)
     query = " ".join(context.args or [])
     if not query_words(query):
-        await reply(message, render.finish(lang, t(lang, "search_usage")))
+        await show(message, views.message(lang, "search_usage"))
         return
-    if not await _answer_search(message, context, query):
-        await reply(message, render.render_search(lang, _cache(context), query, [], 0))
+    screen, _total = views.search(lang, query)
+    await show(message, screen)
 
 
 async def choose_lang(update: Update, context: Context) -> None:
     """/lang ar|en sets the interface language; plain /lang offers both as buttons."""
     if (message := _message(update)) is None:
         return
+    views = _views(context)
     wanted = (context.args or [""])[0].strip().lower()
     if wanted in ("ar", "en") and context.user_data is not None:
         lang: Lang = "ar" if wanted == "ar" else "en"
         set_lang(context.user_data, lang)
-        await reply(message, render.finish(lang, t(lang, "lang_set")))
+        await show(message, views.message(lang, "lang_set"))
         return
-    lang = _lang(context)
-    markup = kb.lang_keyboard(_tag(context))
-    await reply(message, render.finish(lang, t(lang, "lang_choose")), markup)
+    await show(message, views.lang_menu(_lang(context)))
 
 
 async def unknown_command(update: Update, context: Context) -> None:
@@ -354,16 +326,13 @@ async def free_text(update: Update, context: Context) -> None:
     short = len(text) <= FREE_TEXT_SEARCH_CHARS and bool(query_words(text))
     if short and await _answer_search(message, context, text):
         return
-    lang = _lang(context)
-    await reply(message, render.finish(lang, t(lang, "free_text_hint")))
+    await show(message, _views(context).message(_lang(context), "free_text_hint"))
 
 
 async def other_message(update: Update, context: Context) -> None:
     """Stickers, photos, voice… in a private chat: explain what the bot understands."""
-    if (message := _message(update)) is None:
-        return
-    lang = _lang(context)
-    await reply(message, render.finish(lang, t(lang, "free_text_hint")))
+    if (message := _message(update)) is not None:
+        await show(message, _views(context).message(_lang(context), "free_text_hint"))
 
 
 # --- buttons --------------------------------------------------------------------------
@@ -374,7 +343,7 @@ def _decode(update: Update, context: Context) -> cb.Action | None:
     if query is None:
         return None
     try:
-        return cb.decode(query.data, _tag(context))
+        return cb.decode(query.data, _views(context).tag)
     except (cb.Stale, cb.Forged):
         return None
 
@@ -384,11 +353,9 @@ async def on_timeline_button(update: Update, context: Context) -> None:
     query, action = update.callback_query, _decode(update, context)
     if query is None or not isinstance(action, cb.TimelinePage):
         return await on_bad_button(update, context)
-    lang, cache, tag = _lang(context), _cache(context), _tag(context)
     await query.answer()
-    view = render.render_timeline(lang, cache, action.page, action.order, action.year)
-    markup = kb.timeline_keyboard(lang, tag, view.page, view.pages, action.order, action.year)
-    await _edit(query, view.text, markup)
+    screen = _views(context).timeline(_lang(context), action.page, action.order, action.year)
+    await _edit(query, screen)
 
 
 async def on_year_menu_button(update: Update, context: Context) -> None:
@@ -398,9 +365,9 @@ async def on_year_menu_button(update: Update, context: Context) -> None:
         return await on_bad_button(update, context)
     lang = _lang(context)
     await query.answer(t(lang, "choose_year"))
-    markup = kb.year_keyboard(lang, _tag(context), _cache(context), action.order)
+    markup = _views(context).year_menu(lang, action.order)
     try:
-        await with_retry(lambda: query.edit_message_reply_markup(reply_markup=markup))
+        await with_retry(functools.partial(query.edit_message_reply_markup, reply_markup=markup))
     except BadRequest as exc:
         if "not modified" not in str(exc).lower():
             raise
@@ -411,11 +378,8 @@ async def on_reactions_button(update: Update, context: Context) -> None:
     query, action = update.callback_query, _decode(update, context)
     if query is None or not isinstance(action, cb.ReactionsParty):
         return await on_bad_button(update, context)
-    lang, cache, tag = _lang(context), _cache(context), _tag(context)
     await query.answer()
-    view = render.render_reactions(lang, cache, action.party, action.page)
-    markup = kb.reactions_keyboard(lang, tag, cache, view.party, view.page, view.pages)
-    await _edit(query, view.text, markup)
+    await _edit(query, _views(context).reactions(_lang(context), action.party, action.page))
 
 
 async def on_digest_button(update: Update, context: Context) -> None:
@@ -423,13 +387,11 @@ async def on_digest_button(update: Update, context: Context) -> None:
     query, action = update.callback_query, _decode(update, context)
     if query is None or not isinstance(action, cb.DigestOf):
         return await on_bad_button(update, context)
-    lang, cache = _lang(context), _cache(context)
-    if action.article >= len(cache.articles) or not isinstance(query.message, Message):
+    screen = _views(context).digest(_lang(context), action.article)
+    if screen is None or not isinstance(query.message, Message):
         return await on_bad_button(update, context)
     await query.answer()
-    article = cache.articles[action.article]
-    markup = kb.back_to_digests_keyboard(lang, _tag(context), action.article)
-    await reply(query.message, render.render_digest(lang, cache, article), markup)
+    await show(query.message, screen)
 
 
 async def on_digest_list_button(update: Update, context: Context) -> None:
@@ -437,11 +399,8 @@ async def on_digest_list_button(update: Update, context: Context) -> None:
     query, action = update.callback_query, _decode(update, context)
     if query is None or not isinstance(action, cb.DigestList):
         return await on_bad_button(update, context)
-    lang, cache, tag = _lang(context), _cache(context), _tag(context)
     await query.answer()
-    page = min(action.page, max(0, (len(cache.articles) - 1) // render.ARTICLES_PAGE_SIZE))
-    markup = kb.digest_menu_keyboard(lang, tag, cache, page)
-    await _edit(query, render.render_digest_menu(lang, cache, page), markup)
+    await _edit(query, _views(context).digest_menu(_lang(context), action.page))
 
 
 async def on_lang_button(update: Update, context: Context) -> None:
@@ -451,7 +410,7 @@ async def on_lang_button(update: Update, context: Context) -> None:
         return await on_bad_button(update, context)
     set_lang(context.user_data, action.lang)
     await query.answer()
-    await _edit(query, render.finish(action.lang, t(action.lang, "lang_set")), None)
+    await _edit(query, _views(context).message(action.lang, "lang_set"))
 
 
 async def on_bad_button(update: Update, context: Context) -> None:
@@ -461,13 +420,13 @@ async def on_bad_button(update: Update, context: Context) -> None:
         return
     lang = _lang(context)
     try:
-        cb.decode(query.data, _tag(context))
+        cb.decode(query.data, _views(context).tag)
         key = "forged_button"  # decodes, but not valid here (e.g. an index out of range)
     except cb.Stale:
         key = "stale_button"
     except cb.Forged:
         key = "forged_button"
-    await with_retry(lambda: query.answer(t(lang, key), show_alert=False))
+    await with_retry(functools.partial(query.answer, t(lang, key), show_alert=False))
 
 
 # --- errors ---------------------------------------------------------------------------
@@ -493,8 +452,11 @@ def callback_pattern(kind: str) -> re.Pattern[str]:
     return re.compile(rf"^{cb.VERSION}:[0-9a-z]+:{kind}:")
 
 
-def prepare_bot_data(bot_data: dict[str, Any], cache: Cache) -> None:
+def prepare_bot_data(bot_data: dict[str, Any], cache: Cache) -> Views:
     """Everything handlers need, computed once at start-up."""
+    views = Views(cache)
     bot_data[BOT_DATA_CACHE] = cache
-    bot_data[BOT_DATA_INDEX] = SearchIndex(cache)
-    bot_data[BOT_DATA_TAG] = cb.cache_tag(cache.source_digest)
+    bot_data[BOT_DATA_INDEX] = views.index
+    bot_data[BOT_DATA_TAG] = views.tag
+    bot_data[BOT_DATA_VIEWS] = views
+    return views

@@ -1,0 +1,194 @@
+"""Every screen the bot shows, rendered from the cache once and then served from memory.
+
+The cache never changes while the bot runs, so a screen depends only on the language
+and the view's state (page, order, year, party). :class:`Views` renders each screen
+the first time it is asked for (the common ones at start-up), splits it into
+Telegram-sized parts and builds its keyboard, then keeps the result: a request costs a
+dictionary look-up. Keys are validated before use, so forged button data cannot grow
+the memo.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+
+from telegram import InlineKeyboardMarkup
+
+from bot.cache.schema import Cache
+from bot.telegram import keyboards as kb
+from bot.telegram import render
+from bot.telegram.callbacks import Order, cache_tag
+from bot.telegram.i18n import LANGS, Lang, t
+from bot.telegram.search import SearchIndex, query_words
+from bot.telegram.split import split_html
+
+SEARCH_LIMIT = 10
+
+
+@dataclass(frozen=True)
+class Screen:
+    """A reply ready to send: its parts (each within Telegram's limit) and keyboard."""
+
+    parts: tuple[str, ...]
+    markup: InlineKeyboardMarkup | None = None
+
+    @classmethod
+    def of(cls, text: str, markup: InlineKeyboardMarkup | None = None) -> Screen:
+        return cls(tuple(split_html(text)), markup)
+
+
+@dataclass
+class Views:
+    cache: Cache
+    commands: Sequence[str] = ()
+    tag: str = field(init=False)
+    index: SearchIndex = field(init=False)
+    years: list[int] = field(init=False)
+    parties: list[str] = field(init=False)
+    _memo: dict[Hashable, Screen] = field(init=False, default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.tag = cache_tag(self.cache.source_digest)
+        self.index = SearchIndex(self.cache)
+        self.years = render.timeline_years(self.cache)
+        self.parties = render.reaction_parties(self.cache)
+        self._events_in: dict[int | None, int] = {None: len(self.cache.timeline)}
+        for year in self.years:
+            self._events_in[year] = len(render.timeline_events(self.cache, "o", year))
+        self._reactions_of: dict[int | None, int] = {None: len(self.cache.reactions)}
+        for i, name in enumerate(self.parties):
+            self._reactions_of[i] = sum(1 for r in self.cache.reactions if r.party == name)
+
+    def _get(self, key: Hashable, build: Callable[[], Screen]) -> Screen:
+        screen = self._memo.get(key)
+        if screen is None:
+            screen = self._memo[key] = build()
+        return screen
+
+    def warm(self) -> None:
+        """Render the screens every first visit shows, in both languages."""
+        for lang in LANGS:
+            self.help(lang)
+            self.about(lang)
+            self.sources(lang)
+            self.treaty(lang)
+            self.digest_menu(lang, 0)
+            self.timeline(lang, 0, "o", None)
+            self.reactions(lang, None, 0)
+            for index in range(len(self.cache.articles)):
+                self.digest(lang, index)
+
+    # --- simple screens ---------------------------------------------------------------
+
+    def message(self, lang: Lang, key: str, markup: InlineKeyboardMarkup | None = None) -> Screen:
+        """A fixed catalogue string as a screen."""
+        return self._get(
+            ("msg", lang, key), lambda: Screen.of(render.finish(lang, t(lang, key)), markup)
+        )
+
+    def help(self, lang: Lang) -> Screen:
+        return self._get(("help", lang), lambda: Screen.of(render.render_help(lang, self.commands)))
+
+    def about(self, lang: Lang) -> Screen:
+        return self._get(("about", lang), lambda: Screen.of(render.render_about(lang, self.cache)))
+
+    def sources(self, lang: Lang) -> Screen:
+        return self._get(
+            ("sources", lang), lambda: Screen.of(render.render_sources(lang, self.cache))
+        )
+
+    def treaty(self, lang: Lang) -> Screen:
+        return self._get(
+            ("treaty", lang), lambda: Screen.of(render.render_treaty(lang, self.cache))
+        )
+
+    def lang_menu(self, lang: Lang) -> Screen:
+        return self._get(
+            ("langmenu", lang),
+            lambda: Screen.of(
+                render.finish(lang, t(lang, "lang_choose")), kb.lang_keyboard(self.tag)
+            ),
+        )
+
+    # --- digests ----------------------------------------------------------------------
+
+    def digest_pages(self) -> int:
+        return max(1, -(-len(self.cache.articles) // render.ARTICLES_PAGE_SIZE))
+
+    def digest_menu(self, lang: Lang, page: int) -> Screen:
+        page = min(max(page, 0), self.digest_pages() - 1)
+
+        def build() -> Screen:
+            markup = (
+                kb.digest_menu_keyboard(lang, self.tag, self.cache, page)
+                if self.cache.articles
+                else None
+            )
+            return Screen.of(render.render_digest_menu(lang, self.cache, page), markup)
+
+        return self._get(("dmenu", lang, page), build)
+
+    def digest(self, lang: Lang, index: int) -> Screen | None:
+        """The digest of ``cache.articles[index]``; None when there is no such article."""
+        if not 0 <= index < len(self.cache.articles):
+            return None
+        article = self.cache.articles[index]
+        return self._get(
+            ("digest", lang, index),
+            lambda: Screen.of(
+                render.render_digest(lang, self.cache, article),
+                kb.back_to_digests_keyboard(lang, self.tag, index),
+            ),
+        )
+
+    # --- timeline ---------------------------------------------------------------------
+
+    def timeline(self, lang: Lang, page: int, order: Order, year: int | None) -> Screen:
+        if year is not None and year not in self.years:
+            year = None
+
+        def build() -> Screen:
+            view = render.render_timeline(lang, self.cache, page, order, year)
+            markup = kb.timeline_keyboard(lang, self.tag, view.page, view.pages, order, year)
+            return Screen.of(view.text, markup)
+
+        pages = max(1, -(-self._events_in[year] // render.TIMELINE_PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+        return self._get(("tl", lang, page, order, year), build)
+
+    def year_menu(self, lang: Lang, order: Order) -> InlineKeyboardMarkup:
+        return kb.year_keyboard(lang, self.tag, self.cache, order)
+
+    def no_such_year(self, lang: Lang, year: int, order: Order) -> Screen:
+        listed = " ".join(str(y) for y in self.years) or "—"
+        text = render.finish(lang, t(lang, "bad_year", year=year, years=listed))
+        return Screen.of(text, self.year_menu(lang, order))
+
+    # --- reactions --------------------------------------------------------------------
+
+    def party_index(self, wanted: str) -> int | None:
+        """The party whose name contains ``wanted`` (as typed after /reactions)."""
+        return next((i for i, p in enumerate(self.parties) if wanted and wanted in p), None)
+
+    def reactions(self, lang: Lang, party: int | None, page: int) -> Screen:
+        if party is not None and not 0 <= party < len(self.parties):
+            party = None
+        pages = max(1, -(-self._reactions_of[party] // render.REACTIONS_PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
+
+        def build() -> Screen:
+            view = render.render_reactions(lang, self.cache, party, page)
+            markup = kb.reactions_keyboard(
+                lang, self.tag, self.cache, view.party, view.page, view.pages
+            )
+            return Screen.of(view.text, markup)
+
+        return self._get(("rx", lang, party, page), build)
+
+    # --- search (not memoised: queries are open-ended) --------------------------------
+
+    def search(self, lang: Lang, query: str) -> tuple[Screen, int]:
+        """Results for ``query`` and how many items matched."""
+        hits, total = self.index.search(query_words(query), SEARCH_LIMIT)
+        return Screen.of(render.render_search(lang, self.cache, query, hits, total)), total
