@@ -119,3 +119,21 @@ def test_event_vocabulary_ignores_adjectives_and_bare_nouns() -> None:
     assert event_classes("على الإطلاق") == frozenset()
     assert event_classes("للانتخابات") == {"elect"}
     assert event_classes("وأغلقته") == {"open_close"}
+
+
+def test_negated_predicates_are_not_events() -> None:
+    text = "ولم يصدر بعد رد عن الحكومة منذ الأسبوع الماضي، ولم تعلن الوزارة شيئا في مارس 2024."
+    assert extract_timeline([_article("a", text, WED)]) == []
+
+
+def test_a_clause_does_not_borrow_the_predicate_of_another_dated_clause() -> None:
+    text = "كان الجسر قائما في سبعينيات القرن الماضي، وأجريت آخر صيانة له عام 2002."
+    (e,) = extract_timeline([_article("a", text, WED)])
+    assert (e.date, e.text) == ("2002", "وأجريت آخر صيانة له عام 2002.")
+
+
+def test_decade_of_last_century_is_a_resolved_range() -> None:
+    text = "وكان السدان قد شيدا في سبعينيات القرن الماضي."
+    (e,) = extract_timeline([_article("a", text, WED)])
+    assert (e.date, e.end, e.granularity) == ("1970", "1979", "year")
+    assert e.resolution.startswith("relative: سبعينيات القرن الماضي → 1970..1979")

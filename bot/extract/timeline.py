@@ -112,6 +112,8 @@ def _predicates(text: str, offset: int, m: DateMention) -> tuple[frozenset[str],
     for i, (a, b, w) in enumerate(toks):
         if m.start <= a < m.end:
             continue
+        if i > 0 and normalize(toks[i - 1][2]) in _NEGATIONS:
+            continue  # "لم يصدر بعد رد": what did not happen is no event
         classes = event_classes(w)
         if not classes and i + 1 < len(toks) and not (m.start <= toks[i + 1][0] < m.end):
             pair = event_classes(w + " " + toks[i + 1][2])
@@ -141,6 +143,9 @@ def _predicates(text: str, offset: int, m: DateMention) -> tuple[frozenset[str],
     return near, keys
 
 
+_NEGATIONS = frozenset(
+    normalize(w) for w in ("لم", "ولم", "فلم", "لن", "ولن", "لا", "ولا", "ما", "ليس", "غير")
+)
 _PREPOSITIONS = frozenset({"في", "خلال"})
 
 
@@ -149,16 +154,29 @@ def _after_preposition(text: str, pos: int) -> bool:
     return bool(before) and before[-1] in _PREPOSITIONS
 
 
-def _window(sentence: str, m: DateMention) -> tuple[int, int, frozenset[str], frozenset[str]]:
+def _window(
+    sentence: str, m: DateMention, others: Sequence[DateMention] = ()
+) -> tuple[int, int, frozenset[str], frozenset[str]]:
     """The clause holding the date, widened until it has a predicate.
 
     Arabic news clauses are mostly verb-first, so the date's own clause is widened to the
-    preceding clauses first ("قال البيت الأبيض، في 7 نوفمبر، إن …"), then the following.
+    preceding clauses first ("قال البيت الأبيض، في 7 نوفمبر، إن …"), then the following;
+    never into a clause holding another date, whose predicate is that date's.
     """
     segs = _segments(sentence)
     i = next((k for k, (a, b) in enumerate(segs) if a <= m.start < max(b, a + 1)), len(segs) - 1)
-    spans = [(lo, i) for lo in range(i, max(-1, i - 4), -1)]
-    spans += [(max(0, i - 3), hi) for hi in range(i + 1, min(len(segs), i + 3))]
+
+    def free(k: int) -> bool:
+        return not any(segs[k][0] <= o.start < segs[k][1] for o in others)
+
+    lo_min = i
+    while lo_min > 0 and i - lo_min < 3 and free(lo_min - 1):
+        lo_min -= 1
+    hi_max = i
+    while hi_max < len(segs) - 1 and hi_max - i < 2 and free(hi_max + 1):
+        hi_max += 1
+    spans = [(lo, i) for lo in range(i, lo_min - 1, -1)]
+    spans += [(lo_min, hi) for hi in range(i + 1, hi_max + 1)]
     for lo, hi in spans:
         a, b = segs[lo][0], segs[hi][1]
         classes, keys = _predicates(sentence[a:b], a, m)
@@ -187,7 +205,8 @@ def candidates(article: Article) -> list[Candidate]:
                 anchored.append(m)
             prev, prev_ok = m, ok
         for m in anchored:
-            a, b, classes, keys = _window(sent.text, m)
+            others = [o for o in anchored if o is not m]
+            a, b, classes, keys = _window(sent.text, m, others)
             if not classes:
                 continue
             if len(keys) < MIN_KEYS:  # "…، وقعت في عام 1961": compare the sentence
