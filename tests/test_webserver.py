@@ -11,7 +11,7 @@ import pytest
 from prometheus_client import CollectorRegistry, Counter
 from telegram import Bot, Update
 
-from bot.errors import ConfigError
+from bot.errors import ConfigError, DigestbotError
 from bot.observability.health import HealthChecks
 from bot.observability.metrics import COMMAND_LATENCY, REGISTRY, UPDATES_HANDLED
 from bot.telegram.webserver import SECRET_HEADER, WebhookRoute, WebServer, webhook_path
@@ -214,3 +214,10 @@ def test_route_validation() -> None:
 )
 def test_webhook_path(url: str, path: str) -> None:
     assert webhook_path(url) == path
+
+
+async def test_a_taken_port_is_a_clear_error(probe: Probe) -> None:
+    async with WebServer(probe.checks()) as first:
+        clash = WebServer(probe.checks(), port=first.port)
+        with pytest.raises(DigestbotError, match=f"cannot listen on 127.0.0.1:{first.port}"):
+            await clash.start()

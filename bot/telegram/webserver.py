@@ -206,7 +206,12 @@ class WebServer:
 
     async def start(self) -> None:
         """Bind and serve; must run inside the event loop the Application uses."""
-        self._sockets = tornado.netutil.bind_sockets(self._requested_port, self._listen)
+        try:
+            self._sockets = tornado.netutil.bind_sockets(self._requested_port, self._listen)
+        except OSError as exc:  # e.g. the port is taken: one clear line, not a traceback
+            raise DigestbotError(
+                f"cannot listen on {self._listen}:{self._requested_port}: {exc.strerror or exc}"
+            ) from None
         self._server = tornado.httpserver.HTTPServer(
             self._app, max_body_size=MAX_BODY_BYTES, xheaders=True
         )
