@@ -382,3 +382,17 @@ def test_systemd_analyze_verify(tmp_path: Path) -> None:
                          capture_output=True, text=True, timeout=60)
     problems = [ln for ln in out.stderr.splitlines() if "digestbot.service" in ln]
     assert out.returncode == 0 and not problems, out.stderr
+
+
+@pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")
+def test_systemd_security_exposure_is_low(tmp_path: Path) -> None:
+    unit = tmp_path / "digestbot.service"
+    unit.write_text(UNIT.read_text(encoding="utf-8"), encoding="utf-8")
+    out = subprocess.run(
+        ["systemd-analyze", "security", "--offline=yes", "--no-pager", str(unit)],
+        capture_output=True, text=True, timeout=60,
+    )
+    m = re.search(r"Overall exposure level for digestbot\.service: ([\d.]+)", out.stdout)
+    if m is None:
+        pytest.skip(f"this systemd-analyze cannot rate units offline: {out.stderr[:200]}")
+    assert float(m[1]) <= 2.0, out.stdout  # 0 = fully sandboxed, 10 = not at all
