@@ -148,6 +148,11 @@ def timeline_section() -> str:
             "tests/articles/timeline_heldout",
             "tests/gold/timeline_heldout.toml",
         ),
+        (
+            "second held-out set",
+            "tests/articles/timeline_heldout2",
+            "tests/gold/timeline_heldout2.toml",
+        ),
     ]
     rows = []
     details = []

@@ -137,3 +137,12 @@ def test_decade_of_last_century_is_a_resolved_range() -> None:
     (e,) = extract_timeline([_article("a", text, WED)])
     assert (e.date, e.end, e.granularity) == ("1970", "1979", "year")
     assert e.resolution.startswith("relative: سبعينيات القرن الماضي → 1970..1979")
+
+
+def test_imperfect_persons_are_derived_for_verbs_only() -> None:
+    from bot.extract.events import imperfect_persons
+
+    assert imperfect_persons("يصل") == {"تصل", "نصل"}
+    assert imperfect_persons("زيارة") == set()
+    assert event_classes("تصل") == {"arrive"}
+    assert event_classes("توقعت") == frozenset()  # "expected", not "signed"

@@ -21,13 +21,29 @@ _PREFIX = r"(?:[وف])?(?:س)?(?:لل|[لبك]?(?:ال)?)"
 _SUFFIX = r"(?:ه|ها|هما|هم|ت|ا|وا|تا|ته|تها|تهما|ان|ين|ات|نا)?"
 
 
+def imperfect_persons(form: str) -> set[str]:
+    """ "يصل" (he arrives) → "تصل", "نصل": the other persons of a listed imperfect verb.
+
+    Only single words of four letters or more starting with ي, so nouns are not touched;
+    derived words that are other verbs ("توقع", to expect, from "يوقع") are listed under
+    ``not_events`` in events.toml.
+    """
+    if " " in form or not form.startswith("ي") or len(form) < 3:
+        return set()
+    return {"ت" + form[1:], "ن" + form[1:]}
+
+
 @cache
 def _classes() -> Mapping[str, re.Pattern[str]]:
-    raw = tomllib.loads(_DATA.read_text("utf-8"))["classes"]
+    data = tomllib.loads(_DATA.read_text("utf-8"))
+    raw: dict[str, list[str]] = data["classes"]
+    excluded = {normalize(w) for w in data["not_events"]["words"]}
     out: dict[str, re.Pattern[str]] = {}
     for name, forms in raw.items():
-        folded = sorted({normalize(f) for f in forms}, key=len, reverse=True)
-        alts = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in folded)
+        folded = {normalize(f) for f in forms}
+        folded = (folded | {v for f in folded for v in imperfect_persons(f)}) - excluded
+        folded_sorted = sorted(folded, key=len, reverse=True)
+        alts = "|".join(re.escape(f).replace(r"\ ", r"\s+") for f in folded_sorted)
         out[name] = re.compile(rf"(?<![^\W\d_]){_PREFIX}(?:{alts}){_SUFFIX}(?![^\W\d_])")
     return out
 
