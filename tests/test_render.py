@@ -133,7 +133,7 @@ def test_timeline_orders_pages_and_filters(cache: Cache) -> None:
     assert only_2023.pages == 1
     assert re.findall(r"حدث رقم (\d)", only_2023.text) == ["0", "1"]
     assert "January 2023" in only_2023.text  # month precision: no day invented
-    assert "date resolved: relative: الخميس" in only_2023.text
+    assert "date resolved: relative: الخميس → التاريخ" in only_2023.text  # unparsed: as is
 
 
 def test_empty_cache_screens_are_polite() -> None:
@@ -234,3 +234,15 @@ def test_real_cache_every_page_is_valid(lang: Lang) -> None:
     )
     for event in real.timeline:
         assert event.text in shown
+
+
+def test_relative_dates_say_how_they_were_resolved() -> None:
+    how = "relative: الخميس → 2024-12-05 (latest such weekday not after, published 2024-12-05)"
+    assert render.resolution_note("ar", how) == (
+        "التاريخ مستنتج من «الخميس» بالنسبة إلى تاريخ نشر المقال (5 ديسمبر 2024)"
+    )
+    assert "counted from the article's publication date (5 December 2024)" in (
+        render.resolution_note("en", how)
+    )
+    assert render.resolution_note("ar", "absolute") == ""
+    assert "something else" in render.resolution_note("en", "something else")

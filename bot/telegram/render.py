@@ -9,6 +9,7 @@ numbers resolved at the bottom of the message, each naming the article and the s
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
@@ -244,9 +245,28 @@ def _event_line(lang: Lang, event: TimelineEvent, cites: Citations) -> str:
     if event.end:
         when = f"{when} – {format_date(lang, event.end)}"
     line = f"• <b>{esc(when)}</b> — {esc(event.text)}{cites.cite(event.sources)}"
-    if event.resolution and not event.resolution.startswith("absolute"):
-        line += f"\n  <i>{esc(t(lang, 'date_resolved', how=event.resolution))}</i>"
+    note = resolution_note(lang, event.resolution)
+    if note:
+        line += f"\n  <i>{esc(note)}</i>"
     return line
+
+
+_RELATIVE = re.compile(r"^relative:\s*(?P<phrase>.+?)\s*→.*published (?P<published>[\d-]+)\)?\s*$")
+
+
+def resolution_note(lang: Lang, resolution: str) -> str:
+    """How a relative date was resolved, in the reader's words; empty for absolute dates.
+
+    The pipeline writes e.g. ``relative: الخميس → 2024-12-05 (…, published 2024-12-05)``;
+    the reader sees which words were resolved and against which publication date.
+    """
+    if not resolution or resolution.startswith("absolute"):
+        return ""
+    match = _RELATIVE.match(resolution)
+    if match is None:
+        return t(lang, "date_resolved", how=resolution)
+    published = format_date(lang, match.group("published"))
+    return t(lang, "date_relative", phrase=match.group("phrase"), published=published)
 
 
 def render_timeline(
