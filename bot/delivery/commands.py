@@ -41,7 +41,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--no-rate-limit", action="store_true", help="no global rate (benchmarks, local servers)"
     )
-    parser.add_argument("--concurrency", type=int, default=32, help="parallel senders (default 32)")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=8,
+        help="parallel senders (default 8: enough to hide latency; httpx's pool costs grow "
+        "with the number of connections)",
+    )
     parser.add_argument("--json", action="store_true", help="print the round's numbers as JSON")
 
 

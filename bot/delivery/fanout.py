@@ -84,7 +84,7 @@ class FanOut:
         pacer: Pacer,
         clock: Clock = utcnow,
         worker_id: str | None = None,
-        concurrency: int = 32,
+        concurrency: int = 8,
         batch_size: int | None = None,
         lease: timedelta = timedelta(minutes=5),
         quick_retries: int = 3,

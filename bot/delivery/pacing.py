@@ -1,10 +1,12 @@
 """Pacing for the fan-out: a global message rate, ≤ 1 message per chat per interval, and a
 process-wide pause when Telegram answers 429 (``RetryAfter``).
 
-Both limits are aiolimiter leaky buckets. The global bucket holds a fifth of a second's
-worth of messages, so a late wake-up of the event loop is absorbed instead of lost (the
-achieved rate stays at the configured one) while a burst never exceeds ~20 % of a second's
-budget. The limits are per process: with N replicas, give each ``send_rate / N``.
+Both limits are aiolimiter leaky buckets. The global bucket holds 80 ms worth of messages
+(two at 25/s): enough that a late wake-up of the event loop is absorbed instead of lost
+(measured: ~100 % of the configured rate, against ~98 % with a one-message bucket), small
+enough that no 1-second window exceeds the rate by more than two messages, so 25/s stays
+clear of Telegram's ~30/s. The limits are per process: with N replicas, give each
+``send_rate / N``.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ class Pacer:
         self.per_chat_interval = per_chat_interval
         self._global: AsyncLimiter | None = None
         if rate is not None:
-            burst = max(1.0, rate / 5)
+            burst = max(1.0, rate / 12.5)
             self._global = AsyncLimiter(burst, burst / rate)
         self._chats: OrderedDict[int, AsyncLimiter] = OrderedDict()
         self._resume_at = 0.0

@@ -76,7 +76,7 @@ class DeliveryService:
         per_chat_interval: float = 1.0,
         clock: Clock = utcnow,
         worker_id: str | None = None,
-        concurrency: int = 32,
+        concurrency: int = 8,
         lease: timedelta = timedelta(minutes=5),
         flush_every: float = 0.1,
         is_running: Callable[[], bool] | None = None,
@@ -92,11 +92,19 @@ class DeliveryService:
         self.lease = lease
         self.flush_every = flush_every
         self._task: asyncio.Task[RoundResult] | None = None
+        self._rendered: dict[tuple[int, str, str], Rendered | None] = {}
         self._stopping = False
         self.last_result: RoundResult | None = None
 
     def render(self, claimed: Claimed) -> Rendered | None:
-        return render_delivery(self.cache(), claimed.article_id, claimed.lang)
+        """Render once per (cache, article, language): a fan-out sends the same text to all."""
+        cache = self.cache()
+        key = (id(cache), claimed.article_id, claimed.lang)
+        if key not in self._rendered:
+            if len(self._rendered) > 256:
+                self._rendered.clear()
+            self._rendered[key] = render_delivery(cache, claimed.article_id, claimed.lang)
+        return self._rendered[key]
 
     async def start(self) -> int:
         """Sync the cache's articles into every queue; retry claims of dead local processes."""
