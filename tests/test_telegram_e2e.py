@@ -440,3 +440,13 @@ async def test_every_paging_button_on_a_large_cache(
         assert_all_calls_ok(emulator)
     finally:
         await stop_bot(app)
+
+
+async def test_button_on_a_message_that_cannot_be_edited_sends_a_new_one(
+    emulator: BotAPIEmulator, bot: App
+) -> None:
+    (page,) = await ask(emulator, "/timeline")
+    await bot.bot.delete_message(CHAT, page.message_id)  # e.g. the user cleared the chat
+    emulator.user_presses(CHAT, page.message_id, str(page.buttons[0].callback_data))
+    (fresh,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    assert "٢/٢" in fresh.text and fresh.message_id != page.message_id

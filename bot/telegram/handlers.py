@@ -137,14 +137,23 @@ async def show(message: Message, screen: Screen) -> list[Message]:
 
 
 async def _edit(query: CallbackQuery, screen: Screen) -> None:
-    """Replace the pressed message's text; long screens continue in new messages."""
+    """Replace the pressed message's text; long screens continue in new messages.
+
+    When Telegram refuses the edit (message too old, deleted, …) the screen is sent as
+    a new message instead, so a button press never goes unanswered.
+    """
     first, rest = screen.parts[0], screen.parts[1:]
     markup = None if rest else screen.markup
     try:
         await with_retry(functools.partial(query.edit_message_text, first, reply_markup=markup))
     except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
+        if "not modified" in str(exc).lower():
+            return
+        if not isinstance(query.message, Message):
             raise
+        log.info("edit refused (%s); sending the screen as a new message", exc)
+        await show(query.message, screen)
+        return
     if rest and isinstance(query.message, Message):
         await _send_parts(query.message, rest, screen.markup)
 
