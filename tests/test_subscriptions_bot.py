@@ -200,3 +200,17 @@ async def test_blocked_chat_comes_back_with_start(
 @pytest.mark.parametrize("lang", ["ar", "en"])
 def test_every_string_has_both_languages(lang: str) -> None:
     assert t(lang, "sub_bad_time", value="x")  # type: ignore[arg-type]
+
+
+async def test_deliveries_follow_the_chosen_language(
+    emulator: BotAPIEmulator, bot: tuple[App, SubscriptionStore], clock: Clock
+) -> None:
+    _app, store = bot
+    await say(emulator, "/subscribe 08:00 UTC")
+    assert store.get(CHAT).lang == "ar"  # type: ignore[union-attr]
+    await say(emulator, "/lang en")
+    await emulator.wait_until_quiet(idle=0.2, timeout=5)
+    assert store.get(CHAT).lang == "en"  # type: ignore[union-attr]
+    clock.set(datetime(2026, 3, 1, 8, 0, 5, tzinfo=UTC))
+    (digest,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    assert digest.buttons[0].text == t("en", "sub_btn_next")

@@ -378,6 +378,16 @@ async def reactivate_on_start(update: Update, context: Context) -> None:
         log.info("chat %d is back after blocking the bot: subscription resumed", chat.id)
 
 
+async def follow_lang(update: Update, context: Context) -> None:
+    """Group 1, after the core's /lang (command or button) stored the choice in user_data:
+    scheduled digests follow the new language too. A no-op for non-subscribers."""
+    chat = update.effective_chat
+    if chat is None or not context.user_data:
+        return
+    service = _service(context)
+    await service.store.call(service.store.set_lang, chat.id, _lang(context))
+
+
 async def typed_input(update: Update, context: Context) -> None:
     """Group -1: a time or zone typed after pressing "other…"; otherwise let it pass."""
     message = update.effective_message
@@ -518,6 +528,10 @@ def install(application: AnyApp, settings: Settings) -> None:
 
     application.add_handler(CommandHandler("start", reactivate_on_start), group=-1)
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed_input), group=-1)
+    application.add_handler(CommandHandler("lang", follow_lang), group=1)
+    application.add_handler(
+        CallbackQueryHandler(follow_lang, pattern=r"^\d+:[0-9a-z]+:lg:"), group=1
+    )
     application.add_handler(CommandHandler("subscribe", subscribe_command))
     application.add_handler(CommandHandler("settings", settings_command))
     application.add_handler(CommandHandler("unsubscribe", unsubscribe_command))
