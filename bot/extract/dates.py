@@ -169,7 +169,8 @@ def _vocab() -> _Vocab:
 _L = r"(?<![^\W\d_])"  # not preceded by a letter
 _R = r"(?![^\W\d_])"  # not followed by a letter
 _NOD = r"(?<!\d)"
-_YEAR = r"(?:1[0-9]|20|21)\d\d(?!\d)(?!\s*ه\b)(?!\s*ه$)"
+_YEAR_CORE = r"(?:1[0-9]|20|21)\d\d"
+_YEAR = _YEAR_CORE + r"(?!\d)(?!\s*ه\b)(?!\s*ه$)"
 
 
 @cache
@@ -205,6 +206,11 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "my": re.compile(
             rf"{_L}(?:[وفبل]?(?P<q>{qual})\s+)?(?:[وفبل]?شهر\s+)?[وفبل]?(?P<m>{month}){_R}"
             rf"{year_tail}?(?:\s+(?P<rel>{rel}){_R})?"
+        ),
+        # 12/03/2024 (day first, the Arabic convention) or ISO 2024-03-12
+        "numeric": re.compile(
+            rf"{_NOD}(?:(?P<d>[0-3]?\d)(?P<sep>[/.\-])(?P<m>[01]?\d)(?P=sep)(?P<y>{_YEAR})"
+            rf"|(?P<iy>{_YEAR_CORE})-(?P<im>[01]\d)-(?P<id>[0-3]\d))(?!\d)"
         ),
         # 1950-53, 2025-2027, بين عامي 2025 و2027
         "yrange": re.compile(
@@ -375,6 +381,17 @@ def _my(m: re.Match[str], pub: dt.date) -> _Hit | None:
     return _Hit(
         m.start(), m.end(), "month", "month", dt.date(year, month, 1), None, qualifier, resolution
     )
+
+
+def _numeric(m: re.Match[str], pub: dt.date) -> _Hit | None:
+    del pub
+    if m["y"]:
+        d = _safe_date(int(m["y"]), int(m["m"]), int(m["d"]))
+    else:
+        d = _safe_date(int(m["iy"]), int(m["im"]), int(m["id"]))
+    if d is None:
+        return None
+    return _Hit(m.start(), m.end(), "day", "day", d, None, None, "absolute")
 
 
 def _expand_y2(y: int, y2s: str) -> int:
@@ -626,6 +643,7 @@ def _deictic(m: re.Match[str], pub: dt.date) -> _Hit | None:
 
 _BUILDERS = {
     "dmy": _dmy,
+    "numeric": _numeric,
     "my": _my,
     "yrange": _yrange,
     "year": _year,
