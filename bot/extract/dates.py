@@ -593,12 +593,24 @@ def _decade(m: re.Match[str], pub: dt.date) -> _Hit | None:
     )
 
 
+_TWO_BEFORE = frozenset({"بين", "من", "كلا", "مع", "الي", "عن", "علي", "لدي", "احد", "هذين"})
+_TWO_AFTER = re.compile(r"\s*(?:معا|منهما|منهم|كليهما)")
+
+
+def _the_two(m: re.Match[str]) -> bool:
+    before = m.string[: m.start()].split()
+    if m.group(0).startswith(("ب", "ل", "و")) and not m.group(0).startswith("ال"):
+        return True  # "بالاثنين", "للاثنين": the two
+    return bool(before and before[-1] in _TWO_BEFORE) or bool(_TWO_AFTER.match(m.string, m.end()))
+
+
 def _weekday(m: re.Match[str], pub: dt.date) -> _Hit | None:
     v = _vocab()
     wd = v.weekdays[m["wd"]]
     rel = v.relative.get(m["rel"]) if m["rel"] else None
-    # الاثنين also means "the two": a weekday only with يوم/مساء… or a relative word.
-    if m["wd"] == "الاثنين" and not (m["per"] or m["rel"]):
+    # الاثنين also means "the two" ("بين الاثنين", "الاثنين معا"): bare, it is a weekday
+    # unless a preposition or "كلا" comes before it or معا/منهما after it.
+    if m["wd"] == "الاثنين" and not (m["per"] or m["rel"]) and _the_two(m):
         return None
     delta = (pub.weekday() - wd) % 7
     if rel == "next":
