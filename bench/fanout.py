@@ -14,7 +14,8 @@ digest in the cache, so every subscriber is owed exactly one message.
     recorded, claimed ones released). Reports the achieved rate (target ≥ 95 % of the
     configured one), the busiest 1-second window and the 429s (target 0; the emulator would
     not throttle, so the busiest window is the check against Telegram's ~30/s).
-(b) no rate limit: messages per second for the whole round (target ≥ 500).
+(b) no rate limit: messages per second for the whole round (target ≥ 500); ``--senders K``
+    runs K ``deliver`` processes at once, as K replicas would share the queue.
 (c) no rate limit, SIGKILL when half the messages are out, then a restart: lost (target 0)
     and duplicates (≤ 1 per affected subscriber), and the sender's peak resident memory.
 """
@@ -136,7 +137,7 @@ class Scenario:
         self.cache_file = cache_file
         self.n = n
         self.mark = len(emu.calls)
-        self.concurrency = 16
+        self.concurrency = 8
 
     def env(self, rate: float | None) -> dict[str, str]:
         env = dict(os.environ)
@@ -221,19 +222,22 @@ async def scenario_rate(sc: Scenario, rate: float, seconds: float) -> dict[str, 
     }
 
 
-async def scenario_unlimited(sc: Scenario) -> dict[str, object]:
-    proc = await sc.start(None)
-    out, err = await proc.communicate()
-    if proc.returncode != 0:
-        raise SystemExit(f"deliver failed: {err.decode()[-2000:]}")
-    report = json.loads(out.decode().strip().splitlines()[-1])
+async def scenario_unlimited(sc: Scenario, senders: int = 1) -> dict[str, object]:
+    """All N through ``senders`` concurrent ``deliver`` processes (replicas sharing the queue)."""
+    procs = [await sc.start(None) for _ in range(senders)]
+    reports = []
+    for proc in procs:
+        out, err = await proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(f"deliver failed: {err.decode()[-2000:]}")
+        reports.append(json.loads(out.decode().strip().splitlines()[-1]))
     times = sorted(t for t, status, _c in sc.sends() if status == 200)
     per_chat = sc.per_chat()
     return {
+        "senders": senders,
         "messages": len(times),
         "rate_seen_by_server": round((len(times) - 1) / (times[-1] - times[0]), 1),
-        "rate_reported_by_sender": report["rate"],
-        "round_seconds": report["seconds"],
+        "sent_by_each": [r["sent"] for r in reports],
         "every_subscriber_once": all(per_chat[FIRST_CHAT + i] == 1 for i in range(sc.n)),
     }
 
@@ -278,9 +282,12 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
             async def rate_plan(sc: Scenario) -> dict[str, object]:
                 return await scenario_rate(sc, args.rate, args.rate_seconds)
 
+            async def unlimited_plan(sc: Scenario) -> dict[str, object]:
+                return await scenario_unlimited(sc, args.senders)
+
             plans: list[tuple[str, Callable[[Scenario], Awaitable[dict[str, object]]]]] = [
                 ("a_default_rate", rate_plan),
-                ("b_unlimited", scenario_unlimited),
+                ("b_unlimited", unlimited_plan),
                 ("c_kill_9_and_restart", scenario_kill),
             ]
             for name, run in plans:
@@ -316,7 +323,8 @@ def main() -> int:
     parser.add_argument(
         "--database-url", default=None, help="PostgreSQL base URL (default: SQLite)"
     )
-    parser.add_argument("--concurrency", type=int, default=16, help="sender tasks")
+    parser.add_argument("--concurrency", type=int, default=8, help="sender tasks per process")
+    parser.add_argument("--senders", type=int, default=1, help="deliver processes in (b)")
     parser.add_argument("--only", default=None, help="run one scenario: a, b or c")
     args = parser.parse_args()
     results = asyncio.run(main_async(args))
