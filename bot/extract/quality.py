@@ -174,7 +174,7 @@ def _provision_matches(g: GoldProvision, p: TreatyArticle) -> bool:
     if p.number is not None or not (g.evidence & _keys(p.sources)):
         return False
     text = normalize(f"{p.title} {p.text}")
-    return all(k in text for k in g.keywords)
+    return all(any(alt in text for alt in k.split("|")) for k in g.keywords)
 
 
 def score_treaty(extracted: Sequence[TreatyArticle], gold: Sequence[GoldProvision]) -> Score:

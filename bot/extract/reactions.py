@@ -76,6 +76,7 @@ _PARTICIPLES = frozenset(
 _DISCOURSE = frozenset(
     normalize(w) for w in ("كما", "ثم", "فيما", "بينما", "حيث", "قد", "وقد", "كذلك", "لكنه")
 )
+_QUOTE_CHARS = "".join(sorted(OPEN_QUOTES | CLOSE_QUOTES)) + " .،"
 #: How many sentences back a pronoun ("وأضاف") may reach for its speaker.
 _PRONOUN_REACH = 3
 
@@ -242,7 +243,7 @@ def _content(text: str, toks: Toks, start: int, stop: int) -> tuple[str, str]:
                 break
         quote = " … ".join(seg[a:b].strip(" .،") for a, b in joined)
         whole = seg[joined[0][0] - 1 :].strip(" .،")
-        if len(quote.split()) >= 5:
+        if len(quote.split()) >= 5 or (clause and clause.strip(_QUOTE_CHARS) == quote):
             return quote, "quote"
         if not clause:
             # "مؤكدا على تعزيز العلاقات “في كل المجالات”": the fragment needs its lead-in.
@@ -489,7 +490,12 @@ def _cue_form(form: str, cue: str) -> bool:
 
 def _cue_hits(norm_text: str, cues: tuple[tuple[str, ...], ...]) -> int:
     words = [m.group() for m in WORD_RE.finditer(norm_text)]
-    forms = [set(variants(w)) | {w[2:] for w in variants(w) if w.startswith("ال")} for w in words]
+    forms = [
+        set(variants(w))
+        | {f[2:] for f in variants(w) if f.startswith("ال")}
+        | {f[1:] for f in variants(w) if f.startswith("س") and len(f) >= 4}  # future "ستضر"
+        for w in words
+    ]
     hits = 0
     for phrase in cues:
         n = len(phrase)

@@ -209,7 +209,11 @@ def _role_phrase(toks: Toks, i: int, v: Vocabulary) -> tuple[int, str | None]:
 def _name_run(toks: Toks, i: int, v: Vocabulary, corpus: frozenset[str] = frozenset()) -> int:
     """End of a run of ≤3 name words at ``i`` (hyphenated parts count as one word)."""
     j, count = i, 0
-    while j < len(toks) and count < MAX_NAME_TOKENS and is_name_token(toks[j], v, corpus):
+    while (
+        j < len(toks)
+        and count < MAX_NAME_TOKENS
+        and (is_name_token(toks[j], v, corpus) or (count and _regnal(toks[j], v)))
+    ):
         if count == 2 and _heads_idafa(toks, j + 1, v):
             break  # "ماريا زاخاروفا ردود الفعل": a noun in a construct, not a third name
         count += 1
@@ -222,6 +226,11 @@ def _name_run(toks: Toks, i: int, v: Vocabulary, corpus: frozenset[str] = frozen
         ):
             j += 2
     return j
+
+
+def _regnal(tok: Tok, v: Vocabulary) -> bool:
+    """An ordinal after a name is part of it: "محمد السادس", "تشارلز الثالث"."""
+    return tok.word and any(words == (tok.norm,) for words, _ in v.ordinals)
 
 
 def _heads_idafa(toks: Toks, j: int, v: Vocabulary) -> bool:

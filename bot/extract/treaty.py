@@ -172,7 +172,7 @@ def _clause_bounds(toks: Toks, i: int) -> tuple[int, int]:
 
 def _other_agreement(toks: Toks, cue: int, v: Vocabulary) -> bool:
     """Is the cue about another agreement: negated, or a dated treaty named before it?"""
-    if cue > 0 and toks[cue - 1].norm in _NEGATION:
+    if cue > 0 and (toks[cue - 1].norm in _NEGATION or toks[cue - 1].norm[1:] in _NEGATION):
         return True
     last_treaty = max((i for i in range(cue) if _treaty_word_at(toks, i, v)), default=-1)
     if last_treaty >= 0:
@@ -310,10 +310,13 @@ def _title(toks: Toks, a: int, text: str, v: Vocabulary, b: int | None = None) -
             title, first_norm = title[1:], first_norm[1:]
     else:
         first_norm = first.norm
+    governed = j > 0 and (toks[j - 1].norm in v.strip_leading or _cue_at(toks, j - 1, v) > 0)
     if title.startswith("لل"):
         title = "ال" + title[2:]
-    elif title[:1] in ("ب", "ل") and first_norm[1:].startswith(_MASDAR_STARTS):
-        title = title[1:]  # "بالتعاون", "بتسهيل", "بإنشاء" → the verbal noun itself
+    elif title[:1] in ("ب", "ل") and (
+        first_norm[1:].startswith(_MASDAR_STARTS) or (governed and len(first_norm) > 4)
+    ):
+        title = title[1:]  # "بالتعاون", "بتسهيل", "الطرفين بحماية" → the verbal noun itself
     return _balance_quotes(title)
 
 
@@ -360,7 +363,7 @@ def _unnumbered(text: str, v: Vocabulary) -> list[tuple[str, str]]:
         ):
             i = j
             continue
-        a = _object_start(toks, j, v)
+        a = j if replaces else _object_start(toks, j, v)
         b = _object_end(toks, a, replaces)
         if _words(toks, a, b) == 0:
             i = max(j, b)
@@ -368,7 +371,11 @@ def _unnumbered(text: str, v: Vocabulary) -> list[tuple[str, str]]:
         if replaces:
             lead = text[toks[i].start : toks[i + n - 1].end]
             verb = next(
-                (t.text for t in reversed(toks[:i]) if strip_conjunction(t.norm) in _REPLACE_VERBS),
+                (
+                    t.text[1:] if t.norm not in _REPLACE_VERBS else t.text
+                    for t in reversed(toks[:i])
+                    if strip_conjunction(t.norm) in _REPLACE_VERBS or t.norm in _REPLACE_VERBS
+                ),
                 "",
             )
             body = text[toks[a].start : toks[b - 1].end].strip(" .،")
@@ -397,22 +404,28 @@ def _stems(text: str, v: Vocabulary) -> frozenset[str]:
     for t in tokenize(text):
         if not t.word or t.norm.isdigit() or is_stop_word(t.text) or t.norm in v.strip_leading:
             continue
-        form = variants(t.norm)[-1]
-        st = stem(form)
+        st = stem(t.text)
+        if t.text[:1] in ("ل", "ب") and len(t.norm) >= 5 and not t.norm.startswith("ال"):
+            bare = stem(t.text[1:])  # "لعدوان" → "عدوان": a legal term behind a preposition
+            if bare in v.synonyms:
+                st = bare
         if len(st) < 2:
             continue
         out.add(v.synonyms.get(st, st))
     return frozenset(out)
 
 
-def _linked(a: frozenset[str], b: frozenset[str]) -> bool:
-    shared = len(a & b)
+def _linked(a: frozenset[str], b: frozenset[str], concepts: frozenset[str]) -> bool:
+    """Same obligation: a short one wholly inside the other, or ≥2 shared stems that are
+    either ≥40 % of the shorter or two of the legal concepts (assistance, attack, …)."""
+    common = a & b
+    shared = len(common)
     small = min(len(a), len(b))
     if small == 0:
         return False
     if small <= 2:
         return shared == small
-    return shared >= 2 and shared / small >= 0.4
+    return shared >= 2 and (shared / small >= 0.4 or len(common & concepts) >= 2)
 
 
 def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
@@ -453,9 +466,12 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
         return x
 
     title_stems = [_stems(f.title, v) for _, f in loose]
+    concepts = frozenset(v.synonyms.values())
     for x in range(len(loose)):
         for y in range(x):
-            if _linked(title_stems[x], title_stems[y]) or _linked(loose[x][0], loose[y][0]):
+            if _linked(title_stems[x], title_stems[y], concepts) or _linked(
+                loose[x][0], loose[y][0], concepts
+            ):
                 rx, ry = root(x), root(y)
                 if rx != ry:
                     parent[max(rx, ry)] = min(rx, ry)
