@@ -182,3 +182,18 @@ async def test_next_button_path_sends_the_queue_head_now(
     assert ordered[0].title.split()[0] in titles[0] and ordered[1].title[:10] in titles[1]
     assert await svc.send_next(600)
     assert not await svc.send_next(600)  # queue empty
+
+
+async def test_under_telegrams_flood_control(
+    store: SubscriptionStore, emulator: BotAPIEmulator, bot: Bot, clock: Clock
+) -> None:
+    """At 25/s the emulator's 30/s flood control never fires; unthrottled it does, and every
+    429 is waited out so all 60 still arrive exactly once."""
+    chats = range(700, 760)
+    subscribe_all(store, emulator, clock, chats)
+    emulator.set_flood_limits(global_per_second=30.0, per_chat_per_second=1.0)
+    paced = await service(store, bot, clock, rate=25.0).run_round(force=True)
+    assert (paced.sent, paced.rate_limited) == (60, 0)
+    unpaced = await service(store, bot, clock, rate=None).run_round(force=True)
+    assert unpaced.sent == 60 and unpaced.rate_limited > 0
+    assert received(emulator, chats) == Counter(dict.fromkeys(chats, 2))
