@@ -123,3 +123,9 @@ def test_any_full_gregorian_date_round_trips(d: int, mth: int, y: int, pub: dt.d
     text = f"وقع الحدث في {d} {names[mth - 1]} {y} في العاصمة"
     (m,) = find_dates(text, pub)
     assert (m.value, m.granularity, m.resolution) == (dt.date(y, mth, d), "day", "absolute")
+
+
+def test_resolution_cites_publication_at_its_precision() -> None:
+    (m,) = find_dates("كما يحتفلان هذا العام بالذكرى", dt.date(2024, 6, 1), "month")
+    assert m.resolution.endswith("published 2024-06)")
+    assert m.anchor == "year"

@@ -706,12 +706,16 @@ def _hits(folded: str, published: dt.date) -> Iterator[tuple[_Hit, Unit | None]]
                     yield extra, None
 
 
-def find_dates(text: str, published: dt.date) -> list[DateMention]:
+def find_dates(
+    text: str, published: dt.date, published_precision: Unit = "day"
+) -> list[DateMention]:
     """All temporal expressions in ``text``, relative ones resolved against ``published``.
 
     Overlapping candidates keep the longest (then earliest). Relative expressions inside
     quotations are dropped: they are anchored to when the speaker spoke, not to the
-    article's date.
+    article's date. ``published_precision`` only shapes how resolutions cite the date
+    ("published 2024-06", not a made-up first day); callers drop mentions whose
+    ``anchor`` is finer than it.
     """
     folded, index = fold(text)
     chosen: list[tuple[_Hit, Unit | None]] = []
@@ -730,6 +734,11 @@ def find_dates(text: str, published: dt.date) -> list[DateMention]:
             continue
         written = text[start:end]
         resolution = h.resolution.replace(folded[h.start : h.end].strip(), written, 1)
+        if published_precision != "day":
+            resolution = resolution.replace(
+                f"published {published.isoformat()}",
+                f"published {_fmt(published, published_precision)}",
+            )
         out.append(
             DateMention(
                 start=start,

@@ -190,7 +190,7 @@ def candidates(article: Article) -> list[Candidate]:
     out: list[Candidate] = []
     published = article.meta.published
     for sent in article.sentences:
-        mentions = find_dates(sent.text, published)
+        mentions = find_dates(sent.text, published, article.meta.published_precision)
         # a publication date known only to the month cannot resolve "الخميس"
         mentions = [m for m in mentions if _resolvable(m, article.meta.published_precision)]
         anchored: list[DateMention] = []
