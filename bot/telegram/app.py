@@ -125,11 +125,9 @@ def build_application(
     application.add_handler(
         MessageHandler(filters.COMMAND, h.instrumented("command", "unknown")(h.unknown_command)),
     )
-    # Free text is answered in private chats, and in groups when it replies to the bot.
-    conversational = filters.ChatType.PRIVATE | filters.REPLY
     application.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & conversational,
+            filters.TEXT & ~filters.COMMAND & (filters.ChatType.PRIVATE | filters.REPLY),
             h.instrumented("text", "text")(h.free_text),
         )
     )

@@ -328,9 +328,16 @@ async def unknown_command(update: Update, context: Context) -> None:
 
 
 async def free_text(update: Update, context: Context) -> None:
-    """Plain text: treat a short message as a search; otherwise explain how to ask."""
+    """Plain text: treat a short message as a search; otherwise explain how to ask.
+
+    In groups only replies to the bot's own messages are answered.
+    """
     if (message := _message(update)) is None:
         return
+    if message.chat.type != "private":
+        replied = message.reply_to_message
+        if replied is None or replied.from_user is None or replied.from_user.id != context.bot.id:
+            return  # group talk not addressed to the bot
     text = message.text or ""
     short = len(text) <= FREE_TEXT_SEARCH_CHARS and bool(query_words(text))
     if short and await _answer_search(message, context, text):
