@@ -146,3 +146,8 @@ def test_imperfect_persons_are_derived_for_verbs_only() -> None:
     assert imperfect_persons("زيارة") == set()
     assert event_classes("تصل") == {"arrive"}
     assert event_classes("توقعت") == frozenset()  # "expected", not "signed"
+
+
+def test_a_date_naming_a_document_is_not_an_event_date() -> None:
+    text = "عقد المجلس جلسة ناقش خلالها مشروع موازنة العام المقبل وخطة 2030."
+    assert extract_timeline([_article("a", text, WED)]) == []

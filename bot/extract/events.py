@@ -53,3 +53,10 @@ def event_classes(text: str) -> frozenset[str]:
     """Classes of event predicates occurring in ``text`` (empty: not an event clause)."""
     folded = normalize(text)
     return frozenset(name for name, pat in _classes().items() if pat.search(folded))
+
+
+@cache
+def dated_names() -> frozenset[str]:
+    """Normalised nouns a following date names ("موازنة 2025") rather than dates."""
+    words: list[str] = tomllib.loads(_DATA.read_text("utf-8"))["dated_names"]["words"]
+    return frozenset(normalize(w) for w in words)

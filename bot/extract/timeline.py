@@ -22,7 +22,7 @@ from bot.arabic.stopwords import is_stop_word
 from bot.cache.schema import Evidence, TimelineEvent
 from bot.corpus_types import Article
 from bot.extract.dates import DateMention, find_dates, format_date
-from bot.extract.events import event_classes
+from bot.extract.events import dated_names, event_classes
 
 #: words before a date that make it a boundary, not the time of the clause's event
 _NOT_ANCHORS = frozenset(normalize(w) for w in ("منذ", "قبل", "بعد", "حتى", "عقب", "بعيد"))
@@ -83,7 +83,14 @@ def _anchors(sentence: str, m: DateMention) -> bool:
         before.pop()
     prev = before[-1] if before else ""
     prev = prev.lstrip("وف") if prev not in _NOT_ANCHORS else prev
+    if _bare(prev) in dated_names():  # "موازنة العام المقبل" names a budget
+        return False
     return prev not in _NOT_ANCHORS
+
+
+def _bare(word: str) -> str:
+    """A word without its clitics و/ف, ل/ب and article: "ولموازنه" → "موازنه"."""
+    return re.sub(r"^(?:[وف])?(?:لل|[لب]?(?:ال)?)", "", word)
 
 
 def _segments(sentence: str) -> list[tuple[int, int]]:
