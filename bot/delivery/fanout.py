@@ -28,7 +28,7 @@ from typing import Any
 
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.delivery.message import Rendered
 from bot.delivery.pacing import Pacer, retry_after_seconds
@@ -159,7 +159,7 @@ class FanOut:
             while (c := await queue.get()) is not None:
                 if self.should_stop():
                     continue  # stays in ``held``: released below
-                ok = await self._deliver(c, result)
+                ok = await self.deliver_one(c, result)
                 held.pop(c.id, None)
                 if ok:
                     sent_ids.append(c.id)
@@ -188,7 +188,7 @@ class FanOut:
             result.released = await self._db(self.store.release, list(held), self.worker_id)
             log.info("released %d claimed but unsent deliveries", result.released)
 
-    async def _deliver(self, c: Claimed, result: RoundResult) -> bool:
+    async def deliver_one(self, c: Claimed, result: RoundResult) -> bool:
         """Send one delivery; True when Telegram accepted every part of it."""
         rendered = self.renderer(c)
         if rendered is None:
@@ -232,6 +232,8 @@ class FanOut:
                 delay = self.backoff * 2 ** (failures - 1) * (1 + random.random() / 4)
                 await asyncio.sleep(delay)
                 continue
+            except TelegramError as exc:  # e.g. InvalidToken, Conflict: not this message's fault
+                return await self._defer(c, result, f"{type(exc).__name__}: {exc}")
             now = time.perf_counter()
             result.first_send = result.first_send if result.first_send is not None else now
             result.last_send = now

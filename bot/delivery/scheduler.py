@@ -159,7 +159,11 @@ class DeliveryService:
             self._task = asyncio.create_task(self._round(), name="digestbot-fanout")
 
     async def _round(self) -> RoundResult:
-        result = await self.fanout().run()
+        try:
+            result = await self.fanout().run()
+        except Exception:  # e.g. the database went away; the next tick starts a new round
+            log.exception("fan-out round failed; claims are retried after their lease")
+            return RoundResult()
         self.last_result = result
         if result.sent or result.deferred or result.deactivated:
             log.info(
@@ -201,7 +205,7 @@ class DeliveryService:
         result = RoundResult()
         fan = self.fanout()
         try:
-            ok = await fan._deliver(claims[0], result)
+            ok = await fan.deliver_one(claims[0], result)
         except BaseException:
             await self.store.call(self.store.release, [claims[0].id], self.worker_id)
             raise
