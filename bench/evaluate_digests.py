@@ -1,6 +1,7 @@
 """Score every digest algorithm against tests/gold/digests.toml; print Markdown tables.
 
     .venv/bin/python bench/evaluate_digests.py [--seeds seeds] [--gold tests/gold/digests.toml]
+        [--update docs/digest-evaluation.md]
 
 The output is what docs/digest-evaluation.md publishes: mean ROUGE-1/2/L F1 (rouge-score
 with an Arabic tokenizer), sentence-overlap recall, and digest length, then recall per
@@ -10,6 +11,7 @@ article. Deterministic: rerunning gives the same table.
 from __future__ import annotations
 
 import argparse
+import re
 import statistics
 import sys
 from pathlib import Path
@@ -54,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=Path, default=Path("seeds"))
     parser.add_argument("--gold", type=Path, default=Path("tests/gold/digests.toml"))
+    parser.add_argument(
+        "--update", type=Path, help="rewrite the tables between <!-- eval:NAME --> markers"
+    )
     args = parser.parse_args(argv)
     articles = load_corpus(args.seeds)
     gold = load_gold(args.gold)
@@ -65,16 +70,25 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(as_row(name, mean))
         per_article[name] = {aid: s.recall for aid, s in per.items()}
         rouge_l[name] = {aid: s.rougeL for aid, s in per.items()}
-    print(_table(HEADER, rows))
-    print()
-    print(_leave_one_out(rouge_l))
+    tables = {"systems": _table(HEADER, rows), "loo": _leave_one_out(rouge_l)}
     print()
     ids = sorted({aid for scores in per_article.values() for aid in scores})
     recall_rows = [
         [name, *(f"{scores.get(aid, 0.0):.2f}" for aid in ids)]
         for name, scores in per_article.items()
     ]
-    print(_table(["overlap recall per article", *ids], recall_rows))
+    tables["recall"] = _table(["overlap recall per article", *ids], recall_rows)
+    print("\n\n".join(tables.values()))
+    if args.update:
+        text = args.update.read_text(encoding="utf-8")
+        for name, table in tables.items():
+            marker = re.compile(rf"(<!-- eval:{name} -->\n).*?(\n<!-- /eval:{name} -->)", re.S)
+            match = marker.search(text)
+            if match is None:
+                raise SystemExit(f"{args.update}: no <!-- eval:{name} --> markers")
+            replacement = match.group(1) + table + match.group(2)
+            text = text[: match.start()] + replacement + text[match.end() :]
+        args.update.write_text(text, encoding="utf-8")
     return 0
 
 

@@ -19,6 +19,9 @@ def test_headings_lead_ins_urls_and_bylines_are_not_content() -> None:
     assert not is_content_sentence("https://hura7.com/?p=36884")
     assert not is_content_sentence("المصدر: وكالات")
     assert is_content_sentence("وباتت الاتفاقية سارية بعد أن تبادل البلدان وثائق المصادقة.")
+    assert is_content_sentence("وتنفي موسكو وبيونجيانج تبادل الأسلحة.")
+    assert not is_content_sentence("المعاهدة ليست الأولى..")
+    assert not is_content_sentence("ماذا نعرف عنها؟")
     quoted = "وقال بوتين إن «الاتفاقية تنص على المساعدة المتبادلة في حالة العدوان»."
     assert is_content_sentence(quoted)
 

@@ -14,12 +14,15 @@ from dataclasses import dataclass
 MIN_SENTENCES = 3
 MAX_SENTENCES = 5
 CHAR_BUDGET = 700
-#: shorter "sentences" are headings, bylines or furniture, not content
+#: shorter "sentences" are headings, bylines or furniture, not content…
 MIN_WORDS = 6
+#: …unless they close with a full stop: "وتنفي موسكو وبيونجيانج تبادل الأسلحة."
+MIN_WORDS_FULL_STOP = 4
 #: a line without closing punctuation this short is a heading, not a sentence
 HEADING_MAX_WORDS = 15
 
 _TERMINAL = re.compile(r"[.!?؟…]['\"”»)\]]*\s*$")
+_FULL_STOP = re.compile(r"(?<!\.)\.['\"”»)\]]*\s*$")  # one ".", not ".." or "…"
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _LEAD_IN = re.compile(r"[:：]\s*$")
 _WORD = re.compile(r"\w+")
@@ -55,6 +58,8 @@ def is_content_sentence(text: str) -> bool:
     if _URL.search(stripped) or _LEAD_IN.search(stripped):
         return False
     count = _word_count(stripped)
+    if _FULL_STOP.search(stripped):
+        return count >= MIN_WORDS_FULL_STOP
     if count < MIN_WORDS:
         return False
     return bool(_TERMINAL.search(stripped)) or count > HEADING_MAX_WORDS
