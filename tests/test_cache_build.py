@@ -208,3 +208,34 @@ def test_digest_command_accepts_a_unique_prefix_only() -> None:
     assert digest_command.find_digest(cache_, "alpha2")[0].id == "alpha2"
     with pytest.raises(CacheError, match="ambiguous; known ids: alpha1, alpha2, beta"):
         digest_command.find_digest(cache_, "alpha")
+
+
+def test_build_is_identical_across_hash_seeds() -> None:
+    """Set/dict iteration order must never leak into the output (PYTHONHASHSEED varies)."""
+    import hashlib
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import hashlib, json, sys\n"
+        "from pathlib import Path\n"
+        "from bot.cache.build import BuildSettings\n"
+        "from bot.cache.commands import build_files\n"
+        "out = build_files(Path(sys.argv[1]), BuildSettings())\n"
+        "print(hashlib.sha256(json.dumps(out, sort_keys=True).encode()).hexdigest())\n"
+    )
+    import json
+
+    expected = hashlib.sha256(json.dumps(_outputs(), sort_keys=True).encode()).hexdigest()
+    for seed in ("1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(SEEDS)],
+            env=env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        assert done.stdout.strip() == expected, f"PYTHONHASHSEED={seed} changed the output"
