@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bot.arabic.normalize import normalize
 from bot.arabic.tokens import WORD_RE
@@ -598,6 +598,11 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                     actors = [last[1]]
                 for actor in actors:
                     resolved = _resolve(actor, (pos, s.index), reg)
+                    if resolved.party is None and _possessive_role(resolved.role):
+                        # "أمينها العام": the officer of the body named before in the sentence.
+                        owner = _party_before(s.text, said.verb_at, ctx)
+                        if owner is not None:
+                            resolved = replace(resolved, party=owner)
                     if said.how != "no_comment":
                         last = (s.index, resolved)
                     statements.append(
@@ -619,6 +624,29 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
 _PREPOSITION_WORDS = frozenset(
     normalize(w) for w in ("إلى", "في", "من", "مع", "على", "عن", "ضد", "بين", "لدى", "نحو")
 )
+
+
+def _possessive_role(role: str | None) -> bool:
+    if not role:
+        return False
+    head = normalize(role).split()[0]
+    return head.endswith(("ها", "هم")) and len(head) > 4
+
+
+def _party_before(text: str, verb_at: int, ctx: _Ctx) -> str | None:
+    """The body a possessive role belongs to: an organisation named before the verb if
+    there is one (the usual antecedent of "ها"), else the first party named."""
+    toks = tokenize(text)
+    found: list[str] = []
+    for i, t in enumerate(toks):
+        if t.start >= verb_at:
+            break
+        hit = party_at(toks, i, ctx.v)
+        if hit:
+            found.append(hit[1])
+    bodies = [p for p in found if ctx.v.party_kinds.get(p) == "organisation"]
+    ranked = bodies or found
+    return ranked[0] if ranked else None
 
 
 def _antecedents(text: str, verb_at: int, ctx: _Ctx) -> list[Actor]:

@@ -136,6 +136,9 @@ def _role_head_at(toks: Toks, i: int, v: Vocabulary) -> int:
             return len(phrase)
     if core in v.role_heads or toks[i].norm in v.role_heads:
         return 1
+    for suffix in ("ها", "هم", "ه"):  # "أمينها العام": the body's own officer
+        if core.endswith(suffix) and core[: -len(suffix)] in v.role_heads:
+            return 1
     return 0
 
 
@@ -171,7 +174,12 @@ def _role_phrase(toks: Toks, i: int, v: Vocabulary) -> tuple[int, str | None]:
     n = _role_head_at(toks, i, v)
     if not n:
         return i, None
-    j = i + n
+    return _complements(toks, i + n, v)
+
+
+def _complements(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str | None]:
+    """Genitive complements after a role or group word ("باسم وزارة الخارجية الأمريكية",
+    "في البرلمان العراقي"); returns (end index, first party or nationality met)."""
     party: str | None = None
     while j < len(toks) and toks[j].word:
         nat = nationality_at(toks, j, v)
@@ -218,6 +226,10 @@ def _name_run(toks: Toks, i: int, v: Vocabulary, corpus: frozenset[str] = frozen
             break  # "ماريا زاخاروفا ردود الفعل": a noun in a construct, not a third name
         count += 1
         j += 1
+        # "أحمد أبو الغيط", "عبد الله": a kunya or theophoric particle takes the next word.
+        if toks[j - 1].norm in _NAME_PARTICLES and j < len(toks) and toks[j].word:
+            j += 1
+            continue
         if (
             j + 1 < len(toks)
             and toks[j].text == "-"
@@ -225,7 +237,24 @@ def _name_run(toks: Toks, i: int, v: Vocabulary, corpus: frozenset[str] = frozen
             and is_name_token(toks[j + 1], v, corpus)
         ):
             j += 2
+    # "محمد شياع السوداني": after two name words, a relational surname (ال…ي) that ends
+    # the phrase is part of the name, not a nationality.
+    if count >= 2 and j < len(toks) and _nisba_surname(toks, j, v):
+        j += 1
     return j
+
+
+_NAME_PARTICLES = frozenset({"ابو", "بن", "ابن", "عبد", "ال", "بنت", "ام"})
+
+
+def _nisba_surname(toks: Toks, j: int, v: Vocabulary) -> bool:
+    t = toks[j]
+    if not (t.word and t.norm.startswith("ال") and t.norm.endswith("ي") and len(t.norm) > 4):
+        return False
+    if t.norm in v.name_stop:
+        return False
+    nxt = toks[j + 1] if j + 1 < len(toks) else None
+    return nxt is None or not nxt.word or nxt.norm in v.name_stop
 
 
 def _regnal(tok: Tok, v: Vocabulary) -> bool:
@@ -293,11 +322,7 @@ def parse_mention(
     if core in v.media or norm in v.media:
         return Mention("media", (), None, None, toks[i].text, i, i + 1)
     if core in v.collective or norm in v.collective:
-        j = i + 1
-        party = None
-        nat = nationality_at(toks, j, v)
-        if nat:
-            party, j = nat[1], j + nat[0]
+        j, party = _complements(toks, i + 1, v)
         surface = _surface(toks, i, j, text)[skip:]
         return Mention("collective", (), surface, party, surface, i, j)
     # Role first: "الرئيس الروسي فلاديمير بوتين", "الزعيم الكوري الشمالي، كيم جونج أون".
@@ -324,6 +349,8 @@ def parse_mention(
     # Name first, optionally followed by an appositive role: "جون كيربي منسق …",
     # "أرتيوم لوكين، أستاذ …", "يوري أوشاكوف- مساعد الرئيس الروسي-".
     k = _name_run(toks, i, v, corpus)
+    if k == i and known and fold_name_token(strip_conjunction(norm)) in known:
+        k = i + 1  # "وأضاف السوداني": a surname (here with "ال") introduced earlier
     if k == i:
         return None
     j = k

@@ -246,6 +246,8 @@ def _coordinated_noun(norm: str) -> bool:
     rest = norm[1:]
     if rest[:1] in ("ب", "ل") and (rest[1:].startswith(("ال", "ت")) and len(rest) >= 5):
         rest = rest[1:]  # "وبتشكيل", "وبالتعاون": the same preposition repeated
+    if rest.startswith("ا") and not rest.startswith("ال") and len(rest) >= 5:
+        return True  # the إفعال pattern: "وإقامة", "وإنشاء"
     return rest.startswith("ال") or (rest.startswith("ت") and len(rest) >= 4)
 
 
