@@ -246,3 +246,25 @@ def test_relative_dates_say_how_they_were_resolved() -> None:
     )
     assert render.resolution_note("ar", "absolute") == ""
     assert "something else" in render.resolution_note("en", "something else")
+
+
+def test_dates_are_never_more_precise_than_known(cache: Cache) -> None:
+    assert render.format_date("ar", "2024-06-19") == "19 يونيو 2024"
+    assert render.format_date("ar", "2024-06-01", "month") == "يونيو 2024"
+    assert render.format_date("en", "2024-06-01", "year") == "2024"
+    assert render.format_date("en", "2024-06") == "June 2024"
+    assert render.format_date("en", "sometime") == "sometime"
+    article = cache.articles[0].model_copy(
+        update={"published": "2024-06-01", "published_precision": "month"}
+    )
+    digest = valid(render.render_digest("ar", cache, article))
+    assert "الأول · يونيو 2024" in digest and "1 يونيو" not in digest
+
+
+def test_relative_note_respects_the_articles_date_precision(cache: Cache) -> None:
+    how = "relative: سبتمبر الماضي → 2023-09 (last such month before, published 2024-06-01)"
+    monthly = cache.articles[0].model_copy(
+        update={"published": "2024-06-01", "published_precision": "month"}
+    )
+    assert render.resolution_note("ar", how, [monthly]).endswith("(يونيو 2024)")
+    assert render.resolution_note("ar", how).endswith("(1 يونيو 2024)")

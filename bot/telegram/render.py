@@ -54,11 +54,16 @@ def outlet(article: ArticleEntry, lang: Lang = "ar") -> str:
     return t(lang, "unnamed_outlet", id=article.id.split("_", 1)[0])
 
 
-def format_date(lang: Lang, value: str) -> str:
-    """``2024-06-19`` → ``19 يونيو 2024``; month and year precision keep only what is known."""
+def format_date(lang: Lang, value: str, precision: str | None = None) -> str:
+    """``2024-06-19`` → ``19 يونيو 2024``; never more precise than what is known.
+
+    ``precision`` ("day", "month", "year") trims a date stored as a full ISO day but
+    known only to the month or year (e.g. a publication month stored as ``2024-06-01``).
+    """
     parts = value.split("-")
+    keep = {"year": 1, "month": 2, "day": 3}.get(precision or "", len(parts))
     try:
-        numbers = [int(p) for p in parts]
+        numbers = [int(p) for p in parts[:keep]]
     except ValueError:
         return value
     if len(numbers) >= 2 and 1 <= numbers[1] <= 12:
@@ -174,7 +179,7 @@ def render_sources(lang: Lang, cache: Cache) -> str:
         name = esc(outlet(article, lang))
         if article.url:
             name = f'<a href="{html.escape(article.url, quote=True)}">{name}</a>'
-        date = esc(format_date(lang, article.published))
+        date = esc(format_date(lang, article.published, article.published_precision))
         lines.append(f"• {name} — {esc(article.title)} ({date})")
     return finish(lang, "\n".join(lines))
 
@@ -202,7 +207,8 @@ def render_digest(lang: Lang, cache: Cache, article: ArticleEntry) -> str:
     digest = cache.digest(article.id)
     head = [
         f"📰 <b>{esc(article.title)}</b>",
-        f"{esc(outlet(article, lang))} · {esc(format_date(lang, article.published))}",
+        f"{esc(outlet(article, lang))} · "
+        f"{esc(format_date(lang, article.published, article.published_precision))}",
     ]
     if digest is None or not digest.sentences:
         return _join(lang, ["\n".join(head), t(lang, "digest_missing")])
@@ -241,11 +247,12 @@ class TimelineView:
 
 
 def _event_line(lang: Lang, event: TimelineEvent, cites: Citations) -> str:
-    when = format_date(lang, event.date)
+    when = format_date(lang, event.date, event.granularity)
     if event.end:
-        when = f"{when} – {format_date(lang, event.end)}"
+        when = f"{when} – {format_date(lang, event.end, event.granularity)}"
     line = f"• <b>{esc(when)}</b> — {esc(event.text)}{cites.cite(event.sources)}"
-    note = resolution_note(lang, event.resolution)
+    sources = [a for ev in event.sources if (a := cites.cache.article(ev.article_id))]
+    note = resolution_note(lang, event.resolution, sources)
     if note:
         line += f"\n  <i>{esc(note)}</i>"
     return line
@@ -254,18 +261,22 @@ def _event_line(lang: Lang, event: TimelineEvent, cites: Citations) -> str:
 _RELATIVE = re.compile(r"^relative:\s*(?P<phrase>.+?)\s*→.*published (?P<published>[\d-]+)\)?\s*$")
 
 
-def resolution_note(lang: Lang, resolution: str) -> str:
+def resolution_note(lang: Lang, resolution: str, articles: Sequence[ArticleEntry] = ()) -> str:
     """How a relative date was resolved, in the reader's words; empty for absolute dates.
 
     The pipeline writes e.g. ``relative: الخميس → 2024-12-05 (…, published 2024-12-05)``;
-    the reader sees which words were resolved and against which publication date.
+    the reader sees which words were resolved and against which publication date, shown
+    no more precisely than the matching source article's date is known.
     """
     if not resolution or resolution.startswith("absolute"):
         return ""
     match = _RELATIVE.match(resolution)
     if match is None:
         return t(lang, "date_resolved", how=resolution)
-    published = format_date(lang, match.group("published"))
+    day = match.group("published")
+    # shown as precisely as the source article's date is known (a month, say)
+    precision = next((a.published_precision for a in articles if a.published == day), None)
+    published = format_date(lang, day, precision)
     return t(lang, "date_relative", phrase=match.group("phrase"), published=published)
 
 
