@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import gc
+import hashlib
+import json
+import os
 import shutil
+import subprocess
+import sys
 from functools import cache
 from pathlib import Path
 
@@ -166,8 +172,6 @@ def test_digest_command_missing_cache_is_clear(tmp_path: Path) -> None:
 
 
 def test_paused_gc_restores_the_collector() -> None:
-    import gc
-
     assert gc.isenabled()
     with paused_gc():
         assert not gc.isenabled()
@@ -212,11 +216,6 @@ def test_digest_command_accepts_a_unique_prefix_only() -> None:
 
 def test_build_is_identical_across_hash_seeds() -> None:
     """Set/dict iteration order must never leak into the output (PYTHONHASHSEED varies)."""
-    import hashlib
-    import os
-    import subprocess
-    import sys
-
     script = (
         "import hashlib, json, sys\n"
         "from pathlib import Path\n"
@@ -225,8 +224,6 @@ def test_build_is_identical_across_hash_seeds() -> None:
         "out = build_files(Path(sys.argv[1]), BuildSettings())\n"
         "print(hashlib.sha256(json.dumps(out, sort_keys=True).encode()).hexdigest())\n"
     )
-    import json
-
     expected = hashlib.sha256(json.dumps(_outputs(), sort_keys=True).encode()).hexdigest()
     for seed in ("1", "4242"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
