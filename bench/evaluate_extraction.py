@@ -153,6 +153,11 @@ def timeline_section() -> str:
             "tests/articles/timeline_heldout2",
             "tests/gold/timeline_heldout2.toml",
         ),
+        (
+            "third held-out set",
+            "tests/articles/timeline_heldout3",
+            "tests/gold/timeline_heldout3.toml",
+        ),
     ]
     rows = []
     details = []

@@ -184,7 +184,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     qual = _alt(v.qualifiers)
     wd = _alt(v.weekdays)
     ords = _alt(v.ordinals, slash_space=False).replace(r"\ ", r"\s+")
-    year_word = r"(?:[لوب]?(?:عامي|العامين|العام|عام|السنه|سنه))"
+    year_word = r"(?:[لوب]?(?:عامي|العامين|الاعوام|اعوام|العام|عام|السنوات|سنوات|السنه|سنه))"
     year_tail = rf"(?:\s*[،,]?\s*(?:من\s+)?(?:{year_word}\s*)?(?P<y>{_YEAR}))"
     day_num = r"(?:ال)?(?P<d>[0-3]?\d)(?!\d)"
     day_num2 = r"(?:ال)?(?P<d2>[0-3]?\d)(?!\d)"
@@ -212,18 +212,25 @@ def _patterns() -> dict[str, re.Pattern[str]]:
             rf"{_NOD}(?:(?P<d>[0-3]?\d)(?P<sep>[/.\-])(?P<m>[01]?\d)(?P=sep)(?P<y>{_YEAR})"
             rf"|(?P<iy>{_YEAR_CORE})-(?P<im>[01]\d)-(?P<id>[0-3]\d))(?!\d)"
         ),
-        # 1950-53, 2025-2027, بين عامي 2025 و2027
+        # 1950-53, 2025-2027, 2024/2025
         "yrange": re.compile(
-            rf"{_L}(?:(?:بين|من)\s+(?:{year_word}\s*)?)?{_NOD}(?P<y>{_YEAR})"
-            rf"\s*(?:-|–|/|و|الي|حتي)\s*(?P<y2>\d{{4}}|\d\d)(?!\d)"
+            rf"{_L}(?:(?:بين|من)\s+)?(?:{year_word}\s*)?{_NOD}(?P<y>{_YEAR})"
+            rf"\s*(?:-|–|/)\s*(?P<y2>\d{{4}}|\d\d)(?!\d)"
         ),
-        # [أواخر] عام 1961 [و1962]
+        # بين عامي 2025 و2027, من 2019 إلى 2021 ("و" alone coordinates, see "year")
+        "yrange2": re.compile(
+            rf"{_L}(?:بين|من)\s+(?:{year_word}\s*)?{_NOD}(?P<y>{_YEAR})"
+            rf"\s*(?:و|الي|حتي)\s*(?:{year_word}\s*)?(?P<y2>\d{{4}})(?!\d)"
+        ),
+        # [أواخر] عام 1961 [و1962 و1963]: the coordinated years are mentions of their own
         "year": re.compile(
             rf"{_L}(?:[وفبل]?(?P<q>{qual})\s+)?{year_word}\s*(?P<y>{_YEAR})"
-            rf"(?:\s*و\s*(?P<y2>{_YEAR}))?"
+            rf"(?P<more>(?:\s*[،,]?\s*و\s*{_YEAR})*)"
         ),
         # منذ 2000 / في 2022: span is the number only
-        "tyear": re.compile(rf"{_L}[وفبل]?{trig}\s+(?P<y>{_YEAR})"),
+        "tyear": re.compile(
+            rf"{_L}[وفبل]?{trig}\s+(?P<y>{_YEAR})(?P<more>(?:\s*[،,]?\s*و\s*{_YEAR})*)"
+        ),
         # العام الماضي / الشهر المقبل / هذا العام / [أواخر] العام الجاري
         "period": re.compile(
             rf"{_L}(?:[وفبل]?(?P<q>{qual})\s+)?[وفبل]?(?:(?P<this>هذا|هذه)\s+)?"
@@ -408,7 +415,7 @@ def _yrange(m: re.Match[str], pub: dt.date) -> _Hit | None:
     if not y < y2 <= y + 100:
         return None
     return _Hit(
-        m.start("y") if not m.group(0).startswith(("بين", "من")) else m.start(),
+        m.start(),
         m.end(),
         "range",
         "year",
@@ -434,20 +441,22 @@ def _year(m: re.Match[str], pub: dt.date) -> _Hit | None:
     )
 
 
-def _year2(m: re.Match[str]) -> _Hit | None:
-    """The second year of "لعامي 2000 و2001" as its own mention."""
-    if not m["y2"]:
-        return None
-    return _Hit(
-        m.start("y2"),
-        m.end("y2"),
-        "year",
-        "year",
-        dt.date(int(m["y2"]), 1, 1),
-        None,
-        None,
-        "absolute",
-    )
+def _more_years(m: re.Match[str]) -> Iterator[_Hit]:
+    """The coordinated years of "لعامي 2000 و2001", "أعوام 1964 و2008 و2012"."""
+    if not m["more"]:
+        return
+    offset = m.start("more")
+    for y in re.finditer(r"\d{4}", m["more"]):
+        yield _Hit(
+            offset + y.start(),
+            offset + y.end(),
+            "year",
+            "year",
+            dt.date(int(y.group()), 1, 1),
+            None,
+            None,
+            "absolute",
+        )
 
 
 def _tyear(m: re.Match[str], pub: dt.date) -> _Hit | None:
@@ -658,6 +667,7 @@ _BUILDERS = {
     "numeric": _numeric,
     "my": _my,
     "yrange": _yrange,
+    "yrange2": _yrange,
     "year": _year,
     "tyear": _tyear,
     "period": _period,
@@ -700,10 +710,8 @@ def _hits(folded: str, published: dt.date) -> Iterator[tuple[_Hit, Unit | None]]
             hit = _BUILDERS[name](m, published)
             if hit is not None:
                 yield hit, _anchor(name, hit)
-            if name == "year":
-                extra = _year2(m)
-                if extra is not None:
-                    yield extra, None
+            if name in ("year", "tyear"):
+                yield from ((extra, None) for extra in _more_years(m))
 
 
 def find_dates(
