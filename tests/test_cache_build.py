@@ -26,6 +26,7 @@ from bot.cache.build import (
     stale_report,
     write_outputs,
 )
+from bot.cache.markdown import render_digest_markdown, shown_date
 from bot.cache.schema import SCHEMA_VERSION, ArticleEntry, Cache, Digest
 from bot.cache.store import load_cache
 from bot.corpus import load_corpus
@@ -236,3 +237,14 @@ def test_build_is_identical_across_hash_seeds() -> None:
             check=True,
         )
         assert done.stdout.strip() == expected, f"PYTHONHASHSEED={seed} changed the output"
+
+
+def test_dates_are_shown_only_as_precise_as_known() -> None:
+    base = {"id": "a", "title": "t", "source": None, "url": None, "published_reason": "r"}
+    day = ArticleEntry(**base, published="2024-06-19", published_precision="day")
+    month = ArticleEntry(**base, published="2024-06-01", published_precision="month")
+    year = ArticleEntry(**base, published="2024-01-01", published_precision="year")
+    assert [shown_date(e) for e in (day, month, year)] == ["2024-06-19", "2024-06", "2024"]
+    digest = Digest(article_id="a", algorithm="lead", sentence_indices=[0], sentences=["جملة."])
+    assert "2024-06-01" not in render_digest_markdown(month, digest)
+    assert "2024-06" in digest_command.format_digest(month, digest)

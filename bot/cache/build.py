@@ -42,6 +42,7 @@ class BuildSettings:
     budget: int = CHAR_BUDGET
 
     def as_dict(self) -> dict[str, object]:
+        """The settings plus pipeline, schema and package versions: all that shapes output."""
         return {
             "algorithm": self.algorithm,
             "min_sentences": self.min_sentences,
@@ -97,6 +98,7 @@ def read_inputs(seeds_dir: Path) -> dict[str, bytes]:
 
 
 def article_entry(article: Article) -> ArticleEntry:
+    """The served metadata of one article (dates as ISO text, as the schema stores them)."""
     meta = article.meta
     return ArticleEntry(
         id=meta.id,

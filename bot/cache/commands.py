@@ -24,6 +24,7 @@ DEFAULT_OUT = Path("summaries")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `digestbot build` (the CLI calls this only when `build` is chosen)."""
     parser.add_argument(
         "--check",
         action="store_true",
@@ -53,6 +54,7 @@ def build_files(seeds: Path, settings: BuildSettings) -> dict[str, str]:
 
 
 def main(args: argparse.Namespace) -> int:
+    """Build (or with --check verify) the output directory; 1 means stale."""
     settings = BuildSettings(algorithm=args.algorithm)
     outputs = build_files(args.seeds, settings)
     out: Path = args.out

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
+from bot.cache.markdown import shown_date
 from bot.cache.schema import ArticleEntry, Cache, Digest
 from bot.cache.store import load_cache
 from bot.errors import CacheError
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Options of `digestbot digest`."""
     parser.add_argument("article_id", metavar="ID", help="article id, or a unique prefix of one")
     parser.add_argument(
         "--cache",
@@ -36,7 +39,7 @@ def find_digest(cache: Cache, wanted: str) -> tuple[ArticleEntry, Digest]:
 
 def format_digest(entry: ArticleEntry, digest: Digest) -> str:
     """Plain text for a terminal: headline, outlet and date, the sentences, the link."""
-    lines = [entry.title, f"{entry.source or 'مصدر غير معروف'} · {entry.published}", ""]
+    lines = [entry.title, f"{entry.source or 'مصدر غير معروف'} · {shown_date(entry)}", ""]
     pairs = zip(digest.sentence_indices, digest.sentences, strict=True)
     lines += [f"• {sentence} [{index}]" for index, sentence in pairs]
     if entry.url:
@@ -45,11 +48,15 @@ def format_digest(entry: ArticleEntry, digest: Digest) -> str:
 
 
 def main(args: argparse.Namespace) -> int:
+    """Print the digest; a missing cache or unknown id is a CacheError (exit 2)."""
     path: Path = args.cache
     if path is None:
         from bot.config import Settings
 
         path = Settings().cache_path
     entry, digest = find_digest(load_cache(path), args.article_id)
-    print(format_digest(entry, digest))
+    try:
+        print(format_digest(entry, digest))
+    except BrokenPipeError:  # `digestbot digest 000 | head` closed the pipe early
+        sys.stderr.close()
     return 0

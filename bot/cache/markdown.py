@@ -18,6 +18,12 @@ def escape_md(text: str) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+def shown_date(entry: ArticleEntry) -> str:
+    """The publication date only as precise as it is known: 2024-06-19, 2024-06 or 2024."""
+    length = {"day": 10, "month": 7, "year": 4}[entry.published_precision]
+    return entry.published[:length]
+
+
 def render_digest_markdown(entry: ArticleEntry, digest: Digest) -> str:
     """The Markdown page of one digest: headline, source line, numbered sentences with indices."""
     source = escape_md(entry.source) if entry.source else "مصدر غير معروف"
@@ -26,7 +32,7 @@ def render_digest_markdown(entry: ArticleEntry, digest: Digest) -> str:
         "",
         f"# {escape_md(entry.title)}",
         "",
-        f"**المصدر:** {source} · **النشر:** {entry.published} ({entry.published_precision})",
+        f"**المصدر:** {source} · **النشر:** {shown_date(entry)}",
     ]
     if entry.url:
         lines += ["", f"**الرابط:** <{entry.url}>"]

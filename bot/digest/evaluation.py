@@ -186,6 +186,7 @@ def systems() -> dict[str, System]:
 
 
 def as_row(name: str, score: Score) -> list[Any]:
+    """One Markdown table row: the system's name and its rounded mean scores."""
     return [
         name,
         f"{score.rouge1:.3f}",
