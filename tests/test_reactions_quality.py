@@ -1,5 +1,7 @@
 """Reactions (actor + party + stance) against the hand-annotated gold sets (≥ 0.85).
 
+Held-out sets were measured once before the fixes they prompted (see
+docs/extraction.md); they are kept here so those fixes stay fixed.
 The seeds gold (tests/gold/reactions.toml) and the gold of the trade-agreement articles
 written for these tests (tests/gold/reactions_own.toml) were annotated by reading the
 texts. bench/evaluate_extraction.py prints the same numbers.
@@ -19,6 +21,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SETS = [
     ("seeds", "tests/gold/reactions.toml"),
     ("tests/articles/extraction", "tests/gold/reactions_own.toml"),
+    ("tests/articles/extraction_heldout", "tests/gold/reactions_heldout.toml"),
+    ("tests/articles/extraction_heldout2", "tests/gold/reactions_heldout2.toml"),
 ]
 
 

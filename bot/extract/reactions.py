@@ -76,6 +76,7 @@ _PARTICIPLES = frozenset(
 _DISCOURSE = frozenset(
     normalize(w) for w in ("كما", "ثم", "فيما", "بينما", "حيث", "قد", "وقد", "كذلك", "لكنه")
 )
+_REPLY_NOUNS = frozenset(normalize(w) for w in ("رد", "ردا", "تعليق", "موقف", "تعقيب"))
 _QUOTE_CHARS = "".join(sorted(OPEN_QUOTES | CLOSE_QUOTES)) + " .،"
 #: How many sentences back a pronoun ("وأضاف") may reach for its speaker.
 _PRONOUN_REACH = 3
@@ -272,6 +273,20 @@ def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
             if m and m.kind != "media":
                 out.append((m, text[toks[i].start :].strip(" .")))
             break
+        # "لم يصدر (بعد) (أي) تعليق/رد/موقف عن/من X", in any of its word orders.
+        negated = toks[i].word and "لم" in (toks[i].norm, toks[i].norm[1:])
+        if negated and i + 1 < len(toks) and toks[i + 1].norm in ("يصدر", "تصدر") and not out:
+            j = i + 2
+            while j < len(toks) and toks[j].norm in ("بعد", "اي", "حتي", "الان"):
+                j += 1
+            if (
+                j + 1 < len(toks)
+                and toks[j].norm in _REPLY_NOUNS
+                and toks[j + 1].norm in ("عن", "من")
+            ):
+                m = ctx.parse(toks, j + 2, text, subject=True)
+                if m and m.kind != "media":
+                    out.append((m, text[toks[i].start :].strip(" .")))
         # "ولم تعلق إثيوبيا بعد على الاتفاق": a negated comment verb with its subject.
         first = toks[i].norm
         if toks[i].word and "لم" in (first, first[1:]) and i + 1 < len(toks):

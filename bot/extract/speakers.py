@@ -226,6 +226,11 @@ def _name_run(toks: Toks, i: int, v: Vocabulary, corpus: frozenset[str] = frozen
             break  # "ماريا زاخاروفا ردود الفعل": a noun in a construct, not a third name
         count += 1
         j += 1
+        # "شمس الدين", "عبد الله": a compound name's second word carries the article.
+        if j < len(toks) and toks[j].norm in _COMPOUND_SECONDS:
+            j += 1
+            count += 1
+            continue
         # "أحمد أبو الغيط", "عبد الله": a kunya or theophoric particle takes the next word.
         if toks[j - 1].norm in _NAME_PARTICLES and j < len(toks) and toks[j].word:
             j += 1
@@ -244,6 +249,7 @@ def _name_run(toks: Toks, i: int, v: Vocabulary, corpus: frozenset[str] = frozen
     return j
 
 
+_COMPOUND_SECONDS = frozenset({"الدين", "الله", "الرحمن", "الاسلام"})
 _NAME_PARTICLES = frozenset({"ابو", "بن", "ابن", "عبد", "ال", "بنت", "ام"})
 
 

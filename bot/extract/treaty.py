@@ -63,7 +63,15 @@ def _ordinal_index(v: Vocabulary) -> dict[str, tuple[tuple[tuple[str, ...], str]
 
 
 def _clause_word(tok_norm: str, v: Vocabulary) -> bool:
-    return any(x in v.clause_words for x in variants(tok_norm))
+    """ "المادة", "ولمادة", and with a possessive "مادتها", "بندها" (of the agreement)."""
+    for x in variants(tok_norm):
+        if x in v.clause_words:
+            return True
+        for suffix, base in (("تها", "ه"), ("ته", "ه"), ("ها", ""), ("ه", "")):
+            stem_form = "ال" + x[: -len(suffix)] + base
+            if x.endswith(suffix) and len(x) > len(suffix) + 2 and stem_form in v.clause_words:
+                return True
+    return False
 
 
 def _number_after(toks: Toks, j: int, v: Vocabulary) -> tuple[int, int] | None:
