@@ -1,6 +1,6 @@
 """Measure the extractors against the hand-annotated gold files; print Markdown.
 
-    .venv/bin/python bench/evaluate_extraction.py [--section dates|timeline|all]
+    .venv/bin/python bench/evaluate_extraction.py [--section dates|timeline|treaty_reactions|all]
 
 Sections (docs/extraction.md publishes their output):
 
@@ -8,7 +8,9 @@ Sections (docs/extraction.md publishes their output):
   dateparser 1.5 (``search_dates`` on the sentence, and ``parse`` on the gold span, i.e.
   with the span handed to it), with sockets blocked to show dateparser stays offline;
 * timeline: precision/recall of ``extract_timeline`` on the seeds, on articles written
-  for the tests and on held-out articles (tests/gold/timeline*.toml).
+  for the tests and on held-out articles (tests/gold/timeline*.toml);
+* treaty_reactions: precision/recall of ``extract_treaty_articles`` and
+  ``extract_reactions`` on the same kinds of sets (tests/gold/treaty*.toml, reactions*.toml).
 
 Each section is a function in SECTIONS; another extractor adds its own the same way.
 Deterministic: rerunning prints the same numbers.
@@ -31,8 +33,16 @@ sys.path.insert(0, str(ROOT))
 
 from bot.corpus import load_corpus  # noqa: E402
 from bot.extract.dates import find_dates, format_date  # noqa: E402
+from bot.extract.quality import (  # noqa: E402
+    load_reaction_gold,
+    load_treaty_gold,
+    score_reactions,
+    score_treaty,
+)
+from bot.extract.reactions import extract_reactions  # noqa: E402
 from bot.extract.timeline import extract_timeline  # noqa: E402
 from bot.extract.timeline_gold import load_gold, score  # noqa: E402
+from bot.extract.treaty import extract_treaty_articles  # noqa: E402
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -204,9 +214,60 @@ def timeline_section() -> str:
     return out
 
 
+_TREATY_REACTION_SETS = [
+    ("seeds (dossier)", "seeds", ""),
+    ("own articles (tuned on)", "tests/articles/extraction", "_own"),
+    ("held-out articles", "tests/articles/extraction_heldout", "_heldout"),
+    ("second held-out set", "tests/articles/extraction_heldout2", "_heldout2"),
+]
+
+
+def treaty_reactions_section() -> str:
+    """Treaty provisions and reactions (actor + party + stance) against tests/gold."""
+    rows = []
+    details = []
+    for label, folder, suffix in _TREATY_REACTION_SETS:
+        articles = load_corpus(ROOT / folder)
+        t = score_treaty(
+            extract_treaty_articles(articles),
+            load_treaty_gold(ROOT / f"tests/gold/treaty{suffix}.toml", articles),
+        )
+        r = score_reactions(
+            extract_reactions(articles),
+            load_reaction_gold(ROOT / f"tests/gold/reactions{suffix}.toml", articles),
+        )
+        for what, s in (("treaty provisions", t), ("reactions", r)):
+            rows.append(
+                [
+                    label,
+                    what,
+                    str(s.gold),
+                    str(s.predicted),
+                    str(s.matched),
+                    f"{s.precision:.3f}",
+                    f"{s.recall:.3f}",
+                    f"{s.f1:.3f}",
+                ]
+            )
+            details += [f"- {label}, {what}: extra {x}" for x in s.false_positives]
+            details += [f"- {label}, {what}: missed {x}" for x in s.missed]
+    header = ["set", "extractor", "gold", "extracted", "matched", "precision", "recall", "F1"]
+    out = "### Treaty provisions and reactions\n\n" + _table(header, rows)
+    out += (
+        "\n\nA provision matches when its number is the gold number, or (unnumbered) it "
+        "cites a gold sentence and contains the gold keywords. A reaction matches when it "
+        "cites a gold sentence and has the gold actor, party and stance. One extracted item "
+        "per gold item, so unmerged duplicates count as extra items."
+    )
+    if details:
+        out += "\n\n" + "\n".join(details)
+    return out
+
+
 SECTIONS: dict[str, Callable[[], str]] = {
     "dates": dates_section,
     "timeline": timeline_section,
+    "treaty_reactions": treaty_reactions_section,
 }
 
 
