@@ -1,9 +1,9 @@
-"""Command, button and error handlers: thin glue between Telegram updates and render.py.
+"""Command, button and error handlers: thin glue between Telegram updates and the views.
 
-Each handler reads the cache and prepared views from ``context.bot_data`` (filled once by
-:func:`bot.telegram.app.build_application`), renders a reply with the pure functions of
-:mod:`bot.telegram.render` and sends it through :func:`reply`, which splits long HTML and
-rides out a Bot API 429 or 5xx. Wiring lives in :mod:`bot.telegram.app`.
+Each handler takes a ready screen from the :class:`~bot.telegram.views.Views` in
+``context.bot_data`` (built once by :func:`bot.telegram.app.build_application`) and sends
+it through :func:`show`/:func:`reply`, which send pre-split parts and ride out a Bot API
+429 or 5xx. Wiring lives in :mod:`bot.telegram.app`.
 """
 
 from __future__ import annotations
@@ -40,8 +40,6 @@ Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 T = TypeVar("T")
 
 BOT_DATA_CACHE: Final = "cache"
-BOT_DATA_INDEX: Final = "search_index"
-BOT_DATA_TAG: Final = "cache_tag"
 BOT_DATA_COMMANDS: Final = "commands"
 BOT_DATA_VIEWS: Final = "views"
 MAX_RETRY_AFTER: Final = 10.0
@@ -471,8 +469,6 @@ def callback_pattern(kind: str) -> re.Pattern[str]:
 def prepare_bot_data(bot_data: dict[str, Any], cache: Cache) -> Views:
     """Everything handlers need, computed once at start-up."""
     views = Views(cache)
-    bot_data[BOT_DATA_CACHE] = cache
-    bot_data[BOT_DATA_INDEX] = views.index
-    bot_data[BOT_DATA_TAG] = views.tag
+    bot_data[BOT_DATA_CACHE] = cache  # also read by subscriptions and the health check
     bot_data[BOT_DATA_VIEWS] = views
     return views
