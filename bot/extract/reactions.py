@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from bot.arabic.normalize import normalize
 from bot.arabic.tokens import WORD_RE
@@ -126,7 +127,6 @@ class Statement:
     order: tuple[int, int]  # (article position, sentence index) for stable sorting
     context: str = ""
     no_comment: bool = False
-    merged: list[Evidence] = field(default_factory=list)
 
 
 # --- sentence-level parsing -------------------------------------------------------
@@ -497,32 +497,39 @@ def _signatories(articles: Sequence[Article], v: Vocabulary) -> frozenset[str]:
 _SUFFIXES = frozenset({"", "ه", "ها", "هما", "هم", "نا", "ي", "ا", "ات"})
 
 
-def _cue_form(form: str, cue: str) -> bool:
-    if len(cue) > 3:
-        return form.startswith(cue)
-    return form.startswith(cue) and form[len(cue) :] in _SUFFIXES
+@lru_cache(maxsize=65536)
+def _word_forms(word: str) -> frozenset[str]:
+    """A normalised word without proclitics, the article or a future سـ ("وستضر" → "تضر")."""
+    vs = variants(word)
+    return frozenset(
+        set(vs)
+        | {f[2:] for f in vs if f.startswith("ال")}
+        | {f[1:] for f in vs if f.startswith("س") and len(f) >= 4}
+    )
+
+
+def _single_hit(forms: frozenset[str], cues: frozenset[str]) -> bool:
+    """One-word cues match as word beginnings ("تهديد" ~ "تهديدا"); short ones only whole
+    or with a pronoun suffix ("قلق" ~ "قلقها", but "نمو" is not "نموذج")."""
+    for f in forms:
+        for n in range(2, len(f) + 1):
+            cue = f[:n]
+            if cue in cues and (n > 3 or f[n:] in _SUFFIXES):
+                return True
+    return False
 
 
 def _cue_hits(norm_text: str, cues: tuple[tuple[str, ...], ...]) -> int:
     words = [m.group() for m in WORD_RE.finditer(norm_text)]
-    forms = [
-        set(variants(w))
-        | {f[2:] for f in variants(w) if f.startswith("ال")}
-        | {f[1:] for f in variants(w) if f.startswith("س") and len(f) >= 4}  # future "ستضر"
-        for w in words
-    ]
-    hits = 0
+    forms = [_word_forms(w) for w in words]
+    singles = frozenset(p[0] for p in cues if len(p) == 1)
+    hits = sum(1 for f in forms if _single_hit(f, singles))
     for phrase in cues:
         n = len(phrase)
+        if n == 1:
+            continue
         for i in range(len(words) - n + 1):
-            # One-word cues match as word beginnings ("تهديد" ~ "تهديدا"); short ones only
-            # whole or with a pronoun suffix ("قلق" ~ "قلقها", but "نمو" is not "نموذج").
-            if all(
-                any(_cue_form(f, phrase[k]) for f in forms[i + k])
-                if n == 1
-                else (phrase[k] in forms[i + k])
-                for k in range(n)
-            ):
+            if all(phrase[k] in forms[i + k] for k in range(n)):
                 hits += 1
     return hits
 

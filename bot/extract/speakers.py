@@ -286,10 +286,6 @@ def _names(toks: Toks, i: int, j: int) -> tuple[str, ...]:
             continue
         out.append(toks[k].text)
         k += 1
-    if out and out[0][:1] in ("و", "ف") and toks[i].norm != strip_conjunction(toks[i].norm):
-        # "وكيم" is "و" + "كيم" only when the speaker follows a conjunction; names rarely
-        # start with و in transliteration, so keep as written unless the token was a verb's subject.
-        pass
     return tuple(out)
 
 
@@ -396,12 +392,10 @@ def parse_mention(
 _TRANSLIT = str.maketrans({"غ": "ج", "ق": "ج", "ظ": "ز", "ث": "س", "ذ": "ز"})
 
 
+@lru_cache(maxsize=65536)
 def fold_name_token(token: str) -> str:
     """Normalise a name word and fold transliteration variants ("جونغ" ~ "جونج")."""
-    t = normalize(token).replace("-", " ").translate(_TRANSLIT)
-    if t.startswith(("و", "ف")) and len(t) > 4:
-        t = t  # a leading و may be part of the name; keep it
-    return t
+    return normalize(token).replace("-", " ").translate(_TRANSLIT)
 
 
 def _edit_distance(a: str, b: str) -> int:
