@@ -168,6 +168,11 @@ def timeline_section() -> str:
             "tests/articles/timeline_heldout3",
             "tests/gold/timeline_heldout3.toml",
         ),
+        (
+            "fourth held-out set",
+            "tests/articles/timeline_heldout4",
+            "tests/gold/timeline_heldout4.toml",
+        ),
     ]
     rows = []
     details = []

@@ -129,3 +129,18 @@ def test_resolution_cites_publication_at_its_precision() -> None:
     (m,) = find_dates("كما يحتفلان هذا العام بالذكرى", dt.date(2024, 6, 1), "month")
     assert m.resolution.endswith("published 2024-06)")
     assert m.anchor == "year"
+
+
+def test_anaphora_resolve_against_a_precise_enough_previous_date() -> None:
+    from bot.extract.dates import find_anaphora, resolve_anaphor
+
+    (a,) = find_anaphora("وتبعه زلزال ثان بعد ظهر اليوم نفسه.")
+    assert (a.text, a.unit, a.offset) == ("بعد ظهر اليوم نفسه", "day", 0)
+    (day,) = find_dates("ضرب الزلزال فجر الاثنين", dt.date(2023, 2, 8))
+    resolved = resolve_anaphor(a, day, "sentence 0")
+    assert resolved is not None and resolved.value == dt.date(2023, 2, 6)
+    (month,) = find_dates("في مارس 2020", dt.date(2023, 2, 8))
+    assert resolve_anaphor(a, month, "sentence 0") is None  # a month cannot give a day
+    (nxt,) = find_anaphora("وفي العام التالي عاد")
+    resolved = resolve_anaphor(nxt, month, "sentence 0")
+    assert resolved is not None and format_date(resolved.value, "year") == "2021"

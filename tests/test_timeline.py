@@ -151,3 +151,19 @@ def test_imperfect_persons_are_derived_for_verbs_only() -> None:
 def test_a_date_naming_a_document_is_not_an_event_date() -> None:
     text = "عقد المجلس جلسة ناقش خلالها مشروع موازنة العام المقبل وخطة 2030."
     assert extract_timeline([_article("a", text, WED)]) == []
+
+
+def test_same_day_and_next_day_resolve_against_the_previous_date() -> None:
+    text = (
+        "وصل الوفد إلى العاصمة في 3 مايو 2020. واجتمع بالرئيس في اليوم التالي. "
+        "وغادر الوفد في مساء اليوم نفسه."
+    )
+    items = extract_timeline([_article("a", text, WED)])
+    assert [e.date for e in items] == ["2020-05-03", "2020-05-04", "2020-05-04"]
+    assert "اليوم التالي → 2020-05-04" in items[1].resolution
+    assert "«3 مايو 2020»" in items[1].resolution
+
+
+def test_same_day_without_a_previous_date_is_no_date() -> None:
+    text = "واجتمع الوفد بالرئيس في اليوم نفسه."
+    assert extract_timeline([_article("a", text, WED)]) == []

@@ -249,7 +249,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         "weekday": re.compile(
             rf"{_L}[وفب]?(?P<per>{day_period})?(?P<wd>{wd}){_R}(?:\s+(?P<rel>{rel}){_R})?"
         ),
-        # اليوم / أمس الخميس, not "اليوم نفسه" (the same day as another event)
+        # اليوم / أمس الخميس; not "اليوم نفسه", "اليوم التالي", "اليوم الأول من القمة"
         "deictic": re.compile(
             rf"{_L}[وفبل]?(?P<x>{deictic}){_R}(?!\s+(?:نفسه|ذاته))(?:\s+(?P<wd>{wd}){_R})?"
         ),
@@ -642,8 +642,16 @@ def _weekday(m: re.Match[str], pub: dt.date) -> _Hit | None:
     )
 
 
+_FUNCTION_AL = frozenset({"الي", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللذان"})
+
+
 def _deictic(m: re.Match[str], pub: dt.date) -> _Hit | None:
     v = _vocab()
+    if m["x"] == "اليوم" and not m["wd"]:
+        following = m.string[m.end() :].split(maxsplit=1)
+        nxt = following[0] if following else ""
+        if nxt.startswith("ال") and nxt not in _FUNCTION_AL:
+            return None  # "اليوم التالي", "اليوم الأول من القمة": not today
     d = pub + dt.timedelta(days=v.deictic[m["x"]])
     return _Hit(
         m.start(),
@@ -762,3 +770,85 @@ def find_dates(
             )
         )
     return out
+
+
+@dataclass(frozen=True, slots=True)
+class Anaphor:
+    """A date told relative to the previous date of the text: "اليوم نفسه", "العام التالي"."""
+
+    start: int
+    end: int
+    text: str
+    unit: Unit
+    offset: int  # periods after (+) or before (-) the previous date's period
+
+
+_ANAPHOR_UNITS: dict[str, Unit] = {
+    "اليوم": "day",
+    "الشهر": "month",
+    "العام": "year",
+    "السنه": "year",
+}
+_ANAPHOR_STEPS = {
+    "نفسه": 0,
+    "نفسها": 0,
+    "ذاته": 0,
+    "ذاتها": 0,
+    "التالي": 1,
+    "التاليه": 1,
+    "السابق": -1,
+    "السابقه": -1,
+}
+_ANAPHOR = re.compile(
+    r"(?<![^\W\d_])(?:[وفب]?(?:في|خلال|صباح|مساء|ظهر|بعد\s+ظهر|فجر|ليله|مطلع|اواخر)\s+)?"
+    r"(?P<p>اليوم|الشهر|العام|السنه)\s+(?P<w>نفسه|نفسها|ذاته|ذاتها|التاليه|التالي|السابقه|السابق)"
+    r"(?![^\W\d_])"
+)
+
+
+def find_anaphora(text: str) -> list[Anaphor]:
+    """Dates that only the previous date of the text can resolve (outside quotations)."""
+    folded, index = fold(text)
+    quotes = quoted_spans(text)
+    out = []
+    for m in _ANAPHOR.finditer(folded):
+        start, end = index[m.start()], index[m.end() - 1] + 1
+        if any(a <= start and end <= b for a, b in quotes):
+            continue
+        out.append(
+            Anaphor(start, end, text[start:end], _ANAPHOR_UNITS[m["p"]], _ANAPHOR_STEPS[m["w"]])
+        )
+    return out
+
+
+def resolve_anaphor(a: Anaphor, previous: DateMention, where: str) -> DateMention | None:
+    """``a`` against the previous dated mention, when that one is precise enough."""
+    if previous.value_end is not None or _RANK[previous.unit] > _RANK[a.unit]:
+        return None
+    v = previous.value
+    if a.unit == "day":
+        value = v + dt.timedelta(days=a.offset)
+    elif a.unit == "month":
+        mm = v.year * 12 + v.month - 1 + a.offset
+        value = dt.date(mm // 12, mm % 12 + 1, 1)
+    else:
+        value = dt.date(v.year + a.offset, 1, 1)
+    how = {0: "same", 1: "the one after", -1: "the one before"}[a.offset]
+    return DateMention(
+        start=a.start,
+        end=a.end,
+        text=a.text,
+        granularity=a.unit,
+        unit=a.unit,
+        value=value,
+        value_end=None,
+        qualifier=None,
+        resolution=(
+            f"relative: {a.text} → {_fmt(value, a.unit)} ({how} {a.unit} as «{previous.text}», "
+            f"{where})"
+        ),
+        anchor=previous.anchor,
+    )
+
+
+_RANK: dict[str, int] = {"day": 0, "month": 1, "year": 2}

@@ -21,7 +21,14 @@ from bot.arabic.stem import stem
 from bot.arabic.stopwords import is_stop_word
 from bot.cache.schema import Evidence, TimelineEvent
 from bot.corpus_types import Article
-from bot.extract.dates import DateMention, find_dates, format_date
+from bot.extract.dates import (
+    Anaphor,
+    DateMention,
+    find_anaphora,
+    find_dates,
+    format_date,
+    resolve_anaphor,
+)
 from bot.extract.events import dated_names, event_classes
 
 #: words before a date that make it a boundary, not the time of the clause's event
@@ -75,8 +82,9 @@ def _interval(m: DateMention) -> tuple[dt.date, dt.date]:
 
 def _anchors(sentence: str, m: DateMention) -> bool:
     """False when the date is a boundary (منذ 2000, قبل يناير) rather than the event's time."""
-    head = normalize(m.text).split(" ")[0]
-    if head in _NOT_ANCHORS or head in _ATTRIBUTIVE:
+    words = normalize(m.text).split(" ")
+    afternoon = words[:2] == ["بعد", "ظهر"]  # "بعد ظهر اليوم": in the afternoon, not after
+    if (words[0] in _NOT_ANCHORS and not afternoon) or words[0] in _ATTRIBUTIVE:
         return False
     before = [w for w in normalize(sentence[: m.start]).split(" ") if w]
     while before and before[-1] in _MODIFIERS:  # "منذ خريف 2019", "قبل مطلع عام"
@@ -196,10 +204,26 @@ def candidates(article: Article) -> list[Candidate]:
     """Dated event clauses of one article, in reading order."""
     out: list[Candidate] = []
     published = article.meta.published
+    last: tuple[DateMention, int] | None = None  # for "اليوم نفسه": the previous date
     for sent in article.sentences:
-        mentions = find_dates(sent.text, published, article.meta.published_precision)
+        found = find_dates(sent.text, published, article.meta.published_precision)
         # a publication date known only to the month cannot resolve "الخميس"
-        mentions = [m for m in mentions if _resolvable(m, article.meta.published_precision)]
+        found = [m for m in found if _resolvable(m, article.meta.published_precision)]
+        mentions: list[DateMention] = []
+        pending = sorted(
+            [(m.start, m) for m in found] + [(a.start, a) for a in find_anaphora(sent.text)],
+            key=lambda p: p[0],
+        )
+        for _, item in pending:
+            if isinstance(item, Anaphor):
+                if last is None:
+                    continue
+                resolved = resolve_anaphor(item, last[0], f"sentence {last[1]}")
+                if resolved is None:
+                    continue
+                item = resolved
+            mentions.append(item)
+            last = (item, sent.index)
         anchored: list[DateMention] = []
         prev: DateMention | None = None
         prev_ok = True
