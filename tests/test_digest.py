@@ -29,6 +29,8 @@ from bot.digest.tokenizer import ArabicTokenizer
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "tests" / "gold" / "digests.toml"
+HELDOUT = ROOT / "tests" / "articles" / "digest_heldout"
+HELDOUT_GOLD = ROOT / "tests" / "gold" / "digests_heldout.toml"
 
 
 @cache
@@ -187,3 +189,15 @@ def test_digests_of_recombined_articles_obey_the_rules(data: st.DataObject) -> N
     assert len(set(keys)) == len(keys)
     if sum(sorted(len(c.text) for c in pool_here)[:3]) <= CHAR_BUDGET:
         assert sum(len(s) for s in digest.sentences) <= CHAR_BUDGET
+
+
+def test_heldout_gold_is_found_and_furniture_never_digested() -> None:
+    articles = load_corpus(HELDOUT)
+    gold = load_gold(HELDOUT_GOLD)
+    assert {a.meta.file for a in articles} == set(gold)
+    for article in articles:
+        assert all(gold_indices(article, gold[article.meta.file]))
+        for algorithm in RANKERS:
+            text = " ".join(digest_article(article, algorithm).sentences)
+            for furniture in ("اقرأ أيضا", "الأكثر قراءة", "كلمات دلالية", "تابعونا"):
+                assert furniture not in text, (article.id, algorithm, furniture)

@@ -177,6 +177,7 @@ def systems() -> dict[str, System]:
             "lead", min_sentences=3, max_sentences=3, budget=10**9
         ),
         "lead-3 under the digest rules": ours("lead", min_sentences=3, max_sentences=3),
+        "lead 3–5 under the digest rules": ours("lead"),
     }
     for name in RANKERS:
         if name != "lead":
