@@ -144,3 +144,54 @@ def test_anaphora_resolve_against_a_precise_enough_previous_date() -> None:
     (nxt,) = find_anaphora("وفي العام التالي عاد")
     resolved = resolve_anaphor(nxt, month, "sentence 0")
     assert resolved is not None and format_date(resolved.value, "year") == "2021"
+
+
+_GREG = [
+    "يناير",
+    "فبراير",
+    "مارس",
+    "أبريل",
+    "مايو",
+    "يونيو",
+    "يوليو",
+    "أغسطس",
+    "سبتمبر",
+    "أكتوبر",
+    "نوفمبر",
+    "ديسمبر",
+]
+_LEV = [
+    "كانون الثاني",
+    "شباط",
+    "آذار",
+    "نيسان",
+    "أيار",
+    "حزيران",
+    "تموز",
+    "آب",
+    "أيلول",
+    "تشرين الأول",
+    "تشرين الثاني",
+    "كانون الأول",
+]
+
+
+@given(
+    st.integers(1, 12),
+    st.sampled_from(["/", " / ", " "]),
+    st.booleans(),
+    st.integers(1990, 2030),
+    st.sampled_from(["", "عام "]),
+)
+def test_paired_months_in_either_order(
+    month: int, sep: str, greg_first: bool, year: int, year_word: str
+) -> None:
+    g, lev = _GREG[month - 1], _LEV[month - 1]
+    pair = f"{g}{sep}{lev}" if greg_first else f"{lev}{sep}{g}"
+    text = f"جرى ذلك في {pair} {year_word}{year} في العاصمة."
+    (m,) = find_dates(text, dt.date(2024, 6, 19))
+    assert (m.value, m.granularity, m.text) == (
+        dt.date(year, month, 1),
+        "month",
+        f"{pair} {year_word}{year}",
+    )
