@@ -31,7 +31,8 @@ from bot.digest.tokenizer import ArabicTokenizer, arabic_stemmer, arabic_stop_wo
 
 Ranker = Callable[[Sequence[str], str], list[int]]
 
-#: weighted reciprocal rank fusion: sumy's rank, article order, headline overlap
+#: weighted reciprocal rank fusion: sumy's rank, article order, headline overlap; set on
+#: the five seeds, so see the held-out check in docs/digest-evaluation.md before trusting them
 FUSION_WEIGHTS = (1.0, 2.0, 1.0)
 #: RRF's damping constant: small, since articles have tens of sentences, not thousands
 FUSION_K = 3
