@@ -208,3 +208,28 @@ def test_any_text_gives_well_formed_cited_reactions(paras: list[list[str]]) -> N
         assert r.quote.strip()
         for e in r.sources:
             assert texts[e.sentence_index] == e.text
+
+
+def test_quotation_before_the_verb() -> None:
+    a = article(
+        "a",
+        AGREEMENT,
+        "«هذه الاتفاقية خطوة مهمة لأمن المنطقة كلها»، قال وزير الخارجية التركي هاكان فيدان "
+        "للصحفيين.",
+    )
+    [r] = extract_reactions([a])
+    assert (r.actor, r.party, r.kind) == ("هاكان فيدان", "تركيا", "quote")
+    assert r.quote == "هذه الاتفاقية خطوة مهمة لأمن المنطقة كلها"
+
+
+def test_according_to_an_official_is_his_statement_but_not_an_agency() -> None:
+    a = article(
+        "a",
+        AGREEMENT,
+        "وفقًا لناصر بوريطة- وزير الخارجية المغربي- تدخل الاتفاقية حيز التنفيذ الشهر المقبل.",
+        "وبحسب وكالة الأنباء الفرنسية فإن المحطة ستبنى قرب الدار البيضاء.",
+    )
+    [r] = extract_reactions([a])
+    assert r.actor == "ناصر بوريطة"
+    assert r.party == "المغرب"
+    assert r.quote.startswith("تدخل الاتفاقية حيز التنفيذ")

@@ -77,6 +77,8 @@ _PARTICIPLES = frozenset(
 _DISCOURSE = frozenset(
     normalize(w) for w in ("كما", "ثم", "فيما", "بينما", "حيث", "قد", "وقد", "كذلك", "لكنه")
 )
+#: "بحسب X" / "وفقا لـX": X's account follows (the ل of وفقا glues to X).
+_ACCORDING = frozenset(normalize(w) for w in ("بحسب", "حسب", "وفقا", "وفقًا", "وفق"))
 _REPLY_NOUNS = frozenset(normalize(w) for w in ("رد", "ردا", "تعليق", "موقف", "تعقيب"))
 _QUOTE_CHARS = "".join(sorted(OPEN_QUOTES | CLOSE_QUOTES)) + " .،"
 #: How many sentences back a pronoun ("وأضاف") may reach for its speaker.
@@ -167,6 +169,8 @@ def _verb_kind(tok: Tok, v: Vocabulary) -> str | None:
         return "participle"
     if any(f in v.speech_nouns for f in variants(tok.norm)):
         return "noun"
+    if core in _ACCORDING or tok.norm in _ACCORDING:
+        return "according"
     return None
 
 
@@ -342,6 +346,18 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
                         found.append((k, m.end, "speech", m, []))
                     break
             continue
+        if how == "according":
+            # "وفقًا ليوري أوشاكوف- مساعد الرئيس الروسي- تحل …": a person's or an official's
+            # account (an agency's or a text's is a source, not a reaction).
+            m = ctx.parse(toks, k + 1, text, subject=False)
+            if m is not None and m.kind in ("person", "role") and (m.role or m.name):
+                j = m.end
+                while j < len(toks) and not toks[j].word:
+                    j += 1
+                if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
+                    j += 1
+                found.append((k, j, "according", m, []))
+            continue
         if how == "noun":
             # "لتأكيد بوتين أن …", "لتصريحات بوتين في هذا الشأن، “…”": a speech noun, its
             # speaker in the genitive, then the words within a few tokens.
@@ -391,9 +407,23 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
     for n, (k, cstart, how, m, extra) in enumerate(found):
         stop = found[n + 1][0] if n + 1 < len(found) else len(toks)
         words, kind = _content(text, toks, cstart, stop)
+        if how == "according" and cstart < stop:
+            words, kind = text[toks[cstart].start : toks[stop - 1].end].strip(" .،"), "paraphrase"
+            how = "speech"
+        context = text[toks[k].start : toks[stop - 1].end]
+        weak = kind == "paraphrase" and not any(
+            t.norm in _THAT or t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES
+            for t in toks[cstart:stop]
+        )
+        if weak and how == "speech" and k > 0:
+            # "«…»، قال الوزير للصحفيين": the quotation comes before the verb.
+            begin = found[n - 1][1] if n else 0
+            earlier, earlier_kind = _content(text, toks, begin, k)
+            if earlier_kind == "quote":
+                words, kind = earlier, earlier_kind
+                context = text[toks[begin].start : toks[stop - 1].end]
         if not words:
             continue
-        context = text[toks[k].start : toks[stop - 1].end]
         out.append(_Said(how, m, words, kind, toks[k].start, context))
         for e in extra:
             out.append(_Said("speech", e, words, kind, toks[k].start, context))

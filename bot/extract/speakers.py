@@ -286,6 +286,8 @@ def _names(toks: Toks, i: int, j: int) -> tuple[str, ...]:
             continue
         out.append(toks[k].text)
         k += 1
+    if out and i > 0 and toks[i - 1].norm in ("وفقا", "وفق") and out[0][:1] == "ل":
+        out[0] = out[0][1:]  # "وفقًا ليوري أوشاكوف": the ل belongs to وفقًا
     return tuple(out)
 
 
