@@ -233,3 +233,15 @@ def test_according_to_an_official_is_his_statement_but_not_an_agency() -> None:
     assert r.actor == "ناصر بوريطة"
     assert r.party == "المغرب"
     assert r.quote.startswith("تدخل الاتفاقية حيز التنفيذ")
+
+
+def test_role_then_one_name_and_relational_surname() -> None:
+    a = article(
+        "a",
+        AGREEMENT,
+        "وقال رئيس الهيئة سامي الورتاني في مؤتمر صحفي إن الاتفاق سيعرض على البرلمان.",
+        "وأعلنت الحكومة الحداد ثلاثة أيام اعتبارا من الغد.",
+    )
+    actors = [r.actor for r in extract_reactions([a])]
+    assert "سامي الورتاني" in actors
+    assert not any("ثلاثة" in x or "اعتبارا" in x for x in actors)

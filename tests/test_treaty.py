@@ -179,3 +179,12 @@ def test_any_text_gives_short_titles_cited_by_real_sentences(paras: list[list[st
         words = {w for e in p.sources for w in normalize(e.text).split()}
         for w in normalize(p.title).replace(":", " ").split():
             assert any(w in x or w.strip('“”"«»') in x for x in words), w
+
+
+def test_clause_numbers_of_a_law_are_not_treaty_provisions() -> None:
+    a = article(
+        "a",
+        "وتنص المادة 38 من القانون الانتخابي على أن يقدم كل مرشح خمسة آلاف تزكية.",
+        "وقالت الهيئة إن المادة الثانية من النظام الداخلي تحدد مواعيد الحملة.",
+    )
+    assert extract_treaty_articles([a]) == []

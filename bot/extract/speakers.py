@@ -214,7 +214,14 @@ def _complements(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str | None]:
     return j, party
 
 
-def _name_run(toks: Toks, i: int, v: Vocabulary, corpus: frozenset[str] = frozenset()) -> int:
+def _name_run(
+    toks: Toks,
+    i: int,
+    v: Vocabulary,
+    corpus: frozenset[str] = frozenset(),
+    *,
+    after_role: bool = False,
+) -> int:
     """End of a run of ≤3 name words at ``i`` (hyphenated parts count as one word)."""
     j, count = i, 0
     while (
@@ -244,7 +251,7 @@ def _name_run(toks: Toks, i: int, v: Vocabulary, corpus: frozenset[str] = frozen
             j += 2
     # "محمد شياع السوداني": after two name words, a relational surname (ال…ي) that ends
     # the phrase is part of the name, not a nationality.
-    if count >= 2 and j < len(toks) and _nisba_surname(toks, j, v):
+    if count >= (1 if after_role else 2) and j < len(toks) and _nisba_surname(toks, j, v):
         j += 1
     return j
 
@@ -341,7 +348,7 @@ def parse_mention(
             and _name_run(toks, j + 1, v, corpus) - (j + 1) >= 2
         ):
             j += 1
-        k = _name_run(toks, j, v, corpus)
+        k = _name_run(toks, j, v, corpus, after_role=True)
         if k > j:
             name = _names(toks, j, k)
             return Mention("person", name, role, party, _surface(toks, i, k, text)[skip:], i, k)

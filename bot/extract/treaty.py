@@ -95,7 +95,8 @@ def _after_reference(toks: Toks, j: int, v: Vocabulary) -> tuple[int, bool]:
         return j + 1, False
     if j + 1 < len(toks) and toks[j].norm == "من":
         nxt = toks[j + 1].norm
-        if nxt in v.external_words or strip_conjunction(nxt) in v.external_words:
+        bare = nxt[2:] if nxt.startswith("ال") else nxt
+        if nxt in v.external_words or bare in v.external_words:
             # The instrument's name runs to the next relative pronoun or boundary.
             k = j + 2
             while k < len(toks) and toks[k].word and toks[k].norm not in _RELATIVE and k - j < 8:
@@ -130,6 +131,12 @@ def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, st
             out.append((None, ref_text, f"{ref_text}: {title}" if title else ref_text, written))
         else:
             out.append((number, None, title or ref_text, written))
+    # A cited instrument is a provision's reference only beside a clause of the agreement
+    # or the agreement itself ("… وفقا للبند الرابع ولمادة 51 من ميثاق الأمم المتحدة").
+    if not any(n is not None for n, *_ in out) and not any(
+        _treaty_word_at(toks, i, v) for i in range(len(toks))
+    ):
+        out = [x for x in out if x[1] is None]
     return out
 
 
@@ -444,8 +451,16 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
     v = vocabulary()
     found: list[_Found] = []
     for pos, art in enumerate(articles):
+        # Clause numbers count only in an article that names an agreement somewhere; an
+        # election law's "المادة 38" is not a treaty provision.
+        about_agreement = any(
+            _treaty_word_at(toks, i, v)
+            for s in art.sentences
+            for toks in (tokenize(s.text),)
+            for i in range(len(toks))
+        )
         for s in art.sentences:
-            numbered = _numbered(s.text, v)
+            numbered = _numbered(s.text, v) if about_agreement else []
             for number, ref, title, text in numbered:
                 found.append(
                     _Found(number, ref, title, text, art.id, s.index, s.text, (pos, s.index))
