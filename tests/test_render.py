@@ -268,3 +268,9 @@ def test_relative_note_respects_the_articles_date_precision(cache: Cache) -> Non
     )
     assert render.resolution_note("ar", how, [monthly]).endswith("(يونيو 2024)")
     assert render.resolution_note("ar", how).endswith("(1 يونيو 2024)")
+
+
+def test_article_buttons_read_right_to_left(cache: Cache) -> None:
+    assert render.article_button_label(cache.articles[1], "ar").startswith(RLM + "hura7.com: ")
+    assert render.article_button_label(cache.articles[0], "ar").startswith("الأول: ")
+    assert render.article_button_label(cache.articles[1], "en").startswith("hura7.com: ")

@@ -188,8 +188,13 @@ def render_sources(lang: Lang, cache: Cache) -> str:
 
 
 def article_button_label(article: ArticleEntry, lang: Lang = "ar", limit: int = 48) -> str:
-    """Button text for an article: outlet and title, short enough for a phone screen."""
-    return truncate(f"{outlet(article, lang)}: {article.title}", limit)
+    """Button text for an article: outlet and title, short enough for a phone screen.
+
+    In the Arabic UI a label starting with Latin (``hura7.com: …``) gets a leading RLM
+    so the Arabic title after it still reads right-to-left.
+    """
+    label = truncate(f"{outlet(article, lang)}: {article.title}", limit)
+    return rtl_lines(label) if lang == "ar" else label
 
 
 def render_digest_menu(lang: Lang, cache: Cache, page: int) -> str:
