@@ -49,3 +49,32 @@ def test_china_silence_is_reported_once_with_both_sources() -> None:
     [china] = [r for r in reactions if r.stance == "no_comment"]
     assert china.party == "الصين"
     assert [e.article_id for e in china.sources] == ["000", "004"]
+
+
+def test_output_is_the_same_under_any_hash_seed() -> None:
+    """Set iteration order varies with PYTHONHASHSEED; the cache must not."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import hashlib, json; from pathlib import Path; from bot.corpus import load_corpus;"
+        "from bot.extract.reactions import extract_reactions;"
+        "from bot.extract.treaty import extract_treaty_articles;"
+        "a = load_corpus(Path('seeds'));"
+        "d = [r.model_dump() for r in extract_reactions(a)]"
+        " + [t.model_dump() for t in extract_treaty_articles(a)];"
+        "print(hashlib.sha256(json.dumps(d, ensure_ascii=False).encode()).hexdigest())"
+    )
+    digests = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1
