@@ -89,3 +89,21 @@ def test_t_formats_and_reports_missing_keys() -> None:
     assert t("ar", "month_6") == "يونيو"
     with pytest.raises(KeyError, match="nope"):
         t("ar", "nope")
+
+
+def test_every_literal_key_used_in_the_bot_exists() -> None:
+    folder = resources.files("bot.telegram")
+    used: set[str] = set()
+    for entry in folder.iterdir():
+        if entry.name.endswith(".py"):
+            source = entry.read_text(encoding="utf-8")
+            used |= set(re.findall(r"\bt\(\s*[\w.]+,\s*\"([a-z_0-9]+)\"", source))
+            used |= set(re.findall(r"\.message\(\s*\w+,\s*\"([a-z_0-9]+)\"", source))
+    assert len(used) > 15
+    assert sorted(used - set(catalogue())) == []
+    for stance in ("critical", "supportive", "neutral", "no_comment"):
+        assert f"stance_{stance}" in catalogue()
+    for kind in ("digest", "timeline", "treaty", "reaction"):
+        assert f"kind_{kind}" in catalogue()
+    for month in range(1, 13):
+        assert f"month_{month}" in catalogue()
