@@ -17,7 +17,8 @@ digest in the cache, so every subscriber is owed exactly one message.
 (b) no rate limit: messages per second for the whole round (target ≥ 500); ``--senders K``
     runs K ``deliver`` processes at once, as K replicas would share the queue.
 (c) no rate limit, SIGKILL when half the messages are out, then a restart: lost (target 0)
-    and duplicates (≤ 1 per affected subscriber), and the sender's peak resident memory.
+    and duplicates (≤ 1 per affected subscriber).
+Every scenario reports the sender's peak resident memory (VmHWM, sampled from /proc).
 """
 
 from __future__ import annotations
@@ -138,6 +139,8 @@ class Scenario:
         self.n = n
         self.mark = len(emu.calls)
         self.concurrency = 8
+        self.peak_rss_kb = 0
+        self.watchers: list[asyncio.Task[None]] = []
 
     def env(self, rate: float | None) -> dict[str, str]:
         env = dict(os.environ)
@@ -157,12 +160,27 @@ class Scenario:
         args += ["--concurrency", str(self.concurrency)]
         if rate is None:
             args.append("--no-rate-limit")
-        return await asyncio.create_subprocess_exec(
+        proc = await asyncio.create_subprocess_exec(
             *args,
             env=self.env(rate),
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
         )
+        self.watchers.append(asyncio.create_task(self._watch_rss(proc.pid)))
+        return proc
+
+    async def _watch_rss(self, pid: int) -> None:
+        """Sample the sender's peak resident memory (VmHWM) until it exits."""
+        status = Path(f"/proc/{pid}/status")
+        while True:
+            try:
+                text = status.read_text()  # noqa: ASYNC240 - /proc never blocks
+            except OSError:
+                return
+            for line in text.splitlines():
+                if line.startswith("VmHWM:"):
+                    self.peak_rss_kb = max(self.peak_rss_kb, int(line.split()[1]))
+            await asyncio.sleep(0.1)
 
     def sends(self) -> list[tuple[float, int, int]]:
         """(time, HTTP status, chat) of every sendMessage of this scenario."""
@@ -193,10 +211,6 @@ def cpu_seconds() -> tuple[float, float]:
     me = resource.getrusage(resource.RUSAGE_SELF)
     kids = resource.getrusage(resource.RUSAGE_CHILDREN)
     return me.ru_utime + me.ru_stime, kids.ru_utime + kids.ru_stime
-
-
-def child_peak_rss_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
 async def scenario_rate(sc: Scenario, rate: float, seconds: float) -> dict[str, object]:
@@ -310,6 +324,9 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
                     started = time.perf_counter()
                     cpu = cpu_seconds()
                     outcome = await run(sc)
+                    for watcher in sc.watchers:
+                        watcher.cancel()
+                    outcome["sender_peak_rss_mb"] = round(sc.peak_rss_kb / 1024, 1)
                     outcome["wall_seconds"] = round(time.perf_counter() - started, 1)
                     outcome["cpu_seconds_emulator_sender"] = [
                         round(after - before, 1)
@@ -319,7 +336,6 @@ async def main_async(args: argparse.Namespace) -> dict[str, object]:
                     print(name, json.dumps(results[name], ensure_ascii=False), flush=True)
                 finally:
                     db.close()
-    results["sender_peak_rss_mb"] = round(child_peak_rss_mb(), 1)
     results["backend"] = "postgresql" if args.database_url else "sqlite"
     return results
 

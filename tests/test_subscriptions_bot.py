@@ -214,3 +214,19 @@ async def test_deliveries_follow_the_chosen_language(
     clock.set(datetime(2026, 3, 1, 8, 0, 5, tzinfo=UTC))
     (digest,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
     assert digest.buttons[0].text == t("en", "sub_btn_next")
+
+
+async def test_a_new_cache_is_queued_for_every_subscriber(
+    emulator: BotAPIEmulator, bot: tuple[App, SubscriptionStore]
+) -> None:
+    app, store = bot
+    await say(emulator, "/subscribe 08:00 UTC")
+    before = store.pending_count(CHAT)
+    extra = CACHE.articles[0].model_copy(update={"id": "009_new", "published": "2025-01-02"})
+    app.bot_data["cache"] = CACHE.model_copy(update={"articles": [*CACHE.articles, extra]})
+    for _ in range(50):
+        if store.pending_count(CHAT) > before:
+            break
+        await asyncio.sleep(0.1)
+    assert store.pending_count(CHAT) == before + 1
+    assert [a for c, a, _s, _n in store.delivery_log() if c == CHAT][-1] == "009_new"

@@ -93,6 +93,7 @@ class DeliveryService:
         self.flush_every = flush_every
         self._task: asyncio.Task[RoundResult] | None = None
         self._rendered: dict[tuple[int, str, str], Rendered | None] = {}
+        self._synced: int | None = None  # id() of the cache last synced into the queue
         self._stopping = False
         self.last_result: RoundResult | None = None
 
@@ -108,9 +109,7 @@ class DeliveryService:
 
     async def start(self) -> int:
         """Sync the cache's articles into every queue; retry claims of dead local processes."""
-        added = await self.store.call(
-            self.store.sync_articles, article_refs(self.cache()), self.clock()
-        )
+        added = await self.sync()
         dead = dead_local_claimers(await self.store.call(self.store.claimers))
         released = 0
         for claimer in dead:
@@ -148,10 +147,30 @@ class DeliveryService:
         QUEUE_DEPTH.set(await self.store.call(self.store.queue_depth))
         return result
 
+    async def sync(self) -> int:
+        """Queue the current cache's new or rebuilt articles for every active subscriber."""
+        cache = self.cache()
+        added: int = await self.store.call(
+            self.store.sync_articles, article_refs(cache), self.clock()
+        )
+        self._synced = id(cache)
+        return added
+
+    def mark_synced(self, cache: Cache) -> None:
+        """Record that ``cache`` was synced by the caller (synchronously, at install)."""
+        self._synced = id(cache)
+
     async def tick(self) -> None:
-        """The scheduler job: promote due subscribers and make sure a fan-out is running."""
+        """The scheduler job: promote due subscribers and make sure a fan-out is running.
+
+        When the bot swapped in a new cache (ingest, reload), its articles are queued first.
+        """
         if self._stopping:
             return
+        if id(self.cache()) != self._synced:
+            added = await self.sync()
+            if added:
+                log.info("cache changed: %d new article versions queued", added)
         ready = await self.promote()
         if ready:
             log.info("scheduler tick: %d digests due", ready)

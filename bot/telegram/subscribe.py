@@ -50,6 +50,7 @@ from bot.subscriptions.schedule import (
 )
 from bot.subscriptions.store import Subscriber, SubscriptionStore
 from bot.telegram import render
+from bot.telegram.handlers import reply
 from bot.telegram.i18n import Lang, lang_of, t
 
 log = logging.getLogger(__name__)
@@ -247,8 +248,7 @@ def _set_draft(context: Context, draft: Draft | None) -> None:
 async def _say(
     message: Message, lang: Lang, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> None:
-    from bot.telegram.handlers import reply  # the core's splitter + 429/5xx handling
-
+    """Reply through the core's helper: HTML split at 4096, one 429/5xx ridden out."""
     await reply(message, render.finish(lang, text), markup)
 
 
@@ -522,9 +522,10 @@ def install(application: AnyApp, settings: Settings) -> None:
         is_running=lambda: application.running,
     )
     bot_data[BOT_DATA_DELIVERY] = service
-    if isinstance(bot_data.get(BOT_DATA_CACHE), Cache):
+    if isinstance(cache := bot_data.get(BOT_DATA_CACHE), Cache):
         # before the first update: a /subscribe in the first second already sees the queue
-        store.sync_articles(article_refs(bot_data[BOT_DATA_CACHE]), utcnow())
+        store.sync_articles(article_refs(cache), utcnow())
+        service.mark_synced(cache)
 
     application.add_handler(CommandHandler("start", reactivate_on_start), group=-1)
     application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed_input), group=-1)
