@@ -25,11 +25,12 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 Granularity = Literal["day", "month", "year", "range"]
 Unit = Literal["day", "month", "year"]
 Qualifier = Literal["early", "mid", "late"]
+_T = TypeVar("_T")
 
 _DATA = Path(__file__).with_name("data")
 _DROPPED = frozenset(
@@ -268,6 +269,40 @@ class _Hit:
     resolution: str
 
 
+def _day_hit(m: re.Match[str], d: dt.date, resolution: str) -> _Hit:
+    return _Hit(m.start(), m.end(), "day", "day", d, None, None, resolution)
+
+
+def _month_hit(
+    m: re.Match[str], first: dt.date, resolution: str, qualifier: Qualifier | None = None
+) -> _Hit:
+    return _Hit(m.start(), m.end(), "month", "month", first, None, qualifier, resolution)
+
+
+def _year_hit(
+    start: int, end: int, year: int, resolution: str, qualifier: Qualifier | None = None
+) -> _Hit:
+    return _Hit(start, end, "year", "year", dt.date(year, 1, 1), None, qualifier, resolution)
+
+
+def _year_range_hit(m: re.Match[str], first: int, last: int, resolution: str) -> _Hit:
+    return _Hit(
+        m.start(),
+        m.end(),
+        "range",
+        "year",
+        dt.date(first, 1, 1),
+        dt.date(last, 1, 1),
+        None,
+        resolution,
+    )
+
+
+def _word(table: Mapping[str, _T], word: str | None) -> _T | None:
+    """``table.get(word)`` for an optional match group (None when the group did not match)."""
+    return table.get(word) if word else None
+
+
 def _month_of(name: str) -> int:
     """Month number of a (possibly paired) folded month expression."""
     v = _vocab()
@@ -318,8 +353,20 @@ def format_date(value: dt.date, unit: Unit) -> str:
     return _fmt(value, unit)
 
 
-def _rel_note(expr: str, value: str, pub: dt.date, why: str) -> str:
-    return f"relative: {expr} → {value} ({why}, published {pub.isoformat()})"
+def _rel_note(m: re.Match[str], value: str, pub: dt.date, why: str) -> str:
+    """Resolution of the relative expression matched by ``m``."""
+    return f"relative: {m.group(0).strip()} → {value} ({why}, published {pub.isoformat()})"
+
+
+def _step_note(why: str, step: int) -> str:
+    """``why`` with the offset from the publication period when there is one ("… -1")."""
+    return why + (f" {step:+d}" if step else "")
+
+
+def _add_months(d: dt.date, n: int) -> dt.date:
+    """First day of the month ``n`` months after (before, when negative) ``d``'s."""
+    mm = d.year * 12 + d.month - 1 + n
+    return dt.date(mm // 12, mm % 12 + 1, 1)
 
 
 def _safe_date(y: int, m: int, d: int) -> dt.date | None:
@@ -333,7 +380,7 @@ def _dmy(m: re.Match[str], pub: dt.date) -> _Hit | None:
     v = _vocab()
     month = _month_of(m["m"])
     day = int(m["d"]) if m["d"] else v.ordinals[re.sub(r"\s+", " ", m["ord"])]
-    rel = v.relative.get(m["rel"]) if m["rel"] else None
+    rel = _word(v.relative, m["rel"])
     if m["y"]:
         year, resolution = int(m["y"]), "absolute"
     else:
@@ -353,25 +400,18 @@ def _dmy(m: re.Match[str], pub: dt.date) -> _Hit | None:
             "next": "next such day",
             "past": "last such day before",
         }.get(rel or "", "year of the nearest such day, past unless within 3 months ahead")
-        resolution = _rel_note(m.group(0).strip(), _fmt(start, "day"), pub, why)
-    return _Hit(
-        m.start(),
-        m.end(),
-        "range" if end else "day",
-        "day",
-        start,
-        end,
-        None,
-        resolution,
-    )
+        resolution = _rel_note(m, _fmt(start, "day"), pub, why)
+    if end is None:
+        return _day_hit(m, start, resolution)
+    return _Hit(m.start(), m.end(), "range", "day", start, end, None, resolution)
 
 
 def _my(m: re.Match[str], pub: dt.date) -> _Hit | None:
     v = _vocab()
     name = m["m"]
     month = _month_of(name)
-    rel = v.relative.get(m["rel"]) if m["rel"] else None
-    qualifier = v.qualifiers.get(m["q"]) if m["q"] else None
+    rel = _word(v.relative, m["rel"])
+    qualifier = _word(v.qualifiers, m["q"])
     bare = not (m["y"] or rel or _is_pair(name))
     if bare and re.sub(r"\s+", " ", name) in v.ambiguous_bare and qualifier is None:
         return None
@@ -384,10 +424,8 @@ def _my(m: re.Match[str], pub: dt.date) -> _Hit | None:
             "next": "next such month",
             "past": "last such month before",
         }.get(rel or "", "nearest such month, past unless within 3 months ahead")
-        resolution = _rel_note(m.group(0).strip(), f"{year:04d}-{month:02d}", pub, why)
-    return _Hit(
-        m.start(), m.end(), "month", "month", dt.date(year, month, 1), None, qualifier, resolution
-    )
+        resolution = _rel_note(m, f"{year:04d}-{month:02d}", pub, why)
+    return _month_hit(m, dt.date(year, month, 1), resolution, qualifier)
 
 
 def _numeric(m: re.Match[str], pub: dt.date) -> _Hit | None:
@@ -398,7 +436,7 @@ def _numeric(m: re.Match[str], pub: dt.date) -> _Hit | None:
         d = _safe_date(int(m["iy"]), int(m["im"]), int(m["id"]))
     if d is None:
         return None
-    return _Hit(m.start(), m.end(), "day", "day", d, None, None, "absolute")
+    return _day_hit(m, d, "absolute")
 
 
 def _expand_y2(y: int, y2s: str) -> int:
@@ -414,31 +452,13 @@ def _yrange(m: re.Match[str], pub: dt.date) -> _Hit | None:
     y2 = _expand_y2(y, m["y2"])
     if not y < y2 <= y + 100:
         return None
-    return _Hit(
-        m.start(),
-        m.end(),
-        "range",
-        "year",
-        dt.date(y, 1, 1),
-        dt.date(y2, 1, 1),
-        None,
-        "absolute",
-    )
+    return _year_range_hit(m, y, y2, "absolute")
 
 
 def _year(m: re.Match[str], pub: dt.date) -> _Hit | None:
     del pub
-    qualifier = _vocab().qualifiers.get(m["q"]) if m["q"] else None
-    return _Hit(
-        m.start(),
-        m.end("y"),
-        "year",
-        "year",
-        dt.date(int(m["y"]), 1, 1),
-        None,
-        qualifier,
-        "absolute",
-    )
+    qualifier = _word(_vocab().qualifiers, m["q"])
+    return _year_hit(m.start(), m.end("y"), int(m["y"]), "absolute", qualifier)
 
 
 def _more_years(m: re.Match[str]) -> Iterator[_Hit]:
@@ -447,87 +467,32 @@ def _more_years(m: re.Match[str]) -> Iterator[_Hit]:
         return
     offset = m.start("more")
     for y in re.finditer(r"\d{4}", m["more"]):
-        yield _Hit(
-            offset + y.start(),
-            offset + y.end(),
-            "year",
-            "year",
-            dt.date(int(y.group()), 1, 1),
-            None,
-            None,
-            "absolute",
-        )
+        yield _year_hit(offset + y.start(), offset + y.end(), int(y.group()), "absolute")
 
 
 def _tyear(m: re.Match[str], pub: dt.date) -> _Hit | None:
     del pub
-    return _Hit(
-        m.start("y"),
-        m.end("y"),
-        "year",
-        "year",
-        dt.date(int(m["y"]), 1, 1),
-        None,
-        None,
-        "absolute",
-    )
+    return _year_hit(m.start("y"), m.end("y"), int(m["y"]), "absolute")
 
 
 def _period(m: re.Match[str], pub: dt.date) -> _Hit | None:
     v = _vocab()
     rel = "current" if m["this"] else v.relative[m["rel"]]
     step = {"past": -1, "current": 0, "next": 1}[rel]
-    qualifier = v.qualifiers.get(m["q"]) if m["q"] else None
-    expr = m.group(0).strip()
+    qualifier = _word(v.qualifiers, m["q"])
     if m["p"] in ("العام", "السنه"):
         y = pub.year + step
-        return _Hit(
-            m.start(),
-            m.end(),
-            "year",
-            "year",
-            dt.date(y, 1, 1),
-            None,
-            qualifier,
-            _rel_note(
-                expr, f"{y:04d}", pub, "year of publication" + (f" {step:+d}" if step else "")
-            ),
-        )
+        note = _rel_note(m, f"{y:04d}", pub, _step_note("year of publication", step))
+        return _year_hit(m.start(), m.end(), y, note, qualifier)
     if m["p"] == "الشهر":
-        mm = pub.month - 1 + step
-        first = dt.date(pub.year + mm // 12, mm % 12 + 1, 1)
-        return _Hit(
-            m.start(),
-            m.end(),
-            "month",
-            "month",
-            first,
-            None,
-            qualifier,
-            _rel_note(
-                expr,
-                _fmt(first, "month"),
-                pub,
-                "month of publication" + (f" {step:+d}" if step else ""),
-            ),
-        )
+        first = _add_months(pub, step)
+        why = _step_note("month of publication", step)
+        return _month_hit(m, first, _rel_note(m, _fmt(first, "month"), pub, why), qualifier)
     monday = pub - dt.timedelta(days=pub.weekday()) + dt.timedelta(weeks=step)
     sunday = monday + dt.timedelta(days=6)
-    return _Hit(
-        m.start(),
-        m.end(),
-        "range",
-        "day",
-        monday,
-        sunday,
-        qualifier,
-        _rel_note(
-            expr,
-            f"{monday.isoformat()}..{sunday.isoformat()}",
-            pub,
-            "calendar week of publication" + (f" {step:+d}" if step else ""),
-        ),
-    )
+    week = f"{monday.isoformat()}..{sunday.isoformat()}"
+    note = _rel_note(m, week, pub, _step_note("calendar week of publication", step))
+    return _Hit(m.start(), m.end(), "range", "day", monday, sunday, qualifier, note)
 
 
 def _ago(m: re.Match[str], pub: dt.date) -> _Hit | None:
@@ -539,44 +504,15 @@ def _ago(m: re.Match[str], pub: dt.date) -> _Hit | None:
         unit = v.units[m["u"]]
     if unit == "decade":
         n, unit = n * 10, "year"
-    expr = m.group(0).strip()
     if unit == "year":
         y = pub.year - n
-        return _Hit(
-            m.start(),
-            m.end(),
-            "year",
-            "year",
-            dt.date(y, 1, 1),
-            None,
-            None,
-            _rel_note(expr, f"{y:04d}", pub, f"{n} years before"),
-        )
+        return _year_hit(m.start(), m.end(), y, _rel_note(m, f"{y:04d}", pub, f"{n} years before"))
     if unit == "month":
-        mm = pub.year * 12 + pub.month - 1 - n
-        first = dt.date(mm // 12, mm % 12 + 1, 1)
-        return _Hit(
-            m.start(),
-            m.end(),
-            "month",
-            "month",
-            first,
-            None,
-            None,
-            _rel_note(expr, _fmt(first, "month"), pub, f"{n} months before"),
-        )
+        first = _add_months(pub, -n)
+        return _month_hit(m, first, _rel_note(m, _fmt(first, "month"), pub, f"{n} months before"))
     days = n * (7 if unit == "week" else 1)
     d = pub - dt.timedelta(days=days)
-    return _Hit(
-        m.start(),
-        m.end(),
-        "day",
-        "day",
-        d,
-        None,
-        None,
-        _rel_note(expr, d.isoformat(), pub, f"{days} days before"),
-    )
+    return _day_hit(m, d, _rel_note(m, d.isoformat(), pub, f"{days} days before"))
 
 
 def _decade(m: re.Match[str], pub: dt.date) -> _Hit | None:
@@ -589,17 +525,8 @@ def _decade(m: re.Match[str], pub: dt.date) -> _Hit | None:
         century, why = pub.year // 100, "century of publication"
     start = century * 100 + v.decades[m["dec"]]
     if name.endswith(("الماضي", "الحالي")) or name.startswith("هذا"):
-        resolution = _rel_note(m.group(0).strip(), f"{start}..{start + 9}", pub, why)
-    return _Hit(
-        m.start(),
-        m.end(),
-        "range",
-        "year",
-        dt.date(start, 1, 1),
-        dt.date(start + 9, 1, 1),
-        None,
-        resolution,
-    )
+        resolution = _rel_note(m, f"{start}..{start + 9}", pub, why)
+    return _year_range_hit(m, start, start + 9, resolution)
 
 
 _TWO_BEFORE = frozenset({"بين", "من", "كلا", "مع", "الي", "عن", "علي", "لدي", "احد", "هذين"})
@@ -616,7 +543,7 @@ def _the_two(m: re.Match[str]) -> bool:
 def _weekday(m: re.Match[str], pub: dt.date) -> _Hit | None:
     v = _vocab()
     wd = v.weekdays[m["wd"]]
-    rel = v.relative.get(m["rel"]) if m["rel"] else None
+    rel = _word(v.relative, m["rel"])
     # الاثنين also means "the two" ("بين الاثنين", "الاثنين معا"): bare, it is a weekday
     # unless a preposition or "كلا" comes before it or معا/منهما after it.
     if m["wd"] == "الاثنين" and not (m["per"] or m["rel"]) and _the_two(m):
@@ -630,16 +557,7 @@ def _weekday(m: re.Match[str], pub: dt.date) -> _Hit | None:
             delta = 7
         d = pub - dt.timedelta(days=delta)
         why = "latest such weekday not after" if rel != "past" else "last such weekday before"
-    return _Hit(
-        m.start(),
-        m.end(),
-        "day",
-        "day",
-        d,
-        None,
-        None,
-        _rel_note(m.group(0).strip(), d.isoformat(), pub, why),
-    )
+    return _day_hit(m, d, _rel_note(m, d.isoformat(), pub, why))
 
 
 _FUNCTION_AL = frozenset({"الي", "التي", "الذي", "الذين", "اللذين", "اللتين", "اللذان"})
@@ -652,22 +570,9 @@ def _deictic(m: re.Match[str], pub: dt.date) -> _Hit | None:
         nxt = following[0] if following else ""
         if nxt.startswith("ال") and nxt not in _FUNCTION_AL:
             return None  # "اليوم التالي", "اليوم الأول من القمة": not today
-    d = pub + dt.timedelta(days=v.deictic[m["x"]])
-    return _Hit(
-        m.start(),
-        m.end(),
-        "day",
-        "day",
-        d,
-        None,
-        None,
-        _rel_note(
-            m.group(0).strip(),
-            d.isoformat(),
-            pub,
-            "publication day" + (f" {v.deictic[m['x']]:+d}" if v.deictic[m["x"]] else ""),
-        ),
-    )
+    step = v.deictic[m["x"]]
+    d = pub + dt.timedelta(days=step)
+    return _day_hit(m, d, _rel_note(m, d.isoformat(), pub, _step_note("publication day", step)))
 
 
 _BUILDERS = {
@@ -829,8 +734,7 @@ def resolve_anaphor(a: Anaphor, previous: DateMention, where: str) -> DateMentio
     if a.unit == "day":
         value = v + dt.timedelta(days=a.offset)
     elif a.unit == "month":
-        mm = v.year * 12 + v.month - 1 + a.offset
-        value = dt.date(mm // 12, mm % 12 + 1, 1)
+        value = _add_months(v, a.offset)
     else:
         value = dt.date(v.year + a.offset, 1, 1)
     how = {0: "same", 1: "the one after", -1: "the one before"}[a.offset]
