@@ -2,15 +2,17 @@
 
 Shared by tests/test_treaty_quality.py, tests/test_reactions_quality.py and
 bench/evaluate_extraction.py, so the number a test asserts is the number the bench
-prints. Gold evidence names sentences by a verbatim snippet of their text (matched after
-normalisation), so the gold survives changes in sentence numbering; a snippet that no
-sentence contains is an error, never silently dropped.
+prints; :class:`Counts`, :func:`cited` and :func:`first_sentence` also serve the timeline
+scoring (bot/extract/timeline_gold.py). Gold evidence names sentences by a verbatim
+snippet of their text (matched after normalisation), so the gold survives changes in
+sentence numbering; a snippet that no sentence contains is an error, never silently
+dropped.
 """
 
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -46,14 +48,12 @@ class GoldProvision:
 
 
 @dataclass(frozen=True, slots=True)
-class Score:
-    """One-to-one matches between extracted items and gold items."""
+class Counts:
+    """How many extracted items matched gold items, of how many extracted and gold."""
 
     matched: int
     predicted: int
     gold: int
-    false_positives: tuple[str, ...]  # short descriptions of unmatched extracted items
-    missed: tuple[str, ...]  # descriptions of unmatched gold items
 
     @property
     def precision(self) -> float:
@@ -69,14 +69,34 @@ class Score:
         return 2 * p * r / (p + r) if p + r else 0.0
 
 
+@dataclass(frozen=True, slots=True)
+class Score(Counts):
+    """One-to-one matches between extracted items and gold items."""
+
+    false_positives: tuple[str, ...]  # short descriptions of unmatched extracted items
+    missed: tuple[str, ...]  # descriptions of unmatched gold items
+
+
+def first_sentence(
+    article: Article, piece: str, fold: Callable[[str], str] | None = None
+) -> int | None:
+    """Index of the first sentence of ``article`` that contains ``piece`` (both passed
+    through ``fold`` when given), or None."""
+    if fold is None:
+        return next((s.index for s in article.sentences if piece in s.text), None)
+    want = fold(piece)
+    return next((s.index for s in article.sentences if want in fold(s.text)), None)
+
+
+def cited(sources: Sequence[Any]) -> frozenset[Key]:
+    """The (article id, sentence index) pairs that an extracted item's sources cite."""
+    return frozenset((e.article_id, e.sentence_index) for e in sources)
+
+
 def _find(articles: Sequence[Article], article_id: str, snippet: str) -> Key:
-    want = normalize(snippet)
     for a in articles:
-        if a.id != article_id:
-            continue
-        for s in a.sentences:
-            if want in normalize(s.text):
-                return (a.id, s.index)
+        if a.id == article_id and (index := first_sentence(a, snippet, normalize)) is not None:
+            return (a.id, index)
     raise GoldError(f"gold snippet not found in article {article_id}: {snippet!r}")
 
 
@@ -114,10 +134,6 @@ def load_treaty_gold(path: Path, articles: Sequence[Article]) -> list[GoldProvis
     ]
 
 
-def _keys(sources: Sequence[Any]) -> frozenset[Key]:
-    return frozenset((e.article_id, e.sentence_index) for e in sources)
-
-
 def _party_of(name: str) -> str | None:
     norm = tuple(normalize(name).split())
     for words, party in vocabulary().party_aliases:
@@ -142,7 +158,7 @@ def score_reactions(extracted: Sequence[Reaction], gold: Sequence[GoldReaction])
     used: set[int] = set()
     wrong: list[str] = []
     for r in extracted:
-        keys = _keys(r.sources)
+        keys = cited(r.sources)
         hit = next(
             (
                 i
@@ -171,7 +187,7 @@ def score_reactions(extracted: Sequence[Reaction], gold: Sequence[GoldReaction])
 def _provision_matches(g: GoldProvision, p: TreatyArticle) -> bool:
     if g.number is not None:
         return p.number == g.number
-    if p.number is not None or not (g.evidence & _keys(p.sources)):
+    if p.number is not None or not (g.evidence & cited(p.sources)):
         return False
     text = normalize(f"{p.title} {p.text}")
     return all(any(alt in text for alt in k.split("|")) for k in g.keywords)

@@ -2,7 +2,8 @@
 
 Shared by tests/test_timeline_quality.py and bench/evaluate_extraction.py so the number
 the test asserts is the number the bench prints. Gold evidence names sentences by a
-verbatim piece of their text, so the gold survives changes in sentence numbering.
+verbatim piece of their text, so the gold survives changes in sentence numbering. The
+precision/recall arithmetic and sentence lookup are bot/extract/quality.py's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from bot.cache.schema import TimelineEvent
 from bot.corpus_types import Article
+from bot.extract.quality import Counts, cited, first_sentence
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,31 +28,15 @@ class GoldEvent:
 
 
 @dataclass(frozen=True, slots=True)
-class Score:
+class Score(Counts):
     """Precision/recall of items that have the gold date and cite a gold sentence."""
 
-    matched: int
-    predicted: int
-    gold: int
     #: matches on evidence alone (any date): tells event misses from date errors apart
     matched_any_date: int
     #: share of gold evidence sentences that the matched items cite (merging quality)
     source_recall: float
     false_positives: tuple[TimelineEvent, ...]
     missed: tuple[GoldEvent, ...]
-
-    @property
-    def precision(self) -> float:
-        return self.matched / self.predicted if self.predicted else 1.0
-
-    @property
-    def recall(self) -> float:
-        return self.matched / self.gold if self.gold else 1.0
-
-    @property
-    def f1(self) -> float:
-        p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p + r else 0.0
 
 
 def load_gold(path: Path, articles: Sequence[Article]) -> list[GoldEvent]:
@@ -63,10 +49,10 @@ def load_gold(path: Path, articles: Sequence[Article]) -> list[GoldEvent]:
     for ev in tomllib.loads(path.read_text("utf-8"))["event"]:
         refs: set[tuple[str, int]] = set()
         for article_id, piece in ev["evidence"]:
-            hits = [s.index for s in by_id[article_id].sentences if piece in s.text]
-            if not hits:
+            index = first_sentence(by_id[article_id], piece)
+            if index is None:
                 raise ValueError(f"gold evidence not found in {article_id}: {piece!r}")
-            refs.add((article_id, hits[0]))
+            refs.add((article_id, index))
         out.append(
             GoldEvent(
                 what=ev["what"],
@@ -77,10 +63,6 @@ def load_gold(path: Path, articles: Sequence[Article]) -> list[GoldEvent]:
             )
         )
     return out
-
-
-def _cited(item: TimelineEvent) -> frozenset[tuple[str, int]]:
-    return frozenset((s.article_id, s.sentence_index) for s in item.sources)
 
 
 def _match(
@@ -96,7 +78,7 @@ def _match(
                 g.end,
             ):
                 continue
-            shared = len(_cited(item) & g.evidence)
+            shared = len(cited(item.sources) & g.evidence)
             if shared:
                 pairs.append((-shared, i, j))
     used_i: set[int] = set()
@@ -114,7 +96,7 @@ def score(items: Sequence[TimelineEvent], gold: Sequence[GoldEvent]) -> Score:
     """Score ``items`` against ``gold``; each item and each gold event is used once."""
     pairs = _match(items, gold, with_date=True)
     any_date = _match(items, gold, with_date=False)
-    found = sum(len(_cited(items[i]) & gold[j].evidence) for i, j in pairs)
+    found = sum(len(cited(items[i].sources) & gold[j].evidence) for i, j in pairs)
     total = sum(len(gold[j].evidence) for _, j in pairs)
     hit_i = {i for i, _ in pairs}
     hit_j = {j for _, j in pairs}
