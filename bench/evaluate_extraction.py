@@ -34,6 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bot.corpus import load_corpus  # noqa: E402
 from bot.extract.dates import find_dates, format_date  # noqa: E402
 from bot.extract.quality import (  # noqa: E402
+    Counts,
     load_reaction_gold,
     load_treaty_gold,
     score_reactions,
@@ -66,6 +67,28 @@ def _no_network() -> Iterator[list[str]]:
         yield attempts
     finally:
         socket.socket.connect = original  # type: ignore[method-assign]
+
+
+def _score_cells(s: Counts) -> list[str]:
+    """Gold, extracted, matched, precision, recall and F1 columns of a score row."""
+    return [
+        str(s.gold),
+        str(s.predicted),
+        str(s.matched),
+        f"{s.precision:.3f}",
+        f"{s.recall:.3f}",
+        f"{s.f1:.3f}",
+    ]
+
+
+def _scored_section(
+    title: str, header: list[str], rows: list[list[str]], note: str, details: list[str]
+) -> str:
+    """A score table under ``title``, the note on how items match, then the misses."""
+    out = f"### {title}\n\n" + _table(header, rows) + "\n\n" + note
+    if details:
+        out += "\n\n" + "\n".join(details)
+    return out
 
 
 def _gold_rows(case: dict[str, Any]) -> list[list[str]]:
@@ -149,48 +172,26 @@ def dates_section() -> str:
     return "### Dates\n\n" + _table(header, rows) + note
 
 
+#: (label, articles folder, suffix of tests/gold/timeline*.toml)
+_TIMELINE_SETS = [
+    ("seeds (dossier)", "seeds", ""),
+    ("own articles (tuned on)", "tests/articles/timeline", "_unseen"),
+    ("held-out articles", "tests/articles/timeline_heldout", "_heldout"),
+    ("second held-out set", "tests/articles/timeline_heldout2", "_heldout2"),
+    ("third held-out set", "tests/articles/timeline_heldout3", "_heldout3"),
+    ("fourth held-out set", "tests/articles/timeline_heldout4", "_heldout4"),
+]
+
+
 def timeline_section() -> str:
-    sets = [
-        ("seeds (dossier)", "seeds", "tests/gold/timeline.toml"),
-        ("own articles (tuned on)", "tests/articles/timeline", "tests/gold/timeline_unseen.toml"),
-        (
-            "held-out articles",
-            "tests/articles/timeline_heldout",
-            "tests/gold/timeline_heldout.toml",
-        ),
-        (
-            "second held-out set",
-            "tests/articles/timeline_heldout2",
-            "tests/gold/timeline_heldout2.toml",
-        ),
-        (
-            "third held-out set",
-            "tests/articles/timeline_heldout3",
-            "tests/gold/timeline_heldout3.toml",
-        ),
-        (
-            "fourth held-out set",
-            "tests/articles/timeline_heldout4",
-            "tests/gold/timeline_heldout4.toml",
-        ),
-    ]
     rows = []
     details = []
-    for label, folder, gold_file in sets:
+    for label, folder, suffix in _TIMELINE_SETS:
         articles = load_corpus(ROOT / folder)
-        s = score(extract_timeline(articles), load_gold(ROOT / gold_file, articles))
+        gold = load_gold(ROOT / f"tests/gold/timeline{suffix}.toml", articles)
+        s = score(extract_timeline(articles), gold)
         rows.append(
-            [
-                label,
-                str(s.gold),
-                str(s.predicted),
-                str(s.matched),
-                f"{s.precision:.3f}",
-                f"{s.recall:.3f}",
-                f"{s.f1:.3f}",
-                f"{s.matched_any_date}/{s.gold}",
-                f"{s.source_recall:.3f}",
-            ]
+            [label, *_score_cells(s), f"{s.matched_any_date}/{s.gold}", f"{s.source_recall:.3f}"]
         )
         for e in s.false_positives:
             details.append(f"- {label}: extra item {e.date} «{e.text[:70]}»")
@@ -207,16 +208,13 @@ def timeline_section() -> str:
         "events any date",
         "source recall",
     ]
-    out = "### Timeline\n\n" + _table(header, rows)
-    out += (
-        "\n\nAn item matches a gold event when its date, granularity and range end are "
+    note = (
+        "An item matches a gold event when its date, granularity and range end are "
         "equal and it cites one of the event's sentences; one item per event, so unmerged "
         "duplicates count as extra items. 'events any date' matches on sentences alone; "
         "'source recall' is the share of a matched event's gold sentences the item cites."
     )
-    if details:
-        out += "\n\n" + "\n".join(details)
-    return out
+    return _scored_section("Timeline", header, rows, note, details)
 
 
 _TREATY_REACTION_SETS = [
@@ -242,31 +240,17 @@ def treaty_reactions_section() -> str:
             load_reaction_gold(ROOT / f"tests/gold/reactions{suffix}.toml", articles),
         )
         for what, s in (("treaty provisions", t), ("reactions", r)):
-            rows.append(
-                [
-                    label,
-                    what,
-                    str(s.gold),
-                    str(s.predicted),
-                    str(s.matched),
-                    f"{s.precision:.3f}",
-                    f"{s.recall:.3f}",
-                    f"{s.f1:.3f}",
-                ]
-            )
+            rows.append([label, what, *_score_cells(s)])
             details += [f"- {label}, {what}: extra {x}" for x in s.false_positives]
             details += [f"- {label}, {what}: missed {x}" for x in s.missed]
     header = ["set", "extractor", "gold", "extracted", "matched", "precision", "recall", "F1"]
-    out = "### Treaty provisions and reactions\n\n" + _table(header, rows)
-    out += (
-        "\n\nA provision matches when its number is the gold number, or (unnumbered) it "
+    note = (
+        "A provision matches when its number is the gold number, or (unnumbered) it "
         "cites a gold sentence and contains the gold keywords. A reaction matches when it "
         "cites a gold sentence and has the gold actor, party and stance. One extracted item "
         "per gold item, so unmerged duplicates count as extra items."
     )
-    if details:
-        out += "\n\n" + "\n".join(details)
-    return out
+    return _scored_section("Treaty provisions and reactions", header, rows, note, details)
 
 
 SECTIONS: dict[str, Callable[[], str]] = {
