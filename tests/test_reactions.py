@@ -2,38 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from extract_support import article, paragraph_lists, sentence_texts
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
-from bot.arabic.sentences import split_sentences
 from bot.cache.schema import Reaction
-from bot.corpus_types import Article, ArticleMeta, Sentence
 from bot.extract.reactions import extract_reactions, stance_of
 from bot.extract.speakers import names_match, parse_mention, short_refers_to, tokenize
-
-
-def article(aid: str, *paragraphs: str) -> Article:
-    meta = ArticleMeta(
-        id=aid,
-        file=f"{aid}.txt",
-        title=f"عنوان {aid}",
-        source=None,
-        url=None,
-        published=dt.date(2025, 3, 1),
-        published_precision="day",
-        published_reason="test",
-    )
-    sentences = [
-        text for para in paragraphs for text in (split_sentences(para) or [para]) if text.strip()
-    ]
-    return Article(
-        meta=meta,
-        paragraphs=tuple(paragraphs),
-        sentences=tuple(Sentence(i, 0, t) for i, t in enumerate(sentences)),
-    )
-
 
 AGREEMENT = "ووقعت فرنسا والمغرب اتفاقية للتعاون في مجال الطاقة تنص على بناء محطة مشتركة."
 
@@ -197,12 +171,10 @@ _FRAGMENTS = [
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=14), min_size=1, max_size=5)
-)
+@given(paragraph_lists(_FRAGMENTS, 14))
 def test_any_text_gives_well_formed_cited_reactions(paras: list[list[str]]) -> None:
     a = article("p", *(" ".join(p) for p in paras))
-    texts = {s.index: s.text for s in a.sentences}
+    texts = sentence_texts(a)
     for r in extract_reactions([a]):
         assert r.stance in ("critical", "supportive", "neutral", "no_comment")
         assert r.quote.strip()

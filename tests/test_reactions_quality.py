@@ -12,25 +12,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from extract_support import gold_sets, score_report
 
 from bot.corpus import load_corpus
 from bot.extract.quality import load_reaction_gold, score_reactions
 from bot.extract.reactions import extract_reactions
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = [
-    ("seeds", "tests/gold/reactions.toml"),
-    ("tests/articles/extraction", "tests/gold/reactions_own.toml"),
-    ("tests/articles/extraction_heldout", "tests/gold/reactions_heldout.toml"),
-    ("tests/articles/extraction_heldout2", "tests/gold/reactions_heldout2.toml"),
-]
+SETS = gold_sets("reactions")
 
 
 @pytest.mark.parametrize(("folder", "gold_file"), SETS)
 def test_precision_and_recall_at_least_085(folder: str, gold_file: str) -> None:
     articles = load_corpus(ROOT / folder)
     s = score_reactions(extract_reactions(articles), load_reaction_gold(ROOT / gold_file, articles))
-    report = f"extra: {s.false_positives}\nmissed: {s.missed}"
+    report = score_report(s)
     assert s.precision >= 0.85, report
     assert s.recall >= 0.85, report
 

@@ -2,34 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
+from extract_support import article, paragraph_lists, sentence_texts
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from bot.arabic.normalize import normalize
-from bot.arabic.sentences import split_sentences
-from bot.corpus_types import Article, ArticleMeta, Sentence
 from bot.extract.treaty import TITLE_WORDS, extract_treaty_articles
-
-
-def article(aid: str, *paragraphs: str) -> Article:
-    meta = ArticleMeta(
-        id=aid,
-        file=f"{aid}.txt",
-        title=f"عنوان {aid}",
-        source=None,
-        url=None,
-        published=dt.date(2025, 3, 1),
-        published_precision="day",
-        published_reason="test",
-    )
-    sentences = [t for p in paragraphs for t in (split_sentences(p) or [p]) if t.strip()]
-    return Article(
-        meta=meta,
-        paragraphs=tuple(paragraphs),
-        sentences=tuple(Sentence(i, 0, t) for i, t in enumerate(sentences)),
-    )
 
 
 def test_numbered_clauses_by_ordinal_word_and_numeral_in_order() -> None:
@@ -163,12 +140,10 @@ _FRAGMENTS = [
 
 
 @settings(max_examples=60, deadline=None)
-@given(
-    st.lists(st.lists(st.sampled_from(_FRAGMENTS), min_size=1, max_size=16), min_size=1, max_size=5)
-)
+@given(paragraph_lists(_FRAGMENTS, 16))
 def test_any_text_gives_short_titles_cited_by_real_sentences(paras: list[list[str]]) -> None:
     a = article("p", *(" ".join(p) for p in paras))
-    texts = {s.index: s.text for s in a.sentences}
+    texts = sentence_texts(a)
     for p in extract_treaty_articles([a]):
         assert p.title.strip()
         assert len(p.title.split()) <= TITLE_WORDS + 8  # a cited instrument's name adds words

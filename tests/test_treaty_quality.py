@@ -12,18 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from extract_support import gold_sets, score_report
 
 from bot.corpus import load_corpus
 from bot.extract.quality import GoldError, load_treaty_gold, score_treaty
 from bot.extract.treaty import extract_treaty_articles
 
 ROOT = Path(__file__).resolve().parent.parent
-SETS = [
-    ("seeds", "tests/gold/treaty.toml"),
-    ("tests/articles/extraction", "tests/gold/treaty_own.toml"),
-    ("tests/articles/extraction_heldout", "tests/gold/treaty_heldout.toml"),
-    ("tests/articles/extraction_heldout2", "tests/gold/treaty_heldout2.toml"),
-]
+SETS = gold_sets("treaty")
 
 
 @pytest.mark.parametrize(("folder", "gold_file"), SETS)
@@ -32,7 +28,7 @@ def test_precision_and_recall_at_least_090(folder: str, gold_file: str) -> None:
     s = score_treaty(
         extract_treaty_articles(articles), load_treaty_gold(ROOT / gold_file, articles)
     )
-    report = f"extra: {s.false_positives}\nmissed: {s.missed}"
+    report = score_report(s)
     assert s.precision >= 0.9, report
     assert s.recall >= 0.9, report
 
