@@ -99,53 +99,6 @@ def test_never_invents_dates_from_counts(words: list[str], pub: dt.date) -> None
     assert find_dates(" ".join(words), pub) == []
 
 
-@given(
-    st.integers(1, 28),
-    st.integers(1, 12),
-    st.integers(1900, 2100),
-    st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)),
-)
-def test_any_full_gregorian_date_round_trips(d: int, mth: int, y: int, pub: dt.date) -> None:
-    names = [
-        "يناير",
-        "فبراير",
-        "مارس",
-        "أبريل",
-        "مايو",
-        "يونيو",
-        "يوليو",
-        "أغسطس",
-        "سبتمبر",
-        "أكتوبر",
-        "نوفمبر",
-        "ديسمبر",
-    ]
-    text = f"وقع الحدث في {d} {names[mth - 1]} {y} في العاصمة"
-    (m,) = find_dates(text, pub)
-    assert (m.value, m.granularity, m.resolution) == (dt.date(y, mth, d), "day", "absolute")
-
-
-def test_resolution_cites_publication_at_its_precision() -> None:
-    (m,) = find_dates("كما يحتفلان هذا العام بالذكرى", dt.date(2024, 6, 1), "month")
-    assert m.resolution.endswith("published 2024-06)")
-    assert m.anchor == "year"
-
-
-def test_anaphora_resolve_against_a_precise_enough_previous_date() -> None:
-    from bot.extract.dates import find_anaphora, resolve_anaphor
-
-    (a,) = find_anaphora("وتبعه زلزال ثان بعد ظهر اليوم نفسه.")
-    assert (a.text, a.unit, a.offset) == ("بعد ظهر اليوم نفسه", "day", 0)
-    (day,) = find_dates("ضرب الزلزال فجر الاثنين", dt.date(2023, 2, 8))
-    resolved = resolve_anaphor(a, day, "sentence 0")
-    assert resolved is not None and resolved.value == dt.date(2023, 2, 6)
-    (month,) = find_dates("في مارس 2020", dt.date(2023, 2, 8))
-    assert resolve_anaphor(a, month, "sentence 0") is None  # a month cannot give a day
-    (nxt,) = find_anaphora("وفي العام التالي عاد")
-    resolved = resolve_anaphor(nxt, month, "sentence 0")
-    assert resolved is not None and format_date(resolved.value, "year") == "2021"
-
-
 _GREG = [
     "يناير",
     "فبراير",
@@ -174,6 +127,39 @@ _LEV = [
     "تشرين الثاني",
     "كانون الأول",
 ]
+
+
+@given(
+    st.integers(1, 28),
+    st.integers(1, 12),
+    st.integers(1900, 2100),
+    st.dates(dt.date(1990, 1, 1), dt.date(2030, 12, 31)),
+)
+def test_any_full_gregorian_date_round_trips(d: int, mth: int, y: int, pub: dt.date) -> None:
+    text = f"وقع الحدث في {d} {_GREG[mth - 1]} {y} في العاصمة"
+    (m,) = find_dates(text, pub)
+    assert (m.value, m.granularity, m.resolution) == (dt.date(y, mth, d), "day", "absolute")
+
+
+def test_resolution_cites_publication_at_its_precision() -> None:
+    (m,) = find_dates("كما يحتفلان هذا العام بالذكرى", dt.date(2024, 6, 1), "month")
+    assert m.resolution.endswith("published 2024-06)")
+    assert m.anchor == "year"
+
+
+def test_anaphora_resolve_against_a_precise_enough_previous_date() -> None:
+    from bot.extract.dates import find_anaphora, resolve_anaphor
+
+    (a,) = find_anaphora("وتبعه زلزال ثان بعد ظهر اليوم نفسه.")
+    assert (a.text, a.unit, a.offset) == ("بعد ظهر اليوم نفسه", "day", 0)
+    (day,) = find_dates("ضرب الزلزال فجر الاثنين", dt.date(2023, 2, 8))
+    resolved = resolve_anaphor(a, day, "sentence 0")
+    assert resolved is not None and resolved.value == dt.date(2023, 2, 6)
+    (month,) = find_dates("في مارس 2020", dt.date(2023, 2, 8))
+    assert resolve_anaphor(a, month, "sentence 0") is None  # a month cannot give a day
+    (nxt,) = find_anaphora("وفي العام التالي عاد")
+    resolved = resolve_anaphor(nxt, month, "sentence 0")
+    assert resolved is not None and format_date(resolved.value, "year") == "2021"
 
 
 @given(
