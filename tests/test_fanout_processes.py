@@ -129,7 +129,15 @@ async def test_two_processes_on_one_postgres_send_each_delivery_once(
         prepare(store, emulator)
         cache = tmp_path / "cache.json"
         cache.write_text(dumps_cache(CACHE), encoding="utf-8")
-        env = env_for(emulator, url, cache, rate=60)
+        # A round of 300 at 30/s lasts ~10 s, far longer than a cold start of the second
+        # process (a fresh CI venv compiles every module on first import), so the two
+        # rounds overlap and SKIP LOCKED is what keeps them apart.
+        warm = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot.cli", "deliver", "--help",
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
+        )
+        await warm.wait()
+        env = env_for(emulator, url, cache, rate=30)
         procs = [await deliver(env), await deliver(env)]
         outs = [await p.communicate() for p in procs]
         assert [p.returncode for p in procs] == [0, 0], [e.decode() for _o, e in outs]
