@@ -134,27 +134,51 @@ class Statement:
 # --- sentence-level parsing -------------------------------------------------------
 
 
-def _quote_depths(toks: Toks) -> list[int]:
-    """1 for tokens inside quotation marks, else 0 (straight quotes toggle)."""
-    depth, out = 0, []
-    for n, t in enumerate(toks):
-        opens_like = (
-            t.text in CLOSE_QUOTES
-            and not depth
-            and n + 1 < len(toks)
-            and toks[n + 1].start == t.end
-            and (n == 0 or toks[n - 1].end < t.start)
-        )
-        if not t.word and (opens_like or (t.text in OPEN_QUOTES and (t.text != '"' or depth == 0))):
-            out.append(depth)
-            depth = 1
+#: The opening mark that, met again inside a quote, shows the quote was left open.
+_SAME_OPENER = {"”": "“", "’": "‘", "»": "«"}
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans (inside the marks) of the quotations in ``text``.
+
+    A quote ends at its closing mark. An opening mark (“, «) met before the closing one
+    means the first quote was left open and narration follows ("“…جدًا، وأضاف “…”"): it
+    ends at the last comma before that mark. A closing-shaped mark opens a quote when
+    another closing mark follows it with no opening mark between ("أن” روسيا … أخرى”").
+    """
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        opener = _opens_quote(text, i)
+        if not opener and ch in CLOSE_QUOTES:
+            for j in range(i + 1, n):
+                if text[j] in CLOSE_QUOTES:
+                    opener = True
+                    break
+                if text[j] in OPEN_QUOTES:
+                    break
+        if not opener:
+            i += 1
             continue
-        if not t.word and t.text in CLOSE_QUOTES and depth:
-            depth = 0
-            out.append(0)
-            continue
-        out.append(depth)
-    return out
+        end = n
+        for j in range(i + 1, n):
+            if text[j] in CLOSE_QUOTES:
+                end = j
+                break
+            if text[j] == _SAME_OPENER.get(ch, ch) and ch != '"':
+                comma = text.rfind("،", i + 1, j)
+                end = comma if comma > i + 1 else j
+                break
+        spans.append((i + 1, end))
+        i = end + 1 if end < n and text[end] in CLOSE_QUOTES else max(end, i + 1)
+    return spans
+
+
+def _quote_depths(toks: Toks, text: str) -> list[int]:
+    """1 for tokens inside quotation marks, else 0 (the marks themselves are outside)."""
+    spans = _quote_spans(text)
+    return [1 if any(a <= t.start and t.end <= b for a, b in spans) else 0 for t in toks]
 
 
 def _verb_kind(tok: Tok, v: Vocabulary) -> str | None:
@@ -215,23 +239,16 @@ def _opens_quote(seg: str, i: int) -> bool:
     )
 
 
-def _content(text: str, toks: Toks, start: int, stop: int) -> tuple[str, str]:
+def _content(text: str, toks: Toks, start: int, stop: int) -> tuple[str, str, str]:
     """The words said between tokens ``start`` and ``stop``: a quotation of some length as
     written (consecutive quoted parts joined), otherwise the reported clause after "إن/أن"
-    (short quoted fragments stay inside it). Returns (text, "quote" | "paraphrase")."""
+    (short quoted fragments stay inside it). Returns (text, "quote" | "paraphrase", how it
+    was found: "quote" | "clause" | "rest")."""
     if start >= stop:
-        return "", "paraphrase"
+        return "", "paraphrase", "rest"
     seg_start, seg_end = toks[start].start, toks[stop - 1].end
     seg = text[seg_start:seg_end]
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(seg):
-        if _opens_quote(seg, i):
-            close = next((j for j in range(i + 1, len(seg)) if seg[j] in CLOSE_QUOTES), len(seg))
-            spans.append((i + 1, close))
-            i = close + 1
-            continue
-        i += 1
+    spans = [(a, b) for a, b in _quote_spans(seg) if seg[a:b].strip(_QUOTE_CHARS)]
     clause = ""
     for i in range(start, stop):
         if toks[i].word and toks[i].norm in _THAT:
@@ -242,21 +259,72 @@ def _content(text: str, toks: Toks, start: int, stop: int) -> tuple[str, str]:
         joined = [spans[0]]
         for a, b in spans[1:]:
             gap = seg[joined[-1][1] + 1 : a - 1]
-            if len(gap.split()) <= 4:
+            if len(gap.split()) <= 4 and not any(
+                _verb_kind(t, vocabulary()) for t in tokenize(gap)
+            ):
                 joined.append((a, b))
             else:
                 break
         quote = " … ".join(seg[a:b].strip(" .،") for a, b in joined)
         whole = seg[joined[0][0] - 1 :].strip(" .،")
         if len(quote.split()) >= 5 or (clause and clause.strip(_QUOTE_CHARS) == quote):
-            return quote, "quote"
+            return quote, "quote", "quote"
         if not clause:
             # "مؤكدا على تعزيز العلاقات “في كل المجالات”": the fragment needs its lead-in.
             lead = seg.strip(" .،:")
-            return lead, ("quote" if lead == whole else "paraphrase")
+            return lead, ("quote" if lead == whole else "paraphrase"), "rest"
     if clause:
-        return clause, "paraphrase"
-    return seg.strip(" .،:"), "paraphrase"
+        return clause, "paraphrase", "clause"
+    return seg.strip(" .،:"), "paraphrase", "rest"
+
+
+def _clause_end(words: str, v: Vocabulary) -> str:
+    """A paraphrase ends at the next clause of the narration ("…، كما كشفت تقارير",
+    "… بينما شدد", "…”، وهو ما أثار"), outside quotation marks; an unmatched quotation
+    mark and a trailing conjunction go with the cut."""
+    toks = tokenize(words)
+    depth = _quote_depths(toks, words)
+    cut = len(words)
+    for i, t in enumerate(toks):
+        if i == 0 or depth[i] or not t.word:
+            continue
+        after_comma = toks[i - 1].text in "،,"
+        for phrases, need_comma in ((v.clause_breaks, False), (v.clause_breaks_after_comma, True)):
+            if need_comma and not after_comma:
+                continue
+            if any(
+                all(i + n < len(toks) and toks[i + n].norm == w for n, w in enumerate(p))
+                for p in phrases
+            ):
+                cut = t.start
+                break
+        if cut < len(words):
+            break
+    out = words[:cut].strip(" .،,:؛")
+    while True:
+        tail = tokenize(out)
+        if tail and tail[-1].word and tail[-1].norm in _TRAILING:
+            out = out[: tail[-1].start].strip(" .،,:؛")
+            continue
+        break
+    if out and out[-1] in CLOSE_QUOTES and not any(b == len(out) - 1 for _, b in _quote_spans(out)):
+        out = out[:-1].strip(" .،,")
+    if out and out[0] in CLOSE_QUOTES and not _quote_spans(out):
+        out = out[1:].strip()
+    return out
+
+
+#: Words a clause never ends on.
+_TRAILING = frozenset(
+    normalize(w) for w in ("و", "بينما", "فيما", "كما", "حيث", "ثم", "لكن", "أو", "أن", "إن")
+)
+
+
+def _as_written(tok: Tok) -> str:
+    """A verb as written without its و/ف ("وأشار" → "أشار")."""
+    if strip_conjunction(tok.norm) != tok.norm and tok.text[:1] in ("و", "ف"):
+        return tok.text[1:]
+    return tok.text
 
 
 def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
@@ -325,7 +393,7 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
     """
     v = ctx.v
     toks = tokenize(text)
-    depth = _quote_depths(toks)
+    depth = _quote_depths(toks, text)
     found: list[_Found] = []  # (verb index, content start, how, mention, co-speakers)
     for k, tok in enumerate(toks):
         how = _verb_kind(tok, v)
@@ -406,10 +474,21 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
     out: list[_Said] = []
     for n, (k, cstart, how, m, extra) in enumerate(found):
         stop = found[n + 1][0] if n + 1 < len(found) else len(toks)
-        words, kind = _content(text, toks, cstart, stop)
+        words, kind, source = _content(text, toks, cstart, stop)
         if how == "according" and cstart < stop:
             words, kind = text[toks[cstart].start : toks[stop - 1].end].strip(" .،"), "paraphrase"
+            source = "according"
             how = "speech"
+        verb = _as_written(toks[k])
+        denial = strip_conjunction(toks[k].norm) in v.denial_verbs
+        if kind == "paraphrase" and cstart < stop and (denial or source == "rest"):
+            # A paraphrase starts with its speech verb and the verb's complement as written
+            # ("دعا المجتمع الدولي إلى …", "أشار إلى …", "تنفي … تبادل الأسلحة").
+            rest = text[toks[cstart].start : toks[stop - 1].end].strip(" .،:")
+            if how in ("speech", "pronoun", "participle") and not rest.startswith(verb):
+                words = f"{verb} {rest}"
+        if kind == "paraphrase":
+            words = _clause_end(words, v)
         context = text[toks[k].start : toks[stop - 1].end]
         weak = kind == "paraphrase" and not any(
             t.norm in _THAT or t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES
@@ -418,7 +497,7 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
         if weak and how == "speech" and k > 0:
             # "«…»، قال الوزير للصحفيين": the quotation comes before the verb.
             begin = found[n - 1][1] if n else 0
-            earlier, earlier_kind = _content(text, toks, begin, k)
+            earlier, earlier_kind, _ = _content(text, toks, begin, k)
             if earlier_kind == "quote":
                 words, kind = earlier, earlier_kind
                 context = text[toks[begin].start : toks[stop - 1].end]
@@ -640,6 +719,8 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
     for pos, art in enumerate(articles):
         last: tuple[int, Actor] | None = None
         for s in art.sentences:
+            if _is_heading(art, s.index):
+                continue
             for said in _sentence_statements(s.text, ctx):
                 actors = (
                     [_actor(said.mention)]
@@ -671,6 +752,26 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                         )
                     )
     return _merge(statements, reg, signatories, v)
+
+
+#: How a sentence of running text ends; a subheading has none of these.
+_SENTENCE_ENDS = ".!?؟…:\"”»'’)"
+_HEADING_WORDS = 16
+
+
+def _is_heading(article: Article, index: int) -> bool:
+    """A subheading ("الناتو حذر سابقا من تهديد …") is a paragraph of one short line
+    without closing punctuation: a headline about statements, not a statement."""
+    s = article.sentences[index]
+    alone = [t for t in article.sentences if t.paragraph == s.paragraph]
+    text = s.text.strip()
+    return (
+        len(alone) == 1
+        and len(article.sentences) > 1
+        and bool(text)
+        and text[-1] not in _SENTENCE_ENDS
+        and len(text.split()) <= _HEADING_WORDS
+    )
 
 
 _PREPOSITION_WORDS = frozenset(
@@ -706,12 +807,13 @@ def _antecedents(text: str, verb_at: int, ctx: _Ctx) -> list[Actor]:
     قلقهما": the person (else the parties) named before the verb in the same sentence,
     never the object of a preposition ("زيارة له إلى بيونغ يانغ")."""
     toks = tokenize(text)
+    depth = _quote_depths(toks, text)
     for wanted in ("person", "party"):
         for i, t in enumerate(toks):
             if t.start >= verb_at:
                 break
-            if i and toks[i - 1].norm in _PREPOSITION_WORDS:
-                continue
+            if depth[i] or (i and toks[i - 1].norm in _PREPOSITION_WORDS):
+                continue  # a name inside a quotation is not the speaker
             m = ctx.parse(toks, i, text, subject=True)
             if m is None or m.kind != wanted or toks[m.end - 1].end > verb_at:
                 continue
