@@ -190,3 +190,56 @@ def test_seed_paraphrases_start_with_the_verb(seeds: list[Reaction]) -> None:
             assert r.quote.split()[-1] not in ("بينما", "كما", "فيما", "و"), r.quote
     assert any(r.quote.startswith("دعا المجتمع الدولي") for r in at(seeds, "002", 56))
     assert not at(seeds, "003", 10)  # the subheading
+
+
+# --- 5. roles come from the statement's own article --------------------------------------
+
+
+def test_role_comes_from_the_statements_own_article() -> None:
+    a = article(
+        "a",
+        AGREEMENT,
+        "وقالت المتحدثة باسم الحكومة الفرنسية ليا مارتان إن “الاتفاقية تخدم مصالح البلدين معا”.",
+    )
+    b = article(
+        "b",
+        AGREEMENT,
+        "وقالت المتحدثة باسم وزارة الخارجية الفرنسية ليا مارتان إن “باريس ستواصل دعم المشروع”.",
+    )
+    got = {
+        r.sources[0].article_id: r.role for r in extract_reactions([a, b]) if "مارتان" in r.actor
+    }
+    assert got == {
+        "a": "المتحدثة باسم الحكومة الفرنسية",
+        "b": "المتحدثة باسم وزارة الخارجية الفرنسية",
+    }
+
+
+def test_seed_jean_pierre_role_in_002(seeds: list[Reaction]) -> None:
+    [r] = [r for r in at(seeds, "002", 54) if "بيير" in r.actor]
+    assert r.role == "المتحدثة باسم البيت الأبيض"
+    [r] = [r for r in at(seeds, "003", 17) if "بيير" in r.actor]
+    assert r.role == "المتحدثة باسم وزارة الخارجية"
+
+
+# --- 6. the most frequent spelling of a name -----------------------------------------------
+
+
+def test_most_frequent_spelling_is_shown() -> None:
+    odd = article(
+        "a", AGREEMENT, "وقال الرئيس المغربي كريم بنجلونج إن “المحطة ستوفر آلاف الوظائف”."
+    )
+    usual = [
+        article(
+            aid,
+            AGREEMENT,
+            f"وقال الرئيس المغربي كريم بنجلون إن “المشروع رقم {n} يعزز التعاون بين البلدين”.",
+        )
+        for n, aid in enumerate(("b", "c"))
+    ]
+    names = {r.actor for r in extract_reactions([odd, *usual]) if r.actor.startswith("كريم")}
+    assert names == {"كريم بنجلون"}
+
+
+def test_seed_kim_is_spelled_as_most_sources_write(seeds: list[Reaction]) -> None:
+    assert {r.actor for r in seeds if r.actor.startswith("كيم")} == {"كيم جونغ أون"}

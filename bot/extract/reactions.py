@@ -850,6 +850,36 @@ def _resolve(actor: Actor, pos: tuple[int, int], reg: _Registry) -> Actor:
     return actor
 
 
+def _most_frequent_spelling(seen: list[tuple[str, tuple[int, int]]]) -> str:
+    """Of a person's full-name mentions (most words), the spelling most sources write;
+    ties go to the earliest article ("كيم جونغ أون" over one outlet's "كيم جونج أونج")."""
+    most = max(len(d.split()) for d, _ in seen)
+    full = [(d, p) for d, p in seen if len(d.split()) == most]
+    counts = Counter(d for d, _ in full)
+    first = {d: min(p for x, p in full if x == d) for d in counts}
+    return min(counts, key=lambda d: (-counts[d], first[d], d))
+
+
+def _local_role(members: list[Statement], overall: str | None, party: str | None) -> str | None:
+    """The role the statements' own articles give the speaker (most frequent, then the
+    earliest); a bare role word ("الرئيس") takes the fuller form known elsewhere
+    ("الرئيس الروسي") when that extends it. A local role naming another party than the
+    speaker's ("زعيم كوريا الجنوبية" for Kim, a slip) is not used. Without a local role,
+    the overall one."""
+    local = [
+        m.actor.role
+        for m in sorted(members, key=lambda m: m.order)
+        if m.actor.role and (party is None or m.actor.party in (None, party))
+    ]
+    if not local:
+        return overall
+    counts = Counter(local)
+    role = min(counts, key=lambda r: (-counts[r], local.index(r)))
+    if overall and overall != role and normalize(overall).startswith(normalize(role) + " "):
+        return overall
+    return role
+
+
 def _merge(
     statements: list[Statement], reg: _Registry, signatories: frozenset[str], v: Vocabulary
 ) -> list[Reaction]:
@@ -873,14 +903,14 @@ def _merge(
     parties: dict[str, Counter[str]] = {}
     roles: dict[str, str] = {}
     fullest: dict[str, str] = {}
-    for _, a in reg.persons:
+    spellings: dict[str, list[tuple[str, tuple[int, int]]]] = {}
+    for p, a in reg.persons:
         k = key_of(a)
         if a.party:
             parties.setdefault(k, Counter())[a.party] += 1
         if a.role and len(a.role) > len(roles.get(k, "")):
             roles[k] = a.role
-        if len(a.display) > len(fullest.get(k, "")):
-            fullest[k] = a.display
+        spellings.setdefault(k, []).append((a.display, p))
     statement_parties: dict[str, Counter[str]] = {}
     for st in statements:
         k = key_of(st.actor)
@@ -888,8 +918,10 @@ def _merge(
             statement_parties.setdefault(k, Counter())[st.actor.party] += 1
         if st.actor.role and k not in roles:
             roles[k] = st.actor.role
-        if len(_display(st.actor)) > len(fullest.get(k, "")):
+        if k not in spellings and len(_display(st.actor)) > len(fullest.get(k, "")):
             fullest[k] = _display(st.actor)
+    for k, seen in spellings.items():
+        fullest[k] = _most_frequent_spelling(seen)
 
     groups: list[tuple[str, Statement, list[Statement]]] = []
     for st in statements:
@@ -921,7 +953,7 @@ def _merge(
                 party,
                 signatories,
                 v,
-                independent=_is_independent(roles.get(k) or head.actor.role, v),
+                independent=_is_independent(_local_role(members, roles.get(k), party), v),
             )
         )
         sources = [
@@ -934,7 +966,7 @@ def _merge(
         reaction = Reaction(
             actor=fullest.get(k, _display(head.actor)),
             actor_key=k,
-            role=roles.get(k),
+            role=_local_role(members, roles.get(k), party),
             party=party,
             stance=stance,
             quote=head.quote,
