@@ -243,3 +243,23 @@ def test_most_frequent_spelling_is_shown() -> None:
 
 def test_seed_kim_is_spelled_as_most_sources_write(seeds: list[Reaction]) -> None:
     assert {r.actor for r in seeds if r.actor.startswith("كيم")} == {"كيم جونغ أون"}
+
+
+# --- 4. "نظيره" + nationality is the referent's role with that nationality ---------------
+
+
+def test_counterpart_takes_the_referents_role() -> None:
+    a = article(
+        "a",
+        AGREEMENT,
+        "وقال وزير الطاقة الفرنسي جان دوبون ونظيره المغربي، إن المحطة “ستبدأ الإنتاج قبل "
+        "نهاية العقد الحالي”.",
+    )
+    [r] = [r for r in extract_reactions([a]) if r.party == "المغرب"]
+    assert r.actor == r.role == "وزير الطاقة المغربي"
+
+
+def test_seed_blinkens_counterpart(seeds: list[Reaction]) -> None:
+    actors = {r.actor for r in at(seeds, "002", 57)}
+    assert "وزير الخارجية الكوري الجنوبي" in actors
+    assert not any("نظير" in r.actor for r in seeds)

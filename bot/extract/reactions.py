@@ -31,6 +31,7 @@ from bot.extract.speakers import (
     fold_name_token,
     name_key,
     names_match,
+    nationality_at,
     parse_mention,
     party_at,
     short_refers_to,
@@ -736,6 +737,17 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                         owner = _party_before(s.text, said.verb_at, ctx)
                         if owner is not None:
                             resolved = replace(resolved, party=owner)
+                    if _counterpart_word(resolved.role):
+                        # "بلينكن ونظيره الكوري الجنوبي": the referent's role, its nationality.
+                        same = [
+                            st.actor
+                            for st in statements
+                            if st.order == (pos, s.index) and st.actor.role and st.actor != resolved
+                        ]
+                        referent = same[-1] if same else (last[1] if last else None)
+                        if referent is not None and referent.role:
+                            role = _counterpart_role(resolved.role or "", referent.role, v)
+                            resolved = replace(resolved, role=role, surface=role)
                     if said.how != "no_comment":
                         last = (s.index, resolved)
                     statements.append(
@@ -777,6 +789,36 @@ def _is_heading(article: Article, index: int) -> bool:
 _PREPOSITION_WORDS = frozenset(
     normalize(w) for w in ("إلى", "في", "من", "مع", "على", "عن", "ضد", "بين", "لدى", "نحو")
 )
+
+
+_COUNTERPART = frozenset(normalize(w) for w in ("نظير", "نظيرة"))
+
+
+def _counterpart_word(role: str | None) -> bool:
+    """ "نظيره", "نظيرته", "ونظيره": the counterpart of someone named before."""
+    if not role:
+        return False
+    head = strip_conjunction(normalize(role).split()[0])
+    return any(head == c + suffix for c in _COUNTERPART for suffix in ("ه", "ها", "هم", ""))
+
+
+def _counterpart_role(role: str, referent_role: str, v: Vocabulary) -> str:
+    """ "نظيره الكوري الجنوبي" beside "وزير الخارجية الأمريكي" → "وزير الخارجية الكوري
+    الجنوبي": the referent's role without its nationality or party, then the counterpart's
+    own nationality words as written."""
+    toks = tokenize(referent_role)
+    kept: list[str] = []
+    i = 0
+    while i < len(toks):
+        hit = nationality_at(toks, i, v) or party_at(toks, i, v)
+        if hit:
+            i += hit[0]
+            continue
+        if toks[i].word:
+            kept.append(toks[i].text)
+        i += 1
+    own = role.split(maxsplit=1)[1] if len(role.split()) > 1 else ""
+    return " ".join([*kept, own]).strip() if kept else role
 
 
 def _possessive_role(role: str | None) -> bool:
