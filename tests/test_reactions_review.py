@@ -263,3 +263,18 @@ def test_seed_blinkens_counterpart(seeds: list[Reaction]) -> None:
     actors = {r.actor for r in at(seeds, "002", 57)}
     assert "وزير الخارجية الكوري الجنوبي" in actors
     assert not any("نظير" in r.actor for r in seeds)
+
+
+# --- 7. a reported silence reads as written ------------------------------------------------
+
+
+def test_no_response_yet_is_shown_as_written() -> None:
+    a = article("a", AGREEMENT, "ولم يصدر بعد رد عن إسبانيا، الشريك التجاري الأول للمغرب.")
+    [r] = [r for r in extract_reactions([a]) if r.stance == "no_comment"]
+    assert r.party == "إسبانيا"
+    assert r.quote == "لم يصدر بعد رد عن إسبانيا، الشريك التجاري الأول للمغرب"
+
+
+def test_seed_china_has_not_responded_yet(seeds: list[Reaction]) -> None:
+    [china] = [r for r in seeds if r.stance == "no_comment"]
+    assert china.kind == "no_comment" and china.quote.startswith("لم يصدر بعد رد عن الصين")

@@ -328,6 +328,15 @@ def _as_written(tok: Tok) -> str:
     return tok.text
 
 
+def _silence(toks: Toks, i: int, text: str) -> str:
+    """The reported silence as written from its negation, without a leading و/ف
+    ("لم يصدر بعد رد عن الصين، …"), so the reader sees "no response yet", not a refusal."""
+    first = toks[i]
+    lead = first.text[1:] if first.text[:1] in ("و", "ف") and first.norm[1:] == "لم" else first.text
+    lead = _as_written(first) if lead == first.text else lead
+    return (lead + text[first.end :]).strip(" .")
+
+
 def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
     """Reported silence: "لم يصدر بعد رد عن الصين", "رفضت الخارجية التعليق"."""
     out: list[tuple[Mention, str]] = []
@@ -344,7 +353,7 @@ def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
             else:
                 m = _subject_before(toks, i, text, ctx)
             if m and m.kind != "media":
-                out.append((m, text[toks[i].start :].strip(" .")))
+                out.append((m, _silence(toks, i, text)))
             break
         # "لم يصدر (بعد) (أي) تعليق/رد/موقف عن/من X", in any of its word orders.
         negated = toks[i].word and "لم" in (toks[i].norm, toks[i].norm[1:])
@@ -359,7 +368,7 @@ def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
             ):
                 m = ctx.parse(toks, j + 2, text, subject=True)
                 if m and m.kind != "media":
-                    out.append((m, text[toks[i].start :].strip(" .")))
+                    out.append((m, _silence(toks, i, text)))
         # "ولم تعلق إثيوبيا بعد على الاتفاق": a negated comment verb with its subject.
         first = toks[i].norm
         if toks[i].word and "لم" in (first, first[1:]) and i + 1 < len(toks):
@@ -369,7 +378,7 @@ def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
                     toks, i, text, ctx
                 )
                 if m and m.kind != "media":
-                    out.append((m, text[toks[i].start :].strip(" .")))
+                    out.append((m, _silence(toks, i, text)))
     return out
 
 
