@@ -278,3 +278,37 @@ def test_no_response_yet_is_shown_as_written() -> None:
 def test_seed_china_has_not_responded_yet(seeds: list[Reaction]) -> None:
     [china] = [r for r in seeds if r.stance == "no_comment"]
     assert china.kind == "no_comment" and china.quote.startswith("لم يصدر بعد رد عن الصين")
+
+
+# --- 8. a state outlet voicing a position is a speaker; a report's attribution is not -------
+
+
+def test_state_outlet_quoting_its_position_is_a_reaction() -> None:
+    a = article(
+        "a",
+        AGREEMENT,
+        "وقالت وكالة الأنباء الرسمية المغربية إن الاتفاقية “تفتح عهدا جديدا من الشراكة "
+        "بين البلدين”.",
+        "وبحسب الوكالة المغربية فإن “المحطة ستكون نموذجا للتعاون في المنطقة”.",
+    )
+    got = [r for r in extract_reactions([a]) if r.actor.startswith("وكالة")]
+    assert len(got) == 2
+    assert {r.party for r in got} == {"المغرب"} and {r.stance for r in got} == {"supportive"}
+    assert len({r.actor_key for r in got}) == 1
+
+
+def test_an_outlets_report_is_only_a_source() -> None:
+    a = article(
+        "a",
+        AGREEMENT,
+        "وذكرت وكالة الأنباء المغربية أن “الوفد الفرنسي وصل إلى الرباط مساء الأحد الماضي”.",
+        "وبحسب ما ذكرت وكالة الأنباء المغربية فإن الوفد سيزور موقع المحطة.",
+        "وقالت الوكالة إن الوفد سيزور موقع المحطة غدا.",
+    )
+    assert not [r for r in extract_reactions([a]) if "وكالة" in r.actor or "الوكالة" in r.actor]
+
+
+def test_seed_kcna_statements(seeds: list[Reaction]) -> None:
+    for aid, index in (("000", 10), ("004", 27)):
+        [r] = at(seeds, aid, index)
+        assert r.party == "كوريا الشمالية" and r.stance == "supportive", r

@@ -29,6 +29,7 @@ from bot.extract.speakers import (
     Tok,
     Toks,
     fold_name_token,
+    media_phrase,
     name_key,
     names_match,
     nationality_at,
@@ -321,6 +322,39 @@ _TRAILING = frozenset(
 )
 
 
+def _outlet(toks: Toks, i: int, text: str, ctx: _Ctx) -> Mention:
+    """The outlet named at ``i`` with its complements and the country they name."""
+    end, party = media_phrase(toks, i, ctx.v)
+    head = toks[i].text if toks[i].norm in ctx.v.media else _as_written(toks[i])
+    surface = head + text[toks[i].end : toks[end - 1].end]
+    return Mention("media", (), None, party, surface, i, end)
+
+
+def _outlets(article: Article, ctx: _Ctx) -> list[tuple[int, str, str]]:
+    """(sentence index, surface, country) of each outlet the article names with a country."""
+    out: list[tuple[int, str, str]] = []
+    for s in article.sentences:
+        toks = tokenize(s.text)
+        for i, t in enumerate(toks):
+            if t.word and (t.norm in ctx.v.media or strip_conjunction(t.norm) in ctx.v.media):
+                o = _outlet(toks, i, s.text, ctx)
+                if o.party:
+                    out.append((s.index, o.surface, o.party))
+    return out
+
+
+def _outlet_country(actor: Actor, index: int, outlets: list[tuple[int, str, str]]) -> str | None:
+    """ "الوكالة الكورية": the country of the outlet named in full before that shares a
+    word of its name ("وكالة الأنباء الكورية الشمالية")."""
+    words = {variants(normalize(w))[-1] for w in actor.surface.split()[1:]}
+    hits = [
+        p
+        for i, surface, p in outlets
+        if i <= index and words & {variants(normalize(w))[-1] for w in surface.split()[1:]}
+    ]
+    return hits[-1] if hits else None
+
+
 def _as_written(tok: Tok) -> str:
     """A verb as written without its و/ف ("وأشار" → "أشار")."""
     if strip_conjunction(tok.norm) != tok.norm and tok.text[:1] in ("و", "ف"):
@@ -428,6 +462,16 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
             # "وفقًا ليوري أوشاكوف- مساعد الرئيس الروسي- تحل …": a person's or an official's
             # account (an agency's or a text's is a source, not a reaction).
             m = ctx.parse(toks, k + 1, text, subject=False)
+            if m is not None and m.kind == "media":
+                # "وبحسب الوكالة الكورية فإن “…”": an outlet voicing a position in a quote
+                # (not "بحسب ما ذكرت وكالة …", a report's attribution).
+                o = _outlet(toks, m.start, text, ctx)
+                j = o.end
+                while j < len(toks) and not toks[j].word:
+                    j += 1
+                if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
+                    found.append((k, j + 1, "outlet", o, []))
+                continue
             if m is not None and m.kind in ("person", "role") and (m.role or m.name):
                 j = m.end
                 while j < len(toks) and not toks[j].word:
@@ -456,6 +500,9 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
             continue
         m = ctx.parse(toks, k + 1, text, subject=True)
         if m is not None and m.kind == "media":
+            if core not in v.report_verbs and tok.norm not in v.report_verbs:
+                o = _outlet(toks, m.start, text, ctx)
+                found.append((k, o.end, "outlet", o, []))
             continue
         if m is None:
             before = _subject_before(toks, k, text, ctx)
@@ -488,6 +535,12 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
         if how == "according" and cstart < stop:
             words, kind = text[toks[cstart].start : toks[stop - 1].end].strip(" .،"), "paraphrase"
             source = "according"
+            how = "speech"
+        if how == "outlet":
+            # An outlet is a speaker only when it voices a position in quotation marks.
+            said = text[toks[min(cstart, stop - 1)].start : toks[stop - 1].end]
+            if not any(c in said for c in OPEN_QUOTES | CLOSE_QUOTES):
+                continue
             how = "speech"
         verb = _as_written(toks[k])
         denial = strip_conjunction(toks[k].norm) in v.denial_verbs
@@ -699,6 +752,8 @@ def _key(actor: Actor) -> str:
         return name_key(actor.name)
     if actor.kind == "party" and actor.party:
         return normalize(actor.party)
+    if actor.kind == "media" and actor.party:
+        return "media " + normalize(actor.party)
     return normalize(actor.surface)
 
 
@@ -728,6 +783,7 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
     statements: list[Statement] = []
     for pos, art in enumerate(articles):
         last: tuple[int, Actor] | None = None
+        outlets: list[tuple[int, str, str]] | None = None
         for s in art.sentences:
             if _is_heading(art, s.index):
                 continue
@@ -741,6 +797,13 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                     actors = [last[1]]
                 for actor in actors:
                     resolved = _resolve(actor, (pos, s.index), reg)
+                    if resolved.kind == "media" and resolved.party is None:
+                        if outlets is None:
+                            outlets = _outlets(art, ctx)
+                        party = _outlet_country(resolved, s.index, outlets)
+                        if party is None:
+                            continue  # an outlet of no known country is a source only
+                        resolved = replace(resolved, party=party)
                     if resolved.party is None and _possessive_role(resolved.role):
                         # "أمينها العام": the officer of the body named before in the sentence.
                         owner = _party_before(s.text, said.verb_at, ctx)
