@@ -107,6 +107,18 @@ def _after_reference(toks: Toks, j: int, v: Vocabulary) -> tuple[int, bool]:
     return j, False
 
 
+_LEAD = frozenset(normalize(w) for w in ("إلى", "على", "أن", "أنه", "أنها", "بأن", "إن"))
+
+
+def _skip_lead(toks: Toks, j: int) -> int:
+    """Past "إلى أنه" / "على أن" after a clause reference: where its content starts."""
+    while j < len(toks) and (not toks[j].word or toks[j].norm in _LEAD):
+        if not toks[j].word and toks[j].text not in "،,":
+            break
+        j += 1
+    return j
+
+
 def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, str, str]]:
     """(number, reference, title, text) for each numbered clause in a sentence."""
     toks = tokenize(text)
@@ -119,7 +131,10 @@ def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, st
             continue
         number, used = num
         content_at, external = _after_reference(toks, i + 1 + used, v)
-        written = text[toks[i].start :].strip(" .")
+        body = _skip_lead(toks, content_at)
+        written = (
+            text[toks[body].start :].strip(" .") if body < len(toks) else text[toks[i].start :]
+        ).strip(" .")
         start = toks[i].start
         for cut in range(3):  # "ولمادة" → "مادة …"
             if normalize(toks[i].text[cut:]) in v.clause_words:
@@ -131,6 +146,10 @@ def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, st
             out.append((None, ref_text, f"{ref_text}: {title}" if title else ref_text, written))
         else:
             out.append((number, None, title or ref_text, written))
+    # A cited instrument inside a clause of the agreement belongs to that clause: its text
+    # already carries the reference ("… وفقًا … ولمادة 51 من ميثاق الأمم المتحدة").
+    if any(n is not None for n, *_ in out):
+        out = [x for x in out if x[1] is None]
     # A cited instrument is a provision's reference only beside a clause of the agreement
     # or the agreement itself ("… وفقا للبند الرابع ولمادة 51 من ميثاق الأمم المتحدة").
     if not any(n is not None for n, *_ in out) and not any(
@@ -408,6 +427,28 @@ def _unnumbered(text: str, v: Vocabulary) -> list[tuple[str, str]]:
     return out
 
 
+_LIST_REACH = 8
+
+
+def _item_of_other_list(article: Article, index: int, v: Vocabulary) -> bool:
+    """An item of a list whose lead-in ("…، سيتضمن التعاون … ومن أبرزها:") is not about
+    the agreement, and which names no agreement itself: its "تم الاتفاق على" belongs to
+    that list's source (a leader's article, a programme), not to the treaty's text."""
+    toks = tokenize(article.sentences[index].text)
+    if any(
+        _treaty_word_at(toks, i, v) and not (i and toks[i - 1].norm == "تم")
+        for i in range(len(toks))
+    ):
+        return False  # "تم الاتفاق" is the cue itself, not a named agreement
+    for back in range(index - 1, max(-1, index - 1 - _LIST_REACH), -1):
+        lead = article.sentences[back].text.rstrip()
+        if not lead.endswith(":"):
+            continue
+        clause = tokenize(re.split(r"[،,؛;]", lead)[-1])
+        return not any(_treaty_word_at(clause, i, v) for i in range(len(clause)))
+    return False
+
+
 def _self_sufficient(toks: Toks, i: int, n: int) -> bool:
     """ "تم الاتفاق على …" names the agreement inside the cue itself."""
     return any(toks[k].norm == "الاتفاق" for k in range(i, i + n))
@@ -467,6 +508,8 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
                 )
             if any(n is not None for n, *_ in numbered):
                 continue  # the numbered clause already covers this sentence's obligation
+            if _item_of_other_list(art, s.index, v):
+                continue
             for title, text in _unnumbered(s.text, v):
                 found.append(
                     _Found(None, None, title, text, art.id, s.index, s.text, (pos, s.index))
@@ -503,6 +546,26 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
     clusters: dict[int, list[_Found]] = {}
     for idx, (_, f) in enumerate(loose):
         clusters.setdefault(root(idx), []).append(f)
+    # An unnumbered obligation that another outlet reports with its number is that
+    # clause: merged into it when most (≥ 60 %, ≥ 3) of its title's key words are the
+    # clause's and it fits one clause clearly (by ≥ 2 words) better than any other.
+    numbered_keys = [k for k in sorted(keyed) if k[0] == "n"]
+    clause_stems = {k: _stems(" ".join(f.text for f in keyed[k]), v) for k in numbered_keys}
+    for root_id, members in list(clusters.items()):
+        head = _stems(_provision(members, v).title, v)
+        if len(head) < 3:
+            continue
+        fits = sorted(
+            ((len(head & clause_stems[k]), k) for k in numbered_keys),
+            key=lambda x: (-x[0], x[1]),
+        )
+        if not fits:
+            continue
+        shared, best = fits[0]
+        runner_up = fits[1][0] if len(fits) > 1 else 0
+        if shared >= 3 and shared / len(head) >= 0.6 and shared - runner_up >= 2:
+            keyed[best].extend(members)
+            del clusters[root_id]
     for key in sorted(keyed):
         groups.append(keyed[key])
     unnumbered = sorted(
@@ -521,7 +584,8 @@ def _provision(group: list[_Found], v: Vocabulary) -> TreatyArticle:
         score = sum(len(stems[i] & stems[j]) for j in range(len(group)) if j != i)
         return (-score, len(group[i].title), group[i].order)
 
-    best = group[min(range(len(group)), key=centrality)]
+    numbered = [i for i in range(len(group)) if group[i].number is not None]
+    best = group[min(numbered or range(len(group)), key=centrality)]
     seen: set[tuple[str, int]] = set()
     sources: list[Evidence] = []
     for f in sorted(group, key=lambda f: f.order):
