@@ -141,3 +141,44 @@ def test_item_of_a_non_treaty_list_is_not_a_provision() -> None:
 
 def test_seed_trade_in_local_currencies_is_not_a_provision(seeds: list[TreatyArticle]) -> None:
     assert not [p for p in seeds if "العملات المحلية" in p.title + p.text]
+
+
+def test_conditional_clause_gets_a_short_title_from_its_content() -> None:
+    a = article(
+        "a",
+        "ووقع البلدان اتفاقية أمنية.",
+        "ويشير البند الثاني منها إلى أنه في حالة تعرض أحد البلدين لفيضان مدمر، فإن الطرف "
+        "الآخر يرسل على الفور فرق الإنقاذ للمساعدة في إجلاء السكان.",
+        "وتنص المادة الثالثة على أنه في حال وقوع زلزال كبير، يقدم الطرف الآخر المساعدات "
+        "الطبية العاجلة.",
+    )
+    titles = {p.number: p.title for p in extract_treaty_articles([a])}
+    assert titles == {2: "المساعدة في حالة فيضان مدمر", 3: "المساعدات الطبية في حال زلزال كبير"}
+
+
+def test_seed_titles_of_articles_3_and_4(seeds: list[TreatyArticle]) -> None:
+    assert numbered(seeds, 3).title == "التشاور في حالة “تهديد فوري” بالعدوان المسلح"
+    assert numbered(seeds, 4).title == "المساعدة العسكرية في حالة هجوم مسلح"
+
+
+def test_replacement_text_is_the_whole_clause() -> None:
+    a = article(
+        "a",
+        "ووفقا لوزير الخارجية، تحل الاتفاقية الجديدة محل المذكرات الموقعة بين البلدين سابقا.",
+    )
+    [p] = extract_treaty_articles([a])
+    assert p.text == "تحل الاتفاقية الجديدة محل المذكرات الموقعة بين البلدين سابقا"
+
+
+def test_text_starts_without_the_governing_particle() -> None:
+    a = article("a", "وتهدف الاتفاقية للتعاون الثقافي والعلمي بين الجامعات في البلدين.")
+    [p] = extract_treaty_articles([a])
+    assert p.text.startswith("التعاون الثقافي") and p.title.startswith("التعاون الثقافي")
+
+
+def test_seed_replacement_and_cooperation_texts(seeds: list[TreatyArticle]) -> None:
+    [replaces] = [p for p in seeds if p.title.startswith("تحل محل")]
+    assert replaces.text.startswith("تحل اتفاقية الشراكة")
+    assert "محل الوثائق الأساسية" in replaces.text
+    for p in seeds:
+        assert not p.text.startswith(("للتعاون", "والتعاون", "وتنسيق")), p.text

@@ -119,6 +119,104 @@ def _skip_lead(toks: Toks, j: int) -> int:
     return j
 
 
+def _title_start(toks: Toks, a: int, v: Vocabulary) -> int:
+    """Where a clause's own words start: past particles, the cue and the parties
+    ("فتلزم الجانبين بإنشاء …" → "بإنشاء")."""
+    j = a
+    while (
+        j < len(toks)
+        and toks[j].word
+        and (toks[j].norm in _TITLE_SKIP or toks[j].norm in v.strip_leading or _cue_at(toks, j, v))
+    ):
+        j += 1
+    return j
+
+
+#: Condition markers a clause may open with ("في حالة تعرض أحد الطرفين لهجوم …").
+_CONDITIONS = (("في", "حاله"), ("في", "حال"), ("حال",), ("اذا",))
+#: Light words before a condition's substance: "وجود تهديد", "تعرض أحد الطرفين لهجوم".
+_LIGHT = frozenset(
+    normalize(w) for w in ("وجود", "تعرض", "حدوث", "وقوع", "أحد", "إحدى", "نشوء", "قيام")
+)
+_STOP_AT = frozenset(normalize(w) for w in ("على", "من", "ضد", "في", "عن", "مع", "أو", "و"))
+_TITLE_HEAD_WORDS = 2
+_TITLE_CONDITION_WORDS = 4
+
+
+def _conditional_title(toks: Toks, j: int, text: str, v: Vocabulary) -> str | None:
+    """A conditional clause's short title from its key content: the obligation's head noun
+    and the condition's ("في حالة وجود تهديد … فإن الجانب الآخر … للتشاور" → "التشاور في
+    حالة تهديد فوري بالعدوان المسلح"). None when the clause is not conditional."""
+    marker = next(
+        (m for m in _CONDITIONS if tuple(t.norm for t in toks[j : j + len(m)]) == m), None
+    )
+    if marker is None:
+        return None
+    c = j + len(marker)
+    ends = [k for k in range(c, len(toks)) if toks[k].text in "،,؛;."]
+    if not ends:
+        return None
+    # The condition's substance: past light words and the parties, to a preposition.
+    k = c
+    while k < ends[0] and (
+        toks[k].norm in _LIGHT or toks[k].norm in v.strip_leading or not toks[k].word
+    ):
+        k += 1
+    first = k
+    words: list[str] = []
+    while k < ends[0] and len(words) < _TITLE_CONDITION_WORDS:
+        t = toks[k]
+        if t.word and t.norm in _STOP_AT and words:
+            break
+        if t.word:
+            words.append(t.text)
+        k += 1
+    if not words:
+        return None
+    condition = text[toks[first].start : toks[k - 1].end]
+    w0 = toks[first]
+    if w0.text[:1] in ("ل", "ب") and len(w0.text) > 4 and not w0.norm.startswith("ال"):
+        condition = condition[1:]  # "لهجوم مسلح" → "هجوم مسلح"
+    if first > c and toks[first - 1].text in _QUOTES:
+        condition = toks[first - 1].text + condition
+    condition = _balance_quotes(condition)
+    # The main clause: the first segment after the condition that is not another "و…"
+    # condition ("، ووجد نفسه …"); its head: a purpose noun ("للتشاور") or the first
+    # definite noun with its adjectives after the verb ("المساعدة العسكرية").
+    head: list[str] = []
+    for n, e in enumerate(ends):
+        seg_start = e + 1
+        seg_end = ends[n + 1] if n + 1 < len(ends) else len(toks)
+        seg = [t for t in toks[seg_start:seg_end] if t.word]
+        if not seg or (seg[0].norm.startswith("و") and seg[0].norm[1:] not in ("ان",)):
+            continue
+        purpose = [t for t in seg if t.norm.startswith("لل") and len(t.norm) > 5]
+        if purpose:
+            head = ["ال" + purpose[0].text[2:]]
+            break
+        verb_seen = False
+        for t in seg:
+            if not t.norm.startswith("ال"):
+                if head:
+                    break
+                verb_seen = True  # the verb (or a particle) before the object
+                continue
+            if head:
+                if len(head) < _TITLE_HEAD_WORDS:
+                    head.append(t.text)
+                    continue
+                break
+            if t.norm in v.strip_leading or t.norm in ("الاخر", "الطرف", "الجانب", "الفور"):
+                continue
+            if verb_seen:
+                head.append(t.text)
+        break
+    if not head or not words:
+        return None
+    lead = text[toks[j].start : toks[c - 1].end]
+    return f"{' '.join(head)} {lead} {condition.strip()}".strip()
+
+
 def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, str, str]]:
     """(number, reference, title, text) for each numbered clause in a sentence."""
     toks = tokenize(text)
@@ -145,7 +243,12 @@ def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, st
         if external:
             out.append((None, ref_text, f"{ref_text}: {title}" if title else ref_text, written))
         else:
-            out.append((number, None, title or ref_text, written))
+            start_at = _title_start(toks, content_at, v)
+            if start_at < len(toks) and start_at > body:
+                written = text[toks[start_at].start :].strip(" .")
+            written = _without_proclitic(written, title) if title else written
+            short = _conditional_title(toks, start_at, text, v)
+            out.append((number, None, short or title or ref_text, written))
     # A cited instrument inside a clause of the agreement belongs to that clause: its text
     # already carries the reference ("… وفقًا … ولمادة 51 من ميثاق الأمم المتحدة").
     if any(n is not None for n, *_ in out):
@@ -356,6 +459,21 @@ def _title(toks: Toks, a: int, text: str, v: Vocabulary, b: int | None = None) -
     return _balance_quotes(title)
 
 
+def _without_proclitic(body: str, title: str) -> str:
+    """The text starts as its title does: without the و/ب/ل the title dropped
+    ("للتعاون السياسي" → "التعاون السياسي", "وتنسيق مواقفهما" → "تنسيق مواقفهما")."""
+    head = title.split()[0] if title.split() else ""
+    first = body.split()[0] if body.split() else ""
+    if not head or first == head:
+        return body
+    if first.startswith("لل") and head.startswith("ال") and first[2:] == head[2:]:
+        return "ال" + body[2:]
+    for k in (1, 2):
+        if first[k:] == head and first[:k].strip("وفبل") == "":
+            return body[k:]
+    return body
+
+
 def _balance_quotes(s: str) -> str:
     opens = sum(s.count(q) for q in "“«")
     closes = sum(s.count(q) for q in "”»")
@@ -406,21 +524,29 @@ def _unnumbered(text: str, v: Vocabulary) -> list[tuple[str, str]]:
             continue
         if replaces:
             lead = text[toks[i].start : toks[i + n - 1].end]
-            verb = next(
+            at = next(
                 (
-                    t.text[1:] if t.norm not in _REPLACE_VERBS else t.text
-                    for t in reversed(toks[:i])
-                    if strip_conjunction(t.norm) in _REPLACE_VERBS or t.norm in _REPLACE_VERBS
+                    k
+                    for k in range(i - 1, -1, -1)
+                    if strip_conjunction(toks[k].norm) in _REPLACE_VERBS
+                    or toks[k].norm in _REPLACE_VERBS
                 ),
-                "",
+                None,
             )
+            verb = ""
             body = text[toks[a].start : toks[b - 1].end].strip(" .،")
+            if at is not None:
+                t = toks[at]
+                verb = t.text[1:] if t.norm not in _REPLACE_VERBS else t.text
+                # The whole clause, verb to object: "تحل الاتفاقية … محل الوثائق …".
+                body = (verb + text[t.end : toks[b - 1].end]).strip(" .،")
             title = _title(toks, a, text, v, b)
             out.append((f"{verb} {lead} {title}".strip(), body))
         else:
             for pa, pb in _split(toks, a, b):
                 body = text[toks[pa].start : toks[pb - 1].end].strip(" .،" + _QUOTES)
                 title = _title(toks, pa, text, v, pb)
+                body = _without_proclitic(body, title)
                 if title:
                     out.append((title, _balance_quotes(body)))
         i = max(j, b)
