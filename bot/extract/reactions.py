@@ -29,8 +29,10 @@ from bot.extract.speakers import (
     Tok,
     Toks,
     fold_name_token,
+    media_phrase,
     name_key,
     names_match,
+    nationality_at,
     parse_mention,
     party_at,
     short_refers_to,
@@ -134,27 +136,51 @@ class Statement:
 # --- sentence-level parsing -------------------------------------------------------
 
 
-def _quote_depths(toks: Toks) -> list[int]:
-    """1 for tokens inside quotation marks, else 0 (straight quotes toggle)."""
-    depth, out = 0, []
-    for n, t in enumerate(toks):
-        opens_like = (
-            t.text in CLOSE_QUOTES
-            and not depth
-            and n + 1 < len(toks)
-            and toks[n + 1].start == t.end
-            and (n == 0 or toks[n - 1].end < t.start)
-        )
-        if not t.word and (opens_like or (t.text in OPEN_QUOTES and (t.text != '"' or depth == 0))):
-            out.append(depth)
-            depth = 1
+#: The opening mark that, met again inside a quote, shows the quote was left open.
+_SAME_OPENER = {"”": "“", "’": "‘", "»": "«"}
+
+
+def _quote_spans(text: str) -> list[tuple[int, int]]:
+    """Character spans (inside the marks) of the quotations in ``text``.
+
+    A quote ends at its closing mark. An opening mark (“, «) met before the closing one
+    means the first quote was left open and narration follows ("“…جدًا، وأضاف “…”"): it
+    ends at the last comma before that mark. A closing-shaped mark opens a quote when
+    another closing mark follows it with no opening mark between ("أن” روسيا … أخرى”").
+    """
+    spans: list[tuple[int, int]] = []
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        opener = _opens_quote(text, i)
+        if not opener and ch in CLOSE_QUOTES:
+            for j in range(i + 1, n):
+                if text[j] in CLOSE_QUOTES:
+                    opener = True
+                    break
+                if text[j] in OPEN_QUOTES:
+                    break
+        if not opener:
+            i += 1
             continue
-        if not t.word and t.text in CLOSE_QUOTES and depth:
-            depth = 0
-            out.append(0)
-            continue
-        out.append(depth)
-    return out
+        end = n
+        for j in range(i + 1, n):
+            if text[j] in CLOSE_QUOTES:
+                end = j
+                break
+            if text[j] == _SAME_OPENER.get(ch, ch) and ch != '"':
+                comma = text.rfind("،", i + 1, j)
+                end = comma if comma > i + 1 else j
+                break
+        spans.append((i + 1, end))
+        i = end + 1 if end < n and text[end] in CLOSE_QUOTES else max(end, i + 1)
+    return spans
+
+
+def _quote_depths(toks: Toks, text: str) -> list[int]:
+    """1 for tokens inside quotation marks, else 0 (the marks themselves are outside)."""
+    spans = _quote_spans(text)
+    return [1 if any(a <= t.start and t.end <= b for a, b in spans) else 0 for t in toks]
 
 
 def _verb_kind(tok: Tok, v: Vocabulary) -> str | None:
@@ -215,23 +241,16 @@ def _opens_quote(seg: str, i: int) -> bool:
     )
 
 
-def _content(text: str, toks: Toks, start: int, stop: int) -> tuple[str, str]:
+def _content(text: str, toks: Toks, start: int, stop: int) -> tuple[str, str, str]:
     """The words said between tokens ``start`` and ``stop``: a quotation of some length as
     written (consecutive quoted parts joined), otherwise the reported clause after "إن/أن"
-    (short quoted fragments stay inside it). Returns (text, "quote" | "paraphrase")."""
+    (short quoted fragments stay inside it). Returns (text, "quote" | "paraphrase", how it
+    was found: "quote" | "clause" | "rest")."""
     if start >= stop:
-        return "", "paraphrase"
+        return "", "paraphrase", "rest"
     seg_start, seg_end = toks[start].start, toks[stop - 1].end
     seg = text[seg_start:seg_end]
-    spans: list[tuple[int, int]] = []
-    i = 0
-    while i < len(seg):
-        if _opens_quote(seg, i):
-            close = next((j for j in range(i + 1, len(seg)) if seg[j] in CLOSE_QUOTES), len(seg))
-            spans.append((i + 1, close))
-            i = close + 1
-            continue
-        i += 1
+    spans = [(a, b) for a, b in _quote_spans(seg) if seg[a:b].strip(_QUOTE_CHARS)]
     clause = ""
     for i in range(start, stop):
         if toks[i].word and toks[i].norm in _THAT:
@@ -242,21 +261,114 @@ def _content(text: str, toks: Toks, start: int, stop: int) -> tuple[str, str]:
         joined = [spans[0]]
         for a, b in spans[1:]:
             gap = seg[joined[-1][1] + 1 : a - 1]
-            if len(gap.split()) <= 4:
+            if len(gap.split()) <= 4 and not any(
+                _verb_kind(t, vocabulary()) for t in tokenize(gap)
+            ):
                 joined.append((a, b))
             else:
                 break
         quote = " … ".join(seg[a:b].strip(" .،") for a, b in joined)
         whole = seg[joined[0][0] - 1 :].strip(" .،")
         if len(quote.split()) >= 5 or (clause and clause.strip(_QUOTE_CHARS) == quote):
-            return quote, "quote"
+            return quote, "quote", "quote"
         if not clause:
             # "مؤكدا على تعزيز العلاقات “في كل المجالات”": the fragment needs its lead-in.
             lead = seg.strip(" .،:")
-            return lead, ("quote" if lead == whole else "paraphrase")
+            return lead, ("quote" if lead == whole else "paraphrase"), "rest"
     if clause:
-        return clause, "paraphrase"
-    return seg.strip(" .،:"), "paraphrase"
+        return clause, "paraphrase", "clause"
+    return seg.strip(" .،:"), "paraphrase", "rest"
+
+
+def _clause_end(words: str, v: Vocabulary) -> str:
+    """A paraphrase ends at the next clause of the narration ("…، كما كشفت تقارير",
+    "… بينما شدد", "…”، وهو ما أثار"), outside quotation marks; an unmatched quotation
+    mark and a trailing conjunction go with the cut."""
+    toks = tokenize(words)
+    depth = _quote_depths(toks, words)
+    cut = len(words)
+    for i, t in enumerate(toks):
+        if i == 0 or depth[i] or not t.word:
+            continue
+        after_comma = toks[i - 1].text in "،,"
+        for phrases, need_comma in ((v.clause_breaks, False), (v.clause_breaks_after_comma, True)):
+            if need_comma and not after_comma:
+                continue
+            if any(
+                all(i + n < len(toks) and toks[i + n].norm == w for n, w in enumerate(p))
+                for p in phrases
+            ):
+                cut = t.start
+                break
+        if cut < len(words):
+            break
+    out = words[:cut].strip(" .،,:؛")
+    while True:
+        tail = tokenize(out)
+        if tail and tail[-1].word and tail[-1].norm in _TRAILING:
+            out = out[: tail[-1].start].strip(" .،,:؛")
+            continue
+        break
+    if out and out[-1] in CLOSE_QUOTES and not any(b == len(out) - 1 for _, b in _quote_spans(out)):
+        out = out[:-1].strip(" .،,")
+    if out and out[0] in CLOSE_QUOTES and not _quote_spans(out):
+        out = out[1:].strip()
+    return out
+
+
+#: Words a clause never ends on.
+_TRAILING = frozenset(
+    normalize(w) for w in ("و", "بينما", "فيما", "كما", "حيث", "ثم", "لكن", "أو", "أن", "إن")
+)
+
+
+def _outlet(toks: Toks, i: int, text: str, ctx: _Ctx) -> Mention:
+    """The outlet named at ``i`` with its complements and the country they name."""
+    end, party = media_phrase(toks, i, ctx.v)
+    head = toks[i].text if toks[i].norm in ctx.v.media else _as_written(toks[i])
+    surface = head + text[toks[i].end : toks[end - 1].end]
+    return Mention("media", (), None, party, surface, i, end)
+
+
+def _outlets(article: Article, ctx: _Ctx) -> list[tuple[int, str, str]]:
+    """(sentence index, surface, country) of each outlet the article names with a country."""
+    out: list[tuple[int, str, str]] = []
+    for s in article.sentences:
+        toks = tokenize(s.text)
+        for i, t in enumerate(toks):
+            if t.word and (t.norm in ctx.v.media or strip_conjunction(t.norm) in ctx.v.media):
+                o = _outlet(toks, i, s.text, ctx)
+                if o.party:
+                    out.append((s.index, o.surface, o.party))
+    return out
+
+
+def _outlet_country(actor: Actor, index: int, outlets: list[tuple[int, str, str]]) -> str | None:
+    """ "الوكالة الكورية": the country of the outlet named in full before that shares a
+    word of its name ("وكالة الأنباء الكورية الشمالية")."""
+    words = {variants(normalize(w))[-1] for w in actor.surface.split()[1:]}
+    hits = [
+        p
+        for i, surface, p in outlets
+        if i <= index and words & {variants(normalize(w))[-1] for w in surface.split()[1:]}
+    ]
+    return hits[-1] if hits else None
+
+
+def _as_written(tok: Tok) -> str:
+    """A verb as written without its و/ف ("وأشار" → "أشار")."""
+    if strip_conjunction(tok.norm) != tok.norm and tok.text[:1] in ("و", "ف"):
+        return tok.text[1:]
+    return tok.text
+
+
+def _silence(toks: Toks, i: int, text: str) -> str:
+    """The reported silence as written from its negation, without a leading و/ف
+    ("لم يصدر بعد رد عن الصين، …"), so the reader sees "no response yet", not a refusal."""
+    first = toks[i]
+    lead = first.text[1:] if first.text[:1] in ("و", "ف") and first.norm[1:] == "لم" else first.text
+    lead = _as_written(first) if lead == first.text else lead
+    return (lead + text[first.end :]).strip(" .")
 
 
 def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
@@ -275,7 +387,7 @@ def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
             else:
                 m = _subject_before(toks, i, text, ctx)
             if m and m.kind != "media":
-                out.append((m, text[toks[i].start :].strip(" .")))
+                out.append((m, _silence(toks, i, text)))
             break
         # "لم يصدر (بعد) (أي) تعليق/رد/موقف عن/من X", in any of its word orders.
         negated = toks[i].word and "لم" in (toks[i].norm, toks[i].norm[1:])
@@ -290,7 +402,7 @@ def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
             ):
                 m = ctx.parse(toks, j + 2, text, subject=True)
                 if m and m.kind != "media":
-                    out.append((m, text[toks[i].start :].strip(" .")))
+                    out.append((m, _silence(toks, i, text)))
         # "ولم تعلق إثيوبيا بعد على الاتفاق": a negated comment verb with its subject.
         first = toks[i].norm
         if toks[i].word and "لم" in (first, first[1:]) and i + 1 < len(toks):
@@ -300,7 +412,7 @@ def _no_comment(toks: Toks, text: str, ctx: _Ctx) -> list[tuple[Mention, str]]:
                     toks, i, text, ctx
                 )
                 if m and m.kind != "media":
-                    out.append((m, text[toks[i].start :].strip(" .")))
+                    out.append((m, _silence(toks, i, text)))
     return out
 
 
@@ -325,7 +437,7 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
     """
     v = ctx.v
     toks = tokenize(text)
-    depth = _quote_depths(toks)
+    depth = _quote_depths(toks, text)
     found: list[_Found] = []  # (verb index, content start, how, mention, co-speakers)
     for k, tok in enumerate(toks):
         how = _verb_kind(tok, v)
@@ -350,6 +462,16 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
             # "وفقًا ليوري أوشاكوف- مساعد الرئيس الروسي- تحل …": a person's or an official's
             # account (an agency's or a text's is a source, not a reaction).
             m = ctx.parse(toks, k + 1, text, subject=False)
+            if m is not None and m.kind == "media":
+                # "وبحسب الوكالة الكورية فإن “…”": an outlet voicing a position in a quote
+                # (not "بحسب ما ذكرت وكالة …", a report's attribution).
+                o = _outlet(toks, m.start, text, ctx)
+                j = o.end
+                while j < len(toks) and not toks[j].word:
+                    j += 1
+                if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
+                    found.append((k, j + 1, "outlet", o, []))
+                continue
             if m is not None and m.kind in ("person", "role") and (m.role or m.name):
                 j = m.end
                 while j < len(toks) and not toks[j].word:
@@ -378,6 +500,9 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
             continue
         m = ctx.parse(toks, k + 1, text, subject=True)
         if m is not None and m.kind == "media":
+            if core not in v.report_verbs and tok.norm not in v.report_verbs:
+                o = _outlet(toks, m.start, text, ctx)
+                found.append((k, o.end, "outlet", o, []))
             continue
         if m is None:
             before = _subject_before(toks, k, text, ctx)
@@ -406,10 +531,27 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
     out: list[_Said] = []
     for n, (k, cstart, how, m, extra) in enumerate(found):
         stop = found[n + 1][0] if n + 1 < len(found) else len(toks)
-        words, kind = _content(text, toks, cstart, stop)
+        words, kind, source = _content(text, toks, cstart, stop)
         if how == "according" and cstart < stop:
             words, kind = text[toks[cstart].start : toks[stop - 1].end].strip(" .،"), "paraphrase"
+            source = "according"
             how = "speech"
+        if how == "outlet":
+            # An outlet is a speaker only when it voices a position in quotation marks.
+            said = text[toks[min(cstart, stop - 1)].start : toks[stop - 1].end]
+            if not any(c in said for c in OPEN_QUOTES | CLOSE_QUOTES):
+                continue
+            how = "speech"
+        verb = _as_written(toks[k])
+        denial = strip_conjunction(toks[k].norm) in v.denial_verbs
+        if kind == "paraphrase" and cstart < stop and (denial or source == "rest"):
+            # A paraphrase starts with its speech verb and the verb's complement as written
+            # ("دعا المجتمع الدولي إلى …", "أشار إلى …", "تنفي … تبادل الأسلحة").
+            rest = text[toks[cstart].start : toks[stop - 1].end].strip(" .،:")
+            if how in ("speech", "pronoun", "participle") and not rest.startswith(verb):
+                words = f"{verb} {rest}"
+        if kind == "paraphrase":
+            words = _clause_end(words, v)
         context = text[toks[k].start : toks[stop - 1].end]
         weak = kind == "paraphrase" and not any(
             t.norm in _THAT or t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES
@@ -418,7 +560,7 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
         if weak and how == "speech" and k > 0:
             # "«…»، قال الوزير للصحفيين": the quotation comes before the verb.
             begin = found[n - 1][1] if n else 0
-            earlier, earlier_kind = _content(text, toks, begin, k)
+            earlier, earlier_kind, _ = _content(text, toks, begin, k)
             if earlier_kind == "quote":
                 words, kind = earlier, earlier_kind
                 context = text[toks[begin].start : toks[stop - 1].end]
@@ -610,6 +752,8 @@ def _key(actor: Actor) -> str:
         return name_key(actor.name)
     if actor.kind == "party" and actor.party:
         return normalize(actor.party)
+    if actor.kind == "media" and actor.party:
+        return "media " + normalize(actor.party)
     return normalize(actor.surface)
 
 
@@ -639,7 +783,10 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
     statements: list[Statement] = []
     for pos, art in enumerate(articles):
         last: tuple[int, Actor] | None = None
+        outlets: list[tuple[int, str, str]] | None = None
         for s in art.sentences:
+            if _is_heading(art, s.index):
+                continue
             for said in _sentence_statements(s.text, ctx):
                 actors = (
                     [_actor(said.mention)]
@@ -650,11 +797,29 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                     actors = [last[1]]
                 for actor in actors:
                     resolved = _resolve(actor, (pos, s.index), reg)
+                    if resolved.kind == "media" and resolved.party is None:
+                        if outlets is None:
+                            outlets = _outlets(art, ctx)
+                        party = _outlet_country(resolved, s.index, outlets)
+                        if party is None:
+                            continue  # an outlet of no known country is a source only
+                        resolved = replace(resolved, party=party)
                     if resolved.party is None and _possessive_role(resolved.role):
                         # "أمينها العام": the officer of the body named before in the sentence.
                         owner = _party_before(s.text, said.verb_at, ctx)
                         if owner is not None:
                             resolved = replace(resolved, party=owner)
+                    if _counterpart_word(resolved.role):
+                        # "بلينكن ونظيره الكوري الجنوبي": the referent's role, its nationality.
+                        same = [
+                            st.actor
+                            for st in statements
+                            if st.order == (pos, s.index) and st.actor.role and st.actor != resolved
+                        ]
+                        referent = same[-1] if same else (last[1] if last else None)
+                        if referent is not None and referent.role:
+                            role = _counterpart_role(resolved.role or "", referent.role, v)
+                            resolved = replace(resolved, role=role, surface=role)
                     if said.how != "no_comment":
                         last = (s.index, resolved)
                     statements.append(
@@ -673,9 +838,59 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
     return _merge(statements, reg, signatories, v)
 
 
+#: How a sentence of running text ends; a subheading has none of these.
+_SENTENCE_ENDS = ".!?؟…:\"”»'’)"
+_HEADING_WORDS = 16
+
+
+def _is_heading(article: Article, index: int) -> bool:
+    """A subheading ("الناتو حذر سابقا من تهديد …") is a paragraph of one short line
+    without closing punctuation: a headline about statements, not a statement."""
+    s = article.sentences[index]
+    alone = [t for t in article.sentences if t.paragraph == s.paragraph]
+    text = s.text.strip()
+    return (
+        len(alone) == 1
+        and len(article.sentences) > 1
+        and bool(text)
+        and text[-1] not in _SENTENCE_ENDS
+        and len(text.split()) <= _HEADING_WORDS
+    )
+
+
 _PREPOSITION_WORDS = frozenset(
     normalize(w) for w in ("إلى", "في", "من", "مع", "على", "عن", "ضد", "بين", "لدى", "نحو")
 )
+
+
+_COUNTERPART = frozenset(normalize(w) for w in ("نظير", "نظيرة"))
+
+
+def _counterpart_word(role: str | None) -> bool:
+    """ "نظيره", "نظيرته", "ونظيره": the counterpart of someone named before."""
+    if not role:
+        return False
+    head = strip_conjunction(normalize(role).split()[0])
+    return any(head == c + suffix for c in _COUNTERPART for suffix in ("ه", "ها", "هم", ""))
+
+
+def _counterpart_role(role: str, referent_role: str, v: Vocabulary) -> str:
+    """ "نظيره الكوري الجنوبي" beside "وزير الخارجية الأمريكي" → "وزير الخارجية الكوري
+    الجنوبي": the referent's role without its nationality or party, then the counterpart's
+    own nationality words as written."""
+    toks = tokenize(referent_role)
+    kept: list[str] = []
+    i = 0
+    while i < len(toks):
+        hit = nationality_at(toks, i, v) or party_at(toks, i, v)
+        if hit:
+            i += hit[0]
+            continue
+        if toks[i].word:
+            kept.append(toks[i].text)
+        i += 1
+    own = role.split(maxsplit=1)[1] if len(role.split()) > 1 else ""
+    return " ".join([*kept, own]).strip() if kept else role
 
 
 def _possessive_role(role: str | None) -> bool:
@@ -706,12 +921,13 @@ def _antecedents(text: str, verb_at: int, ctx: _Ctx) -> list[Actor]:
     قلقهما": the person (else the parties) named before the verb in the same sentence,
     never the object of a preposition ("زيارة له إلى بيونغ يانغ")."""
     toks = tokenize(text)
+    depth = _quote_depths(toks, text)
     for wanted in ("person", "party"):
         for i, t in enumerate(toks):
             if t.start >= verb_at:
                 break
-            if i and toks[i - 1].norm in _PREPOSITION_WORDS:
-                continue
+            if depth[i] or (i and toks[i - 1].norm in _PREPOSITION_WORDS):
+                continue  # a name inside a quotation is not the speaker
             m = ctx.parse(toks, i, text, subject=True)
             if m is None or m.kind != wanted or toks[m.end - 1].end > verb_at:
                 continue
@@ -748,6 +964,36 @@ def _resolve(actor: Actor, pos: tuple[int, int], reg: _Registry) -> Actor:
     return actor
 
 
+def _most_frequent_spelling(seen: list[tuple[str, tuple[int, int]]]) -> str:
+    """Of a person's full-name mentions (most words), the spelling most sources write;
+    ties go to the earliest article ("كيم جونغ أون" over one outlet's "كيم جونج أونج")."""
+    most = max(len(d.split()) for d, _ in seen)
+    full = [(d, p) for d, p in seen if len(d.split()) == most]
+    counts = Counter(d for d, _ in full)
+    first = {d: min(p for x, p in full if x == d) for d in counts}
+    return min(counts, key=lambda d: (-counts[d], first[d], d))
+
+
+def _local_role(members: list[Statement], overall: str | None, party: str | None) -> str | None:
+    """The role the statements' own articles give the speaker (most frequent, then the
+    earliest); a bare role word ("الرئيس") takes the fuller form known elsewhere
+    ("الرئيس الروسي") when that extends it. A local role naming another party than the
+    speaker's ("زعيم كوريا الجنوبية" for Kim, a slip) is not used. Without a local role,
+    the overall one."""
+    local = [
+        m.actor.role
+        for m in sorted(members, key=lambda m: m.order)
+        if m.actor.role and (party is None or m.actor.party in (None, party))
+    ]
+    if not local:
+        return overall
+    counts = Counter(local)
+    role = min(counts, key=lambda r: (-counts[r], local.index(r)))
+    if overall and overall != role and normalize(overall).startswith(normalize(role) + " "):
+        return overall
+    return role
+
+
 def _merge(
     statements: list[Statement], reg: _Registry, signatories: frozenset[str], v: Vocabulary
 ) -> list[Reaction]:
@@ -771,14 +1017,14 @@ def _merge(
     parties: dict[str, Counter[str]] = {}
     roles: dict[str, str] = {}
     fullest: dict[str, str] = {}
-    for _, a in reg.persons:
+    spellings: dict[str, list[tuple[str, tuple[int, int]]]] = {}
+    for p, a in reg.persons:
         k = key_of(a)
         if a.party:
             parties.setdefault(k, Counter())[a.party] += 1
         if a.role and len(a.role) > len(roles.get(k, "")):
             roles[k] = a.role
-        if len(a.display) > len(fullest.get(k, "")):
-            fullest[k] = a.display
+        spellings.setdefault(k, []).append((a.display, p))
     statement_parties: dict[str, Counter[str]] = {}
     for st in statements:
         k = key_of(st.actor)
@@ -786,8 +1032,10 @@ def _merge(
             statement_parties.setdefault(k, Counter())[st.actor.party] += 1
         if st.actor.role and k not in roles:
             roles[k] = st.actor.role
-        if len(_display(st.actor)) > len(fullest.get(k, "")):
+        if k not in spellings and len(_display(st.actor)) > len(fullest.get(k, "")):
             fullest[k] = _display(st.actor)
+    for k, seen in spellings.items():
+        fullest[k] = _most_frequent_spelling(seen)
 
     groups: list[tuple[str, Statement, list[Statement]]] = []
     for st in statements:
@@ -819,7 +1067,7 @@ def _merge(
                 party,
                 signatories,
                 v,
-                independent=_is_independent(roles.get(k) or head.actor.role, v),
+                independent=_is_independent(_local_role(members, roles.get(k), party), v),
             )
         )
         sources = [
@@ -832,7 +1080,7 @@ def _merge(
         reaction = Reaction(
             actor=fullest.get(k, _display(head.actor)),
             actor_key=k,
-            role=roles.get(k),
+            role=_local_role(members, roles.get(k), party),
             party=party,
             stance=stance,
             quote=head.quote,

@@ -214,6 +214,12 @@ def _complements(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str | None]:
     return j, party
 
 
+def media_phrase(toks: Toks, i: int, v: Vocabulary) -> tuple[int, str | None]:
+    """An outlet's phrase from its head word at ``i`` ("وكالة الأنباء المركزية الكورية
+    الشمالية"): (end index, the country its name carries, if any)."""
+    return _complements(toks, i + 1, v)
+
+
 def _name_run(
     toks: Toks,
     i: int,

@@ -107,6 +107,116 @@ def _after_reference(toks: Toks, j: int, v: Vocabulary) -> tuple[int, bool]:
     return j, False
 
 
+_LEAD = frozenset(normalize(w) for w in ("إلى", "على", "أن", "أنه", "أنها", "بأن", "إن"))
+
+
+def _skip_lead(toks: Toks, j: int) -> int:
+    """Past "إلى أنه" / "على أن" after a clause reference: where its content starts."""
+    while j < len(toks) and (not toks[j].word or toks[j].norm in _LEAD):
+        if not toks[j].word and toks[j].text not in "،,":
+            break
+        j += 1
+    return j
+
+
+def _title_start(toks: Toks, a: int, v: Vocabulary) -> int:
+    """Where a clause's own words start: past particles, the cue and the parties
+    ("فتلزم الجانبين بإنشاء …" → "بإنشاء")."""
+    j = a
+    while (
+        j < len(toks)
+        and toks[j].word
+        and (toks[j].norm in _TITLE_SKIP or toks[j].norm in v.strip_leading or _cue_at(toks, j, v))
+    ):
+        j += 1
+    return j
+
+
+#: Condition markers a clause may open with ("في حالة تعرض أحد الطرفين لهجوم …").
+_CONDITIONS = (("في", "حاله"), ("في", "حال"), ("حال",), ("اذا",))
+#: Light words before a condition's substance: "وجود تهديد", "تعرض أحد الطرفين لهجوم".
+_LIGHT = frozenset(
+    normalize(w) for w in ("وجود", "تعرض", "حدوث", "وقوع", "أحد", "إحدى", "نشوء", "قيام")
+)
+_STOP_AT = frozenset(normalize(w) for w in ("على", "من", "ضد", "في", "عن", "مع", "أو", "و"))
+_TITLE_HEAD_WORDS = 2
+_TITLE_CONDITION_WORDS = 4
+
+
+def _conditional_title(toks: Toks, j: int, text: str, v: Vocabulary) -> str | None:
+    """A conditional clause's short title from its key content: the obligation's head noun
+    and the condition's ("في حالة وجود تهديد … فإن الجانب الآخر … للتشاور" → "التشاور في
+    حالة تهديد فوري بالعدوان المسلح"). None when the clause is not conditional."""
+    marker = next(
+        (m for m in _CONDITIONS if tuple(t.norm for t in toks[j : j + len(m)]) == m), None
+    )
+    if marker is None:
+        return None
+    c = j + len(marker)
+    ends = [k for k in range(c, len(toks)) if toks[k].text in "،,؛;."]
+    if not ends:
+        return None
+    # The condition's substance: past light words and the parties, to a preposition.
+    k = c
+    while k < ends[0] and (
+        toks[k].norm in _LIGHT or toks[k].norm in v.strip_leading or not toks[k].word
+    ):
+        k += 1
+    first = k
+    words: list[str] = []
+    while k < ends[0] and len(words) < _TITLE_CONDITION_WORDS:
+        t = toks[k]
+        if t.word and t.norm in _STOP_AT and words:
+            break
+        if t.word:
+            words.append(t.text)
+        k += 1
+    if not words:
+        return None
+    condition = text[toks[first].start : toks[k - 1].end]
+    w0 = toks[first]
+    if w0.text[:1] in ("ل", "ب") and len(w0.text) > 4 and not w0.norm.startswith("ال"):
+        condition = condition[1:]  # "لهجوم مسلح" → "هجوم مسلح"
+    if first > c and toks[first - 1].text in _QUOTES:
+        condition = toks[first - 1].text + condition
+    condition = _balance_quotes(condition)
+    # The main clause: the first segment after the condition that is not another "و…"
+    # condition ("، ووجد نفسه …"); its head: a purpose noun ("للتشاور") or the first
+    # definite noun with its adjectives after the verb ("المساعدة العسكرية").
+    head: list[str] = []
+    for n, e in enumerate(ends):
+        seg_start = e + 1
+        seg_end = ends[n + 1] if n + 1 < len(ends) else len(toks)
+        seg = [t for t in toks[seg_start:seg_end] if t.word]
+        if not seg or (seg[0].norm.startswith("و") and seg[0].norm[1:] not in ("ان",)):
+            continue
+        purpose = [t for t in seg if t.norm.startswith("لل") and len(t.norm) > 5]
+        if purpose:
+            head = ["ال" + purpose[0].text[2:]]
+            break
+        verb_seen = False
+        for t in seg:
+            if not t.norm.startswith("ال"):
+                if head:
+                    break
+                verb_seen = True  # the verb (or a particle) before the object
+                continue
+            if head:
+                if len(head) < _TITLE_HEAD_WORDS:
+                    head.append(t.text)
+                    continue
+                break
+            if t.norm in v.strip_leading or t.norm in ("الاخر", "الطرف", "الجانب", "الفور"):
+                continue
+            if verb_seen:
+                head.append(t.text)
+        break
+    if not head or not words:
+        return None
+    lead = text[toks[j].start : toks[c - 1].end]
+    return f"{' '.join(head)} {lead} {condition.strip()}".strip()
+
+
 def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, str, str]]:
     """(number, reference, title, text) for each numbered clause in a sentence."""
     toks = tokenize(text)
@@ -119,7 +229,10 @@ def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, st
             continue
         number, used = num
         content_at, external = _after_reference(toks, i + 1 + used, v)
-        written = text[toks[i].start :].strip(" .")
+        body = _skip_lead(toks, content_at)
+        written = (
+            text[toks[body].start :].strip(" .") if body < len(toks) else text[toks[i].start :]
+        ).strip(" .")
         start = toks[i].start
         for cut in range(3):  # "ولمادة" → "مادة …"
             if normalize(toks[i].text[cut:]) in v.clause_words:
@@ -130,7 +243,16 @@ def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, st
         if external:
             out.append((None, ref_text, f"{ref_text}: {title}" if title else ref_text, written))
         else:
-            out.append((number, None, title or ref_text, written))
+            start_at = _title_start(toks, content_at, v)
+            if start_at < len(toks) and start_at > body:
+                written = text[toks[start_at].start :].strip(" .")
+            written = _without_proclitic(written, title) if title else written
+            short = _conditional_title(toks, start_at, text, v)
+            out.append((number, None, short or title or ref_text, written))
+    # A cited instrument inside a clause of the agreement belongs to that clause: its text
+    # already carries the reference ("… وفقًا … ولمادة 51 من ميثاق الأمم المتحدة").
+    if any(n is not None for n, *_ in out):
+        out = [x for x in out if x[1] is None]
     # A cited instrument is a provision's reference only beside a clause of the agreement
     # or the agreement itself ("… وفقا للبند الرابع ولمادة 51 من ميثاق الأمم المتحدة").
     if not any(n is not None for n, *_ in out) and not any(
@@ -337,6 +459,21 @@ def _title(toks: Toks, a: int, text: str, v: Vocabulary, b: int | None = None) -
     return _balance_quotes(title)
 
 
+def _without_proclitic(body: str, title: str) -> str:
+    """The text starts as its title does: without the و/ب/ل the title dropped
+    ("للتعاون السياسي" → "التعاون السياسي", "وتنسيق مواقفهما" → "تنسيق مواقفهما")."""
+    head = title.split()[0] if title.split() else ""
+    first = body.split()[0] if body.split() else ""
+    if not head or first == head:
+        return body
+    if first.startswith("لل") and head.startswith("ال") and first[2:] == head[2:]:
+        return "ال" + body[2:]
+    for k in (1, 2):
+        if first[k:] == head and first[:k].strip("وفبل") == "":
+            return body[k:]
+    return body
+
+
 def _balance_quotes(s: str) -> str:
     opens = sum(s.count(q) for q in "“«")
     closes = sum(s.count(q) for q in "”»")
@@ -387,25 +524,55 @@ def _unnumbered(text: str, v: Vocabulary) -> list[tuple[str, str]]:
             continue
         if replaces:
             lead = text[toks[i].start : toks[i + n - 1].end]
-            verb = next(
+            at = next(
                 (
-                    t.text[1:] if t.norm not in _REPLACE_VERBS else t.text
-                    for t in reversed(toks[:i])
-                    if strip_conjunction(t.norm) in _REPLACE_VERBS or t.norm in _REPLACE_VERBS
+                    k
+                    for k in range(i - 1, -1, -1)
+                    if strip_conjunction(toks[k].norm) in _REPLACE_VERBS
+                    or toks[k].norm in _REPLACE_VERBS
                 ),
-                "",
+                None,
             )
+            verb = ""
             body = text[toks[a].start : toks[b - 1].end].strip(" .،")
+            if at is not None:
+                t = toks[at]
+                verb = t.text[1:] if t.norm not in _REPLACE_VERBS else t.text
+                # The whole clause, verb to object: "تحل الاتفاقية … محل الوثائق …".
+                body = (verb + text[t.end : toks[b - 1].end]).strip(" .،")
             title = _title(toks, a, text, v, b)
             out.append((f"{verb} {lead} {title}".strip(), body))
         else:
             for pa, pb in _split(toks, a, b):
                 body = text[toks[pa].start : toks[pb - 1].end].strip(" .،" + _QUOTES)
                 title = _title(toks, pa, text, v, pb)
+                body = _without_proclitic(body, title)
                 if title:
                     out.append((title, _balance_quotes(body)))
         i = max(j, b)
     return out
+
+
+_LIST_REACH = 8
+
+
+def _item_of_other_list(article: Article, index: int, v: Vocabulary) -> bool:
+    """An item of a list whose lead-in ("…، سيتضمن التعاون … ومن أبرزها:") is not about
+    the agreement, and which names no agreement itself: its "تم الاتفاق على" belongs to
+    that list's source (a leader's article, a programme), not to the treaty's text."""
+    toks = tokenize(article.sentences[index].text)
+    if any(
+        _treaty_word_at(toks, i, v) and not (i and toks[i - 1].norm == "تم")
+        for i in range(len(toks))
+    ):
+        return False  # "تم الاتفاق" is the cue itself, not a named agreement
+    for back in range(index - 1, max(-1, index - 1 - _LIST_REACH), -1):
+        lead = article.sentences[back].text.rstrip()
+        if not lead.endswith(":"):
+            continue
+        clause = tokenize(re.split(r"[،,؛;]", lead)[-1])
+        return not any(_treaty_word_at(clause, i, v) for i in range(len(clause)))
+    return False
 
 
 def _self_sufficient(toks: Toks, i: int, n: int) -> bool:
@@ -467,6 +634,8 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
                 )
             if any(n is not None for n, *_ in numbered):
                 continue  # the numbered clause already covers this sentence's obligation
+            if _item_of_other_list(art, s.index, v):
+                continue
             for title, text in _unnumbered(s.text, v):
                 found.append(
                     _Found(None, None, title, text, art.id, s.index, s.text, (pos, s.index))
@@ -503,6 +672,26 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
     clusters: dict[int, list[_Found]] = {}
     for idx, (_, f) in enumerate(loose):
         clusters.setdefault(root(idx), []).append(f)
+    # An unnumbered obligation that another outlet reports with its number is that
+    # clause: merged into it when most (≥ 60 %, ≥ 3) of its title's key words are the
+    # clause's and it fits one clause clearly (by ≥ 2 words) better than any other.
+    numbered_keys = [k for k in sorted(keyed) if k[0] == "n"]
+    clause_stems = {k: _stems(" ".join(f.text for f in keyed[k]), v) for k in numbered_keys}
+    for root_id, members in list(clusters.items()):
+        head = _stems(_provision(members, v).title, v)
+        if len(head) < 3:
+            continue
+        fits = sorted(
+            ((len(head & clause_stems[k]), k) for k in numbered_keys),
+            key=lambda x: (-x[0], x[1]),
+        )
+        if not fits:
+            continue
+        shared, best = fits[0]
+        runner_up = fits[1][0] if len(fits) > 1 else 0
+        if shared >= 3 and shared / len(head) >= 0.6 and shared - runner_up >= 2:
+            keyed[best].extend(members)
+            del clusters[root_id]
     for key in sorted(keyed):
         groups.append(keyed[key])
     unnumbered = sorted(
@@ -521,7 +710,8 @@ def _provision(group: list[_Found], v: Vocabulary) -> TreatyArticle:
         score = sum(len(stems[i] & stems[j]) for j in range(len(group)) if j != i)
         return (-score, len(group[i].title), group[i].order)
 
-    best = group[min(range(len(group)), key=centrality)]
+    numbered = [i for i in range(len(group)) if group[i].number is not None]
+    best = group[min(numbered or range(len(group)), key=centrality)]
     seen: set[tuple[str, int]] = set()
     sources: list[Evidence] = []
     for f in sorted(group, key=lambda f: f.order):

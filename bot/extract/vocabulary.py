@@ -62,6 +62,10 @@ class Vocabulary:
     needs_about: frozenset[str]
     no_comment: tuple[tuple[str, ...], ...]
     no_comment_verbs: frozenset[str]
+    denial_verbs: frozenset[str]
+    report_verbs: frozenset[str]
+    clause_breaks: tuple[tuple[str, ...], ...]
+    clause_breaks_after_comma: tuple[tuple[str, ...], ...]
     critical: tuple[tuple[str, ...], ...]
     supportive: tuple[tuple[str, ...], ...]
     topic: frozenset[str]
@@ -148,6 +152,10 @@ def vocabulary() -> Vocabulary:
         needs_about=_norm_all(speech["needs_about"]),
         no_comment=_phrases(speech["no_comment"]),
         no_comment_verbs=_norm_all(speech["no_comment_verbs"]),
+        denial_verbs=_norm_all(speech["denial"]),
+        report_verbs=_norm_all(speech["report"]),
+        clause_breaks=_phrases(speech["clause_breaks"]),
+        clause_breaks_after_comma=_phrases(speech["clause_breaks_after_comma"]),
         critical=_phrases(stance["critical"]),
         supportive=_phrases(stance["supportive"]),
         topic=_norm_all(stance["topic"]),
