@@ -274,3 +274,12 @@ def test_article_buttons_read_right_to_left(cache: Cache) -> None:
     assert render.article_button_label(cache.articles[1], "ar").startswith(RLM + "hura7.com: ")
     assert render.article_button_label(cache.articles[0], "ar").startswith("الأول: ")
     assert render.article_button_label(cache.articles[1], "en").startswith("hura7.com: ")
+
+
+def test_provision_whose_title_opens_its_text_is_not_repeated(cache: Cache) -> None:
+    same = cache.treaty_articles[1].model_copy(
+        update={"title": "تنسيق المواقف", "text": "تنسيق المواقف في الأمم المتحدة"}
+    )
+    plain = valid(render.render_treaty("ar", cache.model_copy(update={"treaty_articles": [same]})))
+    assert plain.count("تنسيق المواقف") == 1
+    assert "بند — تنسيق المواقف في الأمم المتحدة ¹" in plain

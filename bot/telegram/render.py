@@ -322,9 +322,12 @@ def render_treaty(lang: Lang, cache: Cache) -> str:
             if item.number is not None
             else t(lang, "treaty_article")
         )
-        blocks.append(
-            f"<b>{esc(label)}</b> — {esc(item.title)}\n{esc(item.text)}{cites.cite(item.sources)}"
-        )
+        head = f"<b>{esc(label)}</b> — "
+        if item.text.strip().startswith(item.title.strip()):
+            # the title is the provision's own opening words: say them once
+            blocks.append(f"{head}{esc(item.text)}{cites.cite(item.sources)}")
+        else:
+            blocks.append(f"{head}{esc(item.title)}\n{esc(item.text)}{cites.cite(item.sources)}")
     return _join(lang, blocks, cites)
 
 
