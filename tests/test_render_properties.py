@@ -102,13 +102,13 @@ def caches(draw: st.DrawFn) -> Cache:
 @given(caches(), texts, st.sampled_from(LANGS))
 def test_every_reply_splits_into_valid_parts(cache: Cache, query: str, lang: Lang) -> None:
     index = SearchIndex(cache)
-    hits, total = index.search(query_words(query))
+    hits = index.search_all(query_words(query))
     screens = [
         render.render_sources(lang, cache),
         render.render_treaty(lang, cache),
         render.render_timeline(lang, cache, 0, "o", None).text,
         render.render_reactions(lang, cache, 0, 0).text,
-        render.render_search(lang, cache, query, hits, total),
+        render.render_search(lang, cache, query, hits)[0],
         *(render.render_digest(lang, cache, a) for a in cache.articles),
     ]
     for screen in screens:

@@ -10,12 +10,14 @@ are referred to by index, never by free text, so data stays well under Telegram'
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Final, Literal
 
 VERSION: Final = "1"
 MAX_BYTES: Final = 64
 TAG_LEN: Final = 6
+_QUERY_KEY: Final = re.compile(r"[0-9a-f]{6,16}")
 
 Order = Literal["n", "o"]  # newest first, oldest first
 
@@ -53,7 +55,13 @@ class SetLang:
     lang: Literal["ar", "en"]
 
 
-Action = TimelinePage | YearMenu | ReactionsParty | DigestOf | DigestList | SetLang
+@dataclass(frozen=True)
+class SearchPage:
+    key: str  # short hash of the query's words, looked up in the views' recent queries
+    page: int
+
+
+Action = TimelinePage | YearMenu | ReactionsParty | DigestOf | DigestList | SetLang | SearchPage
 
 
 class Stale(Exception):
@@ -84,6 +92,8 @@ def encode(action: Action, tag: str) -> str:
             body = f"dl:{page}"
         case SetLang(lang):
             body = f"lg:{lang}"
+        case SearchPage(key, page):
+            body = f"sr:{key}:{page}"
     data = f"{VERSION}:{tag}:{body}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
@@ -136,4 +146,6 @@ def decode(data: str | None, tag: str) -> Action:
             return SetLang("ar")
         case "lg", ["en"]:
             return SetLang("en")
+        case "sr", [key, page] if _QUERY_KEY.fullmatch(key):
+            return SearchPage(key, _nat(page))
     raise Forged(data)

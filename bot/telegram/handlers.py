@@ -28,7 +28,16 @@ from bot.cache.schema import Cache
 from bot.observability.metrics import COMMAND_LATENCY, UPDATES_HANDLED
 from bot.telegram import callbacks as cb
 from bot.telegram import render
-from bot.telegram.i18n import Lang, lang_of, set_lang, t
+from bot.telegram.i18n import (
+    Lang,
+    client_lang,
+    coerce_lang,
+    has_lang,
+    lang_of,
+    set_auto_lang,
+    set_lang,
+    t,
+)
 from bot.telegram.search import query_words
 from bot.telegram.split import split_html
 from bot.telegram.views import Screen, Views
@@ -42,6 +51,7 @@ T = TypeVar("T")
 BOT_DATA_CACHE: Final = "cache"
 BOT_DATA_COMMANDS: Final = "commands"
 BOT_DATA_VIEWS: Final = "views"
+BOT_DATA_STORE: Final = "subscription_store"  # same key as bot.telegram.subscribe
 MAX_RETRY_AFTER: Final = 10.0
 FREE_TEXT_SEARCH_CHARS: Final = 200
 
@@ -58,6 +68,7 @@ def instrumented(kind: str, name: str) -> Callable[[Handler], Handler]:
             UPDATES_HANDLED.labels(kind=kind).inc()
             started = time.perf_counter()
             try:
+                await resolve_lang(update, context)
                 await handler(update, context)
             finally:
                 COMMAND_LATENCY.labels(command=name).observe(time.perf_counter() - started)
@@ -65,6 +76,41 @@ def instrumented(kind: str, name: str) -> Callable[[Handler], Handler]:
         return timed
 
     return wrap
+
+
+async def _subscriber_lang(update: Update, context: Context) -> str | None:
+    """The language saved with the user's subscription, if the store has one for them."""
+    store = context.bot_data.get(BOT_DATA_STORE)
+    chat = update.effective_chat
+    if store is None or chat is None or chat.type != "private":
+        return None
+    get, call = getattr(store, "get", None), getattr(store, "call", None)
+    if get is None or call is None:
+        return None
+    try:
+        sub = await call(get, chat.id)
+    except Exception:  # the store is optional here: fall back to the client's language
+        log.warning("could not read the subscriber's language", exc_info=True)
+        return None
+    lang = getattr(sub, "lang", None)
+    return lang if isinstance(lang, str) else None
+
+
+async def resolve_lang(update: Update, context: Context) -> None:
+    """Work out, once per user, the language of a user who has not chosen one with /lang.
+
+    Order: an explicit /lang choice (kept in ``user_data``); else the language saved with
+    their subscription (survives restarts); else English when their Telegram client's
+    ``language_code`` starts with "en"; else Arabic. The result is kept in ``user_data``
+    so later updates cost nothing.
+    """
+    user_data = context.user_data
+    if user_data is None or has_lang(user_data):
+        return
+    saved = await _subscriber_lang(update, context)
+    user = update.effective_user
+    lang = coerce_lang(saved) if saved else client_lang(user.language_code if user else None)
+    set_auto_lang(user_data, lang)
 
 
 def _views(context: Context) -> Views:
@@ -298,6 +344,20 @@ async def search(update: Update, context: Context) -> None:
     await show(message, screen)
 
 
+async def on_search_button(update: Update, context: Context) -> None:
+    """‹ › through a query's hits; a query no longer remembered asks to search again."""
+    query, action = update.callback_query, _decode(update, context)
+    if query is None or not isinstance(action, cb.SearchPage):
+        return await on_bad_button(update, context)
+    lang = _lang(context)
+    screen = _views(context).search_page(lang, action.key, action.page)
+    if screen is None:
+        await with_retry(functools.partial(query.answer, t(lang, "search_expired")))
+        return
+    await query.answer()
+    await _edit(query, screen)
+
+
 async def choose_lang(update: Update, context: Context) -> None:
     """/lang ar|en sets the interface language; plain /lang offers both as buttons."""
     if (message := _message(update)) is None:
@@ -434,7 +494,10 @@ async def on_bad_button(update: Update, context: Context) -> None:
         return
     lang = _lang(context)
     try:
-        cb.decode(query.data, _views(context).tag)
+        action = cb.decode(query.data, _views(context).tag)
+        if isinstance(action, cb.SearchPage):
+            # search paging arrives here when the application has no "sr" route of its own
+            return await on_search_button(update, context)
         key = "forged_button"  # decodes, but not valid here (e.g. an index out of range)
     except cb.Stale:
         key = "stale_button"

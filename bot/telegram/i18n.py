@@ -24,6 +24,7 @@ Lang = Literal["ar", "en"]
 LANGS: Final[tuple[Lang, ...]] = ("ar", "en")
 DEFAULT_LANG: Final[Lang] = "ar"
 _USER_DATA_KEY: Final = "lang"
+_AUTO_KEY: Final = "lang_auto"
 
 
 class CatalogueError(Exception):
@@ -91,10 +92,35 @@ def t(lang: Lang, key: str, **values: Any) -> str:
 
 
 def lang_of(user_data: Mapping[str, object] | None) -> Lang:
-    """The language a user chose with /lang (kept in PTB's ``user_data``), Arabic by default."""
+    """The user's interface language, Arabic by default.
+
+    An explicit choice made with /lang wins; otherwise the language worked out once for
+    this user (:func:`set_auto_lang`: their subscription's language, else their Telegram
+    client's) is used; otherwise Arabic.
+    """
     if not user_data:
         return DEFAULT_LANG
-    return coerce_lang(user_data.get(_USER_DATA_KEY))
+    chosen = user_data.get(_USER_DATA_KEY)
+    if chosen is not None:
+        return coerce_lang(chosen)
+    return coerce_lang(user_data.get(_AUTO_KEY))
+
+
+def has_lang(user_data: Mapping[str, object] | None) -> bool:
+    """True when the user's language is already known (chosen or worked out)."""
+    if not user_data:
+        return False
+    return _USER_DATA_KEY in user_data or _AUTO_KEY in user_data
+
+
+def client_lang(language_code: str | None) -> Lang:
+    """The UI language for a Telegram client's ``language_code``: English for ``en*``."""
+    return "en" if (language_code or "").strip().lower().startswith("en") else DEFAULT_LANG
+
+
+def set_auto_lang(user_data: MutableMapping[str, object], lang: Lang) -> None:
+    """Remember the language inferred for a user who has not chosen one with /lang."""
+    user_data[_AUTO_KEY] = lang
 
 
 def set_lang(user_data: MutableMapping[str, object], lang: Lang) -> None:

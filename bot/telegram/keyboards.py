@@ -99,3 +99,15 @@ def lang_keyboard(tag: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [[_button("العربية", cb.SetLang("ar"), tag), _button("English", cb.SetLang("en"), tag)]]
     )
+
+
+def search_keyboard(
+    lang: Lang, tag: str, key: str, page: int, pages: int
+) -> InlineKeyboardMarkup | None:
+    """‹ previous / next › through a query's hits; None when they fit on one page."""
+    nav: list[InlineKeyboardButton] = []
+    if page > 0:
+        nav.append(_button(t(lang, "btn_prev"), cb.SearchPage(key, page - 1), tag))
+    if page < pages - 1:
+        nav.append(_button(t(lang, "btn_next"), cb.SearchPage(key, page + 1), tag))
+    return InlineKeyboardMarkup([nav]) if nav else None

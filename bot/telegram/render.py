@@ -17,7 +17,7 @@ from urllib.parse import urlparse
 from bot.cache.schema import ArticleEntry, Cache, Evidence, Reaction, TimelineEvent
 from bot.telegram.callbacks import Order
 from bot.telegram.i18n import Lang, t
-from bot.telegram.rtl import arabic_digits, rtl_lines
+from bot.telegram.rtl import rtl_lines
 from bot.telegram.search import Hit
 
 TIMELINE_PAGE_SIZE = 6
@@ -39,19 +39,30 @@ def superscript(number: int) -> str:
 
 
 def counter(lang: Lang, value: int) -> str:
-    """A UI number: Arabic-Indic digits in the Arabic UI."""
-    return arabic_digits(str(value)) if lang == "ar" else str(value)
+    """A UI number (page, count), in Western digits in both languages.
+
+    The digit rule: every number in a message is written with Western digits (0-9) —
+    UI counters and page numbers, sentence numbers in footnotes, years on buttons — the
+    same digits the source articles use for their dates and figures, so one message
+    never mixes digit systems. Content is quoted as written. ``lang`` is kept so a
+    future rule can differ per language in one place.
+    """
+    del lang
+    return str(value)
 
 
 def outlet(article: ArticleEntry, lang: Lang = "ar") -> str:
-    """The outlet's name, else the site's host name, else "article <number>"."""
+    """The outlet's name, else the site's host name, else "unnamed outlet".
+
+    Never the internal article id: readers are told the title next to it instead.
+    """
     if article.source:
         return article.source
     if article.url:
         host = urlparse(article.url).hostname
         if host:
             return host.removeprefix("www.")
-    return t(lang, "unnamed_outlet", id=article.id.split("_", 1)[0])
+    return t(lang, "unnamed_outlet")
 
 
 def format_date(lang: Lang, value: str, precision: str | None = None) -> str:
@@ -97,25 +108,29 @@ class Citations:
 
     def cite(self, sources: Sequence[Evidence]) -> str:
         """Superscript references for ``sources`` (e.g. ``" ¹ ³"``), empty if none."""
-        marks: list[str] = []
+        numbers: set[int] = set()
         for ev in sources:
             number = self._numbers.setdefault(ev.article_id, len(self._numbers) + 1)
             self._sentences.setdefault(ev.article_id, set()).add(ev.sentence_index)
-            mark = superscript(number)
-            if mark not in marks:
-                marks.append(mark)
-        return (" " + " ".join(marks)) if marks else ""
+            numbers.add(number)
+        return (" " + " ".join(superscript(n) for n in sorted(numbers))) if numbers else ""
 
     def footer(self) -> str:
-        """The footnotes, or an empty string when nothing was cited."""
+        """The footnotes, or an empty string when nothing was cited.
+
+        Each footnote carries its article's link on the outlet's name (previews are off
+        bot-wide), so a URL appears once, tied to the reference it belongs to.
+        """
         if not self._numbers:
             return ""
         lines = [f"<b>{esc(t(self.lang, 'sources_label'))}</b>"]
         for article_id, number in self._numbers.items():
             article = self.cache.article(article_id)
             sep = "، " if self.lang == "ar" else ", "
-            sentences = sep.join(str(i + 1) for i in sorted(self._sentences[article_id]))
-            where = esc(t(self.lang, "sentences_label", n=sentences))
+            cited = sorted(self._sentences[article_id])
+            sentences = sep.join(str(i + 1) for i in cited)
+            key = "sentence_label" if len(cited) == 1 else "sentences_label"
+            where = esc(t(self.lang, key, n=sentences))
             if article is None:
                 lines.append(f"{superscript(number)} {esc(article_id)} — {where}")
                 continue
@@ -222,24 +237,38 @@ def render_digest(lang: Lang, cache: Cache, article: ArticleEntry) -> str:
     for index, sentence in zip(digest.sentence_indices, digest.sentences, strict=False):
         mark = cites.cite([Evidence(article_id=article.id, sentence_index=index, text=sentence)])
         body.append(f"• {esc(sentence)}{mark}")
-    blocks = ["\n".join(head), "\n".join(body)]
-    if article.url:
-        link = html.escape(article.url, quote=True)
-        blocks.append(f'🔗 <a href="{link}">{esc(t(lang, "read_original"))}</a>')
-    return _join(lang, blocks, cites)
+    # the link to the original rides on the footnote's outlet name: shown once
+    return _join(lang, ["\n".join(head), "\n".join(body)], cites)
 
 
 # --- timeline -------------------------------------------------------------------------
 
 
+MAX_RANGE_YEARS = 100
+
+
+def event_years(event: TimelineEvent) -> range:
+    """The years an event covers: its start year through its range end's (1950–1953 → 4)."""
+    if not event.date[:4].isdigit():
+        return range(0)
+    first = int(event.date[:4])
+    last = int(event.end[:4]) if event.end and event.end[:4].isdigit() else first
+    if not first <= last <= first + MAX_RANGE_YEARS:
+        last = first
+    return range(first, last + 1)
+
+
 def timeline_years(cache: Cache) -> list[int]:
-    years = {int(e.date[:4]) for e in cache.timeline if e.date[:4].isdigit()}
-    return sorted(years)
+    """Every year some event covers (a range event counts for each of its years)."""
+    return sorted({y for e in cache.timeline for y in event_years(e)})
 
 
 def timeline_events(cache: Cache, order: Order, year: int | None) -> list[TimelineEvent]:
-    """Events sorted by date (ISO strings sort chronologically), optionally one year only."""
-    events = [e for e in cache.timeline if year is None or e.date.startswith(f"{year:04d}")]
+    """Events sorted by date (ISO strings sort chronologically), optionally one year only.
+
+    A range event is listed under every year it covers.
+    """
+    events = [e for e in cache.timeline if year is None or year in event_years(e)]
     events.sort(key=lambda e: (e.date, e.end or "", e.text), reverse=(order == "n"))
     return events
 
@@ -382,25 +411,44 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
 # --- search ---------------------------------------------------------------------------
 
 
-def render_search(lang: Lang, cache: Cache, query: str, hits: Sequence[Hit], total: int) -> str:
-    """Hits with their kind, a label (date, actor, title) and the text as written, cited."""
+SEARCH_PAGE_SIZE = 10
+
+
+def render_search(
+    lang: Lang, cache: Cache, query: str, hits: Sequence[Hit], page: int = 0
+) -> tuple[str, int, int]:
+    """One page of hits: each the matching sentence or item as written, cited.
+
+    ``hits`` are all the hits; returns the text, the clamped page and the page count.
+    """
     shown_query = esc(truncate(" ".join(query.split()), 60))
     if not hits:
-        return finish(lang, t(lang, "search_none", query=shown_query))
-    title = t(
-        lang,
-        "search_title",
-        query=shown_query,
-        shown=counter(lang, len(hits)),
-        total=counter(lang, total),
+        text = t(lang, "search_none", query=shown_query) + "\n\n" + t(lang, "search_rule")
+        return finish(lang, text), 0, 1
+    total = len(hits)
+    pages = -(-total // SEARCH_PAGE_SIZE)
+    page = min(max(page, 0), pages - 1)
+    chunk = hits[page * SEARCH_PAGE_SIZE : (page + 1) * SEARCH_PAGE_SIZE]
+    first = page * SEARCH_PAGE_SIZE + 1
+    last = first + len(chunk) - 1
+    shown = (
+        counter(lang, first) + "–" + counter(lang, last) if last > first else counter(lang, first)
     )
+    title = t(lang, "search_title", query=shown_query, shown=shown, total=counter(lang, total))
+    if pages > 1:
+        title += " · " + t(
+            lang, "search_page", page=counter(lang, page + 1), pages=counter(lang, pages)
+        )
     cites = Citations(cache, lang)
     lines = []
-    for hit in hits:
+    for hit in chunk:
         label = format_date(lang, hit.label) if hit.kind == "timeline" else hit.label
         kind = esc(t(lang, f"kind_{hit.kind}"))
         lines.append(
             f"• [{kind}] <b>{esc(truncate(label, 80))}</b> — "
             f"{esc(truncate(hit.text))}{cites.cite(hit.sources)}"
         )
-    return _join(lang, [title, "\n".join(lines)], cites)
+    blocks = [title, "\n".join(lines)]
+    if pages > 1:
+        blocks.append(f"<i>{t(lang, 'search_narrow')}</i>")
+    return _join(lang, blocks, cites), page, pages

@@ -1,13 +1,29 @@
-"""/search: Arabic-normalised matching across digests, timeline, provisions and reactions.
+"""/search: Arabic-normalised matching of single sentences and items in the cache.
 
-The index normalises the cache's text once, when the bot starts; a request only
-normalises the user's query (hamza/alef, ya/alef maqsura, ta marbuta, diacritics,
-tatweel — see :mod:`bot.arabic.normalize`) and scans the prepared items. An item matches
-when every query word occurs in it.
+What is searched: each digest sentence, each source sentence the cache quotes as
+evidence (the sentences behind timeline events, provisions and reactions), each timeline
+event, each treaty provision and each reaction. The cache holds no full article text, so
+a word that appears only in a sentence no digest or item quotes cannot be found.
+
+The matching rule. Text and query are normalised (:func:`bot.arabic.normalize.normalize`:
+hamza/alef, ya/alef maqsura, ta marbuta, diacritics, tatweel, Arabic-Indic digits, Latin
+case) and cut into words at anything that is not a letter or digit. A query word is
+reduced to its *core* by dropping a leading article or article-with-conjunction ("ال",
+"وال", "بال", "فال", "كال", "لل"). A text word matches a query word when the text word —
+as written, without such an article, or without a single leading "و", "ب", "ل", "ف" or
+"ك" — *starts with* the core (so «الاتفاقية» finds «والاتفاقية», «اتفاقية» and
+«الاتفاقيات»'s stem is not guessed). Cores shorter than three letters must equal a text
+word exactly. An item is a hit when **every** query word matches a word of that item's
+own text: a digest sentence is never a hit merely because its article's title matches.
+
+The index is built once at start-up; a request normalises only the query and scans the
+prepared word sets.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
@@ -15,79 +31,129 @@ from typing import Literal
 from bot.arabic.normalize import normalize
 from bot.cache.schema import Cache, Evidence
 
-Kind = Literal["digest", "timeline", "treaty", "reaction"]
+Kind = Literal["digest", "sentence", "timeline", "treaty", "reaction"]
 MAX_QUERY_WORDS = 12
 MAX_WORD_CHARS = 64
+MIN_PREFIX_CHARS = 3
+QUERY_KEY_CHARS = 10
 _PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
+_CLITICS = ("و", "ب", "ل", "ف", "ك")
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
 class Hit:
     kind: Kind
     label: str  # date, provision title, actor or article title, as written
-    text: str  # the matching text as written
+    text: str  # the matching sentence or item as written
     sources: tuple[Evidence, ...]
 
 
 @dataclass(frozen=True)
 class _Entry:
     hit: Hit
-    haystack: str  # normalised, space-padded
-
-
-def _norm(text: str) -> str:
-    return " " + " ".join(normalize(text).split()) + " "
+    forms: frozenset[str]  # every normalised word of the item, with and without prefixes
 
 
 def _core(word: str) -> str:
-    """Drop a leading article or conjunction ("ال", "وال", "بال", …) from a query word.
-
-    Matching is by substring, so the shorter core still finds "والاتفاقية" for
-    "الاتفاقية" and also "اتفاقية" written without the article.
-    """
+    """Drop a leading article or conjunction ("ال", "وال", "بال", …) from a query word."""
     for prefix in _PREFIXES:
-        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_PREFIX_CHARS:
             return word[len(prefix) :]
     return word
 
 
+def word_forms(text: str) -> frozenset[str]:
+    """The normalised words of ``text``, each also without a leading article or clitic."""
+    forms: set[str] = set()
+    for word in _WORD.findall(normalize(text)):
+        forms.add(word)
+        forms.add(_core(word))
+        for clitic in _CLITICS:
+            if word.startswith(clitic) and len(word) - 1 >= MIN_PREFIX_CHARS:
+                forms.add(word[1:])
+                forms.add(_core(word[1:]))
+    return frozenset(forms)
+
+
 def query_words(query: str) -> list[str]:
-    """The normalised words of a query, bounded so a huge message stays cheap."""
-    words = [_core(w[:MAX_WORD_CHARS]) for w in normalize(query).split() if w]
+    """The normalised word cores of a query, bounded so a huge message stays cheap."""
+    words = [_core(w[:MAX_WORD_CHARS]) for w in _WORD.findall(normalize(query)) if w]
     unique = list(dict.fromkeys(words))
     return unique[:MAX_QUERY_WORDS]
 
 
+def query_key(words: Sequence[str]) -> str:
+    """A short, stable key for a query's words (carried in a paging button)."""
+    digest = hashlib.sha256(" ".join(words).encode("utf-8")).hexdigest()
+    return digest[:QUERY_KEY_CHARS]
+
+
+def matches(words: Sequence[str], forms: frozenset[str]) -> bool:
+    """True when every query word matches one of ``forms`` under the rule above."""
+    for word in words:
+        if len(word) < MIN_PREFIX_CHARS:
+            if word not in forms:
+                return False
+        elif word not in forms and not any(f.startswith(word) for f in forms):
+            return False
+    return True
+
+
 class SearchIndex:
-    """Every searchable item of a cache, normalised once."""
+    """Every searchable sentence and item of a cache, normalised once."""
 
     def __init__(self, cache: Cache) -> None:
         entries: list[_Entry] = []
+        seen: set[tuple[str, int]] = set()
+
+        def title_of(article_id: str) -> str:
+            article = cache.article(article_id)
+            return article.title if article else article_id
+
         for digest in cache.digests:
-            article = cache.article(digest.article_id)
-            title = article.title if article else digest.article_id
+            title = title_of(digest.article_id)
             for index, sentence in zip(digest.sentence_indices, digest.sentences, strict=False):
+                seen.add((digest.article_id, index))
                 ev = Evidence(article_id=digest.article_id, sentence_index=index, text=sentence)
-                hit = Hit("digest", title, sentence, (ev,))
-                entries.append(_Entry(hit, _norm(title + " " + sentence)))
+                entries.append(_Entry(Hit("digest", title, sentence, (ev,)), word_forms(sentence)))
+        quoted: list[Evidence] = [
+            ev
+            for group in (
+                *(e.sources for e in cache.timeline),
+                *(p.sources for p in cache.treaty_articles),
+                *(r.sources for r in cache.reactions),
+            )
+            for ev in group
+        ]
+        for ev in sorted(quoted, key=lambda e: (e.article_id, e.sentence_index)):
+            if (ev.article_id, ev.sentence_index) in seen or not ev.text.strip():
+                continue
+            seen.add((ev.article_id, ev.sentence_index))
+            hit = Hit("sentence", title_of(ev.article_id), ev.text, (ev,))
+            entries.append(_Entry(hit, word_forms(ev.text)))
         for event in cache.timeline:
             hit = Hit("timeline", event.date, event.text, tuple(event.sources))
-            entries.append(_Entry(hit, _norm(event.text)))
+            entries.append(_Entry(hit, word_forms(event.text)))
         for item in cache.treaty_articles:
             hit = Hit("treaty", item.title, item.text, tuple(item.sources))
-            entries.append(_Entry(hit, _norm(item.title + " " + item.text)))
+            entries.append(_Entry(hit, word_forms(item.title + " " + item.text)))
         for r in cache.reactions:
             label = r.actor if not r.party else f"{r.actor} ({r.party})"
             hit = Hit("reaction", label, r.quote, tuple(r.sources))
-            entries.append(_Entry(hit, _norm(" ".join([r.actor, r.party or "", r.quote]))))
+            entries.append(_Entry(hit, word_forms(" ".join([r.actor, r.party or "", r.quote]))))
         self._entries = entries
 
     def __len__(self) -> int:
         return len(self._entries)
 
-    def search(self, words: Sequence[str], limit: int = 10) -> tuple[list[Hit], int]:
-        """Up to ``limit`` hits for ``words`` (already normalised) and the total count."""
+    def search_all(self, words: Sequence[str]) -> list[Hit]:
+        """Every hit for ``words`` (already normalised cores), in index order."""
         if not words:
-            return [], 0
-        hits = [e.hit for e in self._entries if all(w in e.haystack for w in words)]
+            return []
+        return [e.hit for e in self._entries if matches(words, e.forms)]
+
+    def search(self, words: Sequence[str], limit: int = 10) -> tuple[list[Hit], int]:
+        """Up to ``limit`` hits for ``words`` and the total count."""
+        hits = self.search_all(words)
         return hits[:limit], len(hits)

@@ -10,6 +10,7 @@ the memo.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
@@ -20,10 +21,10 @@ from bot.telegram import keyboards as kb
 from bot.telegram import render
 from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
-from bot.telegram.search import SearchIndex, query_words
+from bot.telegram.search import Hit, SearchIndex, query_key, query_words
 from bot.telegram.split import split_html
 
-SEARCH_LIMIT = 10
+RECENT_QUERIES = 256
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,9 @@ class Views:
     years: list[int] = field(init=False)
     parties: list[str] = field(init=False)
     _memo: dict[Hashable, Screen] = field(init=False, default_factory=dict)
+    _queries: OrderedDict[str, tuple[str, tuple[Hit, ...]]] = field(
+        init=False, default_factory=OrderedDict
+    )
 
     def __post_init__(self) -> None:
         self.tag = cache_tag(self.cache.source_digest)
@@ -186,9 +190,31 @@ class Views:
 
         return self._get(("rx", lang, party, page), build)
 
-    # --- search (not memoised: queries are open-ended) --------------------------------
+    # --- search (open-ended queries: a bounded LRU of recent ones, for paging) -------
 
-    def search(self, lang: Lang, query: str) -> tuple[Screen, int]:
-        """Results for ``query`` and how many items matched."""
-        hits, total = self.index.search(query_words(query), SEARCH_LIMIT)
-        return Screen.of(render.render_search(lang, self.cache, query, hits, total)), total
+    def search(self, lang: Lang, query: str, page: int = 0) -> tuple[Screen, int]:
+        """A page of results for ``query`` and how many items matched.
+
+        The query's hits are remembered under a short key (see :func:`query_key`) in a
+        bounded LRU, so its paging buttons carry only the key and a page number.
+        """
+        words = query_words(query)
+        key = query_key(words)
+        if key not in self._queries:
+            self._queries[key] = (query, tuple(self.index.search_all(words)))
+        self._queries.move_to_end(key)
+        while len(self._queries) > RECENT_QUERIES:
+            self._queries.popitem(last=False)
+        screen = self.search_page(lang, key, page)
+        assert screen is not None
+        return screen, len(self._queries[key][1])
+
+    def search_page(self, lang: Lang, key: str, page: int) -> Screen | None:
+        """Page ``page`` of a remembered query; None when the key has been forgotten."""
+        remembered = self._queries.get(key)
+        if remembered is None:
+            return None
+        self._queries.move_to_end(key)
+        query, hits = remembered
+        text, page, pages = render.render_search(lang, self.cache, query, hits, page)
+        return Screen.of(text, kb.search_keyboard(lang, self.tag, key, page, pages))
