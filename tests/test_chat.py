@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import logging
 from pathlib import Path
 from typing import Any
 
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.error import TimedOut
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
     CommandHandler,
     ContextTypes,
+    ExtBot,
     MessageHandler,
     filters,
 )
@@ -49,6 +53,11 @@ async def _pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     await query.edit_message_text(f"اخترت {query.data}")
 
 
+async def _whoami(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    assert update.effective_message is not None and update.effective_user is not None
+    await update.effective_message.reply_text(f"you are {update.effective_user.first_name}")
+
+
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     message = update.effective_message
     assert message is not None and message.text is not None
@@ -64,8 +73,9 @@ def echo_app(emulator: BotAPIEmulator) -> AnyApp:
     """A bare PTB echo bot: stands in for the real bot so chat is tested on its own."""
     app = Application.builder().token(emulator.token).base_url(emulator.base_url).build()
     app.add_handler(CommandHandler("start", _start))
+    app.add_handler(CommandHandler("whoami", _whoami))
     app.add_handler(CallbackQueryHandler(_pressed))
-    app.add_handler(MessageHandler(filters.TEXT, _echo))
+    app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, _echo))
     return app
 
 
@@ -216,3 +226,65 @@ def test_digestbot_chat_runs_the_real_bot(
     assert "› /timeline" in out
     assert "يونيو" in out
     assert "Bot API refused" not in out
+
+
+async def test_default_name_is_neutral_per_language_and_name_option_wins() -> None:
+    out = io.StringIO()
+    code = await run_chat(
+        echo_app, script=["/whoami", ":lang en", "/whoami"], options=options(), out=out
+    )
+    lines = out.getvalue().splitlines()
+    assert code == 0
+    assert any(line.endswith("you are ضيف") for line in lines)
+    assert "  you are Guest" in lines
+    assert "أنت" not in out.getvalue()
+    out = io.StringIO()
+    await run_chat(echo_app, script=["/whoami"], options=options(first_name="Sara"), out=out)
+    assert "  you are Sara" in out.getvalue().splitlines()
+
+
+async def test_commands_addressed_to_the_bot_by_username_reach_it() -> None:
+    out = io.StringIO()
+    code = await run_chat(
+        echo_app,
+        script=["/whoami@digestbot", "/whoami@DigestBot", "/whoami@otherbot"],
+        options=options(reply_timeout=0.6),
+        out=out,
+    )
+    text = out.getvalue()
+    assert code == 1  # the last one is for another bot: no reply
+    assert text.count("you are ضيف") == 2
+    assert "(that command is addressed to @otherbot; this bot is @digestbot)" in text
+
+
+class _CleanupTimesOut(ExtBot[None]):
+    """The stop-time getUpdates (timeout 0) fails as it does when the pool is still held."""
+
+    cleanups = 0
+
+    async def get_updates(self, *args: Any, **kw: Any) -> tuple[Update, ...]:
+        if kw.get("timeout") in (0, dt.timedelta(0)):
+            type(self).cleanups += 1
+            raise TimedOut("Pool timeout: All connections in the connection pool are occupied.")
+        return await super().get_updates(*args, **kw)
+
+
+async def test_shutdown_is_quiet_when_the_last_poll_cleanup_fails(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def app(emulator: BotAPIEmulator) -> AnyApp:
+        bot = _CleanupTimesOut(emulator.token, base_url=emulator.base_url)
+        built: AnyApp = Application.builder().bot(bot).build()
+        built.add_handler(MessageHandler(filters.TEXT, _echo))
+        return built
+
+    _CleanupTimesOut.cleanups = 0
+    out = io.StringIO()
+    with caplog.at_level(logging.DEBUG):
+        code = await run_chat(app, script=["hello"], options=options(), out=out)
+    assert code == 0
+    assert _CleanupTimesOut.cleanups == 1  # the failure did happen …
+    noisy = [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
+    assert noisy == []  # … and nothing was printed about it
+    assert "Traceback" not in out.getvalue() and "Pool timeout" not in out.getvalue()
+    assert logging.getLogger("telegram.ext.Updater").filters == []  # only during stop

@@ -21,6 +21,7 @@ from bot.delivery.scheduler import DeliveryService
 from bot.emulator import BotAPIEmulator
 from bot.emulator.models import SentMessage
 from bot.subscriptions.store import SubscriptionStore
+from bot.telegram import render
 from bot.telegram.app import build_application, start_polling, stop_polling
 from bot.telegram.i18n import t
 from bot.telegram.subscribe import BOT_DATA_DELIVERY
@@ -30,6 +31,7 @@ CHAT = 777
 ADMIN = 4242
 CACHE = sample_cache()
 NOTHING = "لم يتغير شيء"  # "nothing was changed" in the default (Arabic) UI
+CAIRO = "\u2066Africa/Cairo\u2069"  # an LTR zone isolated inside an Arabic line
 
 
 def plain(text: str) -> str:
@@ -152,7 +154,7 @@ async def test_stats_for_admins_only(
 ) -> None:
     await say(emulator, "/subscribe 08:00", chat=ADMIN)
     (stats,) = await say(emulator, "/stats", chat=ADMIN)
-    assert "المشتركون" in stats.text and "١ نشط" in stats.text
+    assert "المشتركون" in stats.text and f"{render.counter('ar', 1)} نشط" in stats.text
     (other,) = await say(emulator, "/stats")
     assert plain(other.text) == plain(t("ar", "unknown_command", command="/stats"))
 
@@ -230,3 +232,62 @@ async def test_a_new_cache_is_queued_for_every_subscriber(
         await asyncio.sleep(0.1)
     assert store.pending_count(CHAT) == before + 1
     assert [a for c, a, _s, _n in store.delivery_log() if c == CHAT][-1] == "009_new"
+
+
+async def test_subscribe_reply_has_plurals_dates_in_words_and_both_slots(
+    emulator: BotAPIEmulator, bot: tuple[App, SubscriptionStore], clock: Clock
+) -> None:
+    clock.set(datetime(2026, 3, 1, 11, 0, tzinfo=UTC))  # 13:00 in Cairo: next slot 00:00
+    assert len(CACHE.articles) == 3
+    (ok,) = await say(emulator, "/subscribe 12:00 twice Africa/Cairo")
+    lines = plain(ok.text).split("\n")
+    assert lines == [
+        f"✅ اشتركت. ستصلك الموجزات مرتين يوميًا الساعة 12:00 و00:00 بتوقيت {CAIRO}.",
+        f"📚 في قائمتك {render.counter('ar', 3)} موجزات.",
+        f"📬 الموجز التالي: الاثنين 2 مارس 2026، الساعة 00:00 بتوقيت {CAIRO}",
+    ]
+    assert "2026-03-02" not in ok.text and "(Africa/Cairo)" not in ok.text
+
+
+async def test_subscribe_reply_in_english(
+    emulator: BotAPIEmulator, bot: tuple[App, SubscriptionStore], clock: Clock
+) -> None:
+    clock.set(datetime(2026, 3, 1, 11, 0, tzinfo=UTC))
+    await say(emulator, "/lang en")
+    (ok,) = await say(emulator, "/subscribe 12:00 twice Africa/Cairo")
+    assert ok.text.split("\n") == [
+        "✅ Subscribed. You'll get digests twice a day at 12:00 and 00:00 (Africa/Cairo).",
+        "📚 In your queue: 3 digests.",
+        "📬 Next digest: Monday 2 March 2026, 00:00 (Africa/Cairo)",
+    ]
+
+
+async def test_subscribe_again_shows_current_settings_not_a_form(
+    emulator: BotAPIEmulator, bot: tuple[App, SubscriptionStore], clock: Clock
+) -> None:
+    _app, store = bot
+    clock.set(datetime(2026, 3, 1, 11, 0, tzinfo=UTC))
+    await say(emulator, "/subscribe 12:00 twice Africa/Cairo")
+    (again,) = await say(emulator, "/subscribe")
+    text = plain(again.text)
+    assert text.startswith("ℹ️ أنت مشترك بالفعل\n\n⏰ الوقت: 12:00 و00:00\n")
+    assert f"📬 الموجز التالي: الاثنين 2 مارس 2026، الساعة 00:00 بتوقيت {CAIRO}" in text
+    assert "/settings" in text and "/unsubscribe" in text
+    assert [b.callback_data for b in again.buttons] == ["sub:settings", "sub:unsub"]
+    panel = await press(emulator, again, "sub:settings")
+    assert "إعدادات الاشتراك" in panel.text
+    assert "sub:ok" in [b.callback_data for b in panel.buttons]
+    done = await press(emulator, panel, "sub:ok")
+    assert plain(done.text).startswith(
+        f"💾 حُفظت الإعدادات: مرتين يوميًا الساعة 12:00 و00:00 بتوقيت {CAIRO}."
+    )
+    # with arguments, a subscriber's /subscribe changes the settings (no second "subscribed")
+    (saved,) = await say(emulator, "/subscribe 08:00 daily")
+    assert plain(saved.text).startswith(f"💾 حُفظت الإعدادات: يوميًا الساعة 08:00 بتوقيت {CAIRO}.")
+    sub = store.get(CHAT)
+    assert sub is not None and (sub.prefs.time_label, sub.prefs.frequency) == ("08:00", "daily")
+    (again,) = await say(emulator, "/subscribe")
+    await press(emulator, again, "sub:unsub")
+    (bye,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    assert plain(bye.text) == plain(t("ar", "sub_unsubscribed"))
+    assert not store.get(CHAT).active  # type: ignore[union-attr]

@@ -18,6 +18,7 @@ from bot.telegram.split import split_html
 
 CB_NEXT = "sub:next"
 CB_UNSUBSCRIBE = "sub:unsub"
+CB_SETTINGS = "sub:settings"
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,9 @@ Non-interactive use: ``-c "/timeline"`` (repeatable) and ``--script FILE`` run e
 wait until the bot goes quiet and print the replies; ``#2`` presses button 2 of the
 latest keyboard; ``:sleep 1.5`` waits. Lines piped on stdin are a script too. The exit
 status is 0 when every step got a reply and the Bot API accepted every call, else 1.
+
+The bot is ``@digestbot`` in the emulator (``/digest@digestbot`` works as in a group) and
+greets you as «ضيف» ("Guest" with ``--lang en``) unless ``--name`` gives your name.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import os
 import re
 import shutil
@@ -45,6 +49,11 @@ _PRESS = re.compile(r"^#\s*(\d+)$")
 _BARE_NUMBER = re.compile(r"^(\d{1,2})$")
 _SLEEP = re.compile(r"^:sleep\s+(\d+(?:\.\d+)?)$")
 _QUIT = frozenset({":q", ":quit", ":exit"})
+_ADDRESSED = re.compile(r"^/[A-Za-z0-9_]+@([A-Za-z0-9_]+)")
+#: The bot's @username in the emulator, so ``/digest@digestbot`` reaches it as in a group.
+BOT_USERNAME = "digestbot"
+#: The name the bot greets you by unless ``--name`` says otherwise, per client language.
+DEFAULT_NAMES = {"ar": "ضيف", "en": "Guest"}
 _HELP = (
     "Type a command (/help) or text. A number or #N presses button N of the latest "
     "keyboard.\n:lang en|ar sets your Telegram language, :sleep S waits, :q quits."
@@ -315,12 +324,19 @@ class ChatOptions:
     """How the terminal user appears to the bot and how long to wait for it."""
 
     chat_id: int = 10_001
-    first_name: str = "أنت"
+    #: Your Telegram first name; None: a neutral one in your client language («ضيف», Guest).
+    first_name: str | None = None
     language_code: str = "ar"
     width: int = 80
     color: bool = False
     reply_timeout: float = 10.0
     idle: float = 0.4
+
+    @property
+    def name(self) -> str:
+        if self.first_name:
+            return self.first_name
+        return DEFAULT_NAMES.get(self.language_code, DEFAULT_NAMES["en"])
 
 
 class ChatSession:
@@ -382,18 +398,24 @@ class ChatSession:
                 self.transcript.keyboard.message_id,
                 button.callback_data,
                 language_code=self.options.language_code,
-                first_name=self.options.first_name,
+                first_name=self.options.name,
             )
         else:
             self.emulator.user_sends(
                 self.options.chat_id,
                 text,
                 language_code=self.options.language_code,
-                first_name=self.options.first_name,
+                first_name=self.options.name,
             )
         if not await self._await_reply(before):
             self.transcript.flush()
             self.transcript.notice(f"no reply within {self.options.reply_timeout:g}s")
+            other = _ADDRESSED.match(text) if not press else None
+            bot = self.emulator.bot_username
+            if other is not None and other.group(1).lower() != bot.lower():
+                self.transcript.notice(
+                    f"that command is addressed to @{other.group(1)}; this bot is @{bot}"
+                )
             self.failures += 1
             return True
         await self.emulator.wait_until_quiet(self.options.idle, self.options.reply_timeout)
@@ -428,7 +450,8 @@ class ChatSession:
     async def run_interactive(self, stdin: TextIO) -> int:
         out = self.transcript
         out.write(
-            f"digestbot chat — the bot is polling a local emulator at {self.emulator.api_root}"
+            f"digestbot chat — @{self.emulator.bot_username} is polling a local emulator at "
+            f"{self.emulator.api_root}; you are {self.options.name}"
         )
         out.write(_HELP)
         queue: asyncio.Queue[str | None] = asyncio.Queue()
@@ -494,10 +517,31 @@ async def start_bot(application: AnyApp) -> None:
     await application.start()
 
 
+class _DropPollCleanupError(logging.Filter):
+    """Drops PTB's "Error while calling `get_updates` one more time…" traceback.
+
+    On stop the Updater cancels its long poll and calls getUpdates once more to mark the
+    fetched updates as read. When the stop lands just as a long poll ends (e.g. after a
+    command that got no reply: the chat waits its 10 s while the next poll waits 10 s), the
+    cancelled request still holds the single getUpdates connection and that last call fails
+    with "Pool timeout". PTB already suppresses the error; it only matters for a restart
+    against the same server, and the chat's emulator is thrown away right after.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Error while calling `get_updates` one more time")
+
+
 async def stop_bot(application: AnyApp) -> None:
-    """Stop in ``run_polling``'s order, running the post_stop/post_shutdown hooks."""
+    """Stop in ``run_polling``'s order, running the post_stop/post_shutdown hooks; quietly."""
     if application.updater is not None and application.updater.running:
-        await application.updater.stop()
+        updater_log = logging.getLogger("telegram.ext.Updater")
+        quiet = _DropPollCleanupError()
+        updater_log.addFilter(quiet)
+        try:
+            await application.updater.stop()
+        finally:
+            updater_log.removeFilter(quiet)
     if application.running:
         await application.stop()
         if application.post_stop is not None:
@@ -515,9 +559,10 @@ async def run_chat(
     out: TextIO,
     stdin: TextIO | None = None,
     port: int = 0,
+    bot_username: str = BOT_USERNAME,
 ) -> int:
     """Emulator + bot + chat; ``script=None`` means interactive on ``stdin``."""
-    async with BotAPIEmulator(port=port) as emulator:
+    async with BotAPIEmulator(port=port, bot_username=bot_username) as emulator:
         application = factory(emulator)
         try:
             await start_bot(application)
@@ -555,6 +600,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--script", type=Path, default=None, help="run the lines of FILE, then exit"
     )
     parser.add_argument("--lang", default="ar", help="your Telegram client language (default: ar)")
+    parser.add_argument(
+        "--name",
+        default=None,
+        help="your first name, as the bot greets you (default: ضيف; Guest with --lang en)",
+    )
     parser.add_argument("--chat-id", type=int, default=10_001, help="your user/chat id")
     parser.add_argument(
         "--width", type=int, default=None, help="columns to align to (default: terminal width)"
@@ -618,6 +668,7 @@ def main(args: argparse.Namespace) -> int:
             out.reconfigure(errors="replace")  # type: ignore[union-attr]
         options = ChatOptions(
             chat_id=args.chat_id,
+            first_name=args.name,
             language_code=args.lang,
             width=args.width or shutil.get_terminal_size((80, 24)).columns,
             color=interactive and out.isatty() and "NO_COLOR" not in os.environ,

@@ -22,6 +22,7 @@ import html
 import logging
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Final, Literal
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
@@ -39,7 +40,7 @@ from telegram.ext import (
 from bot.cache.schema import Cache
 from bot.config import Settings
 from bot.delivery.fanout import utcnow
-from bot.delivery.message import CB_NEXT, CB_UNSUBSCRIBE
+from bot.delivery.message import CB_NEXT, CB_SETTINGS, CB_UNSUBSCRIBE
 from bot.delivery.scheduler import DeliveryService, article_refs
 from bot.subscriptions.schedule import (
     InvalidPreference,
@@ -139,19 +140,77 @@ def parse_args(tokens: list[str], base: Preferences) -> Preferences:
 # --- rendering ------------------------------------------------------------------------
 
 
+LRI: Final = "\u2066"  # LEFT-TO-RIGHT ISOLATE
+PDI: Final = "\u2069"  # POP DIRECTIONAL ISOLATE
+
+
+def isolate_ltr(lang: Lang, text: str) -> str:
+    """An LTR run (a zone like ``Africa/Cairo`` or ``UTC+03:00``) isolated inside an Arabic
+    line, so its slash, sign and the punctuation around it are not mirrored or reordered."""
+    return f"{LRI}{text}{PDI}" if lang == "ar" else text
+
+
+def digests_count(lang: Lang, n: int) -> str:
+    """``n`` digests with the noun in the right number form.
+
+    English: 1 digest / N digests. Arabic (CLDR plural categories): 1 → موجز واحد,
+    2 → موجزان, n % 100 in 3–10 → «٥ موجزات», n % 100 in 11–99 → «١١ موجزًا», otherwise
+    (0, 100, 101, 102, …) → «١٠٠ موجز». Digits are Arabic-Indic in the Arabic UI.
+    """
+    if lang == "en":
+        return "1 digest" if n == 1 else f"{n} digests"
+    if n == 1:
+        return "موجز واحد"
+    if n == 2:
+        return "موجزان"
+    number = render.counter(lang, n)
+    rest = n % 100
+    if 3 <= rest <= 10:
+        return f"{number} موجزات"
+    if 11 <= rest <= 99:
+        return f"{number} موجزًا"
+    return f"{number} موجز"
+
+
+def queue_line(lang: Lang, pending: int) -> str:
+    if pending <= 0:
+        return t(lang, "sub_queue_none")
+    return t(lang, "sub_queue_line", count=digests_count(lang, pending))
+
+
 def frequency_label(lang: Lang, prefs: Preferences) -> str:
     if prefs.frequency == "weekly":
         return t(lang, "sub_freq_weekly", weekday=t(lang, f"sub_weekday_{prefs.weekday}"))
     return t(lang, f"sub_freq_{prefs.frequency}")
 
 
+def times_label(lang: Lang, prefs: Preferences) -> str:
+    """The delivery time, or both slots for twice a day (the chosen one first)."""
+    if prefs.frequency != "twice":
+        return prefs.time_label
+    second = f"{(prefs.hour + 12) % 24:02d}:{prefs.minute:02d}"
+    return t(lang, "sub_two_times", first=prefs.time_label, second=second)
+
+
+def schedule_label(lang: Lang, prefs: Preferences) -> str:
+    """«مرتين يوميًا الساعة 12:00 و00:00 بتوقيت ⁦Africa/Cairo⁩» / "twice a day at 12:00 and
+    00:00 (Africa/Cairo)"."""
+    return t(
+        lang,
+        "sub_schedule",
+        frequency=html.escape(frequency_label(lang, prefs)),
+        time=times_label(lang, prefs),
+        tz=isolate_ltr(lang, html.escape(prefs.tz)),
+    )
+
+
 def summary(lang: Lang, prefs: Preferences) -> str:
     return t(
         lang,
         "sub_summary",
-        time=prefs.time_label,
+        time=times_label(lang, prefs),
         frequency=html.escape(frequency_label(lang, prefs)),
-        tz=html.escape(prefs.tz),
+        tz=isolate_ltr(lang, html.escape(prefs.tz)),
     )
 
 
@@ -205,11 +264,47 @@ def panel_text(lang: Lang, draft: Draft) -> str:
     return render.finish(lang, t(lang, key, summary=summary(lang, draft.prefs)))
 
 
+def when_label(lang: Lang, moment: datetime, tz: str) -> str:
+    """A delivery time in the reader's words, in the subscriber's zone:
+    «الثلاثاء 24 نوفمبر 2026، الساعة 00:00 بتوقيت ⁦Africa/Cairo⁩» /
+    "Tuesday 24 November 2026, 00:00 (Africa/Cairo)"."""
+    local = moment.astimezone(zone_of(tz))
+    return t(
+        lang,
+        "sub_when",
+        weekday=t(lang, f"sub_weekday_{local.weekday()}"),
+        date=render.format_date(lang, local.date().isoformat()),
+        time=f"{local:%H:%M}",
+        tz=isolate_ltr(lang, html.escape(tz)),
+    )
+
+
 def next_due_line(lang: Lang, sub: Subscriber) -> str:
     if sub.next_due_at is None:
         return ""
-    local = sub.next_due_at.astimezone(zone_of(sub.prefs.tz))
-    return t(lang, "sub_next_due", when=f"{local:%Y-%m-%d %H:%M} ({html.escape(sub.prefs.tz)})")
+    return t(lang, "sub_next_due", when=when_label(lang, sub.next_due_at, sub.prefs.tz))
+
+
+def already_subscribed_text(lang: Lang, sub: Subscriber, pending: int) -> str:
+    """/subscribe from a current subscriber: their settings, not a fresh form."""
+    lines = [
+        t(lang, "sub_already", summary=summary(lang, sub.prefs)),
+        next_due_line(lang, sub),
+        queue_line(lang, pending),
+        t(lang, "sub_already_hint"),
+    ]
+    return "\n".join(line for line in lines if line)
+
+
+def already_keyboard(lang: Lang) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [
+            [
+                InlineKeyboardButton(t(lang, "sub_btn_settings"), callback_data=CB_SETTINGS),
+                InlineKeyboardButton(t(lang, "sub_btn_unsubscribe"), callback_data=CB_UNSUBSCRIBE),
+            ]
+        ]
+    )
 
 
 # --- helpers --------------------------------------------------------------------------
@@ -262,13 +357,7 @@ async def _apply(context: Context, chat_id: int, lang: Lang, draft: Draft) -> st
         if existing is not None and existing.active:
             sub = await store.call(store.update_preferences, chat_id, draft.prefs, now)
             await store.call(store.set_lang, chat_id, lang)
-            text = t(
-                lang,
-                "sub_saved",
-                frequency=html.escape(frequency_label(lang, sub.prefs)),
-                time=sub.prefs.time_label,
-                tz=html.escape(sub.prefs.tz),
-            )
+            text = t(lang, "sub_saved", schedule=schedule_label(lang, sub.prefs))
             return f"{text}\n{next_due_line(lang, sub)}"
     before = await store.call(store.get, chat_id)
     sub, _created = await store.call(
@@ -281,15 +370,8 @@ async def _apply(context: Context, chat_id: int, lang: Lang, draft: Draft) -> st
     )
     pending = await store.call(store.pending_count, chat_id)
     key = "sub_resumed" if before is not None and not before.active else "sub_subscribed"
-    text = t(
-        lang,
-        key,
-        frequency=html.escape(frequency_label(lang, sub.prefs)),
-        time=sub.prefs.time_label,
-        tz=html.escape(sub.prefs.tz),
-        pending=render.counter(lang, pending),
-    )
-    return f"{text}\n{next_due_line(lang, sub)}"
+    text = t(lang, key, schedule=schedule_label(lang, sub.prefs))
+    return f"{text}\n{queue_line(lang, pending)}\n{next_due_line(lang, sub)}"
 
 
 # --- commands -------------------------------------------------------------------------
@@ -315,6 +397,13 @@ async def _open(update: Update, context: Context, mode: Literal["new", "edit"]) 
     if mode == "edit" and (sub is None or not sub.active):
         await _say(message, lang, t(lang, "sub_not_subscribed"))
         return
+    if mode == "new" and sub is not None and sub.active:
+        if not context.args:  # not a fresh form: what they have, and where to change it
+            pending = await store.call(store.pending_count, chat.id)
+            text = already_subscribed_text(lang, sub, pending)
+            await _say(message, lang, text, already_keyboard(lang))
+            return
+        mode = "edit"  # /subscribe with arguments from a subscriber changes the settings
     base = sub.prefs if sub is not None else Preferences()
     if context.args:
         try:
@@ -442,6 +531,16 @@ async def on_button(update: Update, context: Context) -> None:
         await query.answer()
         if isinstance(query.message, Message):
             await _say(query.message, lang, t(lang, key))
+        return
+    if data == CB_SETTINGS:
+        sub = await service.store.call(service.store.get, chat.id)
+        await query.answer()
+        if sub is None or not sub.active:
+            await _edit(query, render.finish(lang, t(lang, "sub_not_subscribed")), None)
+            return
+        panel = Draft("edit", sub.prefs)
+        _set_draft(context, panel)
+        await _edit(query, panel_text(lang, panel), panel_keyboard(lang, panel))
         return
     draft = _draft(context)
     if draft is None:
