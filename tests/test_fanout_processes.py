@@ -129,16 +129,18 @@ async def test_two_processes_on_one_postgres_send_each_delivery_once(
         prepare(store, emulator)
         cache = tmp_path / "cache.json"
         cache.write_text(dumps_cache(CACHE), encoding="utf-8")
-        # A round of 300 at 30/s lasts ~10 s, far longer than a cold start of the second
-        # process (a fresh CI venv compiles every module on first import), so the two
-        # rounds overlap and SKIP LOCKED is what keeps them apart.
-        warm = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "bot.cli", "deliver", "--help",
-            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
-        )
-        await warm.wait()
+        # The second process starts once the first is mid-round (promotion committed, at
+        # most two claim batches ahead of its 30/s sender), so both compete for the same
+        # ready rows: exactly the SKIP LOCKED claim path. Starting both at once instead
+        # races their promote steps, and the loser rightly finds nothing due yet.
         env = env_for(emulator, url, cache, rate=30)
-        procs = [await deliver(env), await deliver(env)]
+        first = await deliver(env)
+        for _ in range(1500):
+            if sends(emulator) >= 10:
+                break
+            await asyncio.sleep(0.02)
+        assert sends(emulator) < len(CHATS) // 2, "the first round ended before the second began"
+        procs = [first, await deliver(env)]
         outs = [await p.communicate() for p in procs]
         assert [p.returncode for p in procs] == [0, 0], [e.decode() for _o, e in outs]
         import json
