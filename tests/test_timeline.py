@@ -78,13 +78,28 @@ def test_weekday_needs_a_publication_day() -> None:
 
 def test_two_dates_in_one_sentence_give_two_clauses() -> None:
     text = (
-        "قال البيت الأبيض، في السابع من نوفمبر 2024، إن المساعدات ستستمر "
-        "قبل انتقال السلطة إلى الرئيس المنتخب في يناير 2025."
+        "قال الوزير، في السابع من نوفمبر 2024، إن البلدين وقعا اتفاق التجارة "
+        "في يونيو 2024 بعد مفاوضات طويلة."
     )
     items = extract_timeline([_article("a", text, dt.date(2024, 11, 10))])
-    assert [(e.date, e.granularity) for e in items] == [("2024-11-07", "day"), ("2025-01", "month")]
-    assert items[1].text.startswith("إن المساعدات")
+    assert [(e.date, e.granularity) for e in items] == [("2024-06", "month"), ("2024-11-07", "day")]
+    assert items[0].text.startswith("إن البلدين وقعا")
+    assert items[1].text.startswith("قال الوزير") and "اتفاق التجارة" in items[1].text
     assert all(e.sources[0].text == text for e in items)
+
+
+def test_a_speech_verb_date_dates_the_whole_statement_not_a_future_date_in_it() -> None:
+    # invented, then the seed case (003 s16): one statement, dated when it was made
+    invented = "قالت الحكومة، في الثالث من مارس 2023، إن الجسر الجديد سيفتتح في أغسطس 2023."
+    (e,) = extract_timeline([_article("a", invented, dt.date(2023, 3, 5))])
+    assert (e.date, e.text) == ("2023-03-03", invented)
+    seed = (
+        "قال البيت الأبيض، في السابع من نوفمبر 2024، إن الولايات المتحدة ستواصل تقديم "
+        "المساعدات لأوكرانيا قبل انتقال السلطة من الرئيس جو بايدن إلى الرئيس المنتخب "
+        "دونالد ترامب في يناير2025 ."
+    )
+    (e,) = extract_timeline([_article("b", seed, dt.date(2024, 11, 10))])
+    assert (e.date, e.granularity, e.text) == ("2024-11-07", "day", seed)
 
 
 def test_ranges_keep_their_end_and_sort_by_start() -> None:
@@ -167,3 +182,51 @@ def test_same_day_and_next_day_resolve_against_the_previous_date() -> None:
 def test_same_day_without_a_previous_date_is_no_date() -> None:
     text = "واجتمع الوفد بالرئيس في اليوم نفسه."
     assert extract_timeline([_article("a", text, WED)]) == []
+
+
+def test_a_date_in_a_relative_clause_shows_that_clause_with_its_head() -> None:
+    invented = "وأشاد الوزير بدعم الجمهورية الجديدة، التي تأسست عام 1991 بعد الاستقلال."
+    (e,) = extract_timeline([_article("a", invented, WED)])
+    assert (e.date, e.text) == ("1991", "الجمهورية الجديدة، التي تأسست عام 1991 بعد الاستقلال.")
+    seed = (
+        "وأشاد كيم بروسيا لاتخاذها ما وصفه بأنه خطوة استراتيجية مهمة للغاية لدعم كوريا "
+        "الشمالية، التي تأسست عام 1948 بدعم من الاتحاد السوفيتي السابق."
+    )
+    (e,) = extract_timeline([_article("b", seed, WED)])
+    assert e.text == "كوريا الشمالية، التي تأسست عام 1948 بدعم من الاتحاد السوفيتي السابق."
+
+
+def test_an_adverbial_clause_runs_on_to_its_main_clause() -> None:
+    text = (
+        "وشهدت البلاد تحولات كبيرة في العقود الماضية، وعرفت أزمات متتالية، ونموا في "
+        "قطاعات عدة، وهجرة واسعة من الأرياف إلى المدن الكبرى والساحل، "
+        "وخلال الحرب الأهلية 1975-1990، دمرت معظم الجسور في العاصمة، "
+        "وفي أعقاب انهيار الحكومة عام 1992، تراجعت الخدمات العامة بشدة، لكن الوضع تحسن لاحقا."
+    )
+    items = extract_timeline([_article("a", text, WED)])
+    by_date = {e.date: e for e in items}
+    assert by_date["1975"].end == "1990"
+    assert by_date["1975"].text.endswith("دمرت معظم الجسور في العاصمة")
+    assert by_date["1992"].text.endswith("تراجعت الخدمات العامة بشدة")
+
+
+def test_a_clause_does_not_end_between_subject_and_object() -> None:
+    text = (
+        "وتوسعت العلاقات كثيرا في العقد الأخير، وزادت المبادلات، ووقعت اتفاقيات عدة، لذا؛ "
+        "أثارت الزيارة الطويلة التي قام بها الرئيس في مارس الماضي للعاصمة المجاورة، "
+        "قلق الجيران وحلفائهم، لاسيما في الجنوب، وقد نشرت الصحف تقارير عن ذلك في 2022."
+    )
+    items = extract_timeline([_article("a", text, WED)])
+    (visit,) = [e for e in items if e.date == "2024-03"]
+    assert visit.text.startswith("أثارت الزيارة")
+    assert visit.text.endswith("قلق الجيران وحلفائهم")
+
+
+def test_a_coordinated_clause_without_subject_shows_the_sentence() -> None:
+    text = (
+        "هي اتفاقية وقعها الرئيسان في العاصمة في مارس الماضي، "
+        "ودخلت حيز التنفيذ بعد تبادل وثائق التصديق، الخميس، وفق الوكالة."
+    )
+    items = extract_timeline([_article("a", text, DEC)])
+    (force,) = [e for e in items if e.date == "2024-12-05"]
+    assert force.text == text

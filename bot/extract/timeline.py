@@ -169,8 +169,33 @@ def _after_preposition(text: str, pos: int) -> bool:
     return bool(before) and before[-1] in _PREPOSITIONS
 
 
+#: complementisers that open reported content after a speech verb ("قال … إن …")
+_COMPLEMENTISERS = frozenset(normalize(w) for w in ("إن", "أن", "بأن", "وإن", "وأن", "فإن"))
+
+
+def _speech_content(sentence: str) -> tuple[int, int] | None:
+    """Where the reported content of the sentence's first speech verb lies, if any.
+
+    "قال البيت الأبيض، في 7 نوفمبر، إن …": the content is what follows إن; its dates are
+    what was said, not when it was said.
+    """
+    said = False
+    start: int | None = None
+    for t in _WORD.finditer(sentence):
+        w = normalize(t.group())
+        if start is None and said and w in _COMPLEMENTISERS:
+            start = t.start()
+        elif start is not None and "say" in event_classes(t.group()):
+            breaks = list(_CLAUSE_BREAK.finditer(sentence, start, t.start()))
+            if breaks:  # "…، كما كشفت تقارير …": another statement begins
+                return start, breaks[-1].start()
+        elif not said and "say" in event_classes(t.group()):
+            said = True
+    return None if start is None else (start, len(sentence))
+
+
 def _window(
-    sentence: str, m: DateMention, others: Sequence[DateMention] = ()
+    sentence: str, m: DateMention, others: Sequence[DateMention] = (), lo: int = 0
 ) -> tuple[int, int, frozenset[str], frozenset[str]]:
     """The clause holding the date, widened until it has a predicate.
 
@@ -178,7 +203,7 @@ def _window(
     preceding clauses first ("قال البيت الأبيض، في 7 نوفمبر، إن …"), then the following;
     never into a clause holding another date, whose predicate is that date's.
     """
-    segs = _segments(sentence)
+    segs = [(max(a, lo), b) for a, b in _segments(sentence) if b > lo]
     i = next((k for k, (a, b) in enumerate(segs) if a <= m.start < max(b, a + 1)), len(segs) - 1)
 
     def free(k: int) -> bool:
@@ -235,15 +260,23 @@ def candidates(article: Article) -> list[Candidate]:
             if ok:
                 anchored.append(m)
             prev, prev_ok = m, ok
+        content = _speech_content(sent.text)
+        if content is not None:
+            # a future date inside reported speech is what was said, not a past event
+            latest = _period_end(published, article.meta.published_precision)
+            anchored = [m for m in anchored if not _within(m, content) or m.value <= latest]
         for m in anchored:
             others = [o for o in anchored if o is not m]
-            a, b, classes, keys = _window(sent.text, m, others)
+            inside = content is not None and _within(m, content)
+            lo = content[0] if content is not None and inside else 0
+            a, b, classes, keys = _window(sent.text, m, others, lo)
             if not classes:
                 continue
             if len(keys) < MIN_KEYS:  # "…، وقعت في عام 1961": compare the sentence
                 keys = _predicates(sent.text, 0, m)[1]
-            whole = len(anchored) == 1 and len(sent.text) <= MAX_SENTENCE_TEXT
-            text = sent.text if whole else sent.text[a:b].strip()
+            if content is not None and m.start < content[0] and "say" in classes:
+                b = max(b, content[1])  # never cut a statement from what was said
+            text = _event_text(sent.text, a, b, m, others, len(anchored) == 1)
             out.append(
                 Candidate(
                     article_id=article.id,
@@ -256,6 +289,179 @@ def candidates(article: Article) -> list[Candidate]:
                 )
             )
     return out
+
+
+#: words opening an adverbial phrase ("وخلال الزيارة …"، "وفي أعقاب …"): such a clause
+#: sets the scene; the event is the main clause after it
+_ADVERBIAL = frozenset(
+    normalize(w)
+    for w in ("خلال", "أثناء", "إبان", "عقب", "بعد", "قبل", "منذ", "في", "مع", "عند", "لدى", "إثر")
+)
+#: words that open a new clause after a comma (a bare noun there continues the clause:
+#: "أثارت الزيارة …، قلق أمريكا" — the object after a long subject)
+_CONNECTIVES = frozenset(
+    normalize(w)
+    for w in (
+        "لكن",
+        "لكنه",
+        "لكنها",
+        "حيث",
+        "إذ",
+        "بينما",
+        "فيما",
+        "كما",
+        "ثم",
+        "لاسيما",
+        "لا",
+        "مما",
+        "ما",
+        "الذي",
+        "التي",
+        "الذين",
+        "اللذين",
+        "اللتين",
+        "اللذان",
+        "اللتان",
+        "وفق",
+        "وفقا",
+        "بحسب",
+        "حسب",
+        "على",
+        "في",
+        "من",
+        "عن",
+        "إلى",
+        "مع",
+        "بعد",
+        "قبل",
+        "خلال",
+        "منذ",
+        "أو",
+        "أن",
+        "إن",
+        "بأن",
+        "لأن",
+        "كي",
+        "لكي",
+        "حتى",
+        "عندما",
+        "إذا",
+        "لذا",
+        "أي",
+        "أثناء",
+        "عقب",
+        "إثر",
+        "رغم",
+        "بل",
+        "هو",
+        "هي",
+        "وهو",
+        "وهي",
+        "ليس",
+        "قد",
+    )
+)
+_RELATIVES = frozenset(
+    normalize(w)
+    for w in ("التي", "الذي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان", "اللواتي")
+)
+_PREDICATE_PARTICLES = frozenset(
+    normalize(w) for w in ("في", "على", "إلى", "من", "عن", "مع", "بعد", "قبل", "خلال")
+)
+
+
+def _first_word(text: str) -> str:
+    t = _WORD.search(text)
+    return normalize(t.group()) if t else ""
+
+
+def _opens_clause(word: str) -> bool:
+    return word.startswith(("و", "ف")) or word in _CONNECTIVES or not word
+
+
+def _no_subject(toks: Sequence[re.Match[str]], offset: int, m: DateMention) -> bool:
+    """ "ودخلت حيز التنفيذ …"، "ووقعت في يونيو": a coordinated verb whose next word is its
+    complement, a preposition or the date, not a subject of its own."""
+    verb, nxt, after = (t.group() for t in toks[:3])
+    bare = normalize(verb)[1:]
+    if bare in _ADVERBIAL or bare in _CONNECTIVES or bare.startswith("ال") or len(bare) < 3:
+        return False  # "وخلال الزيارة": a phrase, not a verb
+    if offset + toks[1].start() >= m.start or normalize(nxt) in _PREDICATE_PARTICLES:
+        return bool(event_classes(verb))
+    return bool(event_classes(nxt + " " + after) or event_classes(nxt)) and not event_classes(
+        verb + " " + nxt
+    ) - event_classes(nxt + " " + after)
+
+
+def _event_text(
+    sentence: str, a: int, b: int, m: DateMention, others: Sequence[DateMention], alone: bool
+) -> str:
+    """The event as shown: the sentence, or the clauses around the date.
+
+    A relative clause holding the date ("…، التي تأسست عام 1948 …") is shown with its
+    head noun; a clause opened by an adverbial phrase ("وخلال الحرب 1950-1953") runs on
+    to the main clause after it; a clause never ends between a verb's subject and object;
+    a coordinated clause without a subject ("…، ودخلت حيز التنفيذ الخميس") falls back to
+    the whole sentence.
+    """
+    segs = _segments(sentence)
+
+    def free(k: int) -> bool:
+        return not any(segs[k][0] <= o.start < segs[k][1] for o in others)
+
+    own = next((k for k, (x, y) in enumerate(segs) if x <= m.start < max(y, x + 1)), 0)
+    x0, y0 = segs[own]
+    if _first_word(sentence[x0:y0]) in _RELATIVES and event_classes(sentence[x0:y0]):
+        head = [t for t in _WORD.finditer(sentence[: segs[own - 1][1]])] if own else []
+        # the head noun phrase: "كوريا الشمالية" (noun + adjective), "الجمهورية الجديدة"
+        # (definite noun + adjective), "بيونغ يانغ" (a name)
+        take: list[re.Match[str]] = []
+        definite = 0
+        while head and len(take) < 4:
+            t = head.pop()
+            w = normalize(t.group())
+            if is_stop_word(t.group()) or event_classes(t.group()):
+                break
+            if w.startswith("ال"):
+                if definite < len(take):
+                    break
+                definite += 1
+            elif definite >= 2 or len(take) - definite >= 2 - min(definite, 1):
+                break
+            take.append(t)
+        if take:
+            return (
+                sentence[take[-1].start() : segs[own - 1][1]].strip()
+                + "، "
+                + sentence[x0:y0].strip()
+            )
+        return sentence[x0:y0].strip()
+    lo = next(k for k, (x, y) in enumerate(segs) if x <= a < max(y, x + 1))
+    hi = next((k for k, (x, y) in enumerate(segs) if x < b <= y), len(segs) - 1)
+    first = _first_word(sentence[segs[lo][0] : segs[lo][1]])
+    toks = list(_WORD.finditer(sentence[segs[lo][0] : segs[lo][1]]))
+    if lo > 0 and len(toks) > 2 and first[:1] in "وف" and _no_subject(toks, segs[lo][0], m):
+        return sentence.strip()  # no subject of its own: the sentence tells whose it is
+    if first.lstrip("وف") in _ADVERBIAL or first in _ADVERBIAL:
+        # the scene-setting phrase runs on to its main clause
+        while hi + 1 < len(segs) and free(hi + 1):
+            hi += 1
+            if _first_word(sentence[segs[hi][0] : segs[hi][1]]) not in _ADVERBIAL:
+                break
+    while (
+        hi + 1 < len(segs)
+        and free(hi + 1)
+        and sentence[segs[hi][1] : segs[hi + 1][0]].strip() in {"،", ","}
+        and not _opens_clause(_first_word(sentence[segs[hi + 1][0] : segs[hi + 1][1]]))
+    ):
+        hi += 1
+    if alone and len(sentence) <= MAX_SENTENCE_TEXT:
+        return sentence
+    return sentence[segs[lo][0] : max(b, segs[hi][1])].strip()
+
+
+def _within(m: DateMention, span: tuple[int, int]) -> bool:
+    return span[0] <= m.start < span[1]
 
 
 def _resolvable(m: DateMention, precision: str) -> bool:
