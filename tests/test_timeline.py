@@ -90,7 +90,7 @@ def test_two_dates_in_one_sentence_give_two_clauses() -> None:
 
 def test_a_speech_verb_date_dates_the_whole_statement_not_a_future_date_in_it() -> None:
     # invented, then the seed case (003 s16): one statement, dated when it was made
-    invented = "قالت الحكومة، في الثالث من مارس 2023، إن الجسر الجديد سيفتتح في أغسطس 2023."
+    invented = "قالت الحكومة، في الثالث من مارس 2023، إن الدعم سيستمر حتى انتهاء الأزمة في أغسطس 2023."
     (e,) = extract_timeline([_article("a", invented, dt.date(2023, 3, 5))])
     assert (e.date, e.text) == ("2023-03-03", invented)
     seed = (

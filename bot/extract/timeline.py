@@ -262,9 +262,16 @@ def candidates(article: Article) -> list[Candidate]:
             prev, prev_ok = m, ok
         content = _speech_content(sent.text)
         if content is not None:
-            # a future date inside reported speech is what was said, not a past event
+            # a future date inside reported speech that bounds something else ("ستواصل
+            # المساعدات قبل انتقال السلطة … في يناير2025") is what was said, not an event
             latest = _period_end(published, article.meta.published_precision)
-            anchored = [m for m in anchored if not _within(m, content) or m.value <= latest]
+            anchored = [
+                m
+                for m in anchored
+                if not _within(m, content)
+                or m.value <= latest
+                or not _in_boundary_phrase(sent.text, m)
+            ]
         for m in anchored:
             others = [o for o in anchored if o is not m]
             inside = content is not None and _within(m, content)
@@ -458,6 +465,14 @@ def _event_text(
     if alone and len(sentence) <= MAX_SENTENCE_TEXT:
         return sentence
     return sentence[segs[lo][0] : max(b, segs[hi][1])].strip()
+
+
+def _in_boundary_phrase(sentence: str, m: DateMention) -> bool:
+    """Is the date inside a "قبل/بعد/حتى …" phrase of its clause ("قبل انتقال السلطة في …")?"""
+    breaks = list(_CLAUSE_BREAK.finditer(sentence, 0, m.start))
+    start = breaks[-1].end() if breaks else 0
+    words = normalize(sentence[start : m.start]).split()
+    return any(w in _NOT_ANCHORS for w in words)
 
 
 def _within(m: DateMention, span: tuple[int, int]) -> bool:
