@@ -230,3 +230,14 @@ def test_a_coordinated_clause_without_subject_shows_the_sentence() -> None:
     items = extract_timeline([_article("a", text, DEC)])
     (force,) = [e for e in items if e.date == "2024-12-05"]
     assert force.text == text
+
+
+def test_a_qualified_month_keeps_its_qualifier() -> None:
+    text = "وأكدت الوزارة أواخر أكتوبر أن القوات انسحبت من المنطقة."
+    (e,) = extract_timeline([_article("a", text, dt.date(2024, 12, 5))])
+    assert (e.date, e.granularity, e.qualifier) == ("2024-10", "month", "late")
+    seed = "وأكدت وزارة الدفاع الأمريكية أواخرا أكتوبر أن كوريا الشمالية أرسلت نحو 10 آلاف جندي."
+    (e,) = extract_timeline([_article("b", seed, dt.date(2024, 12, 5))])
+    assert e.qualifier == "late"
+    (e,) = extract_timeline([_article("c", "وقع الرئيسان اتفاقية التعاون الأربعاء في العاصمة.", WED)])
+    assert e.qualifier is None

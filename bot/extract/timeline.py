@@ -593,6 +593,7 @@ def merge(cands: Sequence[Candidate]) -> list[TimelineEvent]:
             text=best.text,
             resolution=m.resolution,
             sources=sources,
+            qualifier=m.qualifier,
         )
         items.append(((m.value, -_UNIT_RANK[m.unit], best.text), event))
     return [e for _, e in sorted(items, key=lambda kv: kv[0])]
