@@ -90,7 +90,9 @@ def test_two_dates_in_one_sentence_give_two_clauses() -> None:
 
 def test_a_speech_verb_date_dates_the_whole_statement_not_a_future_date_in_it() -> None:
     # invented, then the seed case (003 s16): one statement, dated when it was made
-    invented = "قالت الحكومة، في الثالث من مارس 2023، إن الدعم سيستمر حتى انتهاء الأزمة في أغسطس 2023."
+    invented = (
+        "قالت الحكومة، في الثالث من مارس 2023، إن الدعم سيستمر حتى انتهاء الأزمة في أغسطس 2023."
+    )
     (e,) = extract_timeline([_article("a", invented, dt.date(2023, 3, 5))])
     assert (e.date, e.text) == ("2023-03-03", invented)
     seed = (
@@ -239,5 +241,6 @@ def test_a_qualified_month_keeps_its_qualifier() -> None:
     seed = "وأكدت وزارة الدفاع الأمريكية أواخرا أكتوبر أن كوريا الشمالية أرسلت نحو 10 آلاف جندي."
     (e,) = extract_timeline([_article("b", seed, dt.date(2024, 12, 5))])
     assert e.qualifier == "late"
-    (e,) = extract_timeline([_article("c", "وقع الرئيسان اتفاقية التعاون الأربعاء في العاصمة.", WED)])
+    signed = "وقع الرئيسان اتفاقية التعاون الأربعاء في العاصمة."
+    (e,) = extract_timeline([_article("c", signed, WED)])
     assert e.qualifier is None
