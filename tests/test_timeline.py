@@ -244,3 +244,28 @@ def test_a_qualified_month_keeps_its_qualifier() -> None:
     signed = "وقع الرئيسان اتفاقية التعاون الأربعاء في العاصمة."
     (e,) = extract_timeline([_article("c", signed, WED)])
     assert e.qualifier is None
+
+
+def test_a_circumstantial_phrase_does_not_give_the_event_its_class() -> None:
+    # "signed during a visit in June" is the signing; it merges with the signing, not
+    # with the welcome of the visit (seed: 003 s1, 000 s5 against 004 s16)
+    a = _article(
+        "a",
+        "وقع الرئيسان اتفاقية التعاون الأربعاء في العاصمة. "
+        "واستقبلت حشود كبيرة الرئيس الضيف الأربعاء في المطار.",
+        WED,
+    )
+    b = _article(
+        "b",
+        "أبرمت هذه الاتفاقية خلال زيارة نادرة للرئيس إلى العاصمة في يونيو الماضي. "
+        "هي اتفاقية أبرمها الرئيسان، أثناء زيارة الرئيس إلى العاصمة في يونيو الماضي، "
+        "ودخلت حيز التنفيذ بعد تبادل وثائق التصديق، الخميس.",
+        DEC,
+    )
+    items = extract_timeline([a, b])
+    (signing,) = [e for e in items if ("a", 0) in _cited(e)]
+    (welcome,) = [e for e in items if ("a", 1) in _cited(e)]
+    assert ("b", 0) in _cited(signing) and ("b", 1) in _cited(signing)
+    assert _cited(welcome) == [("a", 1)]
+    (force,) = [e for e in items if e.date == "2024-12-05"]
+    assert _cited(force) == [("b", 1)]

@@ -114,15 +114,21 @@ def _segments(sentence: str) -> list[tuple[int, int]]:
 _WORD = re.compile(r"(?:[^\W_]|[\u0610-\u061a\u064b-\u065f\u0670\u0640])+")
 
 
-def _predicates(text: str, offset: int, m: DateMention) -> tuple[frozenset[str], frozenset[str]]:
+def _predicates(
+    text: str, offset: int, m: DateMention
+) -> tuple[frozenset[str], frozenset[str], bool]:
     """Classes of the predicate nearest the date in ``text``, and the content stems.
 
     The nearest predicate is the date's own: in "يحتفلان هذا العام بالذكرى … لإبرام أول
     وثيقة" the year dates the celebration, not the signing named later. Predicates after
-    the date count as a little farther, news clauses being mostly verb-first.
+    the date count as a little farther, news clauses being mostly verb-first. A predicate
+    in a circumstantial phrase ("أبرمت المعاهدة خلال زيارة …"، "دخلت حيز التنفيذ بعد تبادل
+    …") sets the scene: the main predicate beside it is the event. The third value says
+    that only such scene-setting predicates were found.
     """
     toks = [(t.start() + offset, t.end() + offset, t.group()) for t in _WORD.finditer(text)]
     found: list[tuple[float, bool, frozenset[str]]] = []
+    scene: list[bool] = []
     pred_tokens: set[int] = set()
     for i, (a, b, w) in enumerate(toks):
         if m.start <= a < m.end:
@@ -141,6 +147,7 @@ def _predicates(text: str, offset: int, m: DateMention) -> tuple[frozenset[str],
         gap = len([t for t in toks if (b <= t[0] < m.start) or (m.end <= t[0] < a)])
         dist = gap if b <= m.start else gap * 1.5 + 0.5
         found.append((dist, b <= m.start, classes))
+        scene.append(_circumstantial([normalize(t[2]) for t in toks[max(0, i - 3) : i]]))
     keys = frozenset(
         st
         for i, (a, _b, w) in enumerate(toks)
@@ -150,12 +157,35 @@ def _predicates(text: str, offset: int, m: DateMention) -> tuple[frozenset[str],
         and not any(ch.isdigit() for ch in w)
         and len(st := stem(w)) > 1
     )
+    circ_only = bool(found) and all(scene)
+    if not circ_only:
+        found = [f for f, sc in zip(found, scene, strict=True) if not sc]
     if _after_preposition(text, m.start - offset) and any(before for _, before, _ in found):
         # "وقعت … في يونيو": a prepositional date modifies what precedes it
         found = [f for f in found if f[1]]
     nearest = min((d for d, _, _ in found), default=0.0)
     near = frozenset(c for d, _, cs in found if d <= nearest + NEAR_MARGIN for c in cs)
-    return near, keys
+    return near, keys, circ_only
+
+
+#: words opening a circumstantial phrase: "خلال زيارة", "أثناء القمة", "بعد تبادل"
+_SCENE = frozenset(
+    normalize(w) for w in ("خلال", "أثناء", "إبان", "بعد", "عقب", "إثر", "قبل", "منذ", "لدى")
+)
+
+
+def _circumstantial(before: Sequence[str]) -> bool:
+    """Do the (normalised) words before a predicate put it in a circumstantial phrase?
+
+    Up to three words back: "بعد تبادل وثائق التصديق". A verbal clause ("بعد أن صادق
+    البرلمان في ديسمبر") is an event of its own, not a scene.
+    """
+    for k in range(len(before) - 1, -1, -1):
+        if before[k] in {"ان", "ما"}:
+            return False
+        if before[k].removeprefix("و") in _SCENE:
+            return True
+    return False
 
 
 _NEGATIONS = frozenset(
@@ -219,10 +249,30 @@ def _window(
     spans += [(lo_min, hi) for hi in range(i + 1, hi_max + 1)]
     for lo, hi in spans:
         a, b = segs[lo][0], segs[hi][1]
-        classes, keys = _predicates(sentence[a:b], a, m)
+        classes, keys, circ_only = _predicates(sentence[a:b], a, m)
         if classes:
-            return a, b, classes, keys
+            main = _main_clause(sentence, segs, lo, hi, m) if circ_only else None
+            return main or (a, b, classes, keys)
     return segs[i][0], segs[i][1], frozenset(), frozenset()
+
+
+def _main_clause(
+    sentence: str, segs: Sequence[tuple[int, int]], lo: int, hi: int, m: DateMention
+) -> tuple[int, int, frozenset[str], frozenset[str]] | None:
+    """The main clause of a date found only in a circumstantial phrase.
+
+    "أبرمها الزعيمان، أثناء زيارة بوتين في يونيو": the phrase follows its clause;
+    "وخلال الزيارة في مارس، تم التوقيع": it opens the sentence part and the clause follows.
+    """
+    first = _first_word(sentence[segs[lo][0] : segs[lo][1]])
+    if first in _SCENE and lo > 0:
+        a, b = segs[lo - 1][0], segs[hi][1]
+    elif first.removeprefix("و") in _SCENE and hi + 1 < len(segs):
+        a, b = segs[lo][0], segs[hi + 1][1]
+    else:
+        return None
+    classes, keys, circ_only = _predicates(sentence[a:b], a, m)
+    return (a, b, classes, keys) if classes and not circ_only else None
 
 
 def candidates(article: Article) -> list[Candidate]:
