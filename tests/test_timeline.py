@@ -269,3 +269,27 @@ def test_a_circumstantial_phrase_does_not_give_the_event_its_class() -> None:
     assert _cited(welcome) == [("a", 1)]
     (force,) = [e for e in items if e.date == "2024-12-05"]
     assert _cited(force) == [("b", 1)]
+
+
+def test_undated_reports_are_cited_by_the_recent_event_of_their_kind() -> None:
+    # an article of 5 December saying the treaty entered into force supports the entry
+    # into force dated "الخميس" by another outlet; it never makes an item of its own
+    a = _article(
+        "a",
+        "ودخلت الاتفاقية حيز التنفيذ بعد تبادل وثائق التصديق في العاصمة، الخميس.",
+        DEC,
+    )
+    b = _article(
+        "b",
+        "دخلت اتفاقية التعاون الموقعة بين البلدين في يونيو الماضي حيز التنفيذ. "
+        "وباتت الاتفاقية سارية بعد حفل في العاصمة. "
+        "وقال الوزير إن الاتفاقية لن تدخل حيز التنفيذ قبل سنوات.",
+        DEC,
+    )
+    items = extract_timeline([a, b])
+    (force,) = [e for e in items if e.date == "2024-12-05"]
+    assert _cited(force) == [("a", 0), ("b", 0), ("b", 1)]
+    (signing,) = [e for e in items if e.date == "2024-06"]
+    assert _cited(signing) == [("b", 0)]
+    old = _article("c", "ودخلت الاتفاقية حيز التنفيذ بعد حفل كبير في العاصمة.", dt.date(2025, 1, 9))
+    assert len(extract_timeline([a, old])[0].sources) == 1  # weeks later: another report

@@ -27,6 +27,7 @@ from bot.extract.dates import (
     find_anaphora,
     find_dates,
     format_date,
+    quoted_spans,
     resolve_anaphor,
 )
 from bot.extract.events import dated_names, event_classes
@@ -613,8 +614,67 @@ def _precision_rank(c: Candidate) -> tuple[int, int, int, int, str]:
     )
 
 
-def merge(cands: Sequence[Candidate]) -> list[TimelineEvent]:
-    """Merge candidates that report the same event; one item per cluster, sorted by date."""
+#: an undated report ("دخلت الاتفاقية حيز التنفيذ") in an article published this many days
+#: after an event of its kind is taken as reporting that event
+RECENT_DAYS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class Undated:
+    """A sentence reporting an event without dating it, in an article dated to the day."""
+
+    article_id: str
+    sentence_index: int
+    sentence: str
+    published: dt.date
+    classes: frozenset[str]
+
+
+_SUBORDINATE = frozenset(normalize(w) for w in ("أن", "لن", "سوف", "قد", "ربما", "حال"))
+
+
+def undated_reports(article: Article, cands: Sequence[Candidate]) -> list[Undated]:
+    """Sentences whose event predicates carry no date of their own.
+
+    News reports what just happened: "دخلت المعاهدة حيز التنفيذ" in an article of 5
+    December, or the same words beside a date that belongs to another predicate
+    ("الموقعة في يونيو الماضي"), support the entry into force dated that week. These never
+    make an item by themselves; ``merge`` cites them in a matching recent item.
+    """
+    if article.meta.published_precision != "day":
+        return []
+    published = article.meta.published
+    dated: dict[int, frozenset[str]] = {}
+    for c in cands:
+        dated[c.sentence_index] = dated.get(c.sentence_index, frozenset()) | c.classes
+    out: list[Undated] = []
+    for sent in article.sentences:
+        toks = list(_WORD.finditer(sent.text))
+        # what a statement says or quotes is not a report of the event
+        said = [_speech_content(sent.text), *quoted_spans(sent.text)]
+        classes: set[str] = set()
+        for i, t in enumerate(toks):
+            if any(sp is not None and sp[0] <= t.start() < sp[1] for sp in said):
+                continue
+            before = {normalize(w.group()) for w in toks[max(0, i - 3) : i]}
+            if before & _NEGATIONS or before & _SUBORDINATE:
+                continue  # "لم تدخل …", "من المرجح أن تعيد زيارة …"
+            found = event_classes(t.group())
+            if i + 1 < len(toks):
+                found |= event_classes(t.group() + " " + toks[i + 1].group())
+            classes |= found
+        classes -= WEAK_CLASSES | dated.get(sent.index, frozenset())
+        if classes:
+            out.append(Undated(article.id, sent.index, sent.text, published, frozenset(classes)))
+    return out
+
+
+def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[TimelineEvent]:
+    """Merge candidates that report the same event; one item per cluster, sorted by date.
+
+    Undated reports are cited by the day-precise item of their kind that happened at most
+    ``RECENT_DAYS`` before their article (the latest one), never making items of their own.
+    """
     ordered = sorted(cands, key=_precision_rank)
     clusters: list[_Cluster] = []
     for c in ordered:
@@ -623,18 +683,31 @@ def merge(cands: Sequence[Candidate]) -> list[TimelineEvent]:
             target = _Cluster()
             clusters.append(target)
         target.add(c)
+    extra: dict[int, list[Undated]] = {}
+    for u in undated:
+        fits = [
+            (cl.members[0].interval[0], k)
+            for k, cl in enumerate(clusters)
+            if cl.members[0].mention.unit == "day"
+            and (u.classes & cl.members[0].classes) - WEAK_CLASSES
+            and (u.article_id, u.sentence_index) not in cl.sentences
+            and 0 <= (u.published - cl.members[0].interval[0]).days <= RECENT_DAYS
+        ]
+        if fits:
+            extra.setdefault(max(fits)[1], []).append(u)
     items: list[tuple[tuple[dt.date, int, str], TimelineEvent]] = []
-    for cl in clusters:
+    for k, cl in enumerate(clusters):
         best = cl.members[0]  # members arrive most precise first
         m = best.mention
         seen: set[tuple[str, int]] = set()
         sources: list[Evidence] = []
-        for c in sorted(cl.members, key=lambda c: (c.article_id, c.sentence_index)):
-            if (c.article_id, c.sentence_index) in seen:
+        cited: list[Candidate | Undated] = [*cl.members, *extra.get(k, [])]
+        for r in sorted(cited, key=lambda r: (r.article_id, r.sentence_index)):
+            if (r.article_id, r.sentence_index) in seen:
                 continue
-            seen.add((c.article_id, c.sentence_index))
+            seen.add((r.article_id, r.sentence_index))
             sources.append(
-                Evidence(article_id=c.article_id, sentence_index=c.sentence_index, text=c.sentence)
+                Evidence(article_id=r.article_id, sentence_index=r.sentence_index, text=r.sentence)
             )
         event = TimelineEvent(
             date=format_date(m.value, m.unit),
@@ -651,4 +724,8 @@ def merge(cands: Sequence[Candidate]) -> list[TimelineEvent]:
 
 def extract_timeline(articles: Sequence[Article]) -> list[TimelineEvent]:
     """Return dated events sorted by date, events reported by several articles merged."""
-    return merge([c for a in articles for c in candidates(a)])
+    cands = [(a, candidates(a)) for a in articles]
+    return merge(
+        [c for _, cs in cands for c in cs],
+        [u for a, cs in cands for u in undated_reports(a, cs)],
+    )
