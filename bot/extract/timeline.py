@@ -15,6 +15,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bot.arabic.normalize import normalize
 from bot.arabic.stem import stem
@@ -204,6 +205,11 @@ def _after_preposition(text: str, pos: int) -> bool:
 _COMPLEMENTISERS = frozenset(normalize(w) for w in ("إن", "أن", "بأن", "وإن", "وأن", "فإن"))
 
 
+@lru_cache(maxsize=65536)
+def _norm_word(word: str) -> str:
+    return normalize(word)
+
+
 def _speech_content(sentence: str) -> tuple[int, int] | None:
     """Where the reported content of the sentence's first speech verb lies, if any.
 
@@ -213,7 +219,7 @@ def _speech_content(sentence: str) -> tuple[int, int] | None:
     said = False
     start: int | None = None
     for t in _WORD.finditer(sentence):
-        w = normalize(t.group())
+        w = _norm_word(t.group())
         if start is None and said and w in _COMPLEMENTISERS:
             start = t.start()
         elif start is not None and "say" in event_classes(t.group()):
