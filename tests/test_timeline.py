@@ -293,3 +293,20 @@ def test_undated_reports_are_cited_by_the_recent_event_of_their_kind() -> None:
     assert _cited(signing) == [("b", 0)]
     old = _article("c", "ودخلت الاتفاقية حيز التنفيذ بعد حفل كبير في العاصمة.", dt.date(2025, 1, 9))
     assert len(extract_timeline([a, old])[0].sources) == 1  # weeks later: another report
+
+
+def test_a_date_relative_to_another_dated_event_of_the_sentence_is_resolved() -> None:
+    text = (
+        "ووصلت السفينة الحربية إلى الميناء يوم 12 مارس 2024، "
+        "وذلك بعد يومين من استدعاء الخارجية للسفير في العاصمة، لإبلاغه احتجاجها."
+    )
+    items = extract_timeline([_article("a", text, WED)])
+    (summons,) = [e for e in items if e.date == "2024-03-10"]
+    assert summons.text.startswith("استدعاء الخارجية للسفير")
+    assert "2 day(s) before «يوم 12 مارس 2024»" in summons.resolution
+    seed = (
+        "كما كشفت تقارير أمريكية عن وصول حاملة الطائرات، يوم 22 يونيو الجاري إلى كوريا "
+        "الجنوبية، وذلك بعد يوم من استدعاء كوريا الجنوبية للسفير الروسي في سيئول."
+    )
+    items = extract_timeline([_article("b", seed, dt.date(2024, 6, 1), "month")])
+    assert [e.date for e in items] == ["2024-06-21", "2024-06-22"]

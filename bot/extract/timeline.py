@@ -352,6 +352,68 @@ def candidates(article: Article) -> list[Candidate]:
                     keys=keys,
                 )
             )
+        out.extend(_relative_events(article.id, sent.index, sent.text, anchored))
+    return out
+
+
+_OFFSET = re.compile(
+    r"(?<![^\W\d_])[وف]?(?P<dir>بعد|قبل)\s+(?:(?P<n>\d+)\s+)?(?P<unit>يوم|يومين|أيام|ايام|أسبوع|اسبوع|"
+    r"أسبوعين|اسبوعين|ساعات|ساعة)\s+(?:من|على)\s+"
+)
+_UNIT_DAYS = {"يوم": 1, "يومين": 2, "أيام": 1, "ايام": 1, "أسبوع": 7, "اسبوع": 7}
+_UNIT_DAYS |= {"أسبوعين": 14, "اسبوعين": 14, "ساعات": 0, "ساعة": 0}
+
+
+def _relative_events(
+    article_id: str, index: int, sentence: str, anchored: Sequence[DateMention]
+) -> list[Candidate]:
+    """Events dated by their distance to a dated event of the same sentence.
+
+    "وصلت الحاملة يوم 22 يونيو، بعد يوم من استدعاء السفير": the summons was on 21 June.
+    "قبل يومين من X" after a dated clause puts X two days after that date. Only a
+    day-precise date earlier in the sentence anchors; the event is the predicate that
+    follows "من", shown to the end of its clause.
+    """
+    out: list[Candidate] = []
+    for hit in _OFFSET.finditer(sentence):
+        before = [m for m in anchored if m.unit == "day" and m.end <= hit.start()]
+        if not before:
+            continue
+        base = before[-1]
+        n = int(hit["n"]) if hit["n"] else 1
+        days = n * _UNIT_DAYS[hit["unit"]]
+        sign = -1 if hit["dir"] == "بعد" else 1  # base is after X: X = base - offset
+        value = base.value + dt.timedelta(days=sign * days)
+        ends = [br.start() for br in _CLAUSE_BREAK.finditer(sentence, hit.end())]
+        stop = ends[0] if ends else len(sentence)
+        clause = sentence[hit.end() : stop]
+        first = _WORD.match(clause)
+        if first is None or not (classes := event_classes(first.group())) - WEAK_CLASSES:
+            continue
+        phrase = sentence[hit.start() : hit.end()].strip()
+        mention = DateMention(
+            start=hit.start(),
+            end=hit.end(),
+            text=phrase,
+            granularity="day",
+            unit="day",
+            value=value,
+            value_end=None,
+            qualifier=None,
+            resolution=(
+                f"relative: {phrase} … → {format_date(value, 'day')} "
+                f"({days} day(s) {'before' if sign < 0 else 'after'} «{base.text}», same sentence)"
+            ),
+            anchor=base.anchor,
+        )
+        keys = frozenset(
+            st
+            for t in _WORD.finditer(clause)
+            if not is_stop_word(t.group()) and len(st := stem(t.group())) > 1
+        )
+        out.append(
+            Candidate(article_id, index, sentence, clause.strip(), mention, classes, keys)
+        )
     return out
 
 
