@@ -310,3 +310,14 @@ def test_a_date_relative_to_another_dated_event_of_the_sentence_is_resolved() ->
     )
     items = extract_timeline([_article("b", seed, dt.date(2024, 6, 1), "month")])
     assert [e.date for e in items] == ["2024-06-21", "2024-06-22"]
+
+
+def test_a_speakers_statement_in_a_month_merges_with_his_statement_on_a_day_of_it() -> None:
+    a = _article("a", "وأكد الرئيس الأربعاء أن البلدين يواجهان تحديات مشتركة كبيرة.", WED)
+    b = _article("b", "ووصف الرئيس في يونيو الاتفاق بأنه وثيقة تاريخية.", DEC)
+    c = _article("c", "ووصف الوزير في يونيو الاتفاق بأنه خطوة مهمة للغاية.", DEC)
+    items = extract_timeline([a, b, c])
+    assert [(e.date, _cited(e)) for e in items] == [
+        ("2024-06", [("c", 0)]),
+        ("2024-06-19", [("a", 0), ("b", 0)]),
+    ]

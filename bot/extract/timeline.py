@@ -64,6 +64,8 @@ class Candidate:
     mention: DateMention
     classes: frozenset[str]
     keys: frozenset[str]
+    #: for statements: the word after the speech verb ("ووصف بوتين" → "بوتين")
+    speaker: str = ""
 
     @property
     def interval(self) -> tuple[dt.date, dt.date]:
@@ -350,10 +352,21 @@ def candidates(article: Article) -> list[Candidate]:
                     mention=m,
                     classes=classes,
                     keys=keys,
+                    speaker=_speaker(text) if "say" in classes else "",
                 )
             )
         out.extend(_relative_events(article.id, sent.index, sent.text, anchored))
     return out
+
+
+def _speaker(text: str) -> str:
+    """The word after the first speech verb of ``text``, normalised ("" if none)."""
+    toks = [t.group() for t in _WORD.finditer(text)]
+    for i, w in enumerate(toks[:-1]):
+        if "say" in event_classes(w):
+            nxt = _norm_word(toks[i + 1])
+            return "" if is_stop_word(toks[i + 1]) or nxt in _PREPOSITIONS else nxt
+    return ""
 
 
 _OFFSET = re.compile(
@@ -658,6 +671,8 @@ def same_event(x: Candidate, y: Candidate) -> bool:
     small = min(len(x.keys), len(y.keys)) or 1
     overlap = len(x.keys & y.keys) / small
     if not (shared - WEAK_CLASSES):
+        if ux != uy and x.speaker and x.speaker == y.speaker:
+            return True  # the speaker's words "in June" and on a day of June: one occasion
         return overlap >= MERGE_OVERLAP_WEAK
     if x.interval == y.interval and (ux == 0 or x.mention.value_end is not None):
         return True
