@@ -321,3 +321,22 @@ def test_a_speakers_statement_in_a_month_merges_with_his_statement_on_a_day_of_i
         ("2024-06", [("c", 0)]),
         ("2024-06-19", [("a", 0), ("b", 0)]),
     ]
+
+
+def test_a_relative_clause_inside_a_clause_is_shown_with_its_head() -> None:
+    invented = "في حين لم تذكر اتفاقية النقل البحري التي وقعت في 3 مايو عام 2010 أي رسوم."
+    (e,) = extract_timeline([_article("a", invented, WED)])
+    assert (e.date, e.text) == ("2010-05-03", "اتفاقية النقل البحري التي وقعت في 3 مايو عام 2010")
+    kept = "وقع الرئيس الاتفاقية التي نوقشت طويلا في 3 مايو عام 2010 في العاصمة."
+    (e,) = extract_timeline([_article("b", kept, WED)])
+    assert e.text == kept  # the main clause has its own predicate
+
+
+def test_a_circumstantial_date_does_not_take_a_dated_clauses_predicate() -> None:
+    text = (
+        "وكان المصرف قد أوقف العمل بالمنصة في أواخر تموز 2023، "
+        "بعد انتهاء ولاية الحاكم السابق في 31 تموز."
+    )
+    items = extract_timeline([_article("a", text, dt.date(2023, 8, 10))])
+    (end,) = [e for e in items if e.date == "2023-07-31"]
+    assert end.text == "بعد انتهاء ولاية الحاكم السابق في 31 تموز."

@@ -260,13 +260,18 @@ def _window(
         a, b = segs[lo][0], segs[hi][1]
         classes, keys, circ_only = _predicates(sentence[a:b], a, m)
         if classes:
-            main = _main_clause(sentence, segs, lo, hi, m) if circ_only else None
+            main = _main_clause(sentence, segs, lo, hi, m, others) if circ_only else None
             return main or (a, b, classes, keys)
     return segs[i][0], segs[i][1], frozenset(), frozenset()
 
 
 def _main_clause(
-    sentence: str, segs: Sequence[tuple[int, int]], lo: int, hi: int, m: DateMention
+    sentence: str,
+    segs: Sequence[tuple[int, int]],
+    lo: int,
+    hi: int,
+    m: DateMention,
+    others: Sequence[DateMention],
 ) -> tuple[int, int, frozenset[str], frozenset[str]] | None:
     """The main clause of a date found only in a circumstantial phrase.
 
@@ -280,6 +285,8 @@ def _main_clause(
         a, b = segs[lo][0], segs[hi + 1][1]
     else:
         return None
+    if any(a <= o.start < b for o in others):
+        return None  # that clause has a date, and so a predicate, of its own
     classes, keys, circ_only = _predicates(sentence[a:b], a, m)
     return (a, b, classes, keys) if classes and not circ_only else None
 
@@ -532,6 +539,45 @@ def _no_subject(toks: Sequence[re.Match[str]], offset: int, m: DateMention) -> b
     ) - event_classes(nxt + " " + after)
 
 
+#: particles before a verb: the word after one is a verb, not part of a noun phrase
+_VERB_PARTICLES = _NEGATIONS | frozenset(normalize(w) for w in ("قد", "لقد", "سوف", "كان"))
+
+
+def _inner_relative(sentence: str, x0: int, m: DateMention) -> str | None:
+    """ "لم تتضمن معاهدة الصداقة التي وقعت في 9 فبراير عام 2000 أي نص": the date and its
+    predicate sit in a relative clause inside the clause; show "معاهدة الصداقة التي وقعت
+    في 9 فبراير عام 2000" (head noun phrase, relative clause up to the date).
+
+    Only when the main clause before the head has no event predicate of its own (here a
+    negated or unlisted verb), so "وقع الرئيس الاتفاقية التي … في يونيو" keeps its clause.
+    """
+    toks = list(_WORD.finditer(sentence, x0, m.start))
+    rels = [k for k, t in enumerate(toks) if _norm_word(t.group()) in _RELATIVES]
+    rel = rels[-1] if rels else None
+    if rel is None or rel == 0:
+        return None
+    if not any(event_classes(t.group()) for t in toks[rel + 1 :]):
+        return None
+    start = rel
+    while start > 0 and rel - start < 6:
+        t = toks[start - 1]
+        w = _norm_word(t.group())
+        if is_stop_word(t.group()) or event_classes(t.group()) or w in _RELATIVES:
+            break
+        if start >= 2 and _norm_word(toks[start - 2].group()) in _VERB_PARTICLES:
+            break  # "لم تتضمن": a verb
+        start -= 1
+    if start == rel:
+        return None
+    main = toks[:start]
+    if any(
+        event_classes(t.group()) and not (k and _norm_word(main[k - 1].group()) in _NEGATIONS)
+        for k, t in enumerate(main)
+    ):
+        return None
+    return sentence[toks[start].start() : m.end].strip()
+
+
 def _event_text(
     sentence: str, a: int, b: int, m: DateMention, others: Sequence[DateMention], alone: bool
 ) -> str:
@@ -550,6 +596,9 @@ def _event_text(
 
     own = next((k for k, (x, y) in enumerate(segs) if x <= m.start < max(y, x + 1)), 0)
     x0, y0 = segs[own]
+    inner = _inner_relative(sentence, x0, m)
+    if inner is not None:
+        return inner
     if _first_word(sentence[x0:y0]) in _RELATIVES and event_classes(sentence[x0:y0]):
         head = [t for t in _WORD.finditer(sentence[: segs[own - 1][1]])] if own else []
         # the head noun phrase: "كوريا الشمالية" (noun + adjective), "الجمهورية الجديدة"
