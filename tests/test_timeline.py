@@ -340,3 +340,28 @@ def test_a_circumstantial_date_does_not_take_a_dated_clauses_predicate() -> None
     items = extract_timeline([_article("a", text, dt.date(2023, 8, 10))])
     (end,) = [e for e in items if e.date == "2023-07-31"]
     assert end.text == "بعد انتهاء ولاية الحاكم السابق في 31 تموز."
+
+
+def test_the_undated_news_of_an_article_is_dated_to_its_publication_month() -> None:
+    def news(aid: str, title: str, published: dt.date) -> Article:
+        meta = ArticleMeta(
+            id=aid,
+            file=f"{aid}.txt",
+            title=title,
+            source=None,
+            url=None,
+            published=published,
+            published_precision="day",
+            published_reason="test",
+        )
+        return build_article(
+            meta, "صادق الرئيس على قانون الموازنة الجديد، فيما تنتقده المعارضة بشدة."
+        )
+
+    (e,) = extract_timeline([news("a", "الرئيس يصادق على الموازنة", dt.date(2024, 11, 10))])
+    assert (e.date, e.granularity) == ("2024-11", "month")
+    assert e.text == "صادق الرئيس على قانون الموازنة الجديد"
+    assert e.resolution.startswith("relative: undated news of the article")
+    # the headline names another event, or the month may be the previous one: no item
+    assert extract_timeline([news("b", "المعارضة تنتقد الرئيس", dt.date(2024, 11, 10))]) == []
+    assert extract_timeline([news("c", "الرئيس يصادق على الموازنة", dt.date(2024, 11, 2))]) == []

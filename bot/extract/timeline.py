@@ -431,9 +431,7 @@ def _relative_events(
             for t in _WORD.finditer(clause)
             if not is_stop_word(t.group()) and len(st := stem(t.group())) > 1
         )
-        out.append(
-            Candidate(article_id, index, sentence, clause.strip(), mention, classes, keys)
-        )
+        out.append(Candidate(article_id, index, sentence, clause.strip(), mention, classes, keys))
     return out
 
 
@@ -618,11 +616,7 @@ def _event_text(
                 break
             take.append(t)
         if take:
-            return (
-                sentence[take[-1].start() : segs[own - 1][1]].strip()
-                + "، "
-                + sentence[x0:y0].strip()
-            )
+            return sentence[take[-1].start() : y0].strip()
         return sentence[x0:y0].strip()
     lo = next(k for k, (x, y) in enumerate(segs) if x <= a < max(y, x + 1))
     hi = next((k for k, (x, y) in enumerate(segs) if x < b <= y), len(segs) - 1)
@@ -760,6 +754,8 @@ class Undated:
     sentence: str
     published: dt.date
     classes: frozenset[str]
+    #: the lede's event is the one the headline names: the article's news
+    news: bool = False
 
 
 _SUBORDINATE = frozenset(normalize(w) for w in ("أن", "لن", "سوف", "قد", "ربما", "حال"))
@@ -797,7 +793,10 @@ def undated_reports(article: Article, cands: Sequence[Candidate]) -> list[Undate
             classes |= found
         classes -= WEAK_CLASSES | dated.get(sent.index, frozenset())
         if classes:
-            out.append(Undated(article.id, sent.index, sent.text, published, frozenset(classes)))
+            news = sent.index == 0 and bool(classes & event_classes(article.meta.title))
+            out.append(
+                Undated(article.id, sent.index, sent.text, published, frozenset(classes), news)
+            )
     return out
 
 
@@ -816,6 +815,7 @@ def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[T
             clusters.append(target)
         target.add(c)
     extra: dict[int, list[Undated]] = {}
+    news: list[Undated] = []
     for u in undated:
         fits = [
             (cl.members[0].interval[0], k)
@@ -827,7 +827,33 @@ def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[T
         ]
         if fits:
             extra.setdefault(max(fits)[1], []).append(u)
+        elif u.news and u.published.day > RECENT_DAYS:
+            news.append(u)
     items: list[tuple[tuple[dt.date, int, str], TimelineEvent]] = []
+    for u in news:
+        # the article's news, undated in its text: it happened by publication, and the
+        # publication month is as precise as the text allows
+        event = TimelineEvent(
+            date=format_date(u.published, "month"),
+            granularity="month",
+            text=next(
+                (
+                    u.sentence[x:y].strip()
+                    for x, y in _segments(u.sentence)
+                    if event_classes(u.sentence[x:y]) & u.classes
+                ),
+                u.sentence,
+            ),
+            resolution=(
+                f"relative: undated news of the article (lede and headline) → "
+                f"{format_date(u.published, 'month')} (publication month, "
+                f"published {u.published.isoformat()})"
+            ),
+            sources=[
+                Evidence(article_id=u.article_id, sentence_index=u.sentence_index, text=u.sentence)
+            ],
+        )
+        items.append(((u.published.replace(day=1), -1, u.sentence), event))
     for k, cl in enumerate(clusters):
         best = cl.members[0]  # members arrive most precise first
         m = best.mention
