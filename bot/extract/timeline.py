@@ -326,7 +326,7 @@ def candidates(article: Article) -> list[Candidate]:
             if ok:
                 anchored.append(m)
             prev, prev_ok = m, ok
-        content = _speech_content(sent.text)
+        content = _speech_content(sent.text) if anchored else None
         if content is not None:
             # a future date inside reported speech that bounds something else ("ستواصل
             # المساعدات قبل انتقال السلطة … في يناير2025") is what was said, not an event
@@ -779,17 +779,21 @@ def undated_reports(article: Article, cands: Sequence[Candidate]) -> list[Undate
     for sent in article.sentences:
         toks = list(_WORD.finditer(sent.text))
         # what a statement says or quotes is not a report of the event
-        said = [_speech_content(sent.text), *quoted_spans(sent.text)]
+        said: list[tuple[int, int] | None] | None = None
         classes: set[str] = set()
         for i, t in enumerate(toks):
-            if any(sp is not None and sp[0] <= t.start() < sp[1] for sp in said):
-                continue
-            before = {normalize(w.group()) for w in toks[max(0, i - 3) : i]}
-            if before & _NEGATIONS or before & _SUBORDINATE:
-                continue  # "لم تدخل …", "من المرجح أن تعيد زيارة …"
             found = event_classes(t.group())
             if i + 1 < len(toks):
                 found |= event_classes(t.group() + " " + toks[i + 1].group())
+            if not found - classes:
+                continue
+            if said is None:
+                said = [_speech_content(sent.text), *quoted_spans(sent.text)]
+            if any(sp is not None and sp[0] <= t.start() < sp[1] for sp in said):
+                continue
+            before = {_norm_word(w.group()) for w in toks[max(0, i - 3) : i]}
+            if before & _NEGATIONS or before & _SUBORDINATE:
+                continue  # "لم تدخل …", "من المرجح أن تعيد زيارة …"
             classes |= found
         classes -= WEAK_CLASSES | dated.get(sent.index, frozenset())
         if classes:
