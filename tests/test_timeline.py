@@ -365,3 +365,19 @@ def test_the_undated_news_of_an_article_is_dated_to_its_publication_month() -> N
     # the headline names another event, or the month may be the previous one: no item
     assert extract_timeline([news("b", "المعارضة تنتقد الرئيس", dt.date(2024, 11, 10))]) == []
     assert extract_timeline([news("c", "الرئيس يصادق على الموازنة", dt.date(2024, 11, 2))]) == []
+
+
+def test_an_undated_report_needs_shared_content_and_may_match_the_scene() -> None:
+    a = _article(
+        "a",
+        "ودخلت اتفاقية التجارة الحرة حيز التنفيذ بعد تبادل وثائق التصديق بين البلدين، الخميس.",
+        DEC,
+    )
+    b = _article(
+        "b",
+        "وتبادل وثائق التصديق على اتفاقية التجارة الحرة وزيرا خارجية البلدين في العاصمة. "
+        "ودخل قانون المرور الجديد حيز التنفيذ في المدن الساحلية وسط ترحيب السائقين.",
+        DEC,
+    )
+    (force,) = extract_timeline([a, b])
+    assert _cited(force) == [("a", 0), ("b", 0)]  # the exchange, not the traffic law

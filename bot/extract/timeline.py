@@ -66,6 +66,11 @@ class Candidate:
     keys: frozenset[str]
     #: for statements: the word after the speech verb ("ووصف بوتين" → "بوتين")
     speaker: str = ""
+    #: classes of the scene-setting predicates of the clause ("بعد تبادل وثائق التصديق")
+    scene: frozenset[str] = frozenset()
+    #: the part of the sentence whose predicates the date governs (a date after في
+    #: governs what precedes it: "الموقعة في يونيو الماضي حيز التنفيذ")
+    span: tuple[int, int] = (0, 0)
 
     @property
     def interval(self) -> tuple[dt.date, dt.date]:
@@ -360,10 +365,23 @@ def candidates(article: Article) -> list[Candidate]:
                     classes=classes,
                     keys=keys,
                     speaker=_speaker(text) if "say" in classes else "",
+                    scene=_scene_classes(sent.text[a:b]) - classes,
+                    span=(a, m.end if _after_preposition(sent.text, m.start) else b),
                 )
             )
         out.extend(_relative_events(article.id, sent.index, sent.text, anchored))
     return out
+
+
+def _scene_classes(text: str) -> frozenset[str]:
+    """Classes of the predicates of ``text`` that stand in circumstantial phrases."""
+    toks = [t.group() for t in _WORD.finditer(text)]
+    out: set[str] = set()
+    for i, w in enumerate(toks):
+        classes = event_classes(w)
+        if classes and _circumstantial([_norm_word(t) for t in toks[max(0, i - 3) : i]]):
+            out |= classes
+    return frozenset(out)
 
 
 def _speaker(text: str) -> str:
@@ -756,6 +774,8 @@ class Undated:
     classes: frozenset[str]
     #: the lede's event is the one the headline names: the article's news
     news: bool = False
+    #: content stems, as ``Candidate.keys``
+    keys: frozenset[str] = frozenset()
 
 
 _SUBORDINATE = frozenset(normalize(w) for w in ("أن", "لن", "سوف", "قد", "ربما", "حال"))
@@ -773,8 +793,10 @@ def undated_reports(article: Article, cands: Sequence[Candidate]) -> list[Undate
         return []
     published = article.meta.published
     dated: dict[int, frozenset[str]] = {}
+    spans: dict[int, list[tuple[int, int]]] = {}
     for c in cands:
         dated[c.sentence_index] = dated.get(c.sentence_index, frozenset()) | c.classes
+        spans.setdefault(c.sentence_index, []).append(c.span)
     out: list[Undated] = []
     for sent in article.sentences:
         toks = list(_WORD.finditer(sent.text))
@@ -783,10 +805,13 @@ def undated_reports(article: Article, cands: Sequence[Candidate]) -> list[Undate
         classes: set[str] = set()
         for i, t in enumerate(toks):
             found = event_classes(t.group())
-            if i + 1 < len(toks):
-                found |= event_classes(t.group() + " " + toks[i + 1].group())
+            if i + 1 < len(toks):  # a two-word predicate ("حيز التنفيذ") starting here
+                nxt = toks[i + 1].group()
+                found |= event_classes(t.group() + " " + nxt) - event_classes(nxt)
             if not found - classes:
                 continue
+            if any(x <= t.start() < y for x, y in spans.get(sent.index, ())):
+                continue  # dated by the sentence's own date
             if said is None:
                 said = [_speech_content(sent.text), *quoted_spans(sent.text)]
             if any(sp is not None and sp[0] <= t.start() < sp[1] for sp in said):
@@ -798,10 +823,55 @@ def undated_reports(article: Article, cands: Sequence[Candidate]) -> list[Undate
         classes -= WEAK_CLASSES | dated.get(sent.index, frozenset())
         if classes:
             news = sent.index == 0 and bool(classes & event_classes(article.meta.title))
+            keys = _sentence_stems(sent.text)
             out.append(
-                Undated(article.id, sent.index, sent.text, published, frozenset(classes), news)
+                Undated(
+                    article.id,
+                    sent.index,
+                    sent.text,
+                    published,
+                    frozenset(classes),
+                    news,
+                    keys,
+                )
             )
     return out
+
+
+@lru_cache(maxsize=4096)
+def _sentence_stems(sentence: str) -> frozenset[str]:
+    """Content stems of a sentence, without its predicates (both words of "حيز التنفيذ")."""
+    toks = [t.group() for t in _WORD.finditer(sentence)]
+    skip: set[int] = set()
+    for i, w in enumerate(toks):
+        if event_classes(w):
+            skip.add(i)
+        elif i + 1 < len(toks) and event_classes(w + " " + toks[i + 1]) - event_classes(
+            toks[i + 1]
+        ):
+            skip |= {i, i + 1}
+    return frozenset(
+        st
+        for i, w in enumerate(toks)
+        if i not in skip
+        and not is_stop_word(w)
+        and not any(ch.isdigit() for ch in w)
+        and len(st := stem(w)) > 1
+    )
+
+
+#: an undated sentence joins an item only with this many shared content stems, and
+#: this share of the smaller set
+UNDATED_SHARED = 2
+UNDATED_OVERLAP = 0.15
+
+
+def _shares_content(keys: frozenset[str], cl: _Cluster) -> bool:
+    """Does an undated sentence share enough content words with a cluster's sentences?"""
+    theirs = frozenset().union(*(_sentence_stems(c.sentence) for c in cl.members))
+    shared = len(keys & theirs)
+    small = min(len(keys), len(theirs)) or 1
+    return shared >= UNDATED_SHARED and shared / small >= UNDATED_OVERLAP
 
 
 def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[TimelineEvent]:
@@ -821,16 +891,23 @@ def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[T
     extra: dict[int, list[Undated]] = {}
     news: list[Undated] = []
     for u in undated:
-        fits = [
-            (cl.members[0].interval[0], k)
+        recent = [
+            (k, cl.members[0])
             for k, cl in enumerate(clusters)
             if cl.members[0].mention.unit == "day"
-            and (u.classes & cl.members[0].classes) - WEAK_CLASSES
-            and (u.article_id, u.sentence_index) not in cl.sentences
             and 0 <= (u.published - cl.members[0].interval[0]).days <= RECENT_DAYS
+            and _shares_content(u.keys, cl)
+        ]
+        # the event's own kind first; else its scene ("بعد تبادل وثائق التصديق": the
+        # exchange reported alone supports the entry into force it preceded)
+        fits = [(c.interval[0], k) for k, c in recent if (u.classes & c.classes) - WEAK_CLASSES]
+        fits = fits or [
+            (c.interval[0], k) for k, c in recent if (u.classes & c.scene) - WEAK_CLASSES
         ]
         if fits:
-            extra.setdefault(max(fits)[1], []).append(u)
+            k = max(fits)[1]
+            if (u.article_id, u.sentence_index) not in clusters[k].sentences:
+                extra.setdefault(k, []).append(u)  # (already cited there: nothing to add)
         elif u.news and u.published.day > RECENT_DAYS:
             news.append(u)
     items: list[tuple[tuple[dt.date, int, str], TimelineEvent]] = []
