@@ -52,6 +52,8 @@ class TimelineEvent(_Frozen):
     text: str  # the event as written (sentence or clause)
     resolution: str  # how the date was resolved, e.g. "absolute" or "relative: الخميس → ..."
     sources: list[Evidence]
+    #: part of the period the text names (أوائل/مطلع → early, منتصف → mid, أواخر → late)
+    qualifier: Literal["early", "mid", "late"] | None = None
 
 
 class TreatyArticle(_Frozen):
