@@ -1,0 +1,182 @@
+"""The reviewer's presentation and search defects, pinned: each test fails on the old code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from test_telegram_support import REAL_CACHE, ev, sample_cache
+
+from bot.arabic.normalize import normalize
+from bot.cache.schema import Cache, TimelineEvent
+from bot.emulator.html_entities import parse_html
+from bot.telegram import callbacks as cb
+from bot.telegram import render
+from bot.telegram.search import SearchIndex, query_words, word_forms
+from bot.telegram.views import RECENT_QUERIES, Views
+
+
+def plain(text: str) -> str:
+    return parse_html(text)[0]
+
+
+# --- 1. search: hits are the matching sentences themselves ---------------------------
+
+
+def test_a_title_word_does_not_make_every_sentence_a_hit() -> None:
+    index = SearchIndex(sample_cache())
+    # "مخيف" is only in article 000's title, in none of its sentences
+    assert index.search_all(query_words("مخيف")) == []
+    hits = index.search_all(query_words("بيونغ"))
+    assert [h.text for h in hits] == [
+        "وقّع البلدان الاتفاقية في يونيو/حزيران الماضي خلال زيارة بوتين إلى بيونغ يانغ."
+    ]
+    assert hits[0].sources[0].article_id == "000_aaaa" and hits[0].sources[0].sentence_index == 3
+
+
+def test_matching_rule_prefixes_and_clitics() -> None:
+    forms = word_forms("ووقّع البلدان والاتفاقية بالاتفاق")
+    assert {"اتفاقيه", "وقع", "بلدان"} <= forms
+    for query in ("الاتفاقية", "اتفاقيه", "والإتفاقية", "الاتفاق", "وقع البلدان"):
+        assert all(any(f.startswith(w) for f in forms) for w in query_words(query)), query
+    index = SearchIndex(sample_cache())
+    # every query word must be present: one missing word, no hit
+    assert index.search_all(query_words("بيونغ واشنطن")) == []
+
+
+def test_quoted_source_sentences_are_searchable_too() -> None:
+    cache = sample_cache()
+    event = cache.timeline[0].model_copy(
+        update={"sources": [ev("002_cccc", 40, "نشرت كوريا الشمالية جنودا في منطقة كورسك.")]}
+    )
+    cache = cache.model_copy(update={"timeline": [event]})
+    hits = SearchIndex(cache).search_all(query_words("كورسك"))
+    assert [(h.kind, h.text) for h in hits] == [
+        ("sentence", "نشرت كوريا الشمالية جنودا في منطقة كورسك.")
+    ]
+
+
+@pytest.mark.skipif(not REAL_CACHE.exists(), reason="summaries/cache.json not built yet")
+@pytest.mark.parametrize("query", ["الاتفاقية", "الدفاع المشترك", "بوتين", "أوكرانيا", "الصين"])
+def test_real_cache_every_hit_contains_every_query_word(query: str) -> None:
+    from bot.cache.store import load_cache
+
+    index = SearchIndex(load_cache(Path(REAL_CACHE)))
+    words = query_words(query)
+    hits = index.search_all(words)
+    assert hits
+    for hit in hits:
+        text = normalize(hit.text + " " + hit.label if hit.kind == "reaction" else hit.text)
+        text += " " + (normalize(hit.label) if hit.kind in ("treaty", "reaction") else "")
+        for word in words:
+            assert word in text, (word, hit.text)
+    if query == "الاتفاقية":  # the reviewer's example: a sentence without the word
+        assert not any("آلاف الجنود" in h.text and "اتفاق" not in h.text for h in hits)
+
+
+def test_search_pages_with_buttons_and_a_bounded_memory() -> None:
+    cache = sample_cache(n_events=30)  # 30 events say "اتفاقية"
+    views = Views(cache)
+    screen, total = views.search("ar", "اتفاقية")
+    assert total > 20
+    text = plain(screen.parts[0])
+    assert f"1–10 من {total}" in text and "صفحة 1/" in text
+    assert screen.markup is not None
+    (next_button,) = [b for row in screen.markup.inline_keyboard for b in row]
+    data = str(next_button.callback_data)
+    assert len(data.encode()) <= cb.MAX_BYTES
+    action = cb.decode(data, views.tag)
+    assert isinstance(action, cb.SearchPage) and action.page == 1
+    second = views.search_page("ar", action.key, 1)
+    assert second is not None and f"11–20 من {total}" in plain(second.parts[0])
+    assert views.search_page("ar", "0123456789", 0) is None  # forgotten → ask again
+    for i in range(RECENT_QUERIES + 50):
+        views.search("ar", f"كلمة{i}")
+    assert len(views._queries) == RECENT_QUERIES
+    assert views.search_page("ar", action.key, 1) is None
+
+
+def test_one_page_of_hits_has_no_buttons_and_none_found_explains_the_rule() -> None:
+    views = Views(sample_cache())
+    screen, total = views.search("en", "بيونغ")
+    assert total == 1 and screen.markup is None
+    none, _ = views.search("en", "كلمةغيرموجودة")
+    assert "every search word" in plain(none.parts[0])
+
+
+# --- 2–7. labels, outlets, links, citations, digits, superscripts --------------------
+
+
+def test_no_comment_stance_is_not_declined() -> None:
+    cache = sample_cache()
+    china = render.reaction_parties(cache).index("الصين")
+    assert "🤐 لم يعلّق بعد" in render.render_reactions("ar", cache, china, 0).text
+    english = render.render_reactions("en", cache, china, 0).text
+    assert "no comment yet" in english and "declined" not in english
+
+
+def test_a_digest_link_appears_once_on_the_footnote() -> None:
+    cache = sample_cache()
+    for lang in ("ar", "en"):
+        html = render.render_digest(lang, cache, cache.articles[1])
+        assert html.count("https://www.hura7.com/news/1") == 1
+        assert re.search(r'¹ <a href="https://www\.hura7\.com/news/1">hura7\.com</a> — «', html)
+
+
+def test_sentence_and_sentences_in_both_languages() -> None:
+    cache = sample_cache()
+    one = render.Citations(cache, "ar")
+    one.cite([ev("000_aaaa", 4, "x")])
+    assert "— الجملة 5" in plain(one.footer())
+    many = render.Citations(cache, "en")
+    many.cite([ev("000_aaaa", 4, "x"), ev("000_aaaa", 8, "x"), ev("000_aaaa", 10, "x")])
+    assert "— sentences 5, 9, 11" in plain(many.footer())
+    ar_many = render.Citations(cache, "ar")
+    ar_many.cite([ev("000_aaaa", 0, "x"), ev("000_aaaa", 1, "x"), ev("000_aaaa", 5, "x")])
+    assert "— الجمل 1، 2، 6" in plain(ar_many.footer())
+
+
+def test_superscripts_on_a_line_are_ascending() -> None:
+    cites = render.Citations(sample_cache(), "ar")
+    assert cites.cite([ev("002_cccc", 1, "x")]) == " ¹"
+    assert cites.cite([ev("001_bbbb", 1, "x")]) == " ²"
+    assert cites.cite([ev("000_aaaa", 1, "x"), ev("001_bbbb", 2, "x"), ev("002_cccc", 3, "x")]) == (
+        " ¹ ² ³"
+    )
+
+
+def test_one_digit_system_per_message() -> None:
+    cache = sample_cache(n_events=30)
+    views = Views(cache)
+    screens = [
+        render.render_timeline("ar", cache, 1, "o", None).text,
+        render.render_reactions("ar", cache, None, 0).text,
+        render.render_digest_menu("ar", cache, 0),
+        render.render_sources("ar", cache),
+        views.search("ar", "اتفاقية")[0].parts[0],
+    ]
+    for screen in screens:
+        assert not re.search("[٠-٩]", plain(screen)), screen[:80]
+    assert "الخط الزمني — 2/5" in plain(screens[0])
+
+
+# --- 8. range events under every year they cover --------------------------------------
+
+
+def test_range_event_is_listed_under_each_year() -> None:
+    war = TimelineEvent(
+        date="1950",
+        end="1953",
+        granularity="year",
+        text="الحرب الكورية",
+        resolution="absolute",
+        sources=[ev("000_aaaa", 20, "x")],
+    )
+    cache: Cache = sample_cache().model_copy(update={"timeline": [war]})
+    assert render.timeline_years(cache) == [1950, 1951, 1952, 1953]
+    for year in (1950, 1951, 1952, 1953):
+        assert "الحرب الكورية" in render.render_timeline("ar", cache, 0, "o", year).text
+    assert "الحرب الكورية" not in render.render_timeline("ar", cache, 0, "o", 1954).text
+    absurd = war.model_copy(update={"end": "9999"})
+    assert render.event_years(absurd) == range(1950, 1951)
