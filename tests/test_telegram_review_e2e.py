@@ -1,0 +1,122 @@
+"""End to end through the emulator: search paging, language defaults, /cmd@botname."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest_asyncio
+from telegram.ext import Application
+from test_telegram_e2e import ask, assert_all_calls_ok, make_settings, start_bot, stop_bot
+from test_telegram_support import sample_cache
+
+from bot.emulator import BotAPIEmulator
+from bot.telegram import handlers as h
+from bot.telegram.app import build_application
+from bot.telegram.i18n import lang_of, set_lang, t
+
+App = Application[Any, Any, Any, Any, Any, Any]
+CHAT = 5151
+
+
+@pytest_asyncio.fixture
+async def bot(emulator: BotAPIEmulator, tmp_path: Path) -> AsyncIterator[App]:
+    app = build_application(
+        make_settings(tmp_path),
+        sample_cache(n_events=30),
+        token=emulator.token,
+        base_url=emulator.base_url,
+    )
+    await start_bot(app)
+    yield app
+    await stop_bot(app)
+
+
+async def test_search_pages_and_a_forgotten_query_asks_to_search_again(
+    emulator: BotAPIEmulator, bot: App
+) -> None:
+    (first,) = await ask(emulator, "/search اتفاقية", chat=CHAT)
+    assert "1–10 من" in first.text and "صفحة 1/" in first.text
+    assert [b.text for b in first.buttons] == [t("ar", "btn_next")]
+    emulator.press_button(CHAT, first.message_id, t("ar", "btn_next"))
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    second = emulator.message(CHAT, first.message_id)
+    assert "11–20 من" in second.text and "صفحة 2/" in second.text
+    assert second.buttons[0].text == t("ar", "btn_prev")
+    bot.bot_data[h.BOT_DATA_VIEWS]._queries.clear()  # as after many other searches
+    pressed = emulator.press_button(CHAT, first.message_id, t("ar", "btn_prev"))
+    for _ in range(200):
+        if (answer := emulator.callback_answer(pressed)) is not None:
+            break
+        await asyncio.sleep(0.05)
+    assert answer is not None and answer.params["text"] == t("ar", "search_expired")
+    assert "11–20 من" in emulator.message(CHAT, first.message_id).text
+    assert_all_calls_ok(emulator)
+
+
+async def test_english_client_gets_english_until_it_chooses(
+    emulator: BotAPIEmulator, bot: App
+) -> None:
+    emulator.user_sends(CHAT, "/help", language_code="en-GB")
+    (english,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    assert english.text.startswith(t("en", "help_title"))
+    emulator.user_sends(CHAT, "/lang ar", language_code="en")
+    await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    emulator.user_sends(CHAT, "/help", language_code="en")
+    (arabic,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    assert t("ar", "help_title") in arabic.text
+    emulator.user_sends(CHAT + 1, "/help", language_code="fr")
+    (default,) = await emulator.wait_for_bot_messages(CHAT + 1, 1, timeout=10)
+    assert t("ar", "help_title") in default.text
+
+
+async def test_command_addressed_by_username_is_answered(
+    emulator: BotAPIEmulator, bot: App
+) -> None:
+    (menu,) = await ask(emulator, f"/digest@{emulator.bot_username}", chat=CHAT)
+    assert len(menu.buttons) == 3
+    (one,) = await ask(emulator, f"/digest@{emulator.bot_username} 1", chat=CHAT)
+    assert "hura7.com" in one.text
+    emulator.user_sends(CHAT, "/digest@some_other_bot")
+    (after,) = await ask(emulator, "/about", chat=CHAT)  # the other bot's command: no reply
+    assert "ℹ️" in after.text
+    assert_all_calls_ok(emulator)
+
+
+# --- the subscription's saved language (no Telegram needed) ---------------------------
+
+
+class FakeStore:
+    def __init__(self, lang: str | None) -> None:
+        self.lang = lang
+        self.calls = 0
+
+    def get(self, chat_id: int) -> object:
+        self.calls += 1
+        return None if self.lang is None else SimpleNamespace(chat_id=chat_id, lang=self.lang)
+
+    async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
+        return fn(*args)
+
+
+def _update(language_code: str | None) -> Any:
+    return SimpleNamespace(
+        effective_chat=SimpleNamespace(id=7, type="private"),
+        effective_user=SimpleNamespace(language_code=language_code),
+    )
+
+
+async def test_subscription_language_wins_over_the_client_and_is_read_once() -> None:
+    store = FakeStore("en")
+    context: Any = SimpleNamespace(bot_data={h.BOT_DATA_STORE: store}, user_data={})
+    await h.resolve_lang(_update("ar"), context)
+    await h.resolve_lang(_update("ar"), context)
+    assert lang_of(context.user_data) == "en" and store.calls == 1
+    set_lang(context.user_data, "ar")  # an explicit /lang still wins
+    assert lang_of(context.user_data) == "ar"
+    nobody: Any = SimpleNamespace(bot_data={h.BOT_DATA_STORE: FakeStore(None)}, user_data={})
+    await h.resolve_lang(_update("en-US"), nobody)
+    assert lang_of(nobody.user_data) == "en"
