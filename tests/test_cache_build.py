@@ -248,3 +248,21 @@ def test_dates_are_shown_only_as_precise_as_known() -> None:
     digest = Digest(article_id="a", algorithm="lead", sentence_indices=[0], sentences=["جملة."])
     assert "2024-06-01" not in render_digest_markdown(month, digest)
     assert "2024-06" in digest_command.format_digest(month, digest)
+
+
+def test_markdown_numbers_sentences_from_one_like_the_bot() -> None:
+    entry = ArticleEntry(
+        id="a",
+        title="t",
+        source=None,
+        url=None,
+        published="2024-06-19",
+        published_precision="day",
+        published_reason="r",
+    )
+    digest = Digest(
+        article_id="a", algorithm="lead", sentence_indices=[0, 4], sentences=["أولى.", "خامسة."]
+    )
+    page = render_digest_markdown(entry, digest)
+    assert "أولى. — *(الجملة 1)*" in page and "خامسة. — *(الجملة 5)*" in page
+    assert "(الجملة 0)" not in page
