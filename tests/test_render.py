@@ -292,3 +292,20 @@ def test_provision_whose_title_opens_its_text_is_not_repeated(cache: Cache) -> N
     plain = valid(render.render_treaty("ar", cache.model_copy(update={"treaty_articles": [same]})))
     assert plain.count("تنسيق المواقف") == 1
     assert "بند — تنسيق المواقف في الأمم المتحدة ¹" in plain
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [("ar", "أواخر نوفمبر 2024"), ("en", "late November 2024")],
+)
+def test_timeline_keeps_the_part_of_the_month_the_text_names(
+    cache: Cache, lang: Lang, expected: str
+) -> None:
+    event = cache.timeline[0].model_copy(
+        update={"date": "2024-11", "granularity": "month", "end": None, "qualifier": "late"}
+    )
+    only = cache.model_copy(update={"timeline": [event]})
+    shown = valid(render.render_timeline(lang, only, 0, "o", None).text)
+    assert expected in shown
+    plain = cache.model_copy(update={"timeline": [event.model_copy(update={"qualifier": None})]})
+    assert expected not in valid(render.render_timeline(lang, plain, 0, "o", None).text)

@@ -51,6 +51,7 @@ BUTTONS: dict[str, h.Handler] = {
     "dg": h.on_digest_button,
     "dl": h.on_digest_list_button,
     "lg": h.on_lang_button,
+    "sr": h.on_search_button,
 }
 
 BOT_DATA_STORE = subscribe.BOT_DATA_STORE

@@ -494,10 +494,7 @@ async def on_bad_button(update: Update, context: Context) -> None:
         return
     lang = _lang(context)
     try:
-        action = cb.decode(query.data, _views(context).tag)
-        if isinstance(action, cb.SearchPage):
-            # search paging arrives here when the application has no "sr" route of its own
-            return await on_search_button(update, context)
+        cb.decode(query.data, _views(context).tag)
         key = "forged_button"  # decodes, but not valid here (e.g. an index out of range)
     except cb.Stale:
         key = "stale_button"

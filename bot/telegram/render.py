@@ -282,6 +282,8 @@ class TimelineView:
 
 def _event_line(lang: Lang, event: TimelineEvent, cites: Citations) -> str:
     when = format_date(lang, event.date, event.granularity)
+    if event.qualifier:  # "أواخر نوفمبر" stays "late November", not all of November
+        when = t(lang, f"qualifier_{event.qualifier}", when=when)
     if event.end:
         when = f"{when} – {format_date(lang, event.end, event.granularity)}"
     line = f"• <b>{esc(when)}</b> — {esc(event.text)}{cites.cite(event.sources)}"
