@@ -31,7 +31,10 @@ def score_report(s: Score) -> str:
 
 
 def article(aid: str, *paragraphs: str) -> Article:
-    """An article published 2025-03-01 whose sentences are split from ``paragraphs``."""
+    """An article published 2025-03-01 whose sentences are split from ``paragraphs``.
+
+    Each sentence keeps the index of the paragraph it came from, as the corpus loader does.
+    """
     meta = ArticleMeta(
         id=aid,
         file=f"{aid}.txt",
@@ -42,11 +45,16 @@ def article(aid: str, *paragraphs: str) -> Article:
         published_precision="day",
         published_reason="test",
     )
-    sentences = [t for p in paragraphs for t in (split_sentences(p) or [p]) if t.strip()]
+    sentences = [
+        (p, text)
+        for p, para in enumerate(paragraphs)
+        for text in (split_sentences(para) or [para])
+        if text.strip()
+    ]
     return Article(
         meta=meta,
         paragraphs=tuple(paragraphs),
-        sentences=tuple(Sentence(i, 0, t) for i, t in enumerate(sentences)),
+        sentences=tuple(Sentence(i, p, t) for i, (p, t) in enumerate(sentences)),
     )
 
 

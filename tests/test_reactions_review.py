@@ -3,43 +3,16 @@ the seed sentence the reviewer found."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
+from extract_support import article
 
-from bot.arabic.sentences import split_sentences
 from bot.cache.schema import Reaction
 from bot.corpus import load_corpus
-from bot.corpus_types import Article, ArticleMeta, Sentence
 from bot.extract.reactions import extract_reactions
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def article(aid: str, *paragraphs: str) -> Article:
-    """An article whose paragraphs are the arguments (sentences keep their paragraph)."""
-    meta = ArticleMeta(
-        id=aid,
-        file=f"{aid}.txt",
-        title=f"عنوان {aid}",
-        source=None,
-        url=None,
-        published=dt.date(2025, 3, 1),
-        published_precision="day",
-        published_reason="test",
-    )
-    sentences = [
-        (p, text)
-        for p, para in enumerate(paragraphs)
-        for text in (split_sentences(para) or [para])
-        if text.strip()
-    ]
-    return Article(
-        meta=meta,
-        paragraphs=tuple(paragraphs),
-        sentences=tuple(Sentence(i, p, t) for i, (p, t) in enumerate(sentences)),
-    )
 
 
 AGREEMENT = "ووقعت فرنسا والمغرب اتفاقية للتعاون في مجال الطاقة تنص على بناء محطة مشتركة."

@@ -20,9 +20,10 @@ from bot.config import Settings
 from bot.delivery.scheduler import DeliveryService
 from bot.emulator import BotAPIEmulator
 from bot.emulator.models import SentMessage
+from bot.lifecycle import start_polling, stop_polling
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram import render
-from bot.telegram.app import build_application, start_polling, stop_polling
+from bot.telegram.app import build_application
 from bot.telegram.i18n import t
 from bot.telegram.subscribe import BOT_DATA_DELIVERY
 

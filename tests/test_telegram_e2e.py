@@ -22,7 +22,8 @@ from bot.cache.store import load_cache
 from bot.config import Settings
 from bot.emulator import BotAPIEmulator
 from bot.emulator.models import SentMessage
-from bot.telegram.app import build_application, start_polling, stop_polling
+from bot.lifecycle import start_polling, stop_polling
+from bot.telegram.app import build_application
 from bot.telegram.i18n import t
 
 App = Application[Any, Any, Any, Any, Any, Any]

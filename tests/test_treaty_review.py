@@ -3,42 +3,16 @@ the seed case the reviewer found."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 import pytest
+from extract_support import article
 
-from bot.arabic.sentences import split_sentences
 from bot.cache.schema import TreatyArticle
 from bot.corpus import load_corpus
-from bot.corpus_types import Article, ArticleMeta, Sentence
 from bot.extract.treaty import extract_treaty_articles
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def article(aid: str, *paragraphs: str) -> Article:
-    meta = ArticleMeta(
-        id=aid,
-        file=f"{aid}.txt",
-        title=f"عنوان {aid}",
-        source=None,
-        url=None,
-        published=dt.date(2025, 3, 1),
-        published_precision="day",
-        published_reason="test",
-    )
-    sentences = [
-        (p, text)
-        for p, para in enumerate(paragraphs)
-        for text in (split_sentences(para) or [para])
-        if text.strip()
-    ]
-    return Article(
-        meta=meta,
-        paragraphs=tuple(paragraphs),
-        sentences=tuple(Sentence(i, p, t) for i, (p, t) in enumerate(sentences)),
-    )
 
 
 @pytest.fixture(scope="module")

@@ -31,17 +31,15 @@ import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
-from telegram import Update
 from telegram.error import TelegramError
-from telegram.ext import Application
 
 from bot.emulator.html_entities import MessageEntity
 from bot.emulator.models import Button, ChatEvent, SentMessage
 from bot.emulator.server import BotAPIEmulator
+from bot.lifecycle import AnyApp, start_polling, stop_polling
 
-AnyApp = Application[Any, Any, Any, Any, Any, Any]
 #: Builds the bot for a running emulator (token and base URL come from it).
 AppFactory = Callable[[BotAPIEmulator], AnyApp]
 
@@ -504,19 +502,6 @@ class ChatSession:
                 self.transcript.out.flush()
 
 
-async def start_bot(application: AnyApp) -> None:
-    """Start like ``run_polling`` does (post_init included) without owning the loop."""
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    if application.updater is None:
-        raise RuntimeError("the application has no updater to poll with")
-    await application.updater.start_polling(
-        poll_interval=0.0, timeout=10, allowed_updates=Update.ALL_TYPES
-    )
-    await application.start()
-
-
 class _DropPollCleanupError(logging.Filter):
     """Drops PTB's "Error while calling `get_updates` one more time…" traceback.
 
@@ -532,23 +517,14 @@ class _DropPollCleanupError(logging.Filter):
         return not str(record.msg).startswith("Error while calling `get_updates` one more time")
 
 
+async def start_bot(application: AnyApp) -> None:
+    """Start like ``run_polling`` does (post_init included) without owning the loop."""
+    await start_polling(application)
+
+
 async def stop_bot(application: AnyApp) -> None:
     """Stop in ``run_polling``'s order, running the post_stop/post_shutdown hooks; quietly."""
-    if application.updater is not None and application.updater.running:
-        updater_log = logging.getLogger("telegram.ext.Updater")
-        quiet = _DropPollCleanupError()
-        updater_log.addFilter(quiet)
-        try:
-            await application.updater.stop()
-        finally:
-            updater_log.removeFilter(quiet)
-    if application.running:
-        await application.stop()
-        if application.post_stop is not None:
-            await application.post_stop(application)
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
+    await stop_polling(application, quiet_updater=_DropPollCleanupError())
 
 
 async def run_chat(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
@@ -152,39 +152,3 @@ def _file_url(base_url: str) -> str:
     if sep and not tail:
         return f"{head}/file/bot"
     return base_url.rstrip("/") + "/file/bot"
-
-
-async def start_polling(
-    application: Application[Any, Any, Any, Any, Any, Any],
-    *,
-    poll_interval: float = 0.0,
-    poll_timeout: int = 10,
-) -> None:
-    """In-process equivalent of ``run_polling`` for an already running event loop.
-
-    ``run_polling`` owns the loop and signals; tests and the benchmark share a loop with
-    the emulator, so they start the pieces here in ``run_polling``'s order, post_init
-    (the command menu) included.
-    """
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    if application.updater is None:
-        raise RuntimeError("the application was built without an updater")
-    await application.updater.start_polling(
-        poll_interval=poll_interval, timeout=poll_timeout, allowed_updates=Update.ALL_TYPES
-    )
-    await application.start()
-
-
-async def stop_polling(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Undo :func:`start_polling` in ``run_polling``'s order, post_stop/post_shutdown too."""
-    if application.updater is not None and application.updater.running:
-        await application.updater.stop()
-    if application.running:
-        await application.stop()
-        if application.post_stop is not None:
-            await application.post_stop(application)
-    await application.shutdown()
-    if application.post_shutdown is not None:
-        await application.post_shutdown(application)
