@@ -24,6 +24,13 @@ def test_every_nationality_names_a_known_party() -> None:
         assert party in parties, party
 
 
+def test_every_party_has_an_english_name() -> None:
+    v = vocabulary()
+    assert set(v.party_english) == set(v.party_kinds)
+    for party, name in v.party_english.items():
+        assert name.strip() and name.isascii(), party
+
+
 def test_no_alias_points_to_two_parties() -> None:
     seen: dict[tuple[str, ...], str] = {}
     for words, party in vocabulary().party_aliases:

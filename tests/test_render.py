@@ -309,3 +309,23 @@ def test_timeline_keeps_the_part_of_the_month_the_text_names(
     assert expected in shown
     plain = cache.model_copy(update={"timeline": [event.model_copy(update={"qualifier": None})]})
     assert expected not in valid(render.render_timeline(lang, plain, 0, "o", None).text)
+
+
+def test_english_reactions_name_parties_in_english(cache: Cache) -> None:
+    from bot.telegram.keyboards import reactions_keyboard
+
+    named = cache.model_copy(update={"party_names_en": {"الولايات المتحدة": "United States"}})
+    parties = render.reaction_parties(named)
+    us = parties.index("الولايات المتحدة")
+    en = valid(render.render_reactions("en", named, us, 0).text)
+    assert "United States" in en and "الولايات المتحدة" not in en
+    ar = valid(render.render_reactions("ar", named, us, 0).text)
+    assert "الولايات المتحدة" in ar and "United States" not in ar
+    labels = [
+        b.text
+        for row in reactions_keyboard("en", "t", named, None, 0, 1).inline_keyboard
+        for b in row
+    ]
+    assert "United States" in labels
+    # a party without an English name falls back to its Arabic name rather than vanishing
+    assert "الصين" in labels

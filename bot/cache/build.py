@@ -25,9 +25,10 @@ from bot.digest.select import CHAR_BUDGET, MAX_SENTENCES, MIN_SENTENCES
 from bot.extract.reactions import extract_reactions
 from bot.extract.timeline import extract_timeline
 from bot.extract.treaty import extract_treaty_articles
+from bot.extract.vocabulary import vocabulary
 
 #: bump when the pipeline's output changes for the same inputs and settings
-PIPELINE_VERSION = 1
+PIPELINE_VERSION = 2
 CACHE_FILE = "cache.json"
 METADATA_FILE = "articles.toml"
 
@@ -142,6 +143,8 @@ def build_cache(
     """Every view the bot serves, computed once from the loaded articles."""
     settings = settings or BuildSettings()
     ordered = sorted(articles, key=lambda a: a.id)
+    reactions = extract_reactions(ordered)
+    english = vocabulary().party_english
     return Cache(
         source_digest=digest,
         digest_algorithm=settings.algorithm,
@@ -149,7 +152,10 @@ def build_cache(
         digests=build_digests(ordered, settings),
         timeline=extract_timeline(ordered),
         treaty_articles=extract_treaty_articles(ordered),
-        reactions=extract_reactions(ordered),
+        reactions=reactions,
+        party_names_en={
+            p: english[p] for p in sorted({r.party for r in reactions if r.party}) if p in english
+        },
     )
 
 

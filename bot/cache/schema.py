@@ -83,6 +83,8 @@ class Cache(_Frozen):
     timeline: list[TimelineEvent] = Field(default_factory=list)
     treaty_articles: list[TreatyArticle] = Field(default_factory=list)
     reactions: list[Reaction] = Field(default_factory=list)
+    #: English names of the parties in ``reactions`` (the Arabic key is the Arabic name)
+    party_names_en: dict[str, str] = Field(default_factory=dict)
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 

@@ -45,6 +45,7 @@ class Vocabulary:
 
     party_aliases: tuple[tuple[tuple[str, ...], str], ...]  # (alias tokens, party key)
     party_kinds: dict[str, str]
+    party_english: dict[str, str]  # party key → the name an English reader sees
     nationalities: tuple[tuple[tuple[str, ...], str], ...]  # (adjective tokens, party key)
     role_heads: frozenset[str]
     role_phrases: tuple[tuple[str, ...], ...]
@@ -98,8 +99,10 @@ def vocabulary() -> Vocabulary:
     parties = _load("parties.toml")["parties"]
     aliases: set[tuple[tuple[str, ...], str]] = set()
     kinds: dict[str, str] = {}
+    english: dict[str, str] = {}
     for key, entry in parties.items():
         kinds[key] = str(entry.get("kind", "country"))
+        english[key] = str(entry["en"])
         for alias in [key, *entry["aliases"]]:
             aliases.add((tuple(normalize(alias).split()), key))
     nat: set[tuple[tuple[str, ...], str]] = set()
@@ -135,6 +138,7 @@ def vocabulary() -> Vocabulary:
         nationality_index=_index(nationalities),
         party_aliases=party_aliases,
         party_kinds=kinds,
+        party_english=english,
         nationalities=nationalities,
         role_heads=_norm_all(heads),
         role_phrases=_phrases([h for h in roles["heads"] if " " in h]),

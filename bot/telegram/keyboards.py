@@ -10,6 +10,7 @@ from bot.telegram.i18n import Lang, t
 from bot.telegram.render import (
     ARTICLES_PAGE_SIZE,
     article_button_label,
+    party_name,
     reaction_parties,
     timeline_years,
     truncate,
@@ -62,7 +63,11 @@ def reactions_keyboard(
         rows.append(nav)
     parties = reaction_parties(cache)
     buttons = [
-        _button(("✓ " if i == party else "") + truncate(name, 24), cb.ReactionsParty(i, 0), tag)
+        _button(
+            ("✓ " if i == party else "") + truncate(party_name(lang, cache, name), 24),
+            cb.ReactionsParty(i, 0),
+            tag,
+        )
         for i, name in enumerate(parties)
     ]
     rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]

@@ -370,6 +370,11 @@ def reaction_parties(cache: Cache) -> list[str]:
     return sorted({r.party for r in cache.reactions if r.party})
 
 
+def party_name(lang: Lang, cache: Cache, party: str) -> str:
+    """A party as the reader's language names it; the Arabic key when no English is known."""
+    return cache.party_names_en.get(party, party) if lang == "en" else party
+
+
 @dataclass(frozen=True)
 class ReactionsView:
     text: str
@@ -380,7 +385,8 @@ class ReactionsView:
 
 def _reaction_line(lang: Lang, r: Reaction, cites: Citations) -> str:
     who = f"<b>{esc(r.actor)}</b>"
-    details = list(dict.fromkeys(d for d in (r.role, r.party) if d and d != r.actor))
+    party = party_name(lang, cites.cache, r.party) if r.party and r.party != r.actor else None
+    details = list(dict.fromkeys(d for d in (r.role, party) if d and d != r.actor))
     if details:
         who += f" ({esc('، '.join(details) if lang == 'ar' else ', '.join(details))})"
     stance = f"{_STANCE_ICON[r.stance]} {esc(t(lang, f'stance_{r.stance}'))}"
@@ -399,7 +405,7 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
     page = min(max(page, 0), pages - 1)
     title = t(lang, "reactions_title", page=counter(lang, page + 1), pages=counter(lang, pages))
     if chosen is not None:
-        title += " · " + chosen
+        title += " · " + party_name(lang, cache, chosen)
     if not items:
         text = _join(lang, [f"🗣 <b>{esc(title)}</b>", t(lang, "empty_reactions")])
         return ReactionsView(text, party, page, pages)
