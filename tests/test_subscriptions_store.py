@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import inspect
 from test_subscriptions_support import Clock, clock, store  # noqa: F401
 
@@ -29,7 +30,7 @@ def heads(store: SubscriptionStore, chat: int) -> list[tuple[str, str]]:
 def test_migrations_create_the_model_tables_and_are_idempotent(store: SubscriptionStore) -> None:
     store.migrate()
     current, head = store.schema_revision()
-    assert current == head == "0001"
+    assert current == head == "0002"
     insp = inspect(store.engine)
     for table in metadata.sorted_tables:
         cols = {c["name"] for c in insp.get_columns(table.name)}
@@ -44,6 +45,29 @@ def test_upgrade_keeps_subscribers(tmp_path: Path, clock: Clock) -> None:
     again = SubscriptionStore.from_url(url)  # start-up migrates again
     assert again.get(1) is not None
     assert again.get(1).active  # type: ignore[union-attr]
+
+
+def test_upgrade_from_the_first_revision_keeps_data_and_languages(
+    tmp_path: Path, clock: Clock
+) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = SubscriptionStore.from_url(url, migrate=False)
+    with old.engine.begin() as conn:
+        command.upgrade(old._alembic_config(conn), "0001")
+    assert old.schema_revision()[0] == "0001"
+    assert "chat_prefs" not in inspect(old.engine).get_table_names()
+    old.subscribe(1, UTC8, clock())
+    old.set_lang(1, "en")
+    old.close()
+    new = SubscriptionStore.from_url(url)  # start-up runs 0002
+    assert new.schema_revision()[0] == "0002"
+    assert new.get(1) is not None and new.chat_lang(1) == "en"  # the subscription's
+    new.remember_lang(2, "en", clock())
+    assert new.chat_lang(2) == "en"
+    with new.engine.begin() as conn:  # and back down, for an operator rolling back
+        command.downgrade(new._alembic_config(conn), "0001")
+    assert "chat_prefs" not in inspect(new.engine).get_table_names()
+    assert new.get(1) is not None
 
 
 def test_queue_in_publication_order_once_per_subscriber(
@@ -174,3 +198,14 @@ def test_stats(store: SubscriptionStore, clock: Clock) -> None:
     assert st.by_frequency == {"daily": 1}
     assert store.queue_depth() == 6
     assert [s.chat_id for s in store.iter_subscribers(active=True)] == [1]
+
+
+def test_language_choice_is_kept_per_chat_and_followed_by_digests(
+    store: SubscriptionStore, clock: Clock
+) -> None:
+    store.subscribe(1, UTC8, clock())
+    store.remember_lang(1, "en", clock())
+    store.remember_lang(2, "en", clock())  # not subscribed
+    store.remember_lang(2, "ar", clock())  # chosen again: one row, the latest choice
+    assert store.get(1).lang == "en"  # type: ignore[union-attr]
+    assert (store.chat_lang(1), store.chat_lang(2), store.chat_lang(3)) == ("en", "ar", None)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -14,12 +15,15 @@ from test_telegram_e2e import ask, assert_all_calls_ok, make_settings, start_bot
 from test_telegram_support import sample_cache
 
 from bot.emulator import BotAPIEmulator
+from bot.subscriptions.schedule import Preferences
+from bot.subscriptions.store import SubscriptionStore, create_store_engine
 from bot.telegram import handlers as h
 from bot.telegram.app import build_application
 from bot.telegram.i18n import lang_of, set_lang, t
 
 App = Application[Any, Any, Any, Any, Any, Any]
 CHAT = 5151
+NOW = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest_asyncio.fixture
@@ -89,17 +93,20 @@ async def test_command_addressed_by_username_is_answered(
 # --- the subscription's saved language (no Telegram needed) ---------------------------
 
 
-class FakeStore:
-    def __init__(self, lang: str | None) -> None:
-        self.lang = lang
-        self.calls = 0
+class CountingStore(SubscriptionStore):
+    """The real SQLite store, counting how often the language is looked up."""
 
-    def get(self, chat_id: int) -> object:
+    calls = 0
+
+    def chat_lang(self, chat_id: int) -> str | None:
         self.calls += 1
-        return None if self.lang is None else SimpleNamespace(chat_id=chat_id, lang=self.lang)
+        return super().chat_lang(chat_id)
 
-    async def call(self, fn: Callable[..., Any], *args: Any) -> Any:
-        return fn(*args)
+
+def counting_store(tmp_path: Path) -> CountingStore:
+    store = CountingStore(create_store_engine(f"sqlite:///{tmp_path / 'subs.sqlite3'}"))
+    store.migrate()
+    return store
 
 
 def _update(language_code: str | None) -> Any:
@@ -109,14 +116,62 @@ def _update(language_code: str | None) -> Any:
     )
 
 
-async def test_subscription_language_wins_over_the_client_and_is_read_once() -> None:
-    store = FakeStore("en")
+async def test_subscription_language_wins_over_the_client_and_is_read_once(
+    tmp_path: Path,
+) -> None:
+    store = counting_store(tmp_path)
+    store.subscribe(7, Preferences(hour=8, minute=0, tz="UTC", frequency="daily"), NOW)
+    store.set_lang(7, "en")
     context: Any = SimpleNamespace(bot_data={h.BOT_DATA_STORE: store}, user_data={})
     await h.resolve_lang(_update("ar"), context)
     await h.resolve_lang(_update("ar"), context)
     assert lang_of(context.user_data) == "en" and store.calls == 1
     set_lang(context.user_data, "ar")  # an explicit /lang still wins
     assert lang_of(context.user_data) == "ar"
-    nobody: Any = SimpleNamespace(bot_data={h.BOT_DATA_STORE: FakeStore(None)}, user_data={})
+    empty = counting_store(tmp_path / "other")
+    nobody: Any = SimpleNamespace(bot_data={h.BOT_DATA_STORE: empty}, user_data={})
     await h.resolve_lang(_update("en-US"), nobody)
-    assert lang_of(nobody.user_data) == "en"
+    assert lang_of(nobody.user_data) == "en" and empty.calls == 1
+
+
+async def test_a_chosen_language_wins_over_the_subscription_and_the_client(
+    tmp_path: Path,
+) -> None:
+    store = counting_store(tmp_path)
+    store.subscribe(7, Preferences(hour=8, minute=0, tz="UTC", frequency="daily"), NOW)
+    store.remember_lang(7, "en", NOW)
+    assert store.get(7).lang == "en"  # type: ignore[union-attr]  # digests follow it
+    store.set_lang(7, "ar")  # e.g. settings saved from an Arabic panel later
+    assert store.chat_lang(7) == "en"  # the explicit choice still wins
+    store.remember_lang(8, "en", NOW)  # not subscribed: remembered all the same
+    store.remember_lang(8, "ar", NOW)
+    assert store.chat_lang(8) == "ar" and store.get(8) is None
+    assert store.chat_lang(9) is None
+
+
+async def test_lang_choice_survives_a_restart_without_a_subscription(
+    emulator: BotAPIEmulator, tmp_path: Path
+) -> None:
+    def fresh() -> App:
+        return build_application(
+            make_settings(tmp_path),
+            sample_cache(),
+            token=emulator.token,
+            base_url=emulator.base_url,
+        )
+
+    chat = 6161
+    app = fresh()
+    await start_bot(app)
+    try:
+        await ask(emulator, "/lang en", chat=chat)
+    finally:
+        await stop_bot(app)
+    app = fresh()  # a restart: user_data is gone, the database is not
+    await start_bot(app)
+    try:
+        [reply] = await ask(emulator, "/help", chat=chat)
+    finally:
+        await stop_bot(app)
+    assert t("en", "help_title") in reply.text and t("ar", "help_title") not in reply.text
+    assert_all_calls_ok(emulator)

@@ -74,6 +74,15 @@ subscribers = Table(
     Index("ix_subscribers_due", "active", "next_due_at"),
 )
 
+#: the interface language a chat chose with /lang, subscribed or not, so it survives restarts
+chat_prefs = Table(
+    "chat_prefs",
+    metadata,
+    Column("chat_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("lang", String(8), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 queue_items = Table(
     "queue_items",
     metadata,

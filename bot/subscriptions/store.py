@@ -59,7 +59,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import StoreError
-from bot.subscriptions.models import deliveries, queue_items, subscribers
+from bot.subscriptions.models import chat_prefs, deliveries, queue_items, subscribers
 from bot.subscriptions.schedule import Preferences, frequency_of, next_slot_after
 
 P = ParamSpec("P")
@@ -376,6 +376,33 @@ class SubscriptionStore:
             conn.execute(
                 update(subscribers).where(subscribers.c.chat_id == chat_id).values(lang=lang)
             )
+
+    def remember_lang(self, chat_id: int, lang: str, now: datetime) -> None:
+        """A chat's explicit /lang choice: kept for the chat and followed by its digests."""
+        now = _utc(now)
+        upsert = postgresql.insert if self.dialect == "postgresql" else sqlite.insert
+        stmt = upsert(chat_prefs).values(chat_id=chat_id, lang=lang, updated_at=now)
+        with self.engine.begin() as conn:
+            conn.execute(
+                stmt.on_conflict_do_update(
+                    index_elements=[chat_prefs.c.chat_id], set_={"lang": lang, "updated_at": now}
+                )
+            )
+            conn.execute(
+                update(subscribers).where(subscribers.c.chat_id == chat_id).values(lang=lang)
+            )
+
+    def chat_lang(self, chat_id: int) -> str | None:
+        """The language a chat chose with /lang, else its subscription's; None if neither."""
+        with self.engine.connect() as conn:
+            chosen = conn.execute(
+                select(chat_prefs.c.lang).where(chat_prefs.c.chat_id == chat_id)
+            ).scalar()
+            if chosen is None:
+                chosen = conn.execute(
+                    select(subscribers.c.lang).where(subscribers.c.chat_id == chat_id)
+                ).scalar()
+        return None if chosen is None else str(chosen)
 
     def deactivate(self, chat_id: int, reason: str, now: datetime) -> bool:
         """Stop serving a chat (``unsubscribed`` or ``blocked``); its queue is kept intact."""

@@ -78,36 +78,35 @@ def instrumented(kind: str, name: str) -> Callable[[Handler], Handler]:
     return wrap
 
 
-async def _subscriber_lang(update: Update, context: Context) -> str | None:
-    """The language saved with the user's subscription, if the store has one for them."""
+async def _saved_lang(update: Update, context: Context) -> str | None:
+    """The language saved for this private chat (its /lang choice or its subscription's)."""
     store = context.bot_data.get(BOT_DATA_STORE)
     chat = update.effective_chat
     if store is None or chat is None or chat.type != "private":
         return None
-    get, call = getattr(store, "get", None), getattr(store, "call", None)
-    if get is None or call is None:
+    lookup, call = getattr(store, "chat_lang", None), getattr(store, "call", None)
+    if lookup is None or call is None:
         return None
     try:
-        sub = await call(get, chat.id)
+        lang = await call(lookup, chat.id)
     except Exception:  # the store is optional here: fall back to the client's language
-        log.warning("could not read the subscriber's language", exc_info=True)
+        log.warning("could not read the chat's saved language", exc_info=True)
         return None
-    lang = getattr(sub, "lang", None)
     return lang if isinstance(lang, str) else None
 
 
 async def resolve_lang(update: Update, context: Context) -> None:
     """Work out, once per user, the language of a user who has not chosen one with /lang.
 
-    Order: an explicit /lang choice (kept in ``user_data``); else the language saved with
-    their subscription (survives restarts); else English when their Telegram client's
-    ``language_code`` starts with "en"; else Arabic. The result is kept in ``user_data``
-    so later updates cost nothing.
+    Order: an explicit /lang choice (kept in ``user_data``); else the language saved for
+    the chat (its /lang choice or its subscription's; survives restarts); else English
+    when their Telegram client's ``language_code`` starts with "en"; else Arabic. The
+    result is kept in ``user_data`` so later updates cost nothing.
     """
     user_data = context.user_data
     if user_data is None or has_lang(user_data):
         return
-    saved = await _subscriber_lang(update, context)
+    saved = await _saved_lang(update, context)
     user = update.effective_user
     lang = coerce_lang(saved) if saved else client_lang(user.language_code if user else None)
     set_auto_lang(user_data, lang)

@@ -113,6 +113,11 @@ def has_lang(user_data: Mapping[str, object] | None) -> bool:
     return _USER_DATA_KEY in user_data or _AUTO_KEY in user_data
 
 
+def chose_lang(user_data: Mapping[str, object] | None) -> bool:
+    """True when the user picked a language with /lang (not merely worked out for them)."""
+    return bool(user_data) and _USER_DATA_KEY in (user_data or {})
+
+
 def client_lang(language_code: str | None) -> Lang:
     """The UI language for a Telegram client's ``language_code``: English for ``en*``."""
     return "en" if (language_code or "").strip().lower().startswith("en") else DEFAULT_LANG

@@ -52,7 +52,7 @@ from bot.subscriptions.schedule import (
 from bot.subscriptions.store import Subscriber, SubscriptionStore
 from bot.telegram import render
 from bot.telegram.handlers import reply
-from bot.telegram.i18n import Lang, lang_of, t
+from bot.telegram.i18n import Lang, chose_lang, lang_of, t
 
 log = logging.getLogger(__name__)
 
@@ -469,12 +469,13 @@ async def reactivate_on_start(update: Update, context: Context) -> None:
 
 async def follow_lang(update: Update, context: Context) -> None:
     """Group 1, after the core's /lang (command or button) stored the choice in user_data:
-    scheduled digests follow the new language too. A no-op for non-subscribers."""
+    the choice is saved for the chat (it survives restarts) and its digests follow it."""
     chat = update.effective_chat
-    if chat is None or not context.user_data:
+    if chat is None or not chose_lang(context.user_data):
         return
     service = _service(context)
-    await service.store.call(service.store.set_lang, chat.id, _lang(context))
+    store = service.store
+    await store.call(store.remember_lang, chat.id, _lang(context), service.clock())
 
 
 async def typed_input(update: Update, context: Context) -> None:
