@@ -204,6 +204,12 @@ class SubscriptionStore:
                 conn.exec_driver_sql("SELECT pg_advisory_xact_lock(724106)")
             command.upgrade(self._alembic_config(conn), "head")
 
+    def downgrade(self, revision: str) -> None:
+        """Take the schema back to ``revision`` (rolling back a release; data in dropped
+        tables is lost)."""
+        with self.engine.begin() as conn:
+            command.downgrade(self._alembic_config(conn), revision)
+
     def schema_revision(self) -> tuple[str | None, str | None]:
         """(current revision in the database, newest revision shipped)."""
         head = ScriptDirectory.from_config(self._alembic_config()).get_current_head()
