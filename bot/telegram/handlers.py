@@ -14,17 +14,15 @@ import html
 import logging
 import re
 import time
-import warnings
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
-from datetime import timedelta
 from typing import Any, Final, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
-from telegram.warnings import PTBDeprecationWarning
 
 from bot.cache.schema import Cache
+from bot.delivery.pacing import retry_after_seconds
 from bot.observability.metrics import COMMAND_LATENCY, UPDATES_HANDLED
 from bot.telegram import callbacks as cb
 from bot.telegram import render
@@ -121,14 +119,6 @@ def _lang(context: Context) -> Lang:
     return lang_of(context.user_data)
 
 
-def _retry_seconds(exc: RetryAfter) -> float:
-    """``retry_after`` in seconds, int or timedelta (PTB is moving to timedelta)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        delay = exc.retry_after
-    return delay.total_seconds() if isinstance(delay, timedelta) else float(delay)
-
-
 async def with_retry(call: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
     """Run a Bot API call, retrying after a short 429 (``retry_after``) or a 5xx.
 
@@ -140,7 +130,7 @@ async def with_retry(call: Callable[[], Awaitable[T]], attempts: int = 3) -> T:
         try:
             return await call()
         except RetryAfter as exc:
-            seconds = _retry_seconds(exc)
+            seconds = retry_after_seconds(exc)
             if attempt == attempts or seconds > MAX_RETRY_AFTER:
                 raise
             log.warning("Bot API asked to retry after %.1fs", seconds)
