@@ -27,8 +27,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -40,14 +42,10 @@ CHAT = 777_000_001
 TARGET_RATIO = 1.2
 
 
-def echo_bot_main() -> int:
-    """A bare PTB bot: reply to every text message with the same text. The baseline."""
+def run_bare_bot(reply: Callable[[Any, Any], Awaitable[None]]) -> int:
+    """Poll the emulator with a plain PTB Application that only has ``reply`` for text."""
     from telegram import Update
-    from telegram.ext import Application, ContextTypes, MessageHandler, filters
-
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_message is not None and update.effective_message.text:
-            await update.effective_message.reply_text(update.effective_message.text)
+    from telegram.ext import Application, MessageHandler, filters
 
     app = (
         Application.builder()
@@ -56,15 +54,27 @@ def echo_bot_main() -> int:
         .concurrent_updates(True)
         .build()
     )
-    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.add_handler(MessageHandler(filters.TEXT, reply))
     app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0)
     return 0
+
+
+def echo_bot_main() -> int:
+    """A bare PTB bot: reply to every text message with the same text. The baseline."""
+    from telegram import Update
+    from telegram.ext import ContextTypes
+
+    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        if update.effective_message is not None and update.effective_message.text:
+            await update.effective_message.reply_text(update.effective_message.text)
+
+    return run_bare_bot(echo)
 
 
 def payload_echo_main() -> int:
     """A bare PTB bot answering each command with digestbot's screen for it, as is."""
     from telegram import Update
-    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+    from telegram.ext import ContextTypes
 
     from bot.cache.store import load_cache
     from bot.telegram.views import Screen, Views
@@ -86,16 +96,7 @@ def payload_echo_main() -> int:
             last = i == len(screen.parts) - 1
             await message.reply_html(part, reply_markup=screen.markup if last else None)
 
-    app = (
-        Application.builder()
-        .token(os.environ["TELEGRAM_BOT_TOKEN"])
-        .base_url(os.environ["TELEGRAM_API_URL"])
-        .concurrent_updates(True)
-        .build()
-    )
-    app.add_handler(MessageHandler(filters.TEXT, echo))
-    app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0)
-    return 0
+    return run_bare_bot(echo)
 
 
 @dataclass
