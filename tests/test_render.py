@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from test_telegram_support import REAL_CACHE, sample_cache
@@ -329,3 +330,77 @@ def test_english_reactions_name_parties_in_english(cache: Cache) -> None:
     assert "United States" in labels
     # a party without an English name falls back to its Arabic name rather than vanishing
     assert "الصين" in labels
+
+
+@pytest.mark.parametrize(
+    ("resolution", "ar", "en"),
+    [
+        (
+            "relative: بعد يوم من … → 2024-06-21 (1 day(s) before «يوم 22 يونيو», same sentence)",
+            "التاريخ مستنتج من «بعد يوم من …» بالنسبة إلى «يوم 22 يونيو» في النص نفسه",
+            "counted from «يوم 22 يونيو» in the same text",
+        ),
+        (
+            "relative: undated news of the article (lede and headline) → 2024-11 "
+            "(publication month, published 2024-11-10)",
+            "لم يذكر النص تاريخًا؛ أُرِّخ الخبر بتاريخ نشر المقال (10 نوفمبر 2024)",
+            "the text gives no date; dated by the article's publication (10 November 2024)",
+        ),
+        (
+            "relative: أيام → 2024-06-18 (the one before day as «الخميس», sentence 3)",
+            "التاريخ مستنتج من «أيام» بالنسبة إلى «الخميس» في النص نفسه",
+            "counted from «الخميس» in the same text",
+        ),
+    ],
+)
+def test_every_kind_of_resolution_reads_as_prose(resolution: str, ar: str, en: str) -> None:
+    assert render.resolution_note("ar", resolution) == ar
+    assert en in render.resolution_note("en", resolution)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_real_cache_resolution_notes_show_no_pipeline_notation(lang: Lang) -> None:
+    from bot.cache.store import load_cache
+
+    real = load_cache(REAL_CACHE)
+    for event in real.timeline:
+        note = render.resolution_note(lang, event.resolution)
+        assert not re.search(r"relative:|→|published|day\(s\)|undated news", note), note
+
+
+def test_qualified_periods_sort_inside_their_month_and_year(cache: Cache) -> None:
+    base = cache.timeline[0]
+
+    def event(date: str, granularity: str, qualifier: str | None, text: str) -> Any:
+        return base.model_copy(
+            update={
+                "date": date,
+                "granularity": granularity,
+                "qualifier": qualifier,
+                "end": None,
+                "text": text,
+            }
+        )
+
+    events = [
+        event("2024-11", "month", "late", "late-nov"),
+        event("2024-11-09", "day", None, "9-nov"),
+        event("2024-11", "month", None, "nov"),
+        event("2024-12-05", "day", None, "5-dec"),
+        event("2024-11-26", "day", None, "26-nov"),
+        event("2024", "year", "late", "late-2024"),
+        event("2024-11", "month", "early", "early-nov"),
+    ]
+    ordered = [e.text for e in sorted(events, key=render.chronological)]
+    assert ordered == [
+        "late-2024",
+        "nov",
+        "early-nov",
+        "9-nov",
+        "late-nov",
+        "26-nov",
+        "5-dec",
+    ]  # a qualified year sits in its last third; a bare month before its days
+    only = cache.model_copy(update={"timeline": events})
+    newest = [e.text for e in render.timeline_events(only, "n", None)]
+    assert newest == list(reversed(ordered))

@@ -269,8 +269,28 @@ def timeline_events(cache: Cache, order: Order, year: int | None) -> list[Timeli
     A range event is listed under every year it covers.
     """
     events = [e for e in cache.timeline if year is None or year in event_years(e)]
-    events.sort(key=lambda e: (e.date, e.end or "", e.text), reverse=(order == "n"))
+    events.sort(key=chronological, reverse=(order == "n"))
     return events
+
+
+#: where a qualified period sits inside its month (day) or year (month, day)
+_IN_MONTH = {"early": 5, "mid": 15, "late": 25}
+_IN_YEAR = {"early": (2, 15), "mid": (6, 15), "late": (10, 15)}
+
+
+def chronological(event: TimelineEvent) -> tuple[int, int, int, int, str, str]:
+    """Sort key: «أواخر نوفمبر» after 9 November, a bare «نوفمبر» before its days.
+
+    ISO strings alone would put ``2024-11`` (late November) before ``2024-11-07``.
+    """
+    parts = [int(p) for p in event.date.split("-") if p.isdigit()] + [0, 0, 0]
+    y, m, d = parts[:3]
+    qualified = 0
+    if event.qualifier is not None and event.granularity == "month":
+        d, qualified = _IN_MONTH[event.qualifier], 1
+    elif event.qualifier is not None and event.granularity == "year":
+        (m, d), qualified = _IN_YEAR[event.qualifier], 1
+    return (y, m, d, qualified, event.end or "", event.text)
 
 
 @dataclass(frozen=True)
@@ -295,25 +315,37 @@ def _event_line(lang: Lang, event: TimelineEvent, cites: Citations) -> str:
 
 
 _RELATIVE = re.compile(r"^relative:\s*(?P<phrase>.+?)\s*→.*published (?P<published>[\d-]+)\)?\s*$")
+_ANCHORED = re.compile(r"^relative:\s*(?P<phrase>.+?)\s*→[^(]*\(.*«(?P<anchor>[^»]+)»")
+_UNDATED = "relative: undated news"
 
 
 def resolution_note(lang: Lang, resolution: str, articles: Sequence[ArticleEntry] = ()) -> str:
-    """How a relative date was resolved, in the reader's words; empty for absolute dates.
+    """How a date not written in full was worked out, in the reader's words; empty for
+    absolute dates.
 
-    The pipeline writes e.g. ``relative: الخميس → 2024-12-05 (…, published 2024-12-05)``;
-    the reader sees which words were resolved and against which publication date, shown
-    no more precisely than the matching source article's date is known.
+    The pipeline writes one of three forms (bot.extract.dates / bot.extract.timeline):
+    ``relative: الخميس → 2024-12-05 (…, published 2024-12-05)`` (counted from the
+    article's date), ``relative: بعد يوم من … → 2024-06-21 (… «يوم 22 يونيو», …)``
+    (counted from another date in the text) and ``relative: undated news … (…, published
+    2024-11-10)`` (the article's news, dated by its publication). The publication date is
+    shown no more precisely than the source article's date is known.
     """
     if not resolution or resolution.startswith("absolute"):
         return ""
-    match = _RELATIVE.match(resolution)
-    if match is None:
-        return t(lang, "date_resolved", how=resolution)
-    day = match.group("published")
-    # shown as precisely as the source article's date is known (a month, say)
+    if resolution.startswith(_UNDATED) and (match := _RELATIVE.match(resolution)):
+        return t(lang, "date_undated", published=_published(lang, match, articles))
+    if (anchored := _ANCHORED.match(resolution)) is not None:
+        return t(lang, "date_anchored", phrase=anchored["phrase"], anchor=anchored["anchor"])
+    if (match := _RELATIVE.match(resolution)) is not None:
+        published = _published(lang, match, articles)
+        return t(lang, "date_relative", phrase=match["phrase"], published=published)
+    return t(lang, "date_resolved", how=resolution)
+
+
+def _published(lang: Lang, match: re.Match[str], articles: Sequence[ArticleEntry]) -> str:
+    day = match["published"]
     precision = next((a.published_precision for a in articles if a.published == day), None)
-    published = format_date(lang, day, precision)
-    return t(lang, "date_relative", phrase=match.group("phrase"), published=published)
+    return format_date(lang, day, precision)
 
 
 def render_timeline(
