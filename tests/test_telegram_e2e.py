@@ -139,10 +139,14 @@ async def test_digest_menu_article_button_and_back(emulator: BotAPIEmulator, bot
     emulator.press_button(CHAT, digest.message_id, t("ar", "btn_all_articles"))
     await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
     assert len(emulator.message(CHAT, digest.message_id).buttons) == 3
-    (direct,) = await ask(emulator, "/digest 1")
+    # numbers count from 1 as the menu shows them; Arabic-Indic digits work too
+    (direct,) = await ask(emulator, "/digest 2")
     assert "hura7.com" in direct.text
-    (missing,) = await ask(emulator, "/digest 99")
-    assert "لم أجد" in missing.text
+    (first,) = await ask(emulator, "/digest ١")
+    assert "الأول" in first.text
+    for missing_ref in ("/digest 99", "/digest 0", "/digest 4"):
+        (missing,) = await ask(emulator, missing_ref)
+        assert "لم أجد" in missing.text
     assert_all_calls_ok(emulator)
 
 

@@ -196,15 +196,16 @@ def _message(update: Update) -> Message | None:
 
 
 def _article_by_ref(cache: Cache, ref: str) -> int | None:
-    """An article's index from ``3``, its id, or its id's prefix (``000`` → ``000_…``)."""
+    """An article's index from its id, its id's prefix (``000`` → ``000_…``), or its
+    number in the /digest menu (``1`` is the first, as the menu shows it; ``٣`` too)."""
     ref = ref.strip()
     if not ref:
         return None
     for i, article in enumerate(cache.articles):
         if article.id == ref or article.id.split("_", 1)[0] == ref:
             return i
-    if ref.isdigit() and int(ref) < len(cache.articles):
-        return int(ref)
+    if ref.isdigit() and 1 <= int(ref) <= len(cache.articles):
+        return int(ref) - 1
     return None
 
 
