@@ -82,7 +82,7 @@ async def test_command_addressed_by_username_is_answered(
 ) -> None:
     (menu,) = await ask(emulator, f"/digest@{emulator.bot_username}", chat=CHAT)
     assert len(menu.buttons) == 3
-    (one,) = await ask(emulator, f"/digest@{emulator.bot_username} 1", chat=CHAT)
+    (one,) = await ask(emulator, f"/digest@{emulator.bot_username} 2", chat=CHAT)
     assert "hura7.com" in one.text
     emulator.user_sends(CHAT, "/digest@some_other_bot")
     (after,) = await ask(emulator, "/about", chat=CHAT)  # the other bot's command: no reply
@@ -174,4 +174,18 @@ async def test_lang_choice_survives_a_restart_without_a_subscription(
     finally:
         await stop_bot(app)
     assert t("en", "help_title") in reply.text and t("ar", "help_title") not in reply.text
+    assert_all_calls_ok(emulator)
+
+
+async def test_unknown_party_and_language_words_get_an_answer(
+    emulator: BotAPIEmulator, bot: App
+) -> None:
+    (nobody,) = await ask(emulator, "/reactions xyz", chat=CHAT)
+    assert "لم أجد طرفًا باسم «xyz»" in nobody.text and nobody.buttons
+    (china,) = await ask(emulator, "/reactions صين", chat=CHAT)
+    assert "· الصين" in china.text
+    (english,) = await ask(emulator, "/lang English", chat=CHAT)
+    assert english.text == t("en", "lang_set")
+    (arabic,) = await ask(emulator, "/lang العربية", chat=CHAT)
+    assert t("ar", "lang_set") in arabic.text
     assert_all_calls_ok(emulator)

@@ -55,3 +55,32 @@ def test_party_lookup_and_unknown_year() -> None:
     assert views.party_index("المريخ") is None
     screen = views.no_such_year("en", 1999, "o")
     assert "1999" in screen.parts[0] and "2023 2024" in screen.parts[0]
+
+
+def test_party_is_found_by_arabic_or_english_name_whole_before_part() -> None:
+    from test_telegram_support import REAL_CACHE
+
+    from bot.cache.store import load_cache
+
+    views = Views(load_cache(REAL_CACHE))
+
+    def found(wanted: str) -> str | None:
+        index = views.party_index(wanted)
+        return None if index is None else views.parties[index]
+
+    assert found("روسيا") == found("Russia") == found("russia") == "روسيا"
+    assert found("اوكرانيا") == found("أوكرانيا") == "أوكرانيا"  # hamza folded
+    assert found("صين") == "الصين"  # part of a name
+    assert found("West") == "الغرب"
+    assert found("xyz") is None and found("") is None and found("U") is None
+
+
+def test_unknown_party_screen_lists_parties_and_escapes_the_input() -> None:
+    cache = sample_cache().model_copy(update={"party_names_en": {"الصين": "China"}})
+    views = Views(cache)
+    screen = views.no_such_party("en", "<b>&")
+    plain, _ = parse_html(screen.parts[0])
+    assert "«<b>&»" in plain and "China" in plain
+    assert screen.markup is not None
+    labels = [b.text for row in screen.markup.inline_keyboard for b in row]
+    assert "China" in labels

@@ -21,6 +21,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import ContextTypes
 
+from bot.arabic.normalize import normalize
 from bot.cache.schema import Cache
 from bot.delivery.pacing import retry_after_seconds
 from bot.observability.metrics import COMMAND_LATENCY, UPDATES_HANDLED
@@ -307,9 +308,13 @@ async def reactions(update: Update, context: Context) -> None:
     """/reactions [party]: reactions with a button per party."""
     if (message := _message(update)) is None:
         return
-    views = _views(context)
-    party = views.party_index(" ".join(context.args)) if context.args else None
-    await show(message, views.reactions(_lang(context), party, 0))
+    lang, views = _lang(context), _views(context)
+    wanted = " ".join(context.args or [])
+    party = views.party_index(wanted) if wanted else None
+    if wanted and party is None:
+        await show(message, views.no_such_party(lang, wanted))
+        return
+    await show(message, views.reactions(lang, party, 0))
 
 
 async def _answer_search(message: Message, context: Context, query: str) -> bool:
@@ -348,14 +353,21 @@ async def on_search_button(update: Update, context: Context) -> None:
     await _edit(query, screen)
 
 
+#: what may follow /lang (normalised): codes, and the languages' names in both languages
+_LANG_WORDS: dict[str, Lang] = {
+    **{normalize(w): "ar" for w in ("ar", "arabic", "عربي", "عربية", "العربية")},
+    **{normalize(w): "en" for w in ("en", "english", "إنجليزي", "إنجليزية", "الإنجليزية")},
+}
+
+
 async def choose_lang(update: Update, context: Context) -> None:
     """/lang ar|en sets the interface language; plain /lang offers both as buttons."""
     if (message := _message(update)) is None:
         return
     views = _views(context)
-    wanted = (context.args or [""])[0].strip().lower()
-    if wanted in ("ar", "en") and context.user_data is not None:
-        lang: Lang = "ar" if wanted == "ar" else "en"
+    wanted = _LANG_WORDS.get(normalize((context.args or [""])[0]).strip().casefold())
+    if wanted is not None and context.user_data is not None:
+        lang: Lang = wanted
         set_lang(context.user_data, lang)
         await show(message, views.message(lang, "lang_set"))
         return

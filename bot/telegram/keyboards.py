@@ -68,7 +68,10 @@ def reactions_keyboard(
             cb.ReactionsParty(i, 0),
             tag,
         )
-        for i, name in enumerate(parties)
+        # in the reader's alphabetical order; indices stay those of reaction_parties
+        for i, name in sorted(
+            enumerate(parties), key=lambda item: party_name(lang, cache, item[1]).casefold()
+        )
     ]
     rows += [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     if parties:

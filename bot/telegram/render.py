@@ -416,7 +416,9 @@ class ReactionsView:
 
 
 def _reaction_line(lang: Lang, r: Reaction, cites: Citations) -> str:
-    who = f"<b>{esc(r.actor)}</b>"
+    # a country speaking as itself ("أوكرانيا") is a party name, not a quotation
+    actor = party_name(lang, cites.cache, r.actor) if r.actor == r.party else r.actor
+    who = f"<b>{esc(actor)}</b>"
     party = party_name(lang, cites.cache, r.party) if r.party and r.party != r.actor else None
     details = list(dict.fromkeys(d for d in (r.role, party) if d and d != r.actor))
     if details:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup
 
+from bot.arabic.normalize import normalize
 from bot.cache.schema import Cache
 from bot.telegram import keyboards as kb
 from bot.telegram import render
@@ -172,8 +173,29 @@ class Views:
     # --- reactions --------------------------------------------------------------------
 
     def party_index(self, wanted: str) -> int | None:
-        """The party whose name contains ``wanted`` (as typed after /reactions)."""
-        return next((i for i, p in enumerate(self.parties) if wanted and wanted in p), None)
+        """The party named by ``wanted`` as typed after /reactions: its Arabic name (hamza,
+        diacritics … folded) or its English name, whole names before parts of names."""
+        key, latin = normalize(wanted).strip(), wanted.strip().casefold()
+        if not key:
+            return None
+        names = [
+            (i, normalize(p), self.cache.party_names_en.get(p, "").casefold())
+            for i, p in enumerate(self.parties)
+        ]
+        whole = (i for i, ar, en in names if key == ar or latin == en)
+        part = (i for i, ar, en in names if key in ar or (len(latin) > 1 and latin in en))
+        found = next(whole, None)
+        return found if found is not None else next(part, None)
+
+    def no_such_party(self, lang: Lang, wanted: str) -> Screen:
+        """/reactions <name> matched no party: say so, list them, offer their buttons."""
+        names = sorted(
+            (render.party_name(lang, self.cache, p) for p in self.parties), key=str.casefold
+        )
+        listed = ("، " if lang == "ar" else ", ").join(names) or "—"
+        text = t(lang, "bad_party", party=render.esc(render.truncate(wanted, 40)), parties=listed)
+        markup = kb.reactions_keyboard(lang, self.tag, self.cache, None, 0, 1)
+        return Screen.of(render.finish(lang, text), markup)
 
     def reactions(self, lang: Lang, party: int | None, page: int) -> Screen:
         if party is not None and not 0 <= party < len(self.parties):

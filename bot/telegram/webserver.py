@@ -157,8 +157,14 @@ def _log_request(handler: tornado.web.RequestHandler) -> None:
     status = handler.get_status()
     request = handler.request
     level = logging.DEBUG if status < 400 else logging.WARNING
-    log.log(level, "%d %s %s %.1fms", status, request.method, request.path,
-            1000.0 * request.request_time())
+    log.log(
+        level,
+        "%d %s %s %.1fms",
+        status,
+        request.method,
+        request.path,
+        1000.0 * request.request_time(),
+    )
 
 
 class WebServer:
@@ -185,8 +191,7 @@ class WebServer:
         ]
         if webhook is not None:
             routes.append(
-                (re.escape(webhook.path), _WebhookHandler,
-                 {"route": webhook, "state": self._state})
+                (re.escape(webhook.path), _WebhookHandler, {"route": webhook, "state": self._state})
             )
         self._app = tornado.web.Application(routes, log_function=_log_request)
         self._server: tornado.httpserver.HTTPServer | None = None
@@ -309,8 +314,7 @@ async def serve(
             bot=application.bot,
             queue=application.update_queue,
         )
-        servers.append(WebServer(health, listen=webhook.listen, port=webhook.port,
-                                 webhook=route))
+        servers.append(WebServer(health, listen=webhook.listen, port=webhook.port, webhook=route))
     if metrics is not None and (webhook is None or metrics[1] != webhook.port):
         servers.append(WebServer(health, listen=metrics[0], port=metrics[1]))
     try:
