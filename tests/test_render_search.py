@@ -180,3 +180,12 @@ def test_range_event_is_listed_under_each_year() -> None:
     assert "الحرب الكورية" not in render.render_timeline("ar", cache, 0, "o", 1954).text
     absurd = war.model_copy(update={"end": "9999"})
     assert render.event_years(absurd) == range(1950, 1951)
+
+
+def test_search_header_shows_the_query_as_this_user_typed_it() -> None:
+    views = Views(sample_cache(n_events=30))
+    first, _ = views.search("ar", "اتفاقيه")
+    second, total = views.search("ar", "اتفاقية")  # same normalised key, other spelling
+    assert "«اتفاقية»" in plain(second.parts[0]) and "«اتفاقيه»" not in plain(second.parts[0])
+    assert "«اتفاقيه»" in plain(first.parts[0])
+    assert total > 20 and len(views._queries) == 1  # the hits were not searched twice

@@ -222,8 +222,10 @@ class Views:
         """
         words = query_words(query)
         key = query_key(words)
-        if key not in self._queries:
-            self._queries[key] = (query, tuple(self.index.search_all(words)))
+        known = self._queries.get(key)
+        hits = known[1] if known is not None else tuple(self.index.search_all(words))
+        # equal keys can be typed differently (ايران / إيران): the header shows this spelling
+        self._queries[key] = (query, hits)
         self._queries.move_to_end(key)
         while len(self._queries) > RECENT_QUERIES:
             self._queries.popitem(last=False)
