@@ -460,14 +460,13 @@ def _title(toks: Toks, a: int, text: str, v: Vocabulary, b: int | None = None) -
 
 
 def _without_proclitic(body: str, title: str) -> str:
-    """The text starts as its title does: without the و/ب/ل the title dropped
-    ("للتعاون السياسي" → "التعاون السياسي", "وتنسيق مواقفهما" → "تنسيق مواقفهما")."""
+    """The text starts as its title does: without the glued و/ب/ل the title dropped
+    ("وتنسيق مواقفهما" → "تنسيق مواقفهما"). Letters are only ever cut, never changed: the
+    text is shown as written, so "للتعاون" stays (its title reads "التعاون")."""
     head = title.split()[0] if title.split() else ""
     first = body.split()[0] if body.split() else ""
     if not head or first == head:
         return body
-    if first.startswith("لل") and head.startswith("ال") and first[2:] == head[2:]:
-        return "ال" + body[2:]
     for k in (1, 2):
         if first[k:] == head and first[:k].strip("وفبل") == "":
             return body[k:]

@@ -373,6 +373,17 @@ def render_timeline(
 # --- treaty ---------------------------------------------------------------------------
 
 
+def _opens_with(text: str, title: str) -> bool:
+    """The title is the text's own opening words, perhaps behind a glued و/ب/ل/ف or with
+    "لل" for the title's "ال" ("للتعاون السياسي" opens with "التعاون السياسي")."""
+    text, title = text.strip(), title.strip()
+    if not title:
+        return False
+    if text.startswith(title) or (text[:1] in "وبلف" and text[1:].startswith(title)):
+        return True
+    return title.startswith("ال") and text.startswith("لل" + title[2:])
+
+
 def render_treaty(lang: Lang, cache: Cache) -> str:
     if not cache.treaty_articles:
         return finish(lang, t(lang, "empty_treaty"))
@@ -386,7 +397,7 @@ def render_treaty(lang: Lang, cache: Cache) -> str:
             else t(lang, "treaty_article")
         )
         head = f"<b>{esc(label)}</b> — "
-        if item.text.strip().startswith(item.title.strip()):
+        if _opens_with(item.text, item.title):
             # the title is the provision's own opening words: say them once
             blocks.append(f"{head}{esc(item.text)}{cites.cite(item.sources)}")
         else:
