@@ -266,3 +266,18 @@ def test_markdown_numbers_sentences_from_one_like_the_bot() -> None:
     page = render_digest_markdown(entry, digest)
     assert "أولى. — *(الجملة 1)*" in page and "خامسة. — *(الجملة 5)*" in page
     assert "(الجملة 0)" not in page
+
+
+def test_committed_cache_shows_source_text_as_written() -> None:
+    """Timeline events, treaty texts and quotes are cut from their sources, never
+    rewritten; a quote joined from two places marks the gap with "…"."""
+    cache = load_cache(ROOT / "summaries" / "cache.json")
+    for event in cache.timeline:
+        assert any(event.text in s.text for s in event.sources), event.text
+    for provision in cache.treaty_articles:
+        assert any(provision.text in s.text for s in provision.sources), provision.text
+    for reaction in cache.reactions:
+        if reaction.kind != "quote":
+            continue  # paraphrases drop the speaker from the middle and are not in «»
+        for piece in reaction.quote.split("…"):
+            assert any(piece.strip() in s.text for s in reaction.sources), reaction.quote
