@@ -69,6 +69,7 @@ def test_real_cache_every_hit_contains_every_query_word(query: str) -> None:
     for hit in hits:
         text = normalize(hit.text + " " + hit.label if hit.kind == "reaction" else hit.text)
         text += " " + (normalize(hit.label) if hit.kind in ("treaty", "reaction") else "")
+        text += " " + normalize(hit.party or "")
         for word in words:
             assert word in text, (word, hit.text)
     if query == "الاتفاقية":  # the reviewer's example: a sentence without the word
@@ -189,3 +190,17 @@ def test_search_header_shows_the_query_as_this_user_typed_it() -> None:
     assert "«اتفاقية»" in plain(second.parts[0]) and "«اتفاقيه»" not in plain(second.parts[0])
     assert "«اتفاقيه»" in plain(first.parts[0])
     assert total > 20 and len(views._queries) == 1  # the hits were not searched twice
+
+
+def test_reaction_hits_name_the_party_in_the_readers_language() -> None:
+    from bot.cache.store import load_cache
+
+    cache = load_cache(Path(REAL_CACHE))
+    index = SearchIndex(cache)
+    hits = [h for h in index.search_all(query_words("كوليبا")) if h.kind == "reaction"]
+    assert hits
+    en = plain(render.render_search("en", cache, "كوليبا", hits)[0])
+    ar = plain(render.render_search("ar", cache, "كوليبا", hits)[0])
+    assert "(Ukraine)" in en and "(أوكرانيا)" in ar
+    # and an English party name finds the reaction too
+    assert any(h.kind == "reaction" for h in index.search_all(query_words("Ukraine")))

@@ -496,6 +496,8 @@ def render_search(
     lines = []
     for hit in chunk:
         label = format_date(lang, hit.label) if hit.kind == "timeline" else hit.label
+        if hit.party and hit.party != hit.label:
+            label = f"{label} ({party_name(lang, cache, hit.party)})"
         kind = esc(t(lang, f"kind_{hit.kind}"))
         lines.append(
             f"• [{kind}] <b>{esc(truncate(label, 80))}</b> — "

@@ -47,6 +47,7 @@ class Hit:
     label: str  # date, provision title, actor or article title, as written
     text: str  # the matching sentence or item as written
     sources: tuple[Evidence, ...]
+    party: str | None = None  # a reaction's party key, named in the reader's language
 
 
 @dataclass(frozen=True)
@@ -139,9 +140,10 @@ class SearchIndex:
             hit = Hit("treaty", item.title, item.text, tuple(item.sources))
             entries.append(_Entry(hit, word_forms(item.title + " " + item.text)))
         for r in cache.reactions:
-            label = r.actor if not r.party else f"{r.actor} ({r.party})"
-            hit = Hit("reaction", label, r.quote, tuple(r.sources))
-            entries.append(_Entry(hit, word_forms(" ".join([r.actor, r.party or "", r.quote]))))
+            hit = Hit("reaction", r.actor, r.quote, tuple(r.sources), r.party)
+            english = cache.party_names_en.get(r.party or "", "")
+            words = " ".join([r.actor, r.party or "", english, r.quote])
+            entries.append(_Entry(hit, word_forms(words)))
         self._entries = entries
 
     def __len__(self) -> int:
