@@ -192,7 +192,7 @@ class Views:
         names = sorted(
             (render.party_name(lang, self.cache, p) for p in self.parties), key=str.casefold
         )
-        listed = ("، " if lang == "ar" else ", ").join(names) or "—"
+        listed = ("، " if lang == "ar" else ", ").join(render.esc(n) for n in names) or "—"
         text = t(lang, "bad_party", party=render.esc(render.truncate(wanted, 40)), parties=listed)
         markup = kb.reactions_keyboard(lang, self.tag, self.cache, None, 0, 1)
         return Screen.of(render.finish(lang, text), markup)
