@@ -155,6 +155,10 @@ def create_store_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def _subscriber_lang(chat_id: int, lang: str) -> Any:
+    return update(subscribers).where(subscribers.c.chat_id == chat_id).values(lang=lang)
+
+
 class SubscriptionStore:
     """All SQL for subscriptions and deliveries. Methods are sync; use :meth:`call` from async."""
 
@@ -378,10 +382,9 @@ class SubscriptionStore:
         return sub
 
     def set_lang(self, chat_id: int, lang: str) -> None:
+        """The language a subscription's digests are sent in (no row: nothing happens)."""
         with self.engine.begin() as conn:
-            conn.execute(
-                update(subscribers).where(subscribers.c.chat_id == chat_id).values(lang=lang)
-            )
+            conn.execute(_subscriber_lang(chat_id, lang))
 
     def remember_lang(self, chat_id: int, lang: str, now: datetime) -> None:
         """A chat's explicit /lang choice: kept for the chat and followed by its digests."""
@@ -394,9 +397,7 @@ class SubscriptionStore:
                     index_elements=[chat_prefs.c.chat_id], set_={"lang": lang, "updated_at": now}
                 )
             )
-            conn.execute(
-                update(subscribers).where(subscribers.c.chat_id == chat_id).values(lang=lang)
-            )
+            conn.execute(_subscriber_lang(chat_id, lang))
 
     def chat_lang(self, chat_id: int) -> str | None:
         """The language a chat chose with /lang, else its subscription's; None if neither."""

@@ -115,7 +115,7 @@ def has_lang(user_data: Mapping[str, object] | None) -> bool:
 
 def chose_lang(user_data: Mapping[str, object] | None) -> bool:
     """True when the user picked a language with /lang (not merely worked out for them)."""
-    return bool(user_data) and _USER_DATA_KEY in (user_data or {})
+    return user_data is not None and _USER_DATA_KEY in user_data
 
 
 def client_lang(language_code: str | None) -> Lang:
