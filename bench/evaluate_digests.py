@@ -20,7 +20,13 @@ from bot.corpus import load_corpus
 from bot.digest.evaluation import as_row, load_gold, score_system, systems
 
 HEADER = [
-    "system", "ROUGE-1 F1", "ROUGE-2 F1", "ROUGE-L F1", "overlap recall", "sentences", "chars"
+    "system",
+    "ROUGE-1 F1",
+    "ROUGE-2 F1",
+    "ROUGE-L F1",
+    "overlap recall",
+    "sentences",
+    "chars",
 ]
 
 

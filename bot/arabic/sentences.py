@@ -30,10 +30,35 @@ _PAIRS = {"«": "»", "(": ")", "[": "]", "‹": "›"}
 _CLOSERS_OF = {v: k for k, v in _PAIRS.items()}
 #: double quotes whose role (open or close) depends on context: writers mix them freely.
 _QUOTES = frozenset('"“”„‟″')
-_TRAILING_CLOSERS = frozenset('"“”»)]’›\'')
+_TRAILING_CLOSERS = frozenset("\"“”»)]’›'")
 _LATIN_TITLES = frozenset(
-    {"mr", "mrs", "ms", "dr", "prof", "st", "jr", "sr", "vs", "gen", "col", "lt", "sgt",
-     "capt", "gov", "sen", "rep", "mt", "ft", "no", "nos", "fig", "vol", "pp", "approx"}
+    {
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "st",
+        "jr",
+        "sr",
+        "vs",
+        "gen",
+        "col",
+        "lt",
+        "sgt",
+        "capt",
+        "gov",
+        "sen",
+        "rep",
+        "mt",
+        "ft",
+        "no",
+        "nos",
+        "fig",
+        "vol",
+        "pp",
+        "approx",
+    }
 )
 _CANDIDATE_RE = re.compile(
     "[" + re.escape("".join(sorted(TERMINALS | BULLETS | _QUOTES | set(_CLOSERS_OF)))) + "]"

@@ -13,9 +13,14 @@ from bot.arabic.normalize import normalize
 #: sumy's list plus a few function words of news prose it lacks (conjunction-prefixed forms).
 _EXTRA = frozenset({"وقال", "وقالت", "واضاف", "واضافت", "كما", "ايضا", "حيث", "وفق", "وفقا"})
 
-STOP_WORDS: frozenset[str] = frozenset(
-    w for w in (normalize(s) for s in get_stop_words("arabic")) if w and any(c.isalpha() for c in w)
-) | _EXTRA
+STOP_WORDS: frozenset[str] = (
+    frozenset(
+        w
+        for w in (normalize(s) for s in get_stop_words("arabic"))
+        if w and any(c.isalpha() for c in w)
+    )
+    | _EXTRA
+)
 
 
 def is_stop_word(word: str) -> bool:

@@ -56,8 +56,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     url = args[0] if args else health_url(load_settings())
     if url is None:
-        print("no health endpoint: set DIGESTBOT_METRICS_PORT (or run in webhook mode)",
-              file=sys.stderr)
+        print(
+            "no health endpoint: set DIGESTBOT_METRICS_PORT (or run in webhook mode)",
+            file=sys.stderr,
+        )
         return 1
     ok, why = probe(url)
     print(f"{url}: {'healthy' if ok else 'unhealthy'}: {why}")
