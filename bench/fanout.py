@@ -40,9 +40,9 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, insert, text
 
-from bot.cache.schema import ArticleEntry, Cache, Digest
 from bot.cache.store import dumps_cache
 from bot.emulator import BotAPIEmulator
+from bot.model import ArticleEntry, Cache, Digest
 from bot.subscriptions.models import subscribers
 from bot.subscriptions.store import SubscriptionStore
 

@@ -21,12 +21,12 @@ from telegram.ext import (
     filters,
 )
 
-from bot.cache.schema import ArticleEntry, Cache, Digest, Evidence, TimelineEvent
 from bot.cache.store import dumps_cache
 from bot.cli import main as cli_main
 from bot.emulator import BotAPIEmulator
 from bot.emulator.chat import ChatOptions, display_width, layout, run_chat
 from bot.emulator.html_entities import parse_html
+from bot.model import ArticleEntry, Cache, Digest, Evidence, TimelineEvent
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 

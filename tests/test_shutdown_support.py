@@ -17,9 +17,9 @@ from pathlib import Path
 
 from test_telegram_support import sample_cache
 
-from bot.cache.schema import Cache
 from bot.cache.store import dumps_cache
 from bot.emulator import BotAPIEmulator
+from bot.model import Cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
