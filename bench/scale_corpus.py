@@ -88,7 +88,9 @@ def _date(rng: random.Random, published: dt.date) -> str:
     return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
-def _sentences(rng: random.Random, people: Sequence[tuple[str, str, str]], published: dt.date) -> list[str]:
+def _sentences(
+    rng: random.Random, people: Sequence[tuple[str, str, str]], published: dt.date
+) -> list[str]:
     """One article's own sentences: statements, a dated event and provisions."""
     out: list[str] = []
     for _ in range(rng.randint(2, 5)):
@@ -102,7 +104,9 @@ def _sentences(rng: random.Random, people: Sequence[tuple[str, str, str]], publi
             out.append(f"{verb} {role} {nat} {name} {said}، فيما أشار {surname} إلى أهمية الحوار.")
     name, role, nat = rng.choice(people)
     out.append(f"وزار {role} {nat} {name} العاصمة في {_date(rng, published)} لإجراء محادثات.")
-    out.append(f"ووقع الجانبان الاتفاقية في {_date(rng, published)} بحضور وفود من {rng.randint(3, 40)} دولة.")
+    out.append(
+        f"ووقع الجانبان الاتفاقية في {_date(rng, published)} بحضور وفود من {rng.randint(3, 40)} دولة."
+    )
     for _ in range(rng.randint(0, 2)):
         clause = rng.choice(_CLAUSES).format(n=rng.randint(2, 900), k=rng.randint(2, 12))
         out.append(f"وتنص المادة {rng.choice(_ORDINALS)} على {clause}.")
@@ -115,7 +119,9 @@ def write_dossier(target: Path, seeds: Sequence[Article], count: int, seed: int)
     pool = [p for a in seeds for p in a.paragraphs]
     nats = _nationalities()
     # about one new person every other article; a tenth of them respelled elsewhere
-    people = [(_name(rng), rng.choice(_ROLES), rng.choice(nats)) for _ in range(max(20, count // 2))]
+    people = [
+        (_name(rng), rng.choice(_ROLES), rng.choice(nats)) for _ in range(max(20, count // 2))
+    ]
     entries = []
     for n in range(count):
         template = seeds[n % len(seeds)].meta
