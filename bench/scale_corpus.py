@@ -104,9 +104,8 @@ def _sentences(
             out.append(f"{verb} {role} {nat} {name} {said}، فيما أشار {surname} إلى أهمية الحوار.")
     name, role, nat = rng.choice(people)
     out.append(f"وزار {role} {nat} {name} العاصمة في {_date(rng, published)} لإجراء محادثات.")
-    out.append(
-        f"ووقع الجانبان الاتفاقية في {_date(rng, published)} بحضور وفود من {rng.randint(3, 40)} دولة."
-    )
+    guests = rng.randint(3, 40)
+    out.append(f"ووقع الجانبان الاتفاقية في {_date(rng, published)} بحضور وفود من {guests} دولة.")
     for _ in range(rng.randint(0, 2)):
         clause = rng.choice(_CLAUSES).format(n=rng.randint(2, 900), k=rng.randint(2, 12))
         out.append(f"وتنص المادة {rng.choice(_ORDINALS)} على {clause}.")
