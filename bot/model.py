@@ -6,6 +6,7 @@ from. No wall-clock timestamps: the same inputs give byte-identical JSON.
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -88,8 +89,17 @@ class Cache(_Frozen):
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
+    @cached_property
+    def _articles_by_id(self) -> dict[str, ArticleEntry]:
+        """Id → entry, built on first use: citations look articles up on every screen."""
+        return {a.id: a for a in reversed(self.articles)}
+
+    @cached_property
+    def _digests_by_id(self) -> dict[str, Digest]:
+        return {d.article_id: d for d in reversed(self.digests)}
+
     def article(self, article_id: str) -> ArticleEntry | None:
-        return next((a for a in self.articles if a.id == article_id), None)
+        return self._articles_by_id.get(article_id)
 
     def digest(self, article_id: str) -> Digest | None:
-        return next((d for d in self.digests if d.article_id == article_id), None)
+        return self._digests_by_id.get(article_id)

@@ -307,9 +307,11 @@ async def test_survives_getupdates_fault(emulator: BotAPIEmulator, bot: App) -> 
 # --- long content and the real cache --------------------------------------------------
 
 
-async def test_long_reply_is_split_into_valid_messages(
+async def test_long_provisions_page_one_message_at_a_time(
     emulator: BotAPIEmulator, tmp_path: Path
 ) -> None:
+    """Provisions too long to share a message are paged, never split or flooded, and
+    each is shown in full (only a provision longer than a message alone is shortened)."""
     base = sample_cache()
     long_items = [
         TreatyArticle(number=i, title=f"بند {i}", text="نص طويل & <مهم>. " * 60, sources=[])
@@ -321,14 +323,16 @@ async def test_long_reply_is_split_into_valid_messages(
     )
     await start_bot(app)
     try:
-        emulator.user_sends(CHAT, "/treaty_articles")
-        await emulator.wait_for_bot_messages(CHAT, 3, timeout=10)
-        await emulator.wait_until_quiet(idle=0.3)
-        parts = emulator.messages(CHAT)
-        assert len(parts) >= 3
-        assert all(len(p.text.encode("utf-16-le")) // 2 <= 4096 for p in parts)
-        joined = "".join(p.text for p in parts)
-        assert joined.count("نص طويل & <مهم>.") == 12 * 60
+        (first,) = await ask(emulator, "/treaty_articles")
+        seen = [first.text]
+        while "التالي ›" in button_texts(emulator.message(CHAT, first.message_id)):
+            emulator.press_button(CHAT, first.message_id, "التالي ›")
+            await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+            seen.append(emulator.message(CHAT, first.message_id).text)
+        assert 3 <= len(seen) <= 6
+        assert all(len(text.encode("utf-16-le")) // 2 <= 4096 for text in seen)
+        assert "".join(seen).count("نص طويل & <مهم>.") == 12 * 60
+        assert len(emulator.messages(CHAT)) == 1  # every page replaced the one message
         assert_all_calls_ok(emulator)
     finally:
         await stop_bot(app)

@@ -19,14 +19,19 @@ def test_screens_are_memoised_and_match_the_renderer() -> None:
     assert views.help("en").parts == (render.render_help("en", ["start", "help"]),)
 
 
-def test_warm_renders_first_visits_in_both_languages() -> None:
-    views = Views(sample_cache())
+def test_start_renders_only_the_fixed_screens_and_the_memo_is_bounded() -> None:
+    views = Views(sample_cache(n_events=30), max_screens=5)
     views.warm()
-    warmed = len(views._memo)
-    assert warmed >= 2 * 7 + 2 * 3
-    views.about("ar")
-    views.digest("en", 2)
-    assert len(views._memo) == warmed
+    assert len(views._memo) == 4  # help and about, in both languages
+    assert "index" not in vars(views)  # the search index waits for the first search
+    for page in range(5):
+        views.timeline("ar", page, "o", None)
+    assert len(views._memo) == 5
+    first = views.timeline("ar", 4, "o", None)
+    assert views.timeline("ar", 4, "o", None) is first  # still remembered
+    assert ("help", "ar") not in views._memo  # the least recently used went first
+    views.search("ar", "حدث")
+    assert "index" in vars(views)
 
 
 def test_forged_state_is_clamped_before_it_reaches_the_memo() -> None:

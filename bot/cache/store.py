@@ -24,7 +24,20 @@ def dumps_cache(cache: Cache) -> str:
 
 
 def loads_cache(text: str, *, origin: str = "cache") -> Cache:
-    """Parse and validate cache JSON; every failure is a :class:`CacheError` naming ``origin``."""
+    """Parse and validate cache JSON; every failure is a :class:`CacheError` naming ``origin``.
+
+    A valid cache is parsed and validated in one pass by pydantic's JSON parser (about
+    twice as fast as ``json.loads`` and then validating, and without the intermediate
+    dicts: start-up and peak memory at 10,000 articles). Only when that fails is the
+    text parsed again step by step, to say precisely what is wrong.
+    """
+    try:
+        cache = Cache.model_validate_json(text)
+    except ValidationError:
+        pass
+    else:
+        if cache.schema_version == SCHEMA_VERSION and "schema_version" in cache.model_fields_set:
+            return cache
     try:
         data: Any = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
+from functools import cache
 from typing import Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -82,7 +83,7 @@ def normalise_zone(text: str) -> str:
         return f"UTC{sign}{hours:02d}:{minutes:02d}"
     if raw.upper() in {"UTC", "GMT", "Z"}:
         return "UTC"
-    key = _ZONES_BY_LOWER.get(raw.lower().replace(" ", "_"))
+    key = _zones().get(raw.lower().replace(" ", "_"))
     if key is None:
         raise InvalidPreference(f"unknown time zone: {text!r}")
     return key
@@ -99,11 +100,11 @@ def zone_of(key: str) -> tzinfo:
         raise InvalidPreference(f"unknown time zone: {key!r}") from exc
 
 
+@cache
 def _zones() -> dict[str, str]:
+    """Zone names by their lower-case form, listed on first use: walking the zone
+    database costs about 0.3 s, which every start-up paid before its first reply."""
     return {name.lower(): name for name in available_timezones()}
-
-
-_ZONES_BY_LOWER: Final = _zones()
 
 
 def _slot_times(prefs: Preferences) -> list[time]:

@@ -52,6 +52,7 @@ BUTTONS: dict[str, h.Handler] = {
     "dl": h.on_digest_list_button,
     "lg": h.on_lang_button,
     "sr": h.on_search_button,
+    "pg": h.on_list_page_button,
 }
 
 BOT_DATA_STORE = subscribe.BOT_DATA_STORE

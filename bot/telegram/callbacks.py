@@ -20,6 +20,7 @@ TAG_LEN: Final = 6
 _QUERY_KEY: Final = re.compile(r"[0-9a-f]{6,16}")
 
 Order = Literal["n", "o"]  # newest first, oldest first
+ListView = Literal["so", "ta"]  # paged lists: source articles, treaty provisions
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,24 @@ class SearchPage:
     page: int
 
 
-Action = TimelinePage | YearMenu | ReactionsParty | DigestOf | DigestList | SetLang | SearchPage
+@dataclass(frozen=True)
+class ListPage:
+    """A page of a long list: ``so`` the source articles, ``ta`` the treaty's provisions."""
+
+    view: ListView
+    page: int
+
+
+Action = (
+    TimelinePage
+    | YearMenu
+    | ReactionsParty
+    | DigestOf
+    | DigestList
+    | SetLang
+    | SearchPage
+    | ListPage
+)
 
 
 class Stale(Exception):
@@ -94,6 +112,8 @@ def encode(action: Action, tag: str) -> str:
             body = f"lg:{lang}"
         case SearchPage(key, page):
             body = f"sr:{key}:{page}"
+        case ListPage(view, page):
+            body = f"pg:{view}:{page}"
     data = f"{VERSION}:{tag}:{body}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
@@ -148,4 +168,8 @@ def decode(data: str | None, tag: str) -> Action:
             return SetLang("en")
         case "sr", [key, page] if _QUERY_KEY.fullmatch(key):
             return SearchPage(key, _nat(page))
+        case "pg", ["so", page]:
+            return ListPage("so", _nat(page))
+        case "pg", ["ta", page]:
+            return ListPage("ta", _nat(page))
     raise Forged(data)

@@ -301,7 +301,7 @@ async def timeline(update: Update, context: Context) -> None:
     if year is not None and year not in views.years:
         await show(message, views.no_such_year(lang, year, order))
         return
-    await show(message, views.timeline(lang, 0, order, year))
+    await show(message, views.timeline_start(lang, order, year))
 
 
 async def reactions(update: Update, context: Context) -> None:
@@ -431,6 +431,19 @@ async def on_timeline_button(update: Update, context: Context) -> None:
         return await on_bad_button(update, context)
     await query.answer()
     screen = _views(context).timeline(_lang(context), action.page, action.order, action.year)
+    await _edit(query, screen)
+
+
+async def on_list_page_button(update: Update, context: Context) -> None:
+    """‹ › through the source articles or the treaty's provisions."""
+    query, action = update.callback_query, _decode(update, context)
+    if query is None or not isinstance(action, cb.ListPage):
+        return await on_bad_button(update, context)
+    await query.answer()
+    views, lang = _views(context), _lang(context)
+    screen = (
+        views.sources(lang, action.page) if action.view == "so" else views.treaty(lang, action.page)
+    )
     await _edit(query, screen)
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.model import Cache
@@ -42,7 +44,13 @@ def timeline_keyboard(
 
 def year_keyboard(lang: Lang, tag: str, cache: Cache, order: cb.Order) -> InlineKeyboardMarkup:
     """One button per year that has events, plus "all years"."""
-    years = timeline_years(cache)
+    return years_keyboard(lang, tag, timeline_years(cache), order)
+
+
+def years_keyboard(
+    lang: Lang, tag: str, years: Sequence[int], order: cb.Order
+) -> InlineKeyboardMarkup:
+    """:func:`year_keyboard` for years already known (no pass over the timeline)."""
     buttons = [_button(str(y), cb.TimelinePage(0, order, y), tag) for y in years]
     rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
     rows.append([_button(t(lang, "btn_all_years"), cb.TimelinePage(0, order, None), tag)])
@@ -118,4 +126,26 @@ def search_keyboard(
         nav.append(_button(t(lang, "btn_prev"), cb.SearchPage(key, page - 1), tag))
     if page < pages - 1:
         nav.append(_button(t(lang, "btn_next"), cb.SearchPage(key, page + 1), tag))
+    return InlineKeyboardMarkup([nav]) if nav else None
+
+
+def timeline_summary_keyboard(
+    lang: Lang, tag: str, years: Sequence[int], order: cb.Order
+) -> InlineKeyboardMarkup:
+    """The summary's way down: one button per year, then every event page by page."""
+    buttons = [_button(str(y), cb.TimelinePage(0, order, y), tag) for y in years]
+    rows = [buttons[i : i + 4] for i in range(0, len(buttons), 4)]
+    rows.append([_button(t(lang, "btn_all_events"), cb.TimelinePage(0, order, None), tag)])
+    return InlineKeyboardMarkup(rows)
+
+
+def list_keyboard(
+    lang: Lang, tag: str, view: cb.ListView, page: int, pages: int
+) -> InlineKeyboardMarkup | None:
+    """‹ previous / next › through a paged list; None when it fits on one page."""
+    nav: list[InlineKeyboardButton] = []
+    if page > 0:
+        nav.append(_button(t(lang, "btn_prev"), cb.ListPage(view, page - 1), tag))
+    if page < pages - 1:
+        nav.append(_button(t(lang, "btn_next"), cb.ListPage(view, page + 1), tag))
     return InlineKeyboardMarkup([nav]) if nav else None

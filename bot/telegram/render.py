@@ -93,27 +93,74 @@ def truncate(text: str, limit: int = SNIPPET_CHARS) -> str:
     return text[: cut if cut > limit // 2 else limit].rstrip() + "…"
 
 
+@dataclass(frozen=True)
+class Style:
+    """How much of each item a screen shows.
+
+    A screen is first rendered in full (the default); when that would not fit one
+    Telegram message (an event reported by hundreds of articles, long provisions), it is
+    rendered again with fewer cited articles per item and shorter texts — see
+    :data:`STYLES` and :mod:`bot.telegram.fit`.
+    """
+
+    per_item: int | None = None  # articles cited per item; the rest are counted (+N)
+    text_chars: int | None = None  # an item's text is cut at a word boundary beyond this
+    title_chars: int = 80  # article titles in the footnotes
+    notes: bool = True  # how a timeline date was resolved, under the event
+
+
+FULL = Style()
+#: from the full screen to the most compact one; the first that fits one message is sent
+STYLES: tuple[Style, ...] = (
+    FULL,
+    Style(per_item=3),
+    Style(per_item=3, text_chars=400),
+    Style(per_item=2, text_chars=240, title_chars=50),
+    Style(per_item=1, text_chars=140, title_chars=30, notes=False),
+)
+
+
+def clip(text: str, limit: int | None) -> str:
+    """``text`` cut to ``limit`` characters at a word boundary (None: unchanged)."""
+    return text if limit is None else truncate(text, limit)
+
+
 @dataclass
 class Citations:
     """Numbers sources in order of first use and renders the footnotes.
 
     Numbers identify articles; the footnote lists the cited sentences (1-based) so each
-    reference leads to an article and the sentences it came from.
+    reference leads to an article and the sentences it came from. ``per_item`` caps the
+    articles cited for one item (the first ones in the item's order; "+N" counts the
+    others), so an item reported by hundreds of articles cannot flood the footnotes.
     """
 
     cache: Cache
     lang: Lang
+    per_item: int | None = None
+    title_chars: int = 80
     _numbers: dict[str, int] = field(default_factory=dict)
     _sentences: dict[str, set[int]] = field(default_factory=dict)
+
+    @classmethod
+    def styled(cls, cache: Cache, lang: Lang, style: Style) -> Citations:
+        return cls(cache, lang, per_item=style.per_item, title_chars=style.title_chars)
 
     def cite(self, sources: Sequence[Evidence]) -> str:
         """Superscript references for ``sources`` (e.g. ``" ¹ ³"``), empty if none."""
         numbers: set[int] = set()
+        more = 0
+        if self.per_item is not None:
+            ids = list(dict.fromkeys(ev.article_id for ev in sources))
+            kept = set(ids[: self.per_item])
+            more = len(ids) - len(kept)
+            sources = [ev for ev in sources if ev.article_id in kept]
         for ev in sources:
             number = self._numbers.setdefault(ev.article_id, len(self._numbers) + 1)
             self._sentences.setdefault(ev.article_id, set()).add(ev.sentence_index)
             numbers.add(number)
-        return (" " + " ".join(superscript(n) for n in sorted(numbers))) if numbers else ""
+        refs = (" " + " ".join(superscript(n) for n in sorted(numbers))) if numbers else ""
+        return refs + (f" +{more}" if more else "")
 
     def footer(self) -> str:
         """The footnotes, or an empty string when nothing was cited.
@@ -137,7 +184,7 @@ class Citations:
             name = esc(outlet(article, self.lang))
             if article.url:
                 name = f'<a href="{html.escape(article.url, quote=True)}">{name}</a>'
-            title = esc(truncate(article.title, 80))
+            title = esc(truncate(article.title, self.title_chars))
             lines.append(f"{superscript(number)} {name} — «{title}» — {where}")
         return "\n".join(lines)
 
@@ -300,13 +347,16 @@ class TimelineView:
     pages: int
 
 
-def _event_line(lang: Lang, event: TimelineEvent, cites: Citations) -> str:
+def _event_line(lang: Lang, event: TimelineEvent, cites: Citations, style: Style = FULL) -> str:
     when = format_date(lang, event.date, event.granularity)
     if event.qualifier:  # "أواخر نوفمبر" stays "late November", not all of November
         when = t(lang, f"qualifier_{event.qualifier}", when=when)
     if event.end:
         when = f"{when} – {format_date(lang, event.end, event.granularity)}"
-    line = f"• <b>{esc(when)}</b> — {esc(event.text)}{cites.cite(event.sources)}"
+    text = clip(event.text, style.text_chars)
+    line = f"• <b>{esc(when)}</b> — {esc(text)}{cites.cite(event.sources)}"
+    if not style.notes:
+        return line
     sources = [a for ev in event.sources if (a := cites.cache.article(ev.article_id))]
     note = resolution_note(lang, event.resolution, sources)
     if note:
@@ -349,9 +399,18 @@ def _published(lang: Lang, match: re.Match[str], articles: Sequence[ArticleEntry
 
 
 def render_timeline(
-    lang: Lang, cache: Cache, page: int, order: Order, year: int | None
+    lang: Lang,
+    cache: Cache,
+    page: int,
+    order: Order,
+    year: int | None,
+    *,
+    style: Style = FULL,
+    events: Sequence[TimelineEvent] | None = None,
 ) -> TimelineView:
-    events = timeline_events(cache, order, year)
+    """A page of the timeline; ``events`` (when given) are ``timeline_events``' result."""
+    if events is None:
+        events = timeline_events(cache, order, year)
     pages = max(1, -(-len(events) // TIMELINE_PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     title = t(lang, "timeline_title", page=counter(lang, page + 1), pages=counter(lang, pages))
@@ -362,9 +421,9 @@ def render_timeline(
         return TimelineView(
             _join(lang, [f"📅 <b>{esc(title)}</b>", t(lang, "empty_timeline")]), page, pages
         )
-    cites = Citations(cache, lang)
+    cites = Citations.styled(cache, lang, style)
     chunk = events[page * TIMELINE_PAGE_SIZE : (page + 1) * TIMELINE_PAGE_SIZE]
-    lines = [_event_line(lang, e, cites) for e in chunk]
+    lines = [_event_line(lang, e, cites, style) for e in chunk]
     return TimelineView(
         _join(lang, [f"📅 <b>{esc(title)}</b>", "\n".join(lines)], cites), page, pages
     )
@@ -439,7 +498,9 @@ def _reaction_line(lang: Lang, r: Reaction, cites: Citations) -> str:
     return f"• {who} — {stance}: {said}{cites.cite(r.sources)}"
 
 
-def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> ReactionsView:
+def render_reactions(
+    lang: Lang, cache: Cache, party: int | None, page: int, *, style: Style = FULL
+) -> ReactionsView:
     parties = reaction_parties(cache)
     if party is not None and not 0 <= party < len(parties):
         party = None
@@ -454,7 +515,7 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
     if not items:
         text = _join(lang, [f"🗣 <b>{esc(title)}</b>", t(lang, "empty_reactions")])
         return ReactionsView(text, party, page, pages)
-    cites = Citations(cache, lang)
+    cites = Citations.styled(cache, lang, style)
     chunk = items[page * REACTIONS_PAGE_SIZE : (page + 1) * REACTIONS_PAGE_SIZE]
     lines = [_reaction_line(lang, r, cites) for r in chunk]
     text = _join(lang, [f"🗣 <b>{esc(title)}</b>", "\n".join(lines)], cites)
@@ -468,7 +529,13 @@ SEARCH_PAGE_SIZE = 10
 
 
 def render_search(
-    lang: Lang, cache: Cache, query: str, hits: Sequence[Hit], page: int = 0
+    lang: Lang,
+    cache: Cache,
+    query: str,
+    hits: Sequence[Hit],
+    page: int = 0,
+    *,
+    style: Style = FULL,
 ) -> tuple[str, int, int]:
     """One page of hits: each the matching sentence or item as written, cited.
 
@@ -492,7 +559,7 @@ def render_search(
         title += " · " + t(
             lang, "search_page", page=counter(lang, page + 1), pages=counter(lang, pages)
         )
-    cites = Citations(cache, lang)
+    cites = Citations.styled(cache, lang, style)
     lines = []
     for hit in chunk:
         label = format_date(lang, hit.label) if hit.kind == "timeline" else hit.label
@@ -501,7 +568,8 @@ def render_search(
         kind = esc(t(lang, f"kind_{hit.kind}"))
         lines.append(
             f"• [{kind}] <b>{esc(truncate(label, 80))}</b> — "
-            f"{esc(truncate(hit.text))}{cites.cite(hit.sources)}"
+            f"{esc(truncate(hit.text, style.text_chars or SNIPPET_CHARS))}"
+            f"{cites.cite(hit.sources)}"
         )
     blocks = [title, "\n".join(lines)]
     if pages > 1:

@@ -1,11 +1,14 @@
-"""Every screen the bot shows, rendered from the cache once and then served from memory.
+"""Every screen the bot shows, rendered from the cache when first asked for and remembered.
 
-The cache never changes while the bot runs, so a screen depends only on the language
-and the view's state (page, order, year, party). :class:`Views` renders each screen
-the first time it is asked for (the common ones at start-up), splits it into
-Telegram-sized parts and builds its keyboard, then keeps the result: a request costs a
-dictionary look-up. Keys are validated before use, so forged button data cannot grow
-the memo.
+A cache never changes while a :class:`Views` serves it (a new cache gets new views), so a
+screen depends only on the language and the view's state (page, order, year, party).
+:class:`Views` renders a screen the first time it is asked for, fits it into one
+Telegram message where it is a list (:mod:`bot.telegram.pages`), builds its keyboard and
+keeps the result in a bounded LRU: a repeated request costs a dictionary look-up, and
+memory does not grow with the archive (a dossier of 10,000 articles has tens of
+thousands of possible screens). Nothing is rendered at start-up but the help and about
+screens; the search index and the timeline's sorted lists are built on first use. Keys
+are validated before use, so forged button data cannot grow the memo.
 """
 
 from __future__ import annotations
@@ -13,19 +16,22 @@ from __future__ import annotations
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from telegram import InlineKeyboardMarkup
 
 from bot.arabic.normalize import normalize
-from bot.model import Cache
+from bot.model import ArticleEntry, Cache, TimelineEvent, TreatyArticle
 from bot.telegram import keyboards as kb
-from bot.telegram import render
+from bot.telegram import pages, render
 from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
-from bot.telegram.search import Hit, SearchIndex, query_key, query_words
+from bot.telegram.search import Hit, SearchIndex, query_key, query_words, word_forms
 from bot.telegram.split import split_html
 
 RECENT_QUERIES = 256
+#: rendered screens kept (both languages, every view); the least recently used go first
+MAX_SCREENS = 1024
 
 
 @dataclass(frozen=True)
@@ -44,45 +50,83 @@ class Screen:
 class Views:
     cache: Cache
     commands: Sequence[str] = ()
+    max_screens: int = MAX_SCREENS
     tag: str = field(init=False)
-    index: SearchIndex = field(init=False)
-    years: list[int] = field(init=False)
-    parties: list[str] = field(init=False)
-    _memo: dict[Hashable, Screen] = field(init=False, default_factory=dict)
+    _memo: OrderedDict[Hashable, Screen] = field(init=False, default_factory=OrderedDict)
     _queries: OrderedDict[str, tuple[str, tuple[Hit, ...]]] = field(
         init=False, default_factory=OrderedDict
     )
+    _events: dict[tuple[Order, int | None], list[TimelineEvent]] = field(
+        init=False, default_factory=dict
+    )
+    _treaty_bounds: dict[Lang, list[tuple[int, int]]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.tag = cache_tag(self.cache.source_digest)
-        self.index = SearchIndex(self.cache)
-        self.years = render.timeline_years(self.cache)
-        self.parties = render.reaction_parties(self.cache)
-        self._events_in: dict[int | None, int] = {None: len(self.cache.timeline)}
-        for year in self.years:
-            self._events_in[year] = len(render.timeline_events(self.cache, "o", year))
-        self._reactions_of: dict[int | None, int] = {None: len(self.cache.reactions)}
-        for i, name in enumerate(self.parties):
-            self._reactions_of[i] = sum(1 for r in self.cache.reactions if r.party == name)
+
+    # --- what is worked out once, on first use ---------------------------------------
+
+    @cached_property
+    def index(self) -> SearchIndex:
+        return SearchIndex(self.cache)
+
+    @cached_property
+    def years(self) -> list[int]:
+        return render.timeline_years(self.cache)
+
+    @cached_property
+    def parties(self) -> list[str]:
+        return render.reaction_parties(self.cache)
+
+    @cached_property
+    def _reactions_of(self) -> dict[int | None, int]:
+        of_party: dict[str, int] = {}
+        for r in self.cache.reactions:
+            if r.party:
+                of_party[r.party] = of_party.get(r.party, 0) + 1
+        counts: dict[int | None, int] = {None: len(self.cache.reactions)}
+        counts.update({i: of_party.get(name, 0) for i, name in enumerate(self.parties)})
+        return counts
+
+    @cached_property
+    def _outline(self) -> pages.TimelineOutline:
+        return pages.outline(self.cache.timeline)
+
+    @cached_property
+    def _sources(self) -> list[ArticleEntry]:
+        return pages.sources_order(self.cache)
+
+    @cached_property
+    def _provisions(self) -> list[TreatyArticle]:
+        return pages.treaty_order(self.cache)
+
+    def events(self, order: Order, year: int | None) -> list[TimelineEvent]:
+        """The timeline (or a year of it) sorted, once per order and year."""
+        key = (order, year)
+        found = self._events.get(key)
+        if found is None:
+            if year is None and (other := self._events.get(("n" if order == "o" else "o", None))):
+                found = other[::-1]
+            else:
+                found = render.timeline_events(self.cache, order, year)
+            self._events[key] = found
+        return found
 
     def _get(self, key: Hashable, build: Callable[[], Screen]) -> Screen:
         screen = self._memo.get(key)
         if screen is None:
             screen = self._memo[key] = build()
+            while len(self._memo) > self.max_screens:
+                self._memo.popitem(last=False)
+        else:
+            self._memo.move_to_end(key)
         return screen
 
     def warm(self) -> None:
-        """Render the screens every first visit shows, in both languages."""
+        """Render the fixed screens in both languages; the rest are rendered on demand."""
         for lang in LANGS:
             self.help(lang)
             self.about(lang)
-            self.sources(lang)
-            self.treaty(lang)
-            self.digest_menu(lang, 0)
-            self.timeline(lang, 0, "o", None)
-            self.reactions(lang, None, 0)
-            for index in range(len(self.cache.articles)):
-                self.digest(lang, index)
 
     # --- simple screens ---------------------------------------------------------------
 
@@ -98,15 +142,35 @@ class Views:
     def about(self, lang: Lang) -> Screen:
         return self._get(("about", lang), lambda: Screen.of(render.render_about(lang, self.cache)))
 
-    def sources(self, lang: Lang) -> Screen:
-        return self._get(
-            ("sources", lang), lambda: Screen.of(render.render_sources(lang, self.cache))
-        )
+    def sources(self, lang: Lang, page: int = 0) -> Screen:
+        """A page of the source articles (one page for a small dossier, as before)."""
+        items = self._sources
+        page = min(max(page, 0), pages.pages_of(len(items), pages.SOURCES_PAGE_SIZE) - 1)
 
-    def treaty(self, lang: Lang) -> Screen:
-        return self._get(
-            ("treaty", lang), lambda: Screen.of(render.render_treaty(lang, self.cache))
-        )
+        def build() -> Screen:
+            count = pages.pages_of(len(items), pages.SOURCES_PAGE_SIZE)
+            text = pages.fit(
+                lambda style: pages.render_sources_page(lang, self.cache, items, page, style).text
+            )
+            return Screen.of(text, kb.list_keyboard(lang, self.tag, "so", page, count))
+
+        return self._get(("sources", lang, page), build)
+
+    def treaty(self, lang: Lang, page: int = 0) -> Screen:
+        """A page of the treaty's provisions, fitted into one message."""
+        items = self._provisions
+        bounds = self._treaty_bounds.get(lang)
+        if bounds is None:
+            bounds = self._treaty_bounds[lang] = pages.treaty_bounds(lang, self.cache, items)
+        page = min(max(page, 0), len(bounds) - 1)
+
+        def build() -> Screen:
+            text = pages.fit(
+                lambda style: pages.render_treaty_page(lang, self.cache, items, bounds, page, style)
+            )
+            return Screen.of(text, kb.list_keyboard(lang, self.tag, "ta", page, len(bounds)))
+
+        return self._get(("treaty", lang, page), build)
 
     def lang_menu(self, lang: Lang) -> Screen:
         return self._get(
@@ -149,21 +213,47 @@ class Views:
 
     # --- timeline ---------------------------------------------------------------------
 
+    def timeline_start(self, lang: Lang, order: Order, year: int | None) -> Screen:
+        """What /timeline opens on: the summary for a long timeline, else its first page."""
+        if year is None and len(self.cache.timeline) > pages.SUMMARY_MIN_EVENTS:
+            return self.timeline_summary(lang, order)
+        return self.timeline(lang, 0, order, year)
+
+    def timeline_summary(self, lang: Lang, order: Order) -> Screen:
+        """Years and months with their counts, the most reported events, a button per year."""
+
+        def build() -> Screen:
+            shape = self._outline
+            text = pages.fit(
+                lambda style: pages.render_timeline_summary(lang, self.cache, shape, style)
+            )
+            markup = kb.timeline_summary_keyboard(lang, self.tag, list(shape.years), order)
+            return Screen.of(text, markup)
+
+        return self._get(("tlsum", lang, order), build)
+
     def timeline(self, lang: Lang, page: int, order: Order, year: int | None) -> Screen:
         if year is not None and year not in self.years:
             year = None
+        events = self.events(order, year)
 
         def build() -> Screen:
-            view = render.render_timeline(lang, self.cache, page, order, year)
-            markup = kb.timeline_keyboard(lang, self.tag, view.page, view.pages, order, year)
-            return Screen.of(view.text, markup)
+            text = pages.fit(
+                lambda style: (
+                    render.render_timeline(
+                        lang, self.cache, page, order, year, style=style, events=events
+                    ).text
+                )
+            )
+            markup = kb.timeline_keyboard(lang, self.tag, page, count, order, year)
+            return Screen.of(text, markup)
 
-        pages = max(1, -(-self._events_in[year] // render.TIMELINE_PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
+        count = pages.pages_of(len(events), render.TIMELINE_PAGE_SIZE)
+        page = min(max(page, 0), count - 1)
         return self._get(("tl", lang, page, order, year), build)
 
     def year_menu(self, lang: Lang, order: Order) -> InlineKeyboardMarkup:
-        return kb.year_keyboard(lang, self.tag, self.cache, order)
+        return kb.years_keyboard(lang, self.tag, self.years, order)
 
     def no_such_year(self, lang: Lang, year: int, order: Order) -> Screen:
         listed = " ".join(str(y) for y in self.years) or "—"
@@ -200,15 +290,17 @@ class Views:
     def reactions(self, lang: Lang, party: int | None, page: int) -> Screen:
         if party is not None and not 0 <= party < len(self.parties):
             party = None
-        pages = max(1, -(-self._reactions_of[party] // render.REACTIONS_PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
+        count = pages.pages_of(self._reactions_of[party], render.REACTIONS_PAGE_SIZE)
+        page = min(max(page, 0), count - 1)
 
         def build() -> Screen:
-            view = render.render_reactions(lang, self.cache, party, page)
-            markup = kb.reactions_keyboard(
-                lang, self.tag, self.cache, view.party, view.page, view.pages
+            text = pages.fit(
+                lambda style: (
+                    render.render_reactions(lang, self.cache, party, page, style=style).text
+                )
             )
-            return Screen.of(view.text, markup)
+            markup = kb.reactions_keyboard(lang, self.tag, self.cache, party, page, count)
+            return Screen.of(text, markup)
 
         return self._get(("rx", lang, party, page), build)
 
@@ -223,7 +315,7 @@ class Views:
         words = query_words(query)
         key = query_key(words)
         known = self._queries.get(key)
-        hits = known[1] if known is not None else tuple(self.index.search_all(words))
+        hits = known[1] if known is not None else rank(words, self.index.search_all(words))
         # equal keys can be typed differently (ايران / إيران): the header shows this spelling
         self._queries[key] = (query, hits)
         self._queries.move_to_end(key)
@@ -240,5 +332,31 @@ class Views:
             return None
         self._queries.move_to_end(key)
         query, hits = remembered
-        text, page, pages = render.render_search(lang, self.cache, query, hits, page)
-        return Screen.of(text, kb.search_keyboard(lang, self.tag, key, page, pages))
+        count = pages.pages_of(len(hits), render.SEARCH_PAGE_SIZE)
+        page = min(max(page, 0), count - 1)
+
+        def build() -> Screen:
+            text = pages.fit(
+                lambda style: render.render_search(
+                    lang, self.cache, query, hits, page, style=style
+                )[0]
+            )
+            return Screen.of(text, kb.search_keyboard(lang, self.tag, key, page, count))
+
+        # the spelling is part of the key: the header repeats the query as typed
+        return self._get(("sr", lang, key, query, page), build)
+
+
+def rank(words: Sequence[str], hits: Sequence[Hit]) -> tuple[Hit, ...]:
+    """Hits in order of relevance: items holding every query word as a whole word first,
+    then those reported by more articles; equal hits keep the index's order.
+
+    A prefix match (the query «اتفاق» in «اتفاقيات») still counts, after the exact ones.
+    """
+    wanted = set(words)
+
+    def score(hit: Hit) -> tuple[int, int]:
+        exact = wanted <= word_forms(hit.text)
+        return (0 if exact else 1, -len({ev.article_id for ev in hit.sources}))
+
+    return tuple(sorted(hits, key=score))
