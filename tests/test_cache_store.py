@@ -86,3 +86,27 @@ def test_wrong_shape_names_the_field() -> None:
 def test_non_object_is_rejected() -> None:
     with pytest.raises(CacheError, match="JSON object"):
         loads_cache("[1, 2]")
+
+
+def test_loaded_cache_shares_texts_and_field_sets_and_stays_equal(tmp_path: Path) -> None:
+    cache = _cache()
+    twice = cache.model_copy(update={"timeline": [*cache.timeline, *cache.timeline]})
+    path = tmp_path / "cache.json"
+    path.write_text(dumps_cache(twice), encoding="utf-8")
+    loaded = load_cache(path)
+    assert loaded == twice and dumps_cache(loaded) == dumps_cache(twice)
+    first, second = loaded.timeline[0], loaded.timeline[1]
+    assert first.text is second.text  # one copy of a repeated text
+    assert first.__pydantic_fields_set__ is second.__pydantic_fields_set__
+    assert loaded.timeline[0].model_copy(update={"text": "x"}).text == "x"
+
+
+def test_missing_schema_and_bad_bytes_are_still_named(tmp_path: Path) -> None:
+    data = json.loads(dumps_cache(_cache()))
+    del data["schema"]
+    with pytest.raises(CacheError, match="schema version None"):
+        loads_cache(json.dumps(data))
+    path = tmp_path / "cache.json"
+    path.write_bytes(b'{"schema": \xff}')
+    with pytest.raises(CacheError, match="not UTF-8"):
+        load_cache(path)

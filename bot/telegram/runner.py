@@ -88,8 +88,9 @@ def main(args: argparse.Namespace) -> int:
     cache = load_cache(args.cache or settings.cache_path)
     application = build_application(settings, cache, token=token)
     # What is loaded now lives until exit: freeze it so full collections stop rescanning
-    # the cache and the imported libraries on every pass (tail latency).
-    gc.collect()
+    # the cache and the imported libraries on every pass (tail latency). No collection
+    # first: the load leaves almost no cycles, and one pass over a 10,000-article cache
+    # took 0.9 s before the first reply.
     gc.freeze()
     webhook_url = args.webhook_url or settings.webhook_url
     listen = args.listen or settings.webhook_listen
