@@ -18,6 +18,7 @@ from botapi_emulator import BotAPIEmulator
 from botapi_emulator.models import SentMessage
 from test_telegram_support import sample_cache
 
+from bot.arabic.normalize import normalize
 from bot.config import Settings
 from bot.lifecycle import start_polling, stop_polling
 from bot.model import (
@@ -32,8 +33,8 @@ from bot.model import (
 from bot.telegram import callbacks as cb
 from bot.telegram import pages, render
 from bot.telegram.app import build_application
-from bot.telegram.search import SearchIndex, matches, query_words, word_forms
-from bot.telegram.views import Views, rank
+from bot.telegram.search import SearchIndex, matches, query_key, query_words, word_forms
+from bot.telegram.views import Views
 
 CHAT = 6161
 LIMIT = 4096
@@ -183,7 +184,11 @@ def test_nothing_is_rendered_before_it_is_asked_for(big: Cache) -> None:
     views = Views(big)
     views.warm()
     assert len(views._memo) == 4
-    assert {"index", "years", "_outline", "_sources"}.isdisjoint(vars(views))
+    assert {"years", "_outline", "_sources"}.isdisjoint(vars(views)) and views._index is None
+    views.index_in_background()
+    assert views._indexer is not None
+    views._indexer.join()
+    assert views.index is views._index and views.search("ar", "الدفاع")[1] > 0
 
 
 def test_every_screen_of_a_large_dossier_fits_one_message(big: Cache) -> None:
@@ -275,9 +280,33 @@ def test_inverted_index_follows_the_matching_rule() -> None:
         assert index.search_all(words) == expected, query
 
 
-def test_search_ranks_whole_words_then_more_reported_items() -> None:
-    cache = sample_cache()
-    hits = SearchIndex(cache).search_all(query_words("الاتفاق"))
-    ranked = rank(query_words("الاتفاق"), hits)
-    exact = [h for h in ranked if "اتفاق" in word_forms(h.text)]
-    assert list(ranked[: len(exact)]) == exact and sorted(ranked, key=id) == sorted(hits, key=id)
+def test_search_ranks_whole_words_then_more_reported_items(big: Cache) -> None:
+    index = SearchIndex(big)
+    words = query_words("الدفاع")
+    ranked = index.ranked(words)
+    assert sorted(ranked) == index.find(words)
+    hits = [index.hit(n) for n in ranked]
+    whole = [("دفاع" in word_forms(h.text)) for h in hits]
+    assert whole == sorted(whole, reverse=True)  # whole words, then prefixes only
+    reported = [
+        len({ev.article_id for ev in h.sources}) for h in hits if "دفاع" in word_forms(h.text)
+    ]
+    assert reported == sorted(reported, reverse=True) and reported[0] > 1
+
+
+def test_word_forms_by_token_equal_forms_of_the_whole_text() -> None:
+    text = "وَالاتفاقيّة  ﻻ بد منها، «للتعاون» ١٢٣ NATO\u200fالدفاع"
+    whole: set[str] = set()
+    for word in re.findall(r"\w+", normalize(text)):
+        whole |= set(word_forms(word))
+    assert word_forms(text) == frozenset(whole)
+
+
+def test_a_page_of_hits_is_made_on_demand(big: Cache) -> None:
+    views = Views(big)
+    screen, total = views.search("ar", "الدفاع")
+    assert total > 1000 and len(screen.parts) == 1
+    hits = views._queries[query_key(query_words("الدفاع"))][1]
+    assert len(hits) == total and hits[3] == views.index.hit(
+        views.index.ranked(query_words("الدفاع"))[3]
+    )

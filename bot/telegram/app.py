@@ -7,6 +7,7 @@ caller once; handlers read it (and the search index built from it) from ``bot_da
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -28,6 +29,9 @@ from bot.telegram import subscribe
 from bot.telegram.i18n import LANGS, catalogue, t
 
 log = logging.getLogger(__name__)
+
+#: seconds after start-up before the search index is built in the background
+INDEX_DELAY = 1.0
 
 #: command → handler, in the order /help and the command menu list them.
 CORE_COMMANDS: dict[str, h.Handler] = {
@@ -79,6 +83,9 @@ async def register_commands(application: Application[Any, Any, Any, Any, Any, An
         if lang == "ar":
             await application.bot.set_my_commands(menu)
     log.info("bot ready: %d commands registered in %s", len(commands), "/".join(LANGS))
+    views = application.bot_data.get(h.BOT_DATA_VIEWS)
+    if views is not None:  # once polling has started: the first replies come first
+        asyncio.get_running_loop().call_later(INDEX_DELAY, views.index_in_background)
 
 
 def build_application(

@@ -13,10 +13,13 @@ are validated before use, so forged button data cannot grow the memo.
 
 from __future__ import annotations
 
+import threading
+from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import overload
 
 from telegram import InlineKeyboardMarkup
 
@@ -26,7 +29,7 @@ from bot.telegram import keyboards as kb
 from bot.telegram import pages, render
 from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
-from bot.telegram.search import Hit, SearchIndex, query_key, query_words, word_forms
+from bot.telegram.search import Hit, SearchIndex, query_key, query_words
 from bot.telegram.split import split_html
 
 RECENT_QUERIES = 256
@@ -53,22 +56,39 @@ class Views:
     max_screens: int = MAX_SCREENS
     tag: str = field(init=False)
     _memo: OrderedDict[Hashable, Screen] = field(init=False, default_factory=OrderedDict)
-    _queries: OrderedDict[str, tuple[str, tuple[Hit, ...]]] = field(
-        init=False, default_factory=OrderedDict
-    )
+    _queries: OrderedDict[str, tuple[str, Hits]] = field(init=False, default_factory=OrderedDict)
     _events: dict[tuple[Order, int | None], list[TimelineEvent]] = field(
         init=False, default_factory=dict
     )
     _treaty_bounds: dict[Lang, list[tuple[int, int]]] = field(init=False, default_factory=dict)
+    _index: SearchIndex | None = field(init=False, default=None)
+    _indexer: threading.Thread | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
         self.tag = cache_tag(self.cache.source_digest)
 
     # --- what is worked out once, on first use ---------------------------------------
 
-    @cached_property
+    @property
     def index(self) -> SearchIndex:
-        return SearchIndex(self.cache)
+        """The search index; built here if :meth:`index_in_background` has not done so."""
+        if self._index is None:
+            if self._indexer is not None:
+                self._indexer.join()
+            if self._index is None:
+                self._index = SearchIndex(self.cache)
+        return self._index
+
+    def index_in_background(self) -> None:
+        """Build the search index in a thread, so the first search need not wait for it
+        (about a second per 1,000 articles) and start-up does not either."""
+        if self._index is None and self._indexer is None:
+
+            def build() -> None:
+                self._index = SearchIndex(self.cache)
+
+            self._indexer = threading.Thread(target=build, name="search-index", daemon=True)
+            self._indexer.start()
 
     @cached_property
     def years(self) -> list[int]:
@@ -315,7 +335,7 @@ class Views:
         words = query_words(query)
         key = query_key(words)
         known = self._queries.get(key)
-        hits = known[1] if known is not None else rank(words, self.index.search_all(words))
+        hits = known[1] if known is not None else Hits(self.index, self.index.ranked(words))
         # equal keys can be typed differently (ايران / إيران): the header shows this spelling
         self._queries[key] = (query, hits)
         self._queries.move_to_end(key)
@@ -347,16 +367,24 @@ class Views:
         return self._get(("sr", lang, key, query, page), build)
 
 
-def rank(words: Sequence[str], hits: Sequence[Hit]) -> tuple[Hit, ...]:
-    """Hits in order of relevance: items holding every query word as a whole word first,
-    then those reported by more articles; equal hits keep the index's order.
+class Hits(Sequence[Hit]):
+    """A query's ranked hits, made into :class:`Hit` only for the page shown (a common
+    word matches tens of thousands of items in a large dossier)."""
 
-    A prefix match (the query «اتفاق» in «اتفاقيات») still counts, after the exact ones.
-    """
-    wanted = set(words)
+    def __init__(self, index: SearchIndex, numbers: Sequence[int]) -> None:
+        self._index = index
+        self._numbers = array("I", numbers)
 
-    def score(hit: Hit) -> tuple[int, int]:
-        exact = wanted <= word_forms(hit.text)
-        return (0 if exact else 1, -len({ev.article_id for ev in hit.sources}))
+    def __len__(self) -> int:
+        return len(self._numbers)
 
-    return tuple(sorted(hits, key=score))
+    @overload
+    def __getitem__(self, at: int) -> Hit: ...
+
+    @overload
+    def __getitem__(self, at: slice) -> list[Hit]: ...
+
+    def __getitem__(self, at: int | slice) -> Hit | list[Hit]:
+        if isinstance(at, slice):
+            return [self._index.hit(n) for n in self._numbers[at]]
+        return self._index.hit(self._numbers[at])
