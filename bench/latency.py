@@ -74,7 +74,7 @@ def payload_echo_main() -> int:
 
     views = Views(load_cache(Path(os.environ["DIGESTBOT_CACHE"])))
     screens: dict[str, Screen] = {
-        "/timeline": views.timeline("ar", 0, "o", None),
+        "/timeline": views.timeline_start("ar", "o", None),
         "/reactions": views.reactions("ar", None, 0),
         "/digest": views.digest_menu("ar", 0),
     }
