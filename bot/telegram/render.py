@@ -568,7 +568,7 @@ def render_search(
         kind = esc(t(lang, f"kind_{hit.kind}"))
         lines.append(
             f"• [{kind}] <b>{esc(truncate(label, 80))}</b> — "
-            f"{esc(truncate(hit.text, style.text_chars or SNIPPET_CHARS))}"
+            f"{esc(truncate(hit.text, min(style.text_chars or SNIPPET_CHARS, SNIPPET_CHARS)))}"
             f"{cites.cite(hit.sources)}"
         )
     blocks = [title, "\n".join(lines)]
