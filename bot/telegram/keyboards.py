@@ -36,7 +36,8 @@ def timeline_keyboard(
         _button(flip_label, cb.TimelinePage(0, flip, year), tag),
         _button(t(lang, "btn_by_year"), cb.YearMenu(order), tag),
     ]
-    rows = [nav, tools] if nav else [tools]
+    picture = [_button(t(lang, "btn_picture"), cb.TimelinePicture(), tag)]
+    rows = [nav, tools, picture] if nav else [tools, picture]
     return InlineKeyboardMarkup(rows)
 
 
