@@ -15,6 +15,7 @@ from bot.telegram.render import (
     timeline_years,
     truncate,
 )
+from bot.telegram.share import share_button
 
 
 def _button(text: str, action: cb.Action, tag: str) -> InlineKeyboardButton:
@@ -99,9 +100,15 @@ def digest_menu_keyboard(lang: Lang, tag: str, cache: Cache, page: int) -> Inlin
     return InlineKeyboardMarkup(rows)
 
 
-def back_to_digests_keyboard(lang: Lang, tag: str, article_index: int) -> InlineKeyboardMarkup:
+def back_to_digests_keyboard(
+    lang: Lang, tag: str, article_index: int, share_code: str | None = None
+) -> InlineKeyboardMarkup:
+    """Back to the list; «مشاركة» (``@bot <code>`` in a chat of the reader's choice)."""
     page = article_index // ARTICLES_PAGE_SIZE
-    return InlineKeyboardMarkup([[_button(t(lang, "btn_all_articles"), cb.DigestList(page), tag)]])
+    row = [_button(t(lang, "btn_all_articles"), cb.DigestList(page), tag)]
+    if share_code is not None:
+        row.append(share_button(lang, share_code))
+    return InlineKeyboardMarkup([row])
 
 
 def lang_keyboard(tag: str) -> InlineKeyboardMarkup:

@@ -12,19 +12,30 @@ from typing import Any, Final
 
 from telegram import InputFile, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import Application, CallbackQueryHandler
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    ChosenInlineResultHandler,
+    InlineQueryHandler,
+)
 
 from bot.config import Settings
 from bot.model import Cache
 from bot.telegram import callbacks as cb
 from bot.telegram import handlers as h
-from bot.telegram.i18n import lang_of
+from bot.telegram import inline
+from bot.telegram.i18n import Lang, lang_of, t
+from bot.telegram.render import finish
+from bot.telegram.share import CODE, ShareIndex
 from bot.telegram.timeline_picture import TimelinePictures, caption
+from bot.telegram.views import Screen
 
 log = logging.getLogger(__name__)
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 BOT_DATA_PICTURES: Final = "timeline_pictures"
+BOT_DATA_SHARE: Final = "share_index"
+_SHARE_PREFIXES: Final = ("d_", "e_", "p_", "r_")
 
 
 def _pictures(context: h.Context) -> TimelinePictures:
@@ -70,10 +81,55 @@ async def on_picture_button(update: Update, context: h.Context) -> None:
     await send_timeline_picture(query.message, context)
 
 
+def shared_screen(share: ShareIndex, lang: Lang, code: str, username: str | None) -> Screen | None:
+    """/start <code>: the item's message with «مشاركة»; None when it is not a share code."""
+    item = share.get(code)
+    if item is None:
+        if code.startswith(_SHARE_PREFIXES) and CODE.fullmatch(code):
+            return Screen.of(finish(lang, t(lang, "share_gone")))
+        return None
+    return Screen((share.message(lang, item, username),), share.keyboard(lang, item))
+
+
+async def on_inline_query(update: Update, context: h.Context) -> None:
+    """``@bot words``: matching items as article results (see :mod:`bot.telegram.inline`)."""
+    query = update.inline_query
+    if query is None:
+        return
+    lang = lang_of(context.user_data)
+    share: ShareIndex = context.bot_data[BOT_DATA_SHARE]
+    items = inline.matching_items(share, h._views(context).index, query.query)
+    chunk, next_offset = inline.page(items, query.offset)
+    answer = inline.results(share, chunk, lang, context.bot.username)
+    await h.with_retry(
+        functools.partial(
+            query.answer,
+            answer,
+            cache_time=inline.CACHE_TIME,
+            is_personal=inline.IS_PERSONAL,
+            next_offset=next_offset,
+            button=None if answer else inline.empty_button(lang),
+        )
+    )
+
+
+async def on_chosen_result(update: Update, context: h.Context) -> None:
+    """A reader posted one of our inline results: counted in the logs (no reply exists)."""
+    chosen = update.chosen_inline_result
+    if chosen is not None:
+        log.info("inline result %s posted", chosen.result_id)
+
+
 def install(application: AnyApp, settings: Settings, cache: Cache) -> None:
     """Add the reach handlers; call before the application's catch-all handlers."""
     application.bot_data[BOT_DATA_PICTURES] = TimelinePictures(
         cache, folder=settings.data_dir / "pictures"
+    )
+    share = application.bot_data[BOT_DATA_SHARE] = ShareIndex(cache)
+    application.bot_data[h.BOT_DATA_SHARED] = functools.partial(shared_screen, share)
+    application.add_handler(InlineQueryHandler(h.instrumented("inline", "inline")(on_inline_query)))
+    application.add_handler(
+        ChosenInlineResultHandler(h.instrumented("inline", "chosen")(on_chosen_result))
     )
     application.add_handler(
         CallbackQueryHandler(

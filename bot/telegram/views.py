@@ -23,6 +23,7 @@ from bot.telegram import render
 from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
+from bot.telegram.share import digest_code
 from bot.telegram.split import split_html
 
 RECENT_QUERIES = 256
@@ -143,7 +144,7 @@ class Views:
             ("digest", lang, index),
             lambda: Screen.of(
                 render.render_digest(lang, self.cache, article),
-                kb.back_to_digests_keyboard(lang, self.tag, index),
+                kb.back_to_digests_keyboard(lang, self.tag, index, digest_code(article.id)),
             ),
         )
 
