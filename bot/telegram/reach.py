@@ -11,16 +11,24 @@ import re
 from typing import Any, Final
 
 from telegram import InputFile, Message, Update
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest
 from telegram.ext import (
     Application,
+    ApplicationHandlerStop,
     CallbackQueryHandler,
+    ChatMemberHandler,
     ChosenInlineResultHandler,
     InlineQueryHandler,
+    MessageHandler,
+    filters,
 )
 
 from bot.config import Settings
+from bot.delivery.fanout import utcnow
 from bot.model import Cache
+from bot.subscriptions.channels import ChannelRegistry, is_channel_id
+from bot.subscriptions.store import SubscriptionStore
 from bot.telegram import callbacks as cb
 from bot.telegram import handlers as h
 from bot.telegram import inline
@@ -36,6 +44,8 @@ AnyApp = Application[Any, Any, Any, Any, Any, Any]
 BOT_DATA_PICTURES: Final = "timeline_pictures"
 BOT_DATA_SHARE: Final = "share_index"
 _SHARE_PREFIXES: Final = ("d_", "e_", "p_", "r_")
+_CHANNEL_COMMAND: Final = re.compile(r"^/channel(?:@\w+)?(?:\s+(?P<arg>\S+))?\s*$", re.IGNORECASE)
+_ADMIN: Final = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
 def _pictures(context: h.Context) -> TimelinePictures:
@@ -120,6 +130,63 @@ async def on_chosen_result(update: Update, context: h.Context) -> None:
         log.info("inline result %s posted", chosen.result_id)
 
 
+def _registry(context: h.Context) -> ChannelRegistry | None:
+    store = context.bot_data.get(h.BOT_DATA_STORE)
+    return ChannelRegistry(store) if isinstance(store, SubscriptionStore) else None
+
+
+async def on_channel_post(update: Update, context: h.Context) -> None:
+    """Posts in a channel where the bot is an administrator. Only administrators can
+    post in a channel, so ``/channel`` there registers it (``/channel off`` stops it);
+    anything else is the channel's own content and gets no answer."""
+    post = update.channel_post
+    registry = _registry(context)
+    if post is None or registry is None or post.chat.type != ChatType.CHANNEL:
+        raise ApplicationHandlerStop
+    match = _CHANNEL_COMMAND.match(post.text or "")
+    if match is None or not is_channel_id(post.chat.id):
+        raise ApplicationHandlerStop
+    lang: Lang = "en" if (match["arg"] or "").lower() == "en" else "ar"
+    if (match["arg"] or "").lower() in ("off", "stop", "إيقاف"):
+        channel = await registry.store.call(registry.get, post.chat.id)
+        lang = "en" if channel is not None and channel.lang == "en" else "ar"
+        await registry.store.call(registry.remove, post.chat.id, utcnow())
+        await h.with_retry(
+            functools.partial(post.reply_text, finish(lang, t(lang, "channel_stopped")))
+        )
+        raise ApplicationHandlerStop
+    await registry.store.call(
+        functools.partial(
+            registry.add,
+            post.chat.id,
+            utcnow(),
+            username=post.chat.username,
+            title=post.chat.title,
+            lang=lang,
+        )
+    )
+    log.info("channel %d registered from inside the channel", post.chat.id)
+    await h.with_retry(
+        functools.partial(post.reply_text, finish(lang, t(lang, "channel_registered")))
+    )
+    raise ApplicationHandlerStop
+
+
+async def on_my_chat_member(update: Update, context: h.Context) -> None:
+    """The bot was removed from a registered channel (pause) or made admin again (resume)."""
+    change = update.my_chat_member
+    registry = _registry(context)
+    if change is None or registry is None or change.chat.type != ChatType.CHANNEL:
+        return
+    chat_id, now = change.chat.id, utcnow()
+    if change.new_chat_member.status in _ADMIN:
+        resumed = await registry.store.call(registry.resume, chat_id, now)
+        if resumed:
+            log.info("bot is an administrator of channel %d again: posting resumes", chat_id)
+    elif await registry.store.call(registry.pause, chat_id, now):
+        log.info("bot removed from channel %d: posting paused", chat_id)
+
+
 def install(application: AnyApp, settings: Settings, cache: Cache) -> None:
     """Add the reach handlers; call before the application's catch-all handlers."""
     application.bot_data[BOT_DATA_PICTURES] = TimelinePictures(
@@ -127,6 +194,18 @@ def install(application: AnyApp, settings: Settings, cache: Cache) -> None:
     )
     share = application.bot_data[BOT_DATA_SHARE] = ShareIndex(cache)
     application.bot_data[h.BOT_DATA_SHARED] = functools.partial(shared_screen, share)
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.CHANNEL_POST, h.instrumented("channel", "post")(on_channel_post)
+        ),
+        group=-3,  # before every other group: a channel post is never answered as a chat
+    )
+    application.add_handler(
+        ChatMemberHandler(
+            h.instrumented("member", "my_chat_member")(on_my_chat_member),
+            ChatMemberHandler.MY_CHAT_MEMBER,
+        )
+    )
     application.add_handler(InlineQueryHandler(h.instrumented("inline", "inline")(on_inline_query)))
     application.add_handler(
         ChosenInlineResultHandler(h.instrumented("inline", "chosen")(on_chosen_result))
