@@ -17,10 +17,10 @@ from test_telegram_support import REAL_CACHE, sample_cache
 from bot.cache.store import load_cache
 from bot.config import Settings
 from bot.lifecycle import start_polling, stop_polling
-from bot.telegram import inline
+from bot.telegram import inline, render
 from bot.telegram.app import build_application
 from bot.telegram.i18n import t
-from bot.telegram.share import CODE, ShareIndex, event_code
+from bot.telegram.share import CODE, ShareIndex, event_code, share_query
 
 App = Application[Any, Any, Any, Any, Any, Any]
 CHAT = 6161
@@ -148,3 +148,40 @@ async def test_deep_links_open_items_with_a_share_button(
     (screen,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
     share_buttons = [b for b in raw_buttons(screen) if "switch_inline_query" in b]
     assert share_buttons == [{"text": "مشاركة", "switch_inline_query": "d_000"}]
+
+
+async def test_share_under_list_screens_offers_their_items(
+    emulator: BotAPIEmulator, bot: App
+) -> None:
+    cache = sample_cache()
+    for command, kind, count in (
+        ("/timeline", "timeline", 6),
+        ("/reactions", "reaction", 3),
+        ("/treaty_articles", "treaty", 2),
+    ):
+        emulator.user_sends(CHAT, command)
+        (screen,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+        (button,) = [b for b in raw_buttons(screen) if "switch_inline_query" in b]
+        assert button["text"] == "مشاركة"
+        codes = button["switch_inline_query"].split()
+        assert len(codes) == count and len(button["switch_inline_query"]) <= 256
+        query_id = emulator.user_inline_query(USER, button["switch_inline_query"])
+        answer = await emulator.wait_for_inline_answer(query_id, timeout=10)
+        assert [r["id"] for r in answer["results"]] == codes
+        assert all(r["title"].startswith(t("ar", f"kind_{kind}")) for r in answer["results"])
+    # the first timeline page's codes are its events, oldest first
+    first_page = sorted(cache.timeline, key=render.chronological)[:6]
+    assert codes_of_first_page(emulator) == [event_code(e) for e in first_page]
+
+
+def codes_of_first_page(emulator: BotAPIEmulator) -> list[str]:
+    screen = next(m for m in emulator.messages(CHAT) if "الخط الزمني" in m.text)
+    (button,) = [b for b in raw_buttons(screen) if "switch_inline_query" in b]
+    return str(button["switch_inline_query"]).split()
+
+
+def test_share_query_keeps_whole_codes_within_256() -> None:
+    codes = [f"e_{i:010d}" for i in range(40)]  # 12 characters each
+    query = share_query(codes)
+    assert len(query) <= 256 and query.split() == codes[: len(query.split())]
+    assert len(query.split()) == 19  # 19 × 12 + 18 spaces = 246; one more would be 259

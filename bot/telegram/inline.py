@@ -3,8 +3,9 @@
 The same search as /search (:mod:`bot.telegram.search`): a digest sentence stands for its
 digest, and timeline events, provisions and reactions for themselves. Each result is an
 article that posts the item's cited, self-contained message (:mod:`bot.telegram.share`)
-with a link back to the bot; an empty query offers the latest digests; a share code
-(``@bot e_1a2b3c4d5e``, what «مشاركة» types in) offers exactly that item.
+with a link back to the bot; an empty query offers the latest digests; share codes
+(``@bot e_1a2b3c4d5e``, what «مشاركة» types in; several under a list screen) offer
+exactly those items.
 
 Caching: every answer carries UI strings in the reader's language (titles, dates, the
 footnotes' heading, the link back), so the same query answers differently for an Arabic
@@ -49,8 +50,9 @@ def matching_items(share: ShareIndex, search: SearchIndex, query: str) -> list[I
             reverse=True,
         )
         return [item for i in latest if (item := share.digest_item(share.cache.articles[i].id))]
-    if (exact := share.get(text)) is not None:
-        return [exact]
+    codes = [share.get(word) for word in text.split()]
+    if all(codes):  # one share code, or a screen's codes («مشاركة» under a list)
+        return list({item.code: item for item in codes if item is not None}.values())
     items: dict[str, Item] = {}
     for hit in search.search_all(query_words(text)):
         item = share.item_for(hit.kind, hit.text, hit.sources)

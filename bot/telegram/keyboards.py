@@ -23,9 +23,16 @@ def _button(text: str, action: cb.Action, tag: str) -> InlineKeyboardButton:
 
 
 def timeline_keyboard(
-    lang: Lang, tag: str, page: int, pages: int, order: cb.Order, year: int | None
+    lang: Lang,
+    tag: str,
+    page: int,
+    pages: int,
+    order: cb.Order,
+    year: int | None,
+    share: str | None = None,
 ) -> InlineKeyboardMarkup:
-    """‹ previous / next ›, the order toggle and the year menu."""
+    """‹ previous / next ›, the order toggle and the year menu; the picture; «مشاركة»
+    (``share``: the page's items' codes, see :func:`bot.telegram.share.share_query`)."""
     nav: list[InlineKeyboardButton] = []
     if page > 0:
         nav.append(_button(t(lang, "btn_prev"), cb.TimelinePage(page - 1, order, year), tag))
@@ -38,6 +45,8 @@ def timeline_keyboard(
         _button(t(lang, "btn_by_year"), cb.YearMenu(order), tag),
     ]
     picture = [_button(t(lang, "btn_picture"), cb.TimelinePicture(), tag)]
+    if share:
+        picture.append(share_button(lang, share))
     rows = [nav, tools, picture] if nav else [tools, picture]
     return InlineKeyboardMarkup(rows)
 
@@ -52,9 +61,16 @@ def year_keyboard(lang: Lang, tag: str, cache: Cache, order: cb.Order) -> Inline
 
 
 def reactions_keyboard(
-    lang: Lang, tag: str, cache: Cache, party: int | None, page: int, pages: int
+    lang: Lang,
+    tag: str,
+    cache: Cache,
+    party: int | None,
+    page: int,
+    pages: int,
+    share: str | None = None,
 ) -> InlineKeyboardMarkup:
-    """Paging for the current filter, then one button per party and "all parties"."""
+    """Paging for the current filter, then one button per party and "all parties", then
+    «مشاركة» for the page's reactions when ``share`` (their codes) is given."""
     rows: list[list[InlineKeyboardButton]] = []
     nav: list[InlineKeyboardButton] = []
     if page > 0:
@@ -79,6 +95,8 @@ def reactions_keyboard(
     if parties:
         label = ("✓ " if party is None else "") + t(lang, "btn_all_parties")
         rows.append([_button(label, cb.ReactionsParty(None, 0), tag)])
+    if share:
+        rows.append([share_button(lang, share)])
     return InlineKeyboardMarkup(rows)
 
 

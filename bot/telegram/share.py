@@ -185,6 +185,22 @@ class ShareIndex:
         return share_keyboard(lang, item.code)
 
 
+#: Telegram's limit on an inline query's text
+MAX_QUERY_CHARS: Final = 256
+
+
+def share_query(codes: list[str]) -> str:
+    """Codes joined by spaces, as many whole codes as an inline query holds: «مشاركة» on a
+    screen of several items opens inline mode offering exactly those items."""
+    query = ""
+    for code in dict.fromkeys(codes):
+        longer = f"{query} {code}" if query else code
+        if len(longer) > MAX_QUERY_CHARS:
+            break
+        query = longer
+    return query
+
+
 def share_button(lang: Lang, code: str) -> InlineKeyboardButton:
     return InlineKeyboardButton(t(lang, "btn_share"), switch_inline_query=code)
 
