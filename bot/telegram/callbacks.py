@@ -70,6 +70,11 @@ class ListPage:
     page: int
 
 
+@dataclass(frozen=True)
+class TimelinePicture:
+    """/timeline's «🖼 صورة»: send the timeline as a picture."""
+
+
 Action = (
     TimelinePage
     | YearMenu
@@ -79,6 +84,7 @@ Action = (
     | SetLang
     | SearchPage
     | ListPage
+    | TimelinePicture
 )
 
 
@@ -114,6 +120,8 @@ def encode(action: Action, tag: str) -> str:
             body = f"sr:{key}:{page}"
         case ListPage(view, page):
             body = f"pg:{view}:{page}"
+        case TimelinePicture():
+            body = "tp"
     data = f"{VERSION}:{tag}:{body}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
@@ -172,4 +180,6 @@ def decode(data: str | None, tag: str) -> Action:
             return ListPage("so", _nat(page))
         case "pg", ["ta", page]:
             return ListPage("ta", _nat(page))
+        case "tp", []:
+            return TimelinePicture()
     raise Forged(data)

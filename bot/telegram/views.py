@@ -30,6 +30,13 @@ from bot.telegram import pages, render
 from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
+from bot.telegram.share import (
+    digest_code,
+    event_code,
+    provision_code,
+    reaction_code,
+    share_query,
+)
 from bot.telegram.split import split_html
 
 RECENT_QUERIES = 256
@@ -188,7 +195,11 @@ class Views:
             text = pages.fit(
                 lambda style: pages.render_treaty_page(lang, self.cache, items, bounds, page, style)
             )
-            return Screen.of(text, kb.list_keyboard(lang, self.tag, "ta", page, len(bounds)))
+            start, end = bounds[page]
+            codes = [provision_code(p) for p in items[start:end]]
+            share = share_query(codes) if codes else None
+            markup = kb.list_keyboard(lang, self.tag, "ta", page, len(bounds), share)
+            return Screen.of(text, markup)
 
         return self._get(("treaty", lang, page), build)
 
@@ -227,7 +238,7 @@ class Views:
             ("digest", lang, index),
             lambda: Screen.of(
                 render.render_digest(lang, self.cache, article),
-                kb.back_to_digests_keyboard(lang, self.tag, index),
+                kb.back_to_digests_keyboard(lang, self.tag, index, digest_code(article.id)),
             ),
         )
 
@@ -265,7 +276,9 @@ class Views:
                     ).text
                 )
             )
-            markup = kb.timeline_keyboard(lang, self.tag, page, count, order, year)
+            size = render.TIMELINE_PAGE_SIZE
+            share = share_query([event_code(e) for e in events[page * size : (page + 1) * size]])
+            markup = kb.timeline_keyboard(lang, self.tag, page, count, order, year, share)
             return Screen.of(text, markup)
 
         count = pages.pages_of(len(events), render.TIMELINE_PAGE_SIZE)
@@ -319,7 +332,10 @@ class Views:
                     render.render_reactions(lang, self.cache, party, page, style=style).text
                 )
             )
-            markup = kb.reactions_keyboard(lang, self.tag, self.cache, party, page, count)
+            size = render.REACTIONS_PAGE_SIZE
+            chunk = render.reactions_of(self.cache, party)[page * size : (page + 1) * size]
+            share = share_query([reaction_code(r) for r in chunk])
+            markup = kb.reactions_keyboard(lang, self.tag, self.cache, party, page, count, share)
             return Screen.of(text, markup)
 
         return self._get(("rx", lang, party, page), build)
