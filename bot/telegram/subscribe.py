@@ -514,9 +514,12 @@ async def on_button(update: Update, context: Context) -> None:
     """Every ``sub:…`` button: panel choices, confirm/cancel, next digest, unsubscribe."""
     query = update.callback_query
     chat = update.effective_chat
-    if query is None or chat is None or query.data is None:
+    if query is None:
         return
     lang = _lang(context)
+    if chat is None or query.data is None:  # e.g. a button on an inline message
+        await query.answer(t(lang, "button_unavailable"))
+        return
     data = query.data
     service = _service(context)
     if data == CB_NEXT:
