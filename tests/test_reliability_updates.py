@@ -144,3 +144,29 @@ async def test_per_chat_memory_is_bounded(emulator: BotAPIEmulator, tmp_path: Pa
 async def _ask(emu: BotAPIEmulator, text: str) -> list:  # type: ignore[type-arg]
     emu.user_sends(CHAT, text)
     return await emu.wait_for_bot_messages(CHAT, 1, timeout=8)
+
+
+async def test_webhook_confirms_a_poisoned_update_from_telegram() -> None:
+    """Telegram redelivers any update answered with a non-2xx: a poisoned one would block
+    the webhook for good. With the right secret it is confirmed (200), counted, skipped."""
+    import httpx
+    from telegram import Bot
+
+    from bot.observability.health import HealthChecks
+    from bot.telegram.webserver import SECRET_HEADER, WebhookRoute, WebServer
+
+    async def ok() -> bool:
+        return True
+
+    queue: asyncio.Queue[object] = asyncio.Queue()
+    token = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ"
+    route = WebhookRoute(path="/hook", secret="s3cret", bot=Bot(token), queue=queue)
+    before = metric(POISONED)
+    async with (
+        WebServer(HealthChecks(lambda: True, ok), webhook=route) as server,
+        httpx.AsyncClient(base_url=f"http://127.0.0.1:{server.port}") as client,
+    ):
+        body = {"update_id": 77, **poisoned_body()}
+        r = await client.post("/hook", json=body, headers={SECRET_HEADER: "s3cret"})
+    assert r.status_code == 200 and queue.empty()
+    assert metric(POISONED) == before + 1
