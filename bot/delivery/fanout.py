@@ -32,6 +32,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot.delivery.message import Rendered
 from bot.delivery.pacing import Pacer, retry_after_seconds
+from bot.observability.logs import redact
 from bot.observability.metrics import DELIVERIES
 from bot.subscriptions.store import Claimed, SubscriptionStore, default_worker_id
 
@@ -262,6 +263,7 @@ class FanOut:
         return False
 
     async def _defer(self, c: Claimed, result: RoundResult, error: str) -> bool:
+        error = redact(error)  # InvalidToken's message carries the token; this goes to the DB
         delay = min(self.max_backoff, 30.0 * 2 ** min(c.attempts, 10))
         not_before = self.clock() + timedelta(seconds=delay)
         await self._db(self.store.retry_later, c.id, not_before, error, self.worker_id)
