@@ -721,6 +721,15 @@ class SubscriptionStore:
                 .values(attempts=d.c.attempts + 1, last_error=reason)
             )
 
+    def note_error(self, delivery_id: int, error: str) -> None:
+        """Keep a note on a delivery for operators (e.g. "maybe delivered"); status unchanged."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id == delivery_id)
+                .values(last_error=error[:300])
+            )
+
     def mark_failed(self, delivery_id: int, error: str) -> None:
         """A permanent error (Telegram rejected the message itself); kept for operators."""
         d = deliveries

@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.model import Cache
 from bot.telegram import handlers as h
 from bot.telegram import memory, subscribe
-from bot.telegram.client import make_bot
+from bot.telegram.client import file_url, make_bot
 from bot.telegram.i18n import LANGS, catalogue, t
 from bot.telegram.ratelimit import SharedRateLimiter
 
@@ -101,7 +101,7 @@ def build_application(
     client = make_bot(
         token,
         base_url=api,
-        base_file_url=_file_url(api),
+        base_file_url=file_url(api),
         defaults=defaults,
         limiter=SharedRateLimiter(settings.send_rate),
     )
@@ -156,11 +156,3 @@ def build_application(
     views.commands = commands
     views.warm()  # first visits are served from memory too
     return application
-
-
-def _file_url(base_url: str) -> str:
-    """``…/bot`` → ``…/file/bot`` (the Bot API's file download prefix)."""
-    head, sep, tail = base_url.rstrip("/").rpartition("/bot")
-    if sep and not tail:
-        return f"{head}/file/bot"
-    return base_url.rstrip("/") + "/file/bot"

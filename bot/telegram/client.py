@@ -121,6 +121,14 @@ class ResilientBot(ExtBot[float]):
         return updates
 
 
+def file_url(base_url: str) -> str:
+    """``…/bot`` → ``…/file/bot`` (the Bot API's file download prefix)."""
+    head, sep, tail = base_url.rstrip("/").rpartition("/bot")
+    if sep and not tail:
+        return f"{head}/file/bot"
+    return base_url.rstrip("/") + "/file/bot"
+
+
 def make_bot(
     token: str,
     *,
