@@ -7,7 +7,10 @@ never slowed them. :class:`SharedRateLimiter` is PTB's rate-limiter hook
 (``BaseRateLimiter``) on the one client the Application and the delivery service share:
 
 * **One budget** (:class:`AdaptiveBudget`): a GCRA schedule of send slots at ``rate``
-  messages per second with an 80 ms burst, shared by every caller, first come first served.
+  messages per second shared by every caller. Replies may burst up to one second's worth
+  (a user waits for them); bulk sends get an 80 ms burst, so a fan-out stays smooth and
+  replies find room in the budget ahead of it. Together they stay within
+  ``rate + rate·t`` messages in any ``t`` seconds, like Telegram's own bucket.
 * **Adaptive**: a 429 pauses every sender for ``retry_after`` (unless that is longer than a
   reply would wait: then only that request fails) and halves the rate (once per
   burst of 429s: only a request sent after the last cut can cut again), down to
@@ -39,6 +42,9 @@ log = logging.getLogger(__name__)
 
 #: ``rate_limit_args`` for scheduled sends: do not wait out a 429 here, raise it.
 BULK: float = 0.0
+#: how far ahead of the steady schedule a reply / a bulk send may go, in seconds
+REPLY_BURST: float = 1.0
+BULK_BURST: float = 0.08
 _SENDING_PREFIXES = ("send", "edit", "copy", "forward")
 
 
@@ -55,7 +61,6 @@ class AdaptiveBudget:
         rate: float,
         *,
         floor: float = 1.0,
-        burst_seconds: float = 0.08,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if rate <= 0:
@@ -63,7 +68,6 @@ class AdaptiveBudget:
         self.ceiling = rate
         self.rate = rate
         self.floor = min(floor, rate)
-        self.burst_seconds = burst_seconds
         self.step = max(0.05, rate / 100)
         self._clock = clock
         self._tat = 0.0  # theoretical arrival time of the next slot
@@ -81,11 +85,12 @@ class AdaptiveBudget:
             await asyncio.sleep(wait)
         return self._clock()
 
-    async def acquire(self) -> float:
-        """Wait for this caller's send slot; returns the slot's time."""
+    async def acquire(self, burst_seconds: float = BULK_BURST) -> float:
+        """Wait for this caller's send slot (``burst_seconds``: how far ahead of the steady
+        schedule it may go); returns the slot's time."""
         while True:
             now = self._clock()
-            slot = max(now, self._paused_until, self._tat - self.burst_seconds)
+            slot = max(now, self._paused_until, self._tat - burst_seconds)
             self._tat = max(self._tat, slot) + 1.0 / self.rate
             if slot > now:
                 await asyncio.sleep(slot - now)
@@ -141,7 +146,11 @@ class SharedRateLimiter(BaseRateLimiter[float]):
         deadline = time.monotonic() + deadline_in
         counted = is_sending(endpoint)
         while True:
-            sent_at = await (self.budget.acquire() if counted else self.budget.wait_pause())
+            if counted:
+                burst = REPLY_BURST if rate_limit_args is None else BULK_BURST
+                sent_at = await self.budget.acquire(burst)
+            else:
+                sent_at = await self.budget.wait_pause()
             try:
                 result = await callback(*args, **kwargs)
             except RetryAfter as exc:
