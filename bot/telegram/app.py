@@ -24,7 +24,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.model import Cache
 from bot.telegram import handlers as h
-from bot.telegram import memory, subscribe
+from bot.telegram import memory, reach, subscribe
 from bot.telegram.client import file_url, make_bot
 from bot.telegram.i18n import LANGS, catalogue, t
 from bot.telegram.ratelimit import SharedRateLimiter
@@ -125,10 +125,11 @@ def build_application(
         )
     # Subscriptions add their own commands and buttons; the catch-alls must come after.
     subscribe.install(application, settings)
+    reach.install(application, settings, cache)
     application.add_handler(
         CallbackQueryHandler(h.instrumented("callback", "unknown")(h.on_bad_button))
     )
-    # UpdateType.MESSAGES: channel posts are not answered (no channel mode yet)
+    # UpdateType.MESSAGES: a channel post is never answered as a chat (channels: reach.py)
     application.add_handler(
         MessageHandler(
             filters.COMMAND & filters.UpdateType.MESSAGES,
