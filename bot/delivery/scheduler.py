@@ -106,7 +106,7 @@ class DeliveryService:
         """Render once per (cache, article, language, kind of chat): a fan-out sends the
         same text to all; a channel post carries a link to the bot instead of buttons."""
         cache = self.cache()
-        channel = claimed.chat_id < 0
+        channel = claimed.channel
         key = (id(cache), claimed.article_id, claimed.lang, channel)
         if key not in self._rendered:
             if len(self._rendered) > 256:

@@ -60,7 +60,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import StoreError
 from bot.subscriptions.models import chat_prefs, deliveries, queue_items, subscribers
-from bot.subscriptions.schedule import Preferences, frequency_of, next_slot_after
+from bot.subscriptions.schedule import (
+    CHANNEL_FREQUENCY,
+    Preferences,
+    frequency_of,
+    next_slot_after,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -106,6 +111,9 @@ class Claimed:
     article_id: str
     attempts: int
     lang: str
+    #: a registered channel (posts carry a link to the bot, not a reader's buttons);
+    #: groups have negative ids too and keep the reader's buttons
+    channel: bool = False
 
 
 @dataclass(frozen=True)
@@ -607,20 +615,22 @@ class SubscriptionStore:
             rows = conn.execute(stmt).all()
             if not rows:
                 return []
-            langs = dict(
-                conn.execute(
-                    select(subscribers.c.chat_id, subscribers.c.lang).where(
-                        subscribers.c.chat_id.in_({r.chat_id for r in rows})
-                    )
+            chats = {
+                chat_id: (lang, frequency)
+                for chat_id, lang, frequency in conn.execute(
+                    select(
+                        subscribers.c.chat_id, subscribers.c.lang, subscribers.c.frequency
+                    ).where(subscribers.c.chat_id.in_({r.chat_id for r in rows}))
                 ).all()
-            )
+            }
         out = [
             Claimed(
                 id=r.id,
                 chat_id=r.chat_id,
                 article_id=r.article_id,
                 attempts=r.attempts,
-                lang=langs.get(r.chat_id, "ar"),
+                lang=chats.get(r.chat_id, ("ar", ""))[0],
+                channel=chats.get(r.chat_id, ("ar", ""))[1] == CHANNEL_FREQUENCY,
             )
             for r in rows
         ]
