@@ -36,7 +36,9 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
+from bot import lifecycle
 from bot.errors import ConfigError, DigestbotError
+from bot.lifecycle import Polling, Webhook
 from bot.observability.health import HealthChecks, sqlalchemy_ping
 from bot.observability.logs import redact
 from bot.observability.metrics import REGISTRY
@@ -319,7 +321,10 @@ async def serve(
         servers.append(WebServer(health, listen=metrics[0], port=metrics[1]))
     try:
         try:
-            await _start(application, servers, webhook, allowed_updates)
+            updates = Webhook(webhook.url, webhook.secret) if webhook is not None else Polling()
+            await lifecycle.start(
+                application, updates=updates, servers=servers, allowed_updates=allowed_updates
+            )
         except InvalidToken:
             # PTB's message repeats the token; never let it reach a log or a terminal.
             raise ConfigError(
@@ -333,35 +338,11 @@ async def serve(
             on_ready(servers)
         await stop.wait()
     finally:
-        await _shut_down(application, servers)
+        await lifecycle.stop(application, servers=servers)
+        await _close_database(application)
         for sig in signals:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
-
-
-async def _start(
-    application: AnyApplication,
-    servers: list[WebServer],
-    webhook: WebhookConfig | None,
-    allowed_updates: Sequence[str] | None,
-) -> None:
-    """PTB's start-up order, then our HTTP servers, then updates start flowing."""
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.start()
-    for server in servers:
-        await server.start()
-    if webhook is not None:
-        await application.bot.set_webhook(
-            url=webhook.url, secret_token=webhook.secret, allowed_updates=allowed_updates
-        )
-        log.info("webhook registered; taking updates")
-    else:
-        if application.updater is None:
-            raise ConfigError("polling needs an Application built with an updater")
-        await application.updater.start_polling(allowed_updates=allowed_updates)
-        log.info("long polling; taking updates")
 
 
 def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
@@ -369,21 +350,7 @@ def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
     stop.set()
 
 
-async def _shut_down(application: AnyApplication, servers: list[WebServer]) -> None:
-    """The ordered, best-effort stop; each step runs even if an earlier one failed."""
-    for server in servers:
-        server.stop_accepting()
-    if application.updater is not None and application.updater.running:
-        await _step("stop polling", application.updater.stop())
-    if application.running:
-        await _step("stop application", application.stop())
-        if application.post_stop is not None:
-            await _step("post_stop", application.post_stop(application))
-    for server in servers:
-        await _step("stop HTTP server", server.stop())
-    await _step("shut down application", application.shutdown())
-    if application.post_shutdown is not None:
-        await _step("post_shutdown", application.post_shutdown(application))
+async def _close_database(application: AnyApplication) -> None:
     close = getattr(application.bot_data.get(BOT_DATA_STORE), "close", None)
     if callable(close):
         await _step("close database", asyncio.to_thread(close))
