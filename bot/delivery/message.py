@@ -16,9 +16,8 @@ from bot.telegram import render
 from bot.telegram.i18n import coerce_lang, t
 from bot.telegram.split import split_html
 
-CB_NEXT = "sub:next"
-CB_UNSUBSCRIBE = "sub:unsub"
-CB_SETTINGS = "sub:settings"
+CB_NEXT = cb.encode(cb.SubscriptionMenu("next"))
+CB_UNSUBSCRIBE = cb.encode(cb.SubscriptionMenu("unsub"))
 
 
 @dataclass(frozen=True)

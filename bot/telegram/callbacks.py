@@ -5,12 +5,20 @@ cache tag (a short hash of the cache's ``source_digest``) makes buttons from an 
 cache *stale*; anything that does not parse is *forged*. Both get a polite answer. Items
 are referred to by index, never by free text, so data stays well under Telegram's
 64-byte limit.
+
+Subscription buttons (``"sub:<args…>"``, e.g. ``"sub:next"``, ``"sub:t:0630"``) carry no
+cache tag: they act on the subscription, not on the cache, so a digest delivered before a
+cache rebuild keeps working buttons.
+
+Handlers are routed by action type: :func:`pattern` gives ``CallbackQueryHandler`` a
+predicate that reads only the kind; the handler then decodes and validates.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final, Literal
 
@@ -61,7 +69,81 @@ class SearchPage:
     page: int
 
 
-Action = TimelinePage | YearMenu | ReactionsParty | DigestOf | DigestList | SetLang | SearchPage
+class SubscriptionAction:
+    """A subscription button (``sub:…``): not tied to a cache build."""
+
+    __slots__ = ()
+
+
+@dataclass(frozen=True)
+class SubscriptionMenu(SubscriptionAction):
+    """Under a delivered digest or a subscriber's summary: next digest, settings, stop."""
+
+    choice: Literal["next", "settings", "unsub"]
+
+
+@dataclass(frozen=True)
+class PanelTime(SubscriptionAction):
+    hour: int
+    minute: int
+
+
+@dataclass(frozen=True)
+class PanelFrequency(SubscriptionAction):
+    frequency: Literal["daily", "twice", "weekly"]
+
+
+@dataclass(frozen=True)
+class PanelWeekday(SubscriptionAction):
+    day: int  # 0 = Monday
+
+
+@dataclass(frozen=True)
+class PanelZone(SubscriptionAction):
+    index: int  # into the panel's quick zones
+
+
+@dataclass(frozen=True)
+class PanelAsk(SubscriptionAction):
+    """ "Other…": the next text message is the time or the zone."""
+
+    field: Literal["time", "tz"]
+
+
+@dataclass(frozen=True)
+class PanelDone(SubscriptionAction):
+    """Confirm (or save) the panel's draft, or cancel it."""
+
+    confirm: bool
+
+
+PanelAction = PanelTime | PanelFrequency | PanelWeekday | PanelZone | PanelAsk | PanelDone
+PANEL_ACTIONS: Final = (PanelTime, PanelFrequency, PanelWeekday, PanelZone, PanelAsk, PanelDone)
+Action = (
+    TimelinePage
+    | YearMenu
+    | ReactionsParty
+    | DigestOf
+    | DigestList
+    | SetLang
+    | SearchPage
+    | SubscriptionMenu
+    | PanelAction
+)
+
+SUBSCRIPTION_PREFIX: Final = "sub"
+
+#: the kind field of each tagged action type (subscription actions share "sub")
+KINDS: Final[dict[type[object], str]] = {
+    TimelinePage: "tl",
+    YearMenu: "ty",
+    ReactionsParty: "rx",
+    DigestOf: "dg",
+    DigestList: "dl",
+    SetLang: "lg",
+    SearchPage: "sr",
+    SubscriptionAction: SUBSCRIPTION_PREFIX,
+}
 
 
 class Stale(Exception):
@@ -77,8 +159,15 @@ def cache_tag(source_digest: str) -> str:
     return hashlib.sha256(source_digest.encode("utf-8")).hexdigest()[:TAG_LEN]
 
 
-def encode(action: Action, tag: str) -> str:
-    """Serialise ``action``; raises ValueError if it would exceed 64 bytes."""
+def encode(action: Action, tag: str = "") -> str:
+    """Serialise ``action``; raises ValueError if it would exceed 64 bytes.
+
+    ``tag`` (the cache's) is required for every action but subscription ones.
+    """
+    if isinstance(action, SubscriptionAction):
+        return _encode_subscription(action)
+    if not tag:
+        raise ValueError(f"{action!r} needs the cache tag")
     match action:
         case TimelinePage(page, order, year):
             body = f"tl:{page}:{order}:{'' if year is None else year}"
@@ -98,6 +187,28 @@ def encode(action: Action, tag: str) -> str:
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
     return data
+
+
+def _encode_subscription(action: SubscriptionAction) -> str:
+    body: str
+    match action:
+        case SubscriptionMenu(choice):
+            body = choice
+        case PanelTime(hour, minute):
+            body = f"t:{hour:02d}{minute:02d}"
+        case PanelFrequency(frequency):
+            body = f"f:{frequency}"
+        case PanelWeekday(day):
+            body = f"w:{day}"
+        case PanelZone(index):
+            body = f"z:{index}"
+        case PanelAsk(field):
+            body = "t:x" if field == "time" else "z:x"
+        case PanelDone(confirm):
+            body = "ok" if confirm else "no"
+        case _:
+            raise ValueError(f"not a subscription action: {action!r}")
+    return f"{SUBSCRIPTION_PREFIX}:{body}"
 
 
 def _nat(text: str) -> int:
@@ -123,6 +234,8 @@ def decode(data: str | None, tag: str) -> Action:
     if not data:
         raise Forged("empty")
     fields = data.split(":")
+    if fields[0] == SUBSCRIPTION_PREFIX:
+        return _decode_subscription(data, fields[1:])
     if len(fields) < 3 or fields[0] != VERSION:
         # An older or newer layout of our own data is stale; anything else is forged.
         if len(fields) >= 3 and fields[0].isdigit():
@@ -149,3 +262,54 @@ def decode(data: str | None, tag: str) -> Action:
         case "sr", [key, page] if _QUERY_KEY.fullmatch(key):
             return SearchPage(key, _nat(page))
     raise Forged(data)
+
+
+def _decode_subscription(data: str, fields: list[str]) -> SubscriptionMenu | PanelAction:
+    match fields:
+        case ["next"]:
+            return SubscriptionMenu("next")
+        case ["settings"]:
+            return SubscriptionMenu("settings")
+        case ["unsub"]:
+            return SubscriptionMenu("unsub")
+        case ["t", "x"]:
+            return PanelAsk("time")
+        case ["z", "x"]:
+            return PanelAsk("tz")
+        case ["t", hhmm] if len(hhmm) == 4 and hhmm.isdigit():
+            hour, minute = int(hhmm[:2]), int(hhmm[2:])
+            if hour < 24 and minute < 60:
+                return PanelTime(hour, minute)
+        case ["f", "daily"]:
+            return PanelFrequency("daily")
+        case ["f", "twice"]:
+            return PanelFrequency("twice")
+        case ["f", "weekly"]:
+            return PanelFrequency("weekly")
+        case ["w", day] if day.isdigit() and int(day) < 7:
+            return PanelWeekday(int(day))
+        case ["z", index]:
+            return PanelZone(_nat(index))
+        case ["ok"]:
+            return PanelDone(confirm=True)
+        case ["no"]:
+            return PanelDone(confirm=False)
+    raise Forged(data)
+
+
+def kind_of(data: object) -> str | None:
+    """The kind field of our callback data, the rest unchecked: for routing only."""
+    if not isinstance(data, str):
+        return None
+    fields = data.split(":")
+    if fields[0] == SUBSCRIPTION_PREFIX:
+        return SUBSCRIPTION_PREFIX
+    if len(fields) >= 3 and fields[0].isdigit():
+        return fields[2]
+    return None
+
+
+def pattern(action_type: type[object]) -> Callable[[object], bool]:
+    """A ``CallbackQueryHandler`` pattern selecting the buttons of one action type."""
+    kind = KINDS[action_type]
+    return lambda data: kind_of(data) == kind

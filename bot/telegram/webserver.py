@@ -42,6 +42,7 @@ from bot.lifecycle import Polling, Webhook
 from bot.observability.health import HealthChecks, sqlalchemy_ping
 from bot.observability.logs import redact
 from bot.observability.metrics import REGISTRY
+from bot.telegram.context import App
 
 log = logging.getLogger(__name__)
 
@@ -250,25 +251,19 @@ class WebServer:
 
 # -- serving an Application ---------------------------------------------------------------
 
-#: ``application.bot_data`` keys this module reads (set by the bot and subscriptions code).
-BOT_DATA_CACHE = "cache"
-BOT_DATA_STORE = "subscription_store"
-
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def application_health(application: AnyApplication) -> HealthChecks:
-    """Health of a built bot: its cache is in ``bot_data`` and its store's database answers."""
+def application_health(application: App) -> HealthChecks:
+    """Health of a built bot: its cache is loaded and its store's database answers."""
     bot_data = application.bot_data
 
     async def database() -> bool:
-        store = bot_data.get(BOT_DATA_STORE)
-        engine = getattr(store, "engine", None)
-        if engine is None:  # no subscription store configured: nothing to reach
-            return store is None
-        return await sqlalchemy_ping(engine)()
+        if bot_data.store is None:  # no subscription store configured: nothing to reach
+            return True
+        return await sqlalchemy_ping(bot_data.store.engine)()
 
-    return HealthChecks(lambda: bot_data.get(BOT_DATA_CACHE) is not None, database)
+    return HealthChecks(lambda: bot_data.cache is not None, database)
 
 
 @dataclass(frozen=True)
@@ -282,7 +277,7 @@ class WebhookConfig:
 
 
 async def serve(
-    application: AnyApplication,
+    application: App,
     *,
     health: HealthChecks | None = None,
     webhook: WebhookConfig | None = None,
@@ -350,10 +345,10 @@ def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
     stop.set()
 
 
-async def _close_database(application: AnyApplication) -> None:
-    close = getattr(application.bot_data.get(BOT_DATA_STORE), "close", None)
-    if callable(close):
-        await _step("close database", asyncio.to_thread(close))
+async def _close_database(application: App) -> None:
+    store = application.bot_data.store
+    if store is not None:
+        await _step("close database", asyncio.to_thread(store.close))
     log.info("stopped")
 
 
