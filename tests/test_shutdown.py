@@ -23,11 +23,11 @@ from sqlalchemy import create_engine, select
 from test_shutdown_support import BotProcess, database_url, free_port, until
 from test_telegram_support import sample_cache
 
-from bot.delivery.message import render_delivery
 from bot.delivery.scheduler import article_refs
 from bot.subscriptions.models import deliveries
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore
+from bot.telegram.delivery_message import compose_delivery
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +83,7 @@ async def test_sigterm_during_fanout_loses_no_delivery(
     prepare_queue(db_url, emulator)
     cache = sample_cache()
     head = statuses(db_url)[SUBSCRIBERS[0]][0][0]
-    rendered = render_delivery(cache, head, "ar")
+    rendered = compose_delivery(cache, head, "ar")
     assert rendered is not None and len(rendered.parts) == 1
 
     metrics_port = free_port()

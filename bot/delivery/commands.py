@@ -25,6 +25,7 @@ from bot.delivery.fanout import RoundResult
 from bot.delivery.scheduler import DeliveryService
 from bot.observability.logs import configure_logging
 from bot.subscriptions.store import SubscriptionStore
+from bot.telegram.delivery_message import compose_delivery
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -66,6 +67,7 @@ async def run_round(args: argparse.Namespace) -> RoundResult:
         store,
         bot,
         lambda: cache,
+        compose=compose_delivery,
         rate=rate,
         per_chat_interval=settings.per_chat_interval,
         concurrency=args.concurrency,

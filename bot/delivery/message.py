@@ -1,55 +1,30 @@
-"""What a scheduled delivery looks like: the bot's digest rendering plus three buttons.
+"""What a scheduled delivery sends, and the seam through which it is composed.
 
-Reuses :func:`bot.telegram.render.render_digest` (title, outlet, date, cited sentences,
-link to the original) so a scheduled digest reads exactly like ``/digest``.
+The delivery layer queues, paces and sends; it does not know how a digest reads. The
+Telegram layer supplies a :class:`Composer` (``bot.telegram.delivery_message``) that
+turns (cache, article, language) into :class:`Rendered` parts and a keyboard, so a
+scheduled digest reads exactly like ``/digest`` without delivery importing the renderer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.model import Cache
-from bot.telegram import callbacks as cb
-from bot.telegram import render
-from bot.telegram.i18n import coerce_lang, t
-from bot.telegram.split import split_html
-
-CB_NEXT = cb.encode(cb.SubscriptionMenu("next"))
-CB_UNSUBSCRIBE = cb.encode(cb.SubscriptionMenu("unsub"))
 
 
 @dataclass(frozen=True)
 class Rendered:
+    """A delivery's message: HTML parts (each ≤ 4096) and the keyboard of the last part."""
+
     parts: list[str]
     markup: InlineKeyboardMarkup
 
 
-def delivery_keyboard(lang: str, cache: Cache) -> InlineKeyboardMarkup:
-    """Next digest · timeline · unsubscribe."""
-    language = coerce_lang(lang)
-    timeline = cb.encode(cb.TimelinePage(0, "n", None), cb.cache_tag(cache.source_digest))
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t(language, "sub_btn_next"), callback_data=CB_NEXT),
-                InlineKeyboardButton(t(language, "sub_btn_timeline"), callback_data=timeline),
-            ],
-            [
-                InlineKeyboardButton(
-                    t(language, "sub_btn_unsubscribe"), callback_data=CB_UNSUBSCRIBE
-                )
-            ],
-        ]
-    )
+class Composer(Protocol):
+    """Compose the message for one queued article; None when the cache no longer has it."""
 
-
-def render_delivery(cache: Cache, article_id: str, lang: str) -> Rendered | None:
-    """The message(s) for one queued article, or None when the cache no longer has it."""
-    article = cache.article(article_id)
-    if article is None:
-        return None
-    language = coerce_lang(lang)
-    text = render.render_digest(language, cache, article)
-    return Rendered(parts=split_html(text), markup=delivery_keyboard(language, cache))
+    def __call__(self, cache: Cache, article_id: str, lang: str) -> Rendered | None: ...

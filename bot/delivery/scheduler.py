@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from telegram import Bot
 
 from bot.delivery.fanout import Clock, FanOut, RoundResult, utcnow
-from bot.delivery.message import Rendered, render_delivery
+from bot.delivery.message import Composer, Rendered
 from bot.delivery.pacing import Pacer
 from bot.model import Cache
 from bot.observability.metrics import QUEUE_DEPTH
@@ -72,6 +72,7 @@ class DeliveryService:
         bot: Bot,
         cache: Callable[[], Cache],
         *,
+        compose: Composer,
         rate: float | None,
         per_chat_interval: float = 1.0,
         clock: Clock = utcnow,
@@ -85,6 +86,7 @@ class DeliveryService:
         self.is_running = is_running or (lambda: True)
         self.bot = bot
         self.cache = cache
+        self.compose = compose
         self.clock = clock
         self.worker_id = worker_id or default_worker_id()
         self.pacer = Pacer(rate, per_chat_interval)
@@ -104,7 +106,7 @@ class DeliveryService:
         if key not in self._rendered:
             if len(self._rendered) > 256:
                 self._rendered.clear()
-            self._rendered[key] = render_delivery(cache, claimed.article_id, claimed.lang)
+            self._rendered[key] = self.compose(cache, claimed.article_id, claimed.lang)
         return self._rendered[key]
 
     async def start(self) -> int:

@@ -44,6 +44,7 @@ from bot.subscriptions.store import Subscriber, SubscriptionStore
 from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.context import App, Context
+from bot.telegram.delivery_message import compose_delivery
 from bot.telegram.handlers import reply
 from bot.telegram.i18n import Lang, chose_lang, lang_of, t
 
@@ -635,6 +636,7 @@ def install(application: App, settings: Settings) -> None:
         store,
         application.bot,
         bot_data.current_cache,
+        compose=compose_delivery,
         rate=settings.send_rate,
         per_chat_interval=settings.per_chat_interval,
         clock=utcnow,
