@@ -10,7 +10,7 @@ from botapi_emulator.html_entities import parse_html
 from test_telegram_support import REAL_CACHE, ev, sample_cache
 
 from bot.arabic.normalize import normalize
-from bot.model import Cache, TimelineEvent
+from bot.model import ABSOLUTE, Cache, TimelineEvent
 from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.search import SearchIndex, query_words, word_forms
@@ -171,7 +171,7 @@ def test_range_event_is_listed_under_each_year() -> None:
         end="1953",
         granularity="year",
         text="الحرب الكورية",
-        resolution="absolute",
+        resolution=ABSOLUTE,
         sources=[ev("000_aaaa", 20, "x")],
     )
     cache: Cache = sample_cache().model_copy(update={"timeline": [war]})

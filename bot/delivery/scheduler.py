@@ -24,6 +24,7 @@ from bot.delivery.message import Composer, Rendered
 from bot.delivery.pacing import Pacer
 from bot.model import Cache
 from bot.observability.metrics import QUEUE_DEPTH
+from bot.subscriptions.models import DeliveryStatus
 from bot.subscriptions.store import ArticleRef, Claimed, SubscriptionStore, default_worker_id
 
 log = logging.getLogger(__name__)
@@ -219,7 +220,7 @@ class DeliveryService:
             limit=1,
             lease=self.lease,
             chat_id=chat_id,
-            statuses=("ready", "queued"),
+            statuses=(DeliveryStatus.READY, DeliveryStatus.QUEUED),
         )
         if not claims:
             return False

@@ -9,12 +9,11 @@ numbers resolved at the bottom of the message, each naming the article and the s
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from bot.model import ArticleEntry, Cache, Evidence, Reaction, TimelineEvent
+from bot.model import ArticleEntry, Cache, DateResolution, Evidence, Reaction, TimelineEvent
 from bot.telegram.callbacks import Order
 from bot.telegram.i18n import Lang, t
 from bot.telegram.rtl import rtl_lines
@@ -314,36 +313,29 @@ def _event_line(lang: Lang, event: TimelineEvent, cites: Citations) -> str:
     return line
 
 
-_RELATIVE = re.compile(r"^relative:\s*(?P<phrase>.+?)\s*→.*published (?P<published>[\d-]+)\)?\s*$")
-_ANCHORED = re.compile(r"^relative:\s*(?P<phrase>.+?)\s*→[^(]*\(.*«(?P<anchor>[^»]+)»")
-_UNDATED = "relative: undated news"
-
-
-def resolution_note(lang: Lang, resolution: str, articles: Sequence[ArticleEntry] = ()) -> str:
+def resolution_note(
+    lang: Lang, resolution: DateResolution, articles: Sequence[ArticleEntry] = ()
+) -> str:
     """How a date not written in full was worked out, in the reader's words; empty for
-    absolute dates.
-
-    The pipeline writes one of three forms (bot.extract.dates / bot.extract.timeline):
-    ``relative: الخميس → 2024-12-05 (…, published 2024-12-05)`` (counted from the
-    article's date), ``relative: بعد يوم من … → 2024-06-21 (… «يوم 22 يونيو», …)``
-    (counted from another date in the text) and ``relative: undated news … (…, published
-    2024-11-10)`` (the article's news, dated by its publication). The publication date is
-    shown no more precisely than the source article's date is known.
-    """
-    if not resolution or resolution.startswith("absolute"):
-        return ""
-    if resolution.startswith(_UNDATED) and (match := _RELATIVE.match(resolution)):
-        return t(lang, "date_undated", published=_published(lang, match, articles))
-    if (anchored := _ANCHORED.match(resolution)) is not None:
-        return t(lang, "date_anchored", phrase=anchored["phrase"], anchor=anchored["anchor"])
-    if (match := _RELATIVE.match(resolution)) is not None:
-        published = _published(lang, match, articles)
-        return t(lang, "date_relative", phrase=match["phrase"], published=published)
-    return t(lang, "date_resolved", how=resolution)
+    absolute dates. The publication date is shown no more precisely than the source
+    article's date is known."""
+    phrase, anchor = resolution.phrase or "", resolution.anchor or ""
+    match resolution.kind:
+        case "absolute":
+            return ""
+        case "undated":
+            return t(lang, "date_undated", published=_published(lang, resolution, articles))
+        case "anaphor":
+            return t(lang, "date_anchored", phrase=phrase, anchor=anchor)
+        case "offset":  # the phrase's own anchor follows it in the text: «قبل يومين من …»
+            return t(lang, "date_anchored", phrase=f"{phrase} …", anchor=anchor)
+        case "relative":
+            published = _published(lang, resolution, articles)
+            return t(lang, "date_relative", phrase=phrase, published=published)
 
 
-def _published(lang: Lang, match: re.Match[str], articles: Sequence[ArticleEntry]) -> str:
-    day = match["published"]
+def _published(lang: Lang, resolution: DateResolution, articles: Sequence[ArticleEntry]) -> str:
+    day = resolution.published or ""
     precision = next((a.published_precision for a in articles if a.published == day), None)
     return format_date(lang, day, precision)
 
