@@ -16,6 +16,14 @@ Granularity = Literal["day", "month", "year"]
 Stance = Literal["critical", "supportive", "neutral", "no_comment"]
 
 
+def iso_at(value: str, precision: str | None) -> str:
+    """An ISO date (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``) cut to ``precision`` ("day",
+    "month", "year"; None keeps it): never more precise than what is known. The one rule
+    every reader of the cache (the bot, the Markdown pages) formats dates with."""
+    keep = {"year": 1, "month": 2, "day": 3}.get(precision or "")
+    return "-".join(value.split("-")[:keep])
+
+
 class _Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 

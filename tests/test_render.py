@@ -45,9 +45,9 @@ def all_screens(cache: Cache, lang: Lang) -> list[str]:
         render.render_timeline(lang, cache, 1, "n", 2024).text,
         render.render_reactions(lang, cache, None, 0).text,
         render.render_reactions(lang, cache, 0, 0).text,
-        render.render_search(lang, cache, "اتفاقية <b>&", hits)[0],
-        render.render_search(lang, cache, "اتفاقية <b>&", hits * 3, 1)[0],
-        render.render_search(lang, cache, "<b>&", [])[0],
+        render.render_search(lang, cache, "اتفاقية <b>&", hits).text,
+        render.render_search(lang, cache, "اتفاقية <b>&", hits * 3, 1).text,
+        render.render_search(lang, cache, "<b>&", []).text,
     ]
 
 
@@ -190,7 +190,7 @@ def test_search_is_arabic_normalised(cache: Cache) -> None:
 def test_search_results_are_cited(cache: Cache) -> None:
     index = SearchIndex(cache)
     hits = index.search_all(query_words("الطرفين"))
-    plain = valid(render.render_search("ar", cache, "الطرفين", hits)[0])
+    plain = valid(render.render_search("ar", cache, "الطرفين", hits).text)
     assert "[ملخص]" in plain and "[بند]" in plain
     assert "المصادر:" in plain and re.search(f"[{SUP}]", plain)
 

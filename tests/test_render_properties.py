@@ -120,7 +120,7 @@ def test_every_reply_splits_into_valid_parts(cache: Cache, query: str, lang: Lan
         render.render_treaty(lang, cache),
         render.render_timeline(lang, cache, 0, "o", None).text,
         render.render_reactions(lang, cache, 0, 0).text,
-        render.render_search(lang, cache, query, hits)[0],
+        render.render_search(lang, cache, query, hits).text,
         *(render.render_digest(lang, cache, a) for a in cache.articles),
     ]
     for screen in screens:

@@ -199,8 +199,8 @@ def test_reaction_hits_name_the_party_in_the_readers_language() -> None:
     index = SearchIndex(cache)
     hits = [h for h in index.search_all(query_words("كوليبا")) if h.kind == "reaction"]
     assert hits
-    en = plain(render.render_search("en", cache, "كوليبا", hits)[0])
-    ar = plain(render.render_search("ar", cache, "كوليبا", hits)[0])
+    en = plain(render.render_search("en", cache, "كوليبا", hits).text)
+    ar = plain(render.render_search("ar", cache, "كوليبا", hits).text)
     assert "(Ukraine)" in en and "(أوكرانيا)" in ar
     # and an English party name finds the reaction too
     assert any(h.kind == "reaction" for h in index.search_all(query_words("Ukraine")))

@@ -109,7 +109,6 @@ class FanOut:
         self.max_backoff = max_backoff
         self.flush_every = flush_every
         self.should_stop = should_stop or (lambda: False)
-        self.on_sent: Callable[[Claimed], Awaitable[None]] | None = None
 
     async def _db(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await asyncio.to_thread(fn, *args, **kwargs)
@@ -239,8 +238,6 @@ class FanOut:
             result.last_send = now
             result.sent += 1
             DELIVERIES.labels(outcome="sent").inc()
-            if self.on_sent is not None:
-                await self.on_sent(c)
             return True
 
     async def _send(self, chat_id: int, rendered: Rendered) -> None:

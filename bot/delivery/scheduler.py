@@ -98,7 +98,6 @@ class DeliveryService:
         self._rendered: dict[tuple[int, str, str], Rendered | None] = {}
         self._synced: int | None = None  # id() of the cache last synced into the queue
         self._stopping = False
-        self.last_result: RoundResult | None = None
 
     def render(self, claimed: Claimed) -> Rendered | None:
         """Render once per (cache, article, language): a fan-out sends the same text to all."""
@@ -146,7 +145,6 @@ class DeliveryService:
         """Promote whatever is due, then send until nothing is claimable (for ``deliver``)."""
         await self.promote(force=force)
         result = await self.fanout().run()
-        self.last_result = result
         QUEUE_DEPTH.set(await self.store.call(self.store.queue_depth))
         return result
 
@@ -186,7 +184,6 @@ class DeliveryService:
         except Exception:  # e.g. the database went away; the next tick starts a new round
             log.exception("fan-out round failed; claims are retried after their lease")
             return RoundResult()
-        self.last_result = result
         if result.sent or result.deferred or result.deactivated:
             log.info(
                 "fan-out: %d sent, %d deferred, %d deactivated, %d rate-limited",
@@ -196,11 +193,6 @@ class DeliveryService:
                 result.rate_limited,
             )
         return result
-
-    async def wait_idle(self) -> None:
-        """Wait for the running fan-out (tests, benchmarks)."""
-        if self._task is not None:
-            await asyncio.shield(self._task)
 
     async def stop(self) -> None:
         """Cancel the fan-out; it records what it sent and releases what it claimed."""

@@ -615,8 +615,8 @@ class SubscriptionStore:
         out.sort(key=lambda c: c.id)
         return out
 
-    def mark_sent(self, ids: Sequence[int], now: datetime, worker: str | None = None) -> int:
-        """Record successful sends (only rows this worker still holds when ``worker`` given)."""
+    def mark_sent(self, ids: Sequence[int], now: datetime) -> int:
+        """Record successful sends."""
         if not ids:
             return 0
         now = _utc(now)

@@ -13,9 +13,18 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from bot.model import ArticleEntry, Cache, DateResolution, Evidence, Reaction, TimelineEvent
+from bot.model import (
+    ArticleEntry,
+    Cache,
+    DateResolution,
+    Evidence,
+    Reaction,
+    TimelineEvent,
+    iso_at,
+)
 from bot.telegram.callbacks import Order
 from bot.telegram.i18n import Lang, t
+from bot.telegram.paging import page_of
 from bot.telegram.rtl import rtl_lines
 from bot.telegram.search import Hit
 
@@ -70,10 +79,8 @@ def format_date(lang: Lang, value: str, precision: str | None = None) -> str:
     ``precision`` ("day", "month", "year") trims a date stored as a full ISO day but
     known only to the month or year (e.g. a publication month stored as ``2024-06-01``).
     """
-    parts = value.split("-")
-    keep = {"year": 1, "month": 2, "day": 3}.get(precision or "", len(parts))
     try:
-        numbers = [int(p) for p in parts[:keep]]
+        numbers = [int(p) for p in iso_at(value, precision).split("-")]
     except ValueError:
         return value
     if len(numbers) >= 2 and 1 <= numbers[1] <= 12:
@@ -212,7 +219,7 @@ def article_button_label(article: ArticleEntry, lang: Lang = "ar", limit: int = 
 
 
 def render_digest_menu(lang: Lang, cache: Cache, page: int) -> str:
-    pages = max(1, -(-len(cache.articles) // ARTICLES_PAGE_SIZE))
+    pages = page_of(len(cache.articles), ARTICLES_PAGE_SIZE, page).count
     if not cache.articles:
         return finish(lang, t(lang, "empty_digests"))
     return finish(
@@ -344,8 +351,8 @@ def render_timeline(
     lang: Lang, cache: Cache, page: int, order: Order, year: int | None
 ) -> TimelineView:
     events = timeline_events(cache, order, year)
-    pages = max(1, -(-len(events) // TIMELINE_PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    paged = page_of(len(events), TIMELINE_PAGE_SIZE, page)
+    page, pages = paged.index, paged.count
     title = t(lang, "timeline_title", page=counter(lang, page + 1), pages=counter(lang, pages))
     if year is not None:
         title += " · " + t(lang, "year_label", year=year)
@@ -355,7 +362,7 @@ def render_timeline(
             _join(lang, [f"📅 <b>{esc(title)}</b>", t(lang, "empty_timeline")]), page, pages
         )
     cites = Citations(cache, lang)
-    chunk = events[page * TIMELINE_PAGE_SIZE : (page + 1) * TIMELINE_PAGE_SIZE]
+    chunk = paged.of(events)
     lines = [_event_line(lang, e, cites) for e in chunk]
     return TimelineView(
         _join(lang, [f"📅 <b>{esc(title)}</b>", "\n".join(lines)], cites), page, pages
@@ -438,8 +445,8 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
     chosen = parties[party] if party is not None else None
     items = [r for r in cache.reactions if chosen is None or r.party == chosen]
     items.sort(key=lambda r: (r.party or "", r.actor))
-    pages = max(1, -(-len(items) // REACTIONS_PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    paged = page_of(len(items), REACTIONS_PAGE_SIZE, page)
+    page, pages = paged.index, paged.count
     title = t(lang, "reactions_title", page=counter(lang, page + 1), pages=counter(lang, pages))
     if chosen is not None:
         title += " · " + party_name(lang, cache, chosen)
@@ -447,7 +454,7 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
         text = _join(lang, [f"🗣 <b>{esc(title)}</b>", t(lang, "empty_reactions")])
         return ReactionsView(text, party, page, pages)
     cites = Citations(cache, lang)
-    chunk = items[page * REACTIONS_PAGE_SIZE : (page + 1) * REACTIONS_PAGE_SIZE]
+    chunk = paged.of(items)
     lines = [_reaction_line(lang, r, cites) for r in chunk]
     text = _join(lang, [f"🗣 <b>{esc(title)}</b>", "\n".join(lines)], cites)
     return ReactionsView(text, party, page, pages)
@@ -459,22 +466,27 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
 SEARCH_PAGE_SIZE = 10
 
 
+@dataclass(frozen=True)
+class SearchView:
+    text: str
+    page: int  # clamped
+    pages: int
+
+
 def render_search(
     lang: Lang, cache: Cache, query: str, hits: Sequence[Hit], page: int = 0
-) -> tuple[str, int, int]:
-    """One page of hits: each the matching sentence or item as written, cited.
-
-    ``hits`` are all the hits; returns the text, the clamped page and the page count.
-    """
+) -> SearchView:
+    """One page of hits (``hits`` are all of them): each the matching sentence or item as
+    written, cited."""
     shown_query = esc(truncate(" ".join(query.split()), 60))
     if not hits:
         text = t(lang, "search_none", query=shown_query) + "\n\n" + t(lang, "search_rule")
-        return finish(lang, text), 0, 1
+        return SearchView(finish(lang, text), 0, 1)
     total = len(hits)
-    pages = -(-total // SEARCH_PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
-    chunk = hits[page * SEARCH_PAGE_SIZE : (page + 1) * SEARCH_PAGE_SIZE]
-    first = page * SEARCH_PAGE_SIZE + 1
+    paged = page_of(total, SEARCH_PAGE_SIZE, page)
+    page, pages = paged.index, paged.count
+    chunk = paged.of(hits)
+    first = paged.start + 1
     last = first + len(chunk) - 1
     shown = (
         counter(lang, first) + "–" + counter(lang, last) if last > first else counter(lang, first)
@@ -498,4 +510,4 @@ def render_search(
     blocks = [title, "\n".join(lines)]
     if pages > 1:
         blocks.append(f"<i>{t(lang, 'search_narrow')}</i>")
-    return _join(lang, blocks, cites), page, pages
+    return SearchView(_join(lang, blocks, cites), page, pages)

@@ -22,6 +22,7 @@ from bot.telegram import keyboards as kb
 from bot.telegram import render
 from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
+from bot.telegram.paging import page_of
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
 from bot.telegram.split import split_html
 
@@ -119,10 +120,10 @@ class Views:
     # --- digests ----------------------------------------------------------------------
 
     def digest_pages(self) -> int:
-        return max(1, -(-len(self.cache.articles) // render.ARTICLES_PAGE_SIZE))
+        return page_of(len(self.cache.articles), render.ARTICLES_PAGE_SIZE, 0).count
 
     def digest_menu(self, lang: Lang, page: int) -> Screen:
-        page = min(max(page, 0), self.digest_pages() - 1)
+        page = page_of(len(self.cache.articles), render.ARTICLES_PAGE_SIZE, page).index
 
         def build() -> Screen:
             markup = (
@@ -158,8 +159,7 @@ class Views:
             markup = kb.timeline_keyboard(lang, self.tag, view.page, view.pages, order, year)
             return Screen.of(view.text, markup)
 
-        pages = max(1, -(-self._events_in[year] // render.TIMELINE_PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
+        page = page_of(self._events_in[year], render.TIMELINE_PAGE_SIZE, page).index
         return self._get(("tl", lang, page, order, year), build)
 
     def year_menu(self, lang: Lang, order: Order) -> InlineKeyboardMarkup:
@@ -200,8 +200,7 @@ class Views:
     def reactions(self, lang: Lang, party: int | None, page: int) -> Screen:
         if party is not None and not 0 <= party < len(self.parties):
             party = None
-        pages = max(1, -(-self._reactions_of[party] // render.REACTIONS_PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
+        page = page_of(self._reactions_of[party], render.REACTIONS_PAGE_SIZE, page).index
 
         def build() -> Screen:
             view = render.render_reactions(lang, self.cache, party, page)
@@ -240,5 +239,6 @@ class Views:
             return None
         self._queries.move_to_end(key)
         query, hits = remembered
-        text, page, pages = render.render_search(lang, self.cache, query, hits, page)
+        view = render.render_search(lang, self.cache, query, hits, page)
+        text, page, pages = view.text, view.page, view.pages
         return Screen.of(text, kb.search_keyboard(lang, self.tag, key, page, pages))

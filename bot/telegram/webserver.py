@@ -20,7 +20,6 @@ import hmac
 import json
 import logging
 import re
-import secrets
 import signal
 import socket
 from collections.abc import Awaitable, Callable, Sequence
@@ -51,11 +50,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 #: Updates are a few KiB; anything far larger is not from Telegram.
 MAX_BODY_BYTES = 1 << 20
-
-
-def generate_secret() -> str:
-    """A fresh secret token for ``setWebhook`` when the operator configured none."""
-    return secrets.token_urlsafe(32)
 
 
 def webhook_path(url: str) -> str:

@@ -28,7 +28,7 @@ from botapi_emulator.params import as_int
 if TYPE_CHECKING:
     import tornado.httpserver
 
-    from botapi_emulator.faults import Bucket, Fault
+    from botapi_emulator.faults import Bucket, Fault, FloodLimits
 
 # A Bot API token as Telegram issues them: <bot id>:<secret>.
 TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
@@ -130,7 +130,7 @@ class EmulatorCore:
         self._callbacks: dict[str, CallbackQuery] = {}
         self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self._faults: list[Fault] = []
-        self._flood: tuple[float | None, float | None, float] | None = None
+        self._flood: FloodLimits | None = None
         self._global_bucket: Bucket | None = None
         self._chat_buckets: dict[int, Bucket] = {}
         self._webhook: Webhook | None = None

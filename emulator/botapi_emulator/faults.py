@@ -90,6 +90,16 @@ class Bucket:
         return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
 
 
+@dataclass(frozen=True, slots=True)
+class FloodLimits:
+    """Sends per second for the whole bot and per chat (None: unlimited), the chat burst."""
+
+    global_rate: float | None
+    chat_rate: float | None
+    chat_burst: float
+
+
+#: Methods Telegram's flood control counts as sending.
 FLOOD_METHODS = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
 
 
@@ -142,7 +152,7 @@ class FaultsMixin(EmulatorCore):
         a one-second burst), each chat ``per_chat_per_second`` with ``per_chat_burst``
         at once. Counted: sendMessage, editMessageText, editMessageReplyMarkup.
         """
-        self._flood = (global_per_second, per_chat_per_second, float(per_chat_burst))
+        self._flood = FloodLimits(global_per_second, per_chat_per_second, float(per_chat_burst))
         self._global_bucket = None
         self._chat_buckets.clear()
 
@@ -152,7 +162,11 @@ class FaultsMixin(EmulatorCore):
     def _flood_wait(self, name: str, chat_id: int | None) -> float:
         if self._flood is None or name not in FLOOD_METHODS:
             return 0.0
-        global_rate, chat_rate, burst = self._flood
+        global_rate, chat_rate, burst = (
+            self._flood.global_rate,
+            self._flood.chat_rate,
+            self._flood.chat_burst,
+        )
         now = time.monotonic()
         buckets: list[Bucket] = []
         if global_rate:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from botapi_emulator.core import ChatState, EmulatorCore, scope_key
@@ -68,13 +69,23 @@ _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _BUTTON_URL = re.compile(r"^(?:(?:https?|tg)://\S+|[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?)$")
 
 
+@dataclass(frozen=True, slots=True)
+class Formatted:
+    """A message text after Telegram's parsing: as sent, as shown, and its entities."""
+
+    raw: str
+    plain: str
+    parse_mode: str | None
+    entities: list[MessageEntity]
+
+
 class MethodsMixin(EmulatorCore):
     """The chat-facing Bot API methods (``_m_*``) and their validation helpers."""
 
     def _format(
         self, params: dict[str, Any], *, too_long: str = "message is too long"
-    ) -> tuple[str, str, str | None, list[MessageEntity]]:
-        """(raw text, plain text, parse mode, entities) after Telegram's parsing rules.
+    ) -> Formatted:
+        """The text after Telegram's parsing rules, or Telegram's error.
 
         ``too_long`` differs by method: sendMessage says "message is too long",
         editMessageText says "MESSAGE_TOO_LONG".
@@ -107,7 +118,7 @@ class MethodsMixin(EmulatorCore):
             raise bad_request("message text is empty")
         if utf16_len(plain) > MAX_MESSAGE_LENGTH:
             raise bad_request(too_long)
-        return raw, plain, parse_mode, entities
+        return Formatted(raw, plain, parse_mode, entities)
 
     def _reply_markup(self, params: dict[str, Any]) -> dict[str, Any] | None:
         markup = as_json(params, "reply_markup", "can't parse reply keyboard markup JSON object")
@@ -133,10 +144,7 @@ class MethodsMixin(EmulatorCore):
         self,
         state: ChatState,
         params: dict[str, Any],
-        raw: str,
-        plain: str,
-        parse_mode: str | None,
-        entities: list[MessageEntity],
+        text: Formatted,
         markup: dict[str, Any] | None,
     ) -> SentMessage:
         reply_to: int | None = None
@@ -158,10 +166,10 @@ class MethodsMixin(EmulatorCore):
         msg = SentMessage(
             chat_id=state.chat.id,
             message_id=state.next_message_id,
-            text=plain,
-            raw_text=raw,
-            parse_mode=parse_mode,
-            entities=entities,
+            text=text.plain,
+            raw_text=text.raw,
+            parse_mode=text.parse_mode,
+            entities=text.entities,
             reply_markup=markup,
             date=int(time.time()),
             link_preview_disabled=preview_disabled,
@@ -195,9 +203,8 @@ class MethodsMixin(EmulatorCore):
 
     async def _m_send_message(self, params: dict[str, Any]) -> Any:
         state = self._resolve_chat(params)
-        raw, plain, parse_mode, entities = self._format(params)
-        markup = self._reply_markup(params)
-        msg = self._store_bot_message(state, params, raw, plain, parse_mode, entities, markup)
+        text = self._format(params)
+        msg = self._store_bot_message(state, params, text, self._reply_markup(params))
         self._event(ChatEvent("message", state.chat.id, msg))
         return self._message_json(msg)
 
@@ -206,13 +213,14 @@ class MethodsMixin(EmulatorCore):
             raise bad_request("MESSAGE_ID_INVALID")
         state = self._resolve_chat(params)
         msg = self._bot_message(state, params, "edit")
-        raw, plain, parse_mode, entities = self._format(params, too_long="MESSAGE_TOO_LONG")
+        text = self._format(params, too_long="MESSAGE_TOO_LONG")
         markup = self._reply_markup(params)
-        if plain == msg.text and entities == msg.entities and markup == msg.reply_markup:
+        if text.plain == msg.text and text.entities == msg.entities and markup == msg.reply_markup:
             raise bad_request(_NOT_MODIFIED)
-        if plain != msg.text:
+        if text.plain != msg.text:
             msg.history.append(msg.text)
-        msg.text, msg.raw_text, msg.parse_mode, msg.entities = plain, raw, parse_mode, entities
+        msg.text, msg.raw_text = text.plain, text.raw
+        msg.parse_mode, msg.entities = text.parse_mode, text.entities
         msg.reply_markup = markup
         msg.edit_date = int(time.time())
         self._event(ChatEvent("edit", state.chat.id, msg))
