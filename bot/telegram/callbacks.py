@@ -165,50 +165,62 @@ def encode(action: Action, tag: str = "") -> str:
     ``tag`` (the cache's) is required for every action but subscription ones.
     """
     if isinstance(action, SubscriptionAction):
-        return _encode_subscription(action)
-    if not tag:
+        data = f"{SUBSCRIPTION_PREFIX}:{_subscription_body(action)}"
+    elif tag:
+        data = f"{VERSION}:{tag}:{_tagged_body(action)}"
+    else:
         raise ValueError(f"{action!r} needs the cache tag")
-    match action:
-        case TimelinePage(page, order, year):
-            body = f"tl:{page}:{order}:{'' if year is None else year}"
-        case YearMenu(order):
-            body = f"ty:{order}"
-        case ReactionsParty(party, page):
-            body = f"rx:{'' if party is None else party}:{page}"
-        case DigestOf(article):
-            body = f"dg:{article}"
-        case DigestList(page):
-            body = f"dl:{page}"
-        case SetLang(lang):
-            body = f"lg:{lang}"
-        case SearchPage(key, page):
-            body = f"sr:{key}:{page}"
-    data = f"{VERSION}:{tag}:{body}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
     return data
 
 
-def _encode_subscription(action: SubscriptionAction) -> str:
-    body: str
+def _tagged_body(action: Action) -> str:
     match action:
-        case SubscriptionMenu(choice):
-            body = choice
+        case TimelinePage(page, order, year):
+            return f"tl:{page}:{order}:{'' if year is None else year}"
+        case YearMenu(order):
+            return f"ty:{order}"
+        case ReactionsParty(party, page):
+            return f"rx:{'' if party is None else party}:{page}"
+        case DigestOf(article):
+            return f"dg:{article}"
+        case DigestList(page):
+            return f"dl:{page}"
+        case SetLang(lang):
+            return f"lg:{lang}"
+        case SearchPage(key, page):
+            return f"sr:{key}:{page}"
+    raise ValueError(f"not a tagged action: {action!r}")
+
+
+#: subscription buttons without arguments, by their body after "sub:"
+_SUBSCRIPTION_FIXED: Final[dict[str, SubscriptionMenu | PanelAction]] = {
+    "next": SubscriptionMenu("next"),
+    "settings": SubscriptionMenu("settings"),
+    "unsub": SubscriptionMenu("unsub"),
+    "t:x": PanelAsk("time"),
+    "z:x": PanelAsk("tz"),
+    "f:daily": PanelFrequency("daily"),
+    "f:twice": PanelFrequency("twice"),
+    "f:weekly": PanelFrequency("weekly"),
+    "ok": PanelDone(confirm=True),
+    "no": PanelDone(confirm=False),
+}
+_SUBSCRIPTION_BODIES: Final[dict[object, str]] = {v: k for k, v in _SUBSCRIPTION_FIXED.items()}
+
+
+def _subscription_body(action: SubscriptionAction) -> str:
+    if (fixed := _SUBSCRIPTION_BODIES.get(action)) is not None:
+        return fixed
+    match action:
         case PanelTime(hour, minute):
-            body = f"t:{hour:02d}{minute:02d}"
-        case PanelFrequency(frequency):
-            body = f"f:{frequency}"
+            return f"t:{hour:02d}{minute:02d}"
         case PanelWeekday(day):
-            body = f"w:{day}"
+            return f"w:{day}"
         case PanelZone(index):
-            body = f"z:{index}"
-        case PanelAsk(field):
-            body = "t:x" if field == "time" else "z:x"
-        case PanelDone(confirm):
-            body = "ok" if confirm else "no"
-        case _:
-            raise ValueError(f"not a subscription action: {action!r}")
-    return f"{SUBSCRIPTION_PREFIX}:{body}"
+            return f"z:{index}"
+    raise ValueError(f"not a subscription action: {action!r}")
 
 
 def _nat(text: str) -> int:
@@ -243,7 +255,10 @@ def decode(data: str | None, tag: str) -> Action:
         raise Forged(data)
     if fields[1] != tag:
         raise Stale(data)
-    kind, args = fields[2], fields[3:]
+    return _decode_tagged(data, fields[2], fields[3:])
+
+
+def _decode_tagged(data: str, kind: str, args: list[str]) -> Action:
     match kind, args:
         case "tl", [page, order, year]:
             return TimelinePage(_nat(page), _order(order), _opt_nat(year))
@@ -255,45 +270,25 @@ def decode(data: str | None, tag: str) -> Action:
             return DigestOf(_nat(article))
         case "dl", [page]:
             return DigestList(_nat(page))
-        case "lg", ["ar"]:
-            return SetLang("ar")
-        case "lg", ["en"]:
-            return SetLang("en")
+        case "lg", ["ar" | "en" as lang]:
+            return SetLang(lang)
         case "sr", [key, page] if _QUERY_KEY.fullmatch(key):
             return SearchPage(key, _nat(page))
     raise Forged(data)
 
 
 def _decode_subscription(data: str, fields: list[str]) -> SubscriptionMenu | PanelAction:
+    if (fixed := _SUBSCRIPTION_FIXED.get(":".join(fields))) is not None:
+        return fixed
     match fields:
-        case ["next"]:
-            return SubscriptionMenu("next")
-        case ["settings"]:
-            return SubscriptionMenu("settings")
-        case ["unsub"]:
-            return SubscriptionMenu("unsub")
-        case ["t", "x"]:
-            return PanelAsk("time")
-        case ["z", "x"]:
-            return PanelAsk("tz")
         case ["t", hhmm] if len(hhmm) == 4 and hhmm.isdigit():
             hour, minute = int(hhmm[:2]), int(hhmm[2:])
             if hour < 24 and minute < 60:
                 return PanelTime(hour, minute)
-        case ["f", "daily"]:
-            return PanelFrequency("daily")
-        case ["f", "twice"]:
-            return PanelFrequency("twice")
-        case ["f", "weekly"]:
-            return PanelFrequency("weekly")
         case ["w", day] if day.isdigit() and int(day) < 7:
             return PanelWeekday(int(day))
         case ["z", index]:
             return PanelZone(_nat(index))
-        case ["ok"]:
-            return PanelDone(confirm=True)
-        case ["no"]:
-            return PanelDone(confirm=False)
     raise Forged(data)
 
 
