@@ -1,5 +1,5 @@
 """/subscribe, /settings, /unsubscribe, /stats and scheduled deliveries through the real
-PTB Application polling the emulator (DESIGN.md §5)."""
+PTB Application polling the emulator (docs/architecture.md)."""
 # ruff: noqa: F811
 
 from __future__ import annotations

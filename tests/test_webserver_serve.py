@@ -37,7 +37,7 @@ def free_port() -> int:
 
 
 def make_app(emulator: BotAPIEmulator, tmp_path: Path) -> Any:
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         DIGESTBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         DIGESTBOT_TICK_SECONDS=60,

@@ -6,7 +6,7 @@ deliver``/``subscribers`` commands and Alembic (which is synchronous); the stdli
 and psycopg drivers are the best-tested ones; and every hot path is a set-based statement
 over hundreds of rows, so the thread hop costs far less than the SQL it carries.
 
-Queue semantics (DESIGN.md §5):
+Queue semantics (see also docs/architecture.md):
 
 * ``queue_items`` is the append-only list of article *versions* in publication order
   (``seq``). :meth:`sync_articles` appends new ids (and rebuilt ids whose digest changed)

@@ -1,4 +1,4 @@
-"""Pure rendering of cache items into Telegram HTML, in the house style of DESIGN.md §3.
+"""Pure rendering of cache items into Telegram HTML, in the bot's one house style.
 
 Nothing here touches Telegram or the network: each function takes the cache, a language
 and the view's state and returns HTML text, so every reply can be unit-tested. All text
