@@ -20,11 +20,11 @@ BOT = ROOT / "bot"
 LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("foundation", ("bot", "bot.errors", "bot.config", "bot.observability", "bot.lifecycle")),
     ("model", ("bot.model", "bot.corpus_types")),
-    ("pipeline", ("bot.arabic", "bot.corpus", "bot.digest", "bot.extract")),
+    ("pipeline", ("bot.arabic", "bot.corpus", "bot.digest", "bot.extract", "bot.picture")),
     ("build", ("bot.cache",)),
     ("services", ("bot.subscriptions", "bot.delivery")),
     ("telegram", ("bot.telegram",)),
-    ("cli", ("bot.cli", "bot.chat")),
+    ("cli", ("bot.cli", "bot.chat", "bot.chat_reach")),
 ]
 
 #: the subcommands ``bot.cli`` loads: entry points, so they sit in the CLI layer
@@ -33,6 +33,7 @@ CLI_MODULES = (
     "bot.cache.digest_command",
     "bot.delivery.commands",
     "bot.subscriptions.commands",
+    "bot.subscriptions.channel_commands",
 )
 
 EMULATOR_ALLOWED = ("bot.chat",)

@@ -21,10 +21,22 @@ class Rendered:
     """A delivery's message: HTML parts (each ≤ 4096) and the keyboard of the last part."""
 
     parts: list[str]
-    markup: InlineKeyboardMarkup
+    markup: InlineKeyboardMarkup | None
 
 
 class Composer(Protocol):
-    """Compose the message for one queued article; None when the cache no longer has it."""
+    """Compose the message for one queued article; None when the cache no longer has it.
 
-    def __call__(self, cache: Cache, article_id: str, lang: str) -> Rendered | None: ...
+    ``channel``: a channel post, which carries a link to the bot (``bot_username``)
+    instead of the reader's buttons.
+    """
+
+    def __call__(
+        self,
+        cache: Cache,
+        article_id: str,
+        lang: str,
+        *,
+        channel: bool = False,
+        bot_username: str | None = None,
+    ) -> Rendered | None: ...

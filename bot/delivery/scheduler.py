@@ -95,19 +95,33 @@ class DeliveryService:
         self.lease = lease
         self.flush_every = flush_every
         self._task: asyncio.Task[RoundResult] | None = None
-        self._rendered: dict[tuple[int, str, str], Rendered | None] = {}
+        self._rendered: dict[tuple[int, str, str, bool], Rendered | None] = {}
         self._synced: int | None = None  # id() of the cache last synced into the queue
         self._stopping = False
 
     def render(self, claimed: Claimed) -> Rendered | None:
-        """Render once per (cache, article, language): a fan-out sends the same text to all."""
+        """Render once per (cache, article, language, kind of chat): a fan-out sends the
+        same text to all; a channel post carries a link to the bot instead of buttons."""
         cache = self.cache()
-        key = (id(cache), claimed.article_id, claimed.lang)
+        channel = claimed.chat_id < 0
+        key = (id(cache), claimed.article_id, claimed.lang, channel)
         if key not in self._rendered:
             if len(self._rendered) > 256:
                 self._rendered.clear()
-            self._rendered[key] = self.compose(cache, claimed.article_id, claimed.lang)
+            self._rendered[key] = self.compose(
+                cache,
+                claimed.article_id,
+                claimed.lang,
+                channel=channel,
+                bot_username=self._username() if channel else None,
+            )
         return self._rendered[key]
+
+    def _username(self) -> str | None:
+        try:
+            return self.bot.username
+        except RuntimeError:  # not initialized (``digestbot deliver`` before getMe)
+            return None
 
     async def start(self) -> int:
         """Sync the cache's articles into every queue; retry claims of dead local processes."""

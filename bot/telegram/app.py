@@ -22,8 +22,11 @@ from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
+    ChosenInlineResultHandler,
     CommandHandler,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
     TypeHandler,
     filters,
@@ -34,7 +37,7 @@ from bot.model import Cache
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram import callbacks as cb
 from bot.telegram import handlers as h
-from bot.telegram import subscribe
+from bot.telegram import reach, subscribe
 from bot.telegram.context import CONTEXT_TYPES, App
 from bot.telegram.i18n import LANGS, catalogue, t
 
@@ -71,6 +74,7 @@ BUTTONS: dict[type[object], h.Handler] = {
     cb.SetLang: h.on_lang_button,
     cb.SearchPage: h.on_search_button,
     cb.SubscriptionAction: subscribe.on_button,
+    cb.TimelinePicture: reach.on_picture_button,
 }
 
 #: the group of the per-update work: before every other handler
@@ -130,6 +134,7 @@ def build_application(
     views = h.prepare_bot_data(application.bot_data, cache)
     application.bot_data.store = store
     subscribe.install(application, settings)
+    reach.install(application, settings, cache)
     add_handlers(application, settings)
     application.add_error_handler(h.on_error)
     commands = registered_commands(application)
@@ -142,6 +147,14 @@ def build_application(
 def add_handlers(application: App, settings: Settings) -> None:
     """Every handler of the bot, in its group; the one place they are registered."""
     application.add_handler(TypeHandler(Update, h.before_every_update), group=BEFORE_ALL)
+    # A channel post is never answered as a chat: /channel inside it, else nothing.
+    application.add_handler(
+        MessageHandler(
+            filters.UpdateType.CHANNEL_POST,
+            h.instrumented("channel", "post")(reach.on_channel_post),
+        ),
+        group=-3,
+    )
     # Subscriptions' interceptors: a chat back after blocking us; a time or zone typed
     # after "other…" (stops the update only when it consumed it).
     application.add_handler(CommandHandler("start", subscribe.reactivate_on_start), group=-1)
@@ -161,6 +174,18 @@ def add_handlers(application: App, settings: Settings) -> None:
                 h.instrumented("callback", kind)(handler), pattern=cb.pattern(action)
             )
         )
+    application.add_handler(
+        ChatMemberHandler(
+            h.instrumented("member", "my_chat_member")(reach.on_my_chat_member),
+            ChatMemberHandler.MY_CHAT_MEMBER,
+        )
+    )
+    application.add_handler(
+        InlineQueryHandler(h.instrumented("inline", "inline")(reach.on_inline_query))
+    )
+    application.add_handler(
+        ChosenInlineResultHandler(h.instrumented("inline", "chosen")(reach.on_chosen_result))
+    )
     # The catch-alls come after every command and button.
     application.add_handler(
         CallbackQueryHandler(h.instrumented("callback", "unknown")(h.on_bad_button))

@@ -69,6 +69,11 @@ class SearchPage:
     page: int
 
 
+@dataclass(frozen=True)
+class TimelinePicture:
+    """/timeline's «🖼 صورة»: send the timeline as a picture."""
+
+
 class SubscriptionAction:
     """A subscription button (``sub:…``): not tied to a cache build."""
 
@@ -127,6 +132,7 @@ Action = (
     | DigestList
     | SetLang
     | SearchPage
+    | TimelinePicture
     | SubscriptionMenu
     | PanelAction
 )
@@ -142,6 +148,7 @@ KINDS: Final[dict[type[object], str]] = {
     DigestList: "dl",
     SetLang: "lg",
     SearchPage: "sr",
+    TimelinePicture: "tp",
     SubscriptionAction: SUBSCRIPTION_PREFIX,
 }
 
@@ -191,6 +198,8 @@ def _tagged_body(action: Action) -> str:
             return f"lg:{lang}"
         case SearchPage(key, page):
             return f"sr:{key}:{page}"
+        case TimelinePicture():
+            return "tp"
     raise ValueError(f"not a tagged action: {action!r}")
 
 
@@ -274,6 +283,8 @@ def _decode_tagged(data: str, kind: str, args: list[str]) -> Action:
             return SetLang(lang)
         case "sr", [key, page] if _QUERY_KEY.fullmatch(key):
             return SearchPage(key, _nat(page))
+        case "tp", []:
+            return TimelinePicture()
     raise Forged(data)
 
 

@@ -8,6 +8,7 @@ one place that reads it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ContextTypes, ExtBot, JobQueue
@@ -18,7 +19,10 @@ if TYPE_CHECKING:
     from bot.config import Settings
     from bot.delivery.scheduler import DeliveryService
     from bot.subscriptions.store import SubscriptionStore
-    from bot.telegram.views import Views
+    from bot.telegram.i18n import Lang
+    from bot.telegram.share import ShareIndex
+    from bot.telegram.timeline_picture import TimelinePictures
+    from bot.telegram.views import Screen, Views
 
 
 class BotData:
@@ -34,6 +38,11 @@ class BotData:
         self.store: SubscriptionStore | None = None
         self.commands: list[str] = []
         self.delivery_started = False  # the first delivery tick syncs the queues once
+        # reach (bot.telegram.reach.install): timeline pictures, share codes, and the
+        # screen of a shared item for /start <code> (lang, code, bot username)
+        self.pictures: TimelinePictures | None = None
+        self.share: ShareIndex | None = None
+        self.shared: Callable[[Lang, str, str | None], Screen | None] | None = None
         self._views: Views | None = None
         self._delivery: DeliveryService | None = None
 

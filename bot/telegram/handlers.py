@@ -235,6 +235,10 @@ async def start(update: Update, context: Context) -> None:
         context.args = []
         await routes[payload](update, context)
         return
+    shared = context.bot_data.shared  # a shared item's deep link (reach)
+    if payload and shared and (screen := shared(_lang(context), payload, context.bot.username)):
+        await show(message, screen)
+        return
     user = update.effective_user
     await reply(message, render.render_welcome(_lang(context), user.first_name if user else None))
 

@@ -24,6 +24,14 @@ from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
 from bot.telegram.paging import page_of
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
+from bot.telegram.share import (
+    digest_code,
+    event_code,
+    provision_code,
+    reaction_code,
+    share_keyboard,
+    share_query,
+)
 from bot.telegram.split import split_html
 
 RECENT_QUERIES = 256
@@ -105,9 +113,12 @@ class Views:
         )
 
     def treaty(self, lang: Lang) -> Screen:
-        return self._get(
-            ("treaty", lang), lambda: Screen.of(render.render_treaty(lang, self.cache))
-        )
+        def build() -> Screen:
+            codes = [provision_code(p) for p in render.treaty_items(self.cache)]
+            markup = share_keyboard(lang, share_query(codes)) if codes else None
+            return Screen.of(render.render_treaty(lang, self.cache), markup)
+
+        return self._get(("treaty", lang), build)
 
     def lang_menu(self, lang: Lang) -> Screen:
         return self._get(
@@ -144,7 +155,7 @@ class Views:
             ("digest", lang, index),
             lambda: Screen.of(
                 render.render_digest(lang, self.cache, article),
-                kb.back_to_digests_keyboard(lang, self.tag, index),
+                kb.back_to_digests_keyboard(lang, self.tag, index, digest_code(article.id)),
             ),
         )
 
@@ -156,7 +167,10 @@ class Views:
 
         def build() -> Screen:
             view = render.render_timeline(lang, self.cache, page, order, year)
-            markup = kb.timeline_keyboard(lang, self.tag, view.page, view.pages, order, year)
+            events = render.timeline_events(self.cache, order, year)
+            chunk = page_of(len(events), render.TIMELINE_PAGE_SIZE, view.page).of(events)
+            share = share_query([event_code(e) for e in chunk])
+            markup = kb.timeline_keyboard(lang, self.tag, view.page, view.pages, order, year, share)
             return Screen.of(view.text, markup)
 
         page = page_of(self._events_in[year], render.TIMELINE_PAGE_SIZE, page).index
@@ -204,8 +218,16 @@ class Views:
 
         def build() -> Screen:
             view = render.render_reactions(lang, self.cache, party, page)
+            items = render.reactions_of(self.cache, view.party)
+            chunk = page_of(len(items), render.REACTIONS_PAGE_SIZE, view.page).of(items)
             markup = kb.reactions_keyboard(
-                lang, self.tag, self.cache, view.party, view.page, view.pages
+                lang,
+                self.tag,
+                self.cache,
+                view.party,
+                view.page,
+                view.pages,
+                share_query([reaction_code(r) for r in chunk]),
             )
             return Screen.of(view.text, markup)
 

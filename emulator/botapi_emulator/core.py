@@ -38,7 +38,15 @@ T = TypeVar("T")
 #: A well-formed token that is not anybody's real bot; the emulator's default.
 DEFAULT_TOKEN = "7000000001:AAEmulatorTokenForDigestbotLocalUse00"
 
-_UPDATE_KINDS = ("message", "edited_message", "callback_query")
+_UPDATE_KINDS = (
+    "message",
+    "edited_message",
+    "callback_query",
+    "inline_query",
+    "chosen_inline_result",
+    "channel_post",
+    "my_chat_member",
+)
 
 
 @dataclass(slots=True)
@@ -165,6 +173,9 @@ class EmulatorCore:
         """Updates queued and not yet handed to the bot."""
         return sum(1 for u in self._updates if u["update_id"] > self._delivered_upto)
 
+    def _check_channel_send(self, chat_id: int, chat_type: str) -> None:
+        """Refuse a send the chat does not take; channels' rules live in the reach mixin."""
+
     def message(self, chat_id: int, message_id: int) -> SentMessage:
         """One message of a chat (bot's or user's); KeyError when unknown."""
         state = self._chats.get(chat_id)
@@ -235,6 +246,13 @@ class EmulatorCore:
         }
         if msg.entities:
             data["entities"] = [e.to_api() for e in msg.entities]
+        if msg.photo is not None:
+            data["photo"] = msg.photo
+            caption, entities = data.pop("text"), data.pop("entities", None)
+            if caption:
+                data["caption"] = caption
+            if entities:
+                data["caption_entities"] = entities
         if msg.edit_date is not None:
             data["edit_date"] = msg.edit_date
         if msg.reply_markup and "inline_keyboard" in msg.reply_markup:

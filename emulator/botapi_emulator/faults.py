@@ -100,7 +100,7 @@ class FloodLimits:
 
 
 #: Methods Telegram's flood control counts as sending.
-FLOOD_METHODS = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
+FLOOD_METHODS = frozenset({"sendmessage", "sendphoto", "editmessagetext", "editmessagereplymarkup"})
 
 
 class FaultsMixin(EmulatorCore):

@@ -10,6 +10,7 @@ import tornado.iostream
 import tornado.web
 
 from botapi_emulator.errors import ApiError, bad_request
+from botapi_emulator.reach import Upload
 
 if TYPE_CHECKING:
     from botapi_emulator.server import BotAPIEmulator
@@ -44,6 +45,10 @@ class MethodHandler(tornado.web.RequestHandler):
             for key, values in source.items():
                 if values:
                     params[key] = values[-1].decode("utf-8", "replace")
+        for key, files in self.request.files.items():
+            if files:
+                part = files[-1]
+                params[key] = Upload(part.filename, part.content_type, part.body)
         content_type = self.request.headers.get("Content-Type", "")
         if content_type.split(";")[0].strip().lower() == "application/json" and self.request.body:
             try:

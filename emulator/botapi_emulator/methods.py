@@ -196,13 +196,14 @@ class MethodsMixin(EmulatorCore):
             **self._bot_json(),
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
 
     async def _m_send_message(self, params: dict[str, Any]) -> Any:
         state = self._resolve_chat(params)
+        self._check_channel_send(state.chat.id, state.chat.type)
         text = self._format(params)
         msg = self._store_bot_message(state, params, text, self._reply_markup(params))
         self._event(ChatEvent("message", state.chat.id, msg))

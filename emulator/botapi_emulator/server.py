@@ -11,7 +11,8 @@ message or press a button, inspect what the bot sent, inject faults.
 The class is assembled from one module per role: :mod:`~botapi_emulator.updates` (the
 queue, long polling, webhooks), :mod:`~botapi_emulator.methods` (the Bot API methods),
 :mod:`~botapi_emulator.faults` (injected faults, flood control),
-:mod:`~botapi_emulator.control` (users act, inspection, waiting) over the shared state of
+:mod:`~botapi_emulator.control` (users act, inspection, waiting),
+:mod:`~botapi_emulator.reach` (photos, inline mode, channels) over the shared state of
 :mod:`~botapi_emulator.core`; this module adds the lifecycle and the dispatch.
 
 Everything runs on the caller's asyncio loop (tornado 6 is asyncio underneath); the
@@ -39,6 +40,7 @@ from botapi_emulator.faults import FaultsMixin
 from botapi_emulator.http import MethodHandler, NotFoundHandler
 from botapi_emulator.methods import MethodsMixin
 from botapi_emulator.models import RecordedCall
+from botapi_emulator.reach import ReachMixin
 from botapi_emulator.updates import UpdatesMixin
 
 __all__ = ["DEFAULT_TOKEN", "ApiError", "BotAPIEmulator", "Chat"]
@@ -46,7 +48,7 @@ __all__ = ["DEFAULT_TOKEN", "ApiError", "BotAPIEmulator", "Chat"]
 log = logging.getLogger(__name__)
 
 
-class BotAPIEmulator(ControlMixin, UpdatesMixin, MethodsMixin, FaultsMixin):
+class BotAPIEmulator(ReachMixin, ControlMixin, UpdatesMixin, MethodsMixin, FaultsMixin):
     """A Bot API server for one fake bot, with a control API for tests and the chat CLI.
 
     Use ``async with BotAPIEmulator() as emu:`` and point PTB at it with
@@ -156,6 +158,8 @@ _IMPLEMENTATIONS: list[tuple[str, _Handler]] = [
     ("getMe", BotAPIEmulator._m_get_me),
     ("getUpdates", BotAPIEmulator._m_get_updates),
     ("sendMessage", BotAPIEmulator._m_send_message),
+    ("sendPhoto", BotAPIEmulator._m_send_photo),
+    ("answerInlineQuery", BotAPIEmulator._m_answer_inline_query),
     ("editMessageText", BotAPIEmulator._m_edit_message_text),
     ("editMessageReplyMarkup", BotAPIEmulator._m_edit_message_reply_markup),
     ("deleteMessage", BotAPIEmulator._m_delete_message),
