@@ -18,7 +18,7 @@ from test_telegram_support import REAL_CACHE, ev, sample_cache
 from bot.cache.store import load_cache
 from bot.config import Settings
 from bot.lifecycle import start_polling, stop_polling
-from bot.model import Cache, TimelineEvent
+from bot.model import ABSOLUTE, Cache, TimelineEvent
 from bot.picture.draw import Picture
 from bot.picture.layout import DEFAULT_BUDGET, MAX_HEIGHT_PX, height, plan_rows
 from bot.picture.shaping import is_presentation_form, unshaped_letters, visual
@@ -36,7 +36,7 @@ def _event(day: str, gran: str, text: str, n_sources: int = 1) -> TimelineEvent:
         date=day,
         granularity=gran,
         text=text,
-        resolution="absolute",
+        resolution=ABSOLUTE,
         sources=[ev(f"{i:03d}_x", i, "جملة") for i in range(n_sources)],
     )
 
