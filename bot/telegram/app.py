@@ -146,21 +146,32 @@ def build_application(
 
 def add_handlers(application: App, settings: Settings) -> None:
     """Every handler of the bot, in its group; the one place they are registered."""
+    _add_before_handlers(application)
+    _add_commands_and_buttons(application, settings)
+    _add_reach(application)
+    _add_catch_alls(application)
+    # After /lang (command or button) stored the choice: save it for the chat.
+    application.add_handler(CommandHandler("lang", subscribe.follow_lang), group=1)
+    application.add_handler(
+        CallbackQueryHandler(subscribe.follow_lang, pattern=cb.pattern(cb.SetLang)), group=1
+    )
+
+
+def _add_before_handlers(application: App) -> None:
+    """Per-update work first; then what may stop an update before the commands see it."""
     application.add_handler(TypeHandler(Update, h.before_every_update), group=BEFORE_ALL)
     # A channel post is never answered as a chat: /channel inside it, else nothing.
-    application.add_handler(
-        MessageHandler(
-            filters.UpdateType.CHANNEL_POST,
-            h.instrumented("channel", "post")(reach.on_channel_post),
-        ),
-        group=-3,
-    )
+    channel_post = h.instrumented("channel", "post")(reach.on_channel_post)
+    application.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST, channel_post), group=-3)
     # Subscriptions' interceptors: a chat back after blocking us; a time or zone typed
     # after "other…" (stops the update only when it consumed it).
     application.add_handler(CommandHandler("start", subscribe.reactivate_on_start), group=-1)
     application.add_handler(
         MessageHandler(filters.TEXT & ~filters.COMMAND, subscribe.typed_input), group=-1
     )
+
+
+def _add_commands_and_buttons(application: App, settings: Settings) -> None:
     for name, handler in {**CORE_COMMANDS, **SUBSCRIPTION_COMMANDS}.items():
         application.add_handler(CommandHandler(name, h.instrumented("command", name)(handler)))
     if settings.admins:
@@ -168,25 +179,24 @@ def add_handlers(application: App, settings: Settings) -> None:
         admins = filters.User(user_id=settings.admins)
         application.add_handler(CommandHandler("stats", stats, filters=admins))
     for action, handler in BUTTONS.items():
-        kind = cb.KINDS[action]
-        application.add_handler(
-            CallbackQueryHandler(
-                h.instrumented("callback", kind)(handler), pattern=cb.pattern(action)
-            )
-        )
-    application.add_handler(
-        ChatMemberHandler(
-            h.instrumented("member", "my_chat_member")(reach.on_my_chat_member),
-            ChatMemberHandler.MY_CHAT_MEMBER,
-        )
-    )
+        timed = h.instrumented("callback", cb.KINDS[action])(handler)
+        application.add_handler(CallbackQueryHandler(timed, pattern=cb.pattern(action)))
+
+
+def _add_reach(application: App) -> None:
+    """The bot's membership of channels, inline queries and the results posted from them."""
+    member = h.instrumented("member", "my_chat_member")(reach.on_my_chat_member)
+    application.add_handler(ChatMemberHandler(member, ChatMemberHandler.MY_CHAT_MEMBER))
     application.add_handler(
         InlineQueryHandler(h.instrumented("inline", "inline")(reach.on_inline_query))
     )
     application.add_handler(
         ChosenInlineResultHandler(h.instrumented("inline", "chosen")(reach.on_chosen_result))
     )
-    # The catch-alls come after every command and button.
+
+
+def _add_catch_alls(application: App) -> None:
+    """After every command and button: stale buttons, unknown commands, free text."""
     application.add_handler(
         CallbackQueryHandler(h.instrumented("callback", "unknown")(h.on_bad_button))
     )
@@ -204,11 +214,6 @@ def add_handlers(application: App, settings: Settings) -> None:
             filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.TEXT,
             h.instrumented("text", "other")(h.other_message),
         )
-    )
-    # After /lang (command or button) stored the choice: save it for the chat.
-    application.add_handler(CommandHandler("lang", subscribe.follow_lang), group=1)
-    application.add_handler(
-        CallbackQueryHandler(subscribe.follow_lang, pattern=cb.pattern(cb.SetLang)), group=1
     )
 
 
