@@ -23,6 +23,7 @@ from bot.delivery.scheduler import DeliveryService
 from bot.observability.logs import configure_logging
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram.client import file_url, make_bot
+from bot.telegram.delivery_message import compose_delivery
 from bot.telegram.ratelimit import SharedRateLimiter
 
 
@@ -72,6 +73,7 @@ async def run_round(args: argparse.Namespace) -> RoundResult:
         store,
         bot,
         lambda: cache,
+        compose=compose_delivery,
         rate=rate,
         per_chat_interval=settings.per_chat_interval,
         concurrency=args.concurrency,

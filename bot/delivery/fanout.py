@@ -134,7 +134,6 @@ class FanOut:
         self.max_backoff = max_backoff
         self.flush_every = flush_every
         self.should_stop = should_stop or (lambda: False)
-        self.on_sent: Callable[[Claimed], Awaitable[None]] | None = None
         # scheduled sends share the process's rate budget but handle their own 429s
         self._bulk: dict[str, Any] = {"rate_limit_args": BULK} if shared_limiter(bot) else {}
 
@@ -298,8 +297,6 @@ class FanOut:
             result.ambiguous += 1
             DELIVERIES.labels(outcome="ambiguous").inc()
             await self._db(self.store.note_error, c.id, AMBIGUOUS_NOTE)
-        if self.on_sent is not None:
-            await self.on_sent(c)
         return True
 
     async def _send_part(self, chat_id: int, rendered: Rendered, index: int) -> None:
