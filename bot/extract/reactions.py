@@ -209,9 +209,11 @@ def _clause_start(toks: Toks, k: int) -> int:
 
 def _subject_before(toks: Toks, k: int, text: str, ctx: _Ctx) -> Mention | None:
     """Speaker written before the verb ("الناتو حذر", "جون كيربي منسق … قال")."""
-    for s in range(_clause_start(toks, k), k):
+    # "وكان رئيس الدولة … قد أعرب": the particle قد may stand between subject and verb.
+    end = k - 1 if k > 0 and toks[k - 1].norm == "قد" else k
+    for s in range(_clause_start(toks, k), end):
         m = ctx.parse(toks, s, text, subject=True)
-        if m and m.end == k and m.kind != "media":
+        if m and m.end == end and m.kind != "media":
             return m
     return None
 
@@ -450,6 +452,10 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
             t.norm for t in toks[k + 1 : k + 16]
         ]:
             continue
+        if (core in v.needs_object or tok.norm in v.needs_object) and not any(
+            f in v.speech_objects for t in toks[k + 1 : k + 12] for f in variants(t.norm)
+        ):
+            continue  # "قدم مساعدات" is a deed; "قدم تعازيه" a statement
         if how == "attribution":
             for j in range(k + 1, min(len(toks), k + 8)):
                 if toks[j].norm in ("عن", "الي"):

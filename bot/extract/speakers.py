@@ -179,12 +179,14 @@ def _role_phrase(toks: Toks, i: int, v: Vocabulary) -> tuple[int, str | None]:
 
 def _complements(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str | None]:
     """Genitive complements after a role or group word ("باسم وزارة الخارجية الأمريكية",
-    "في البرلمان العراقي"); returns (end index, first party or nationality met)."""
+    "في البرلمان العراقي"); returns (end index, the first nationality met, else the first
+    party)."""
     party: str | None = None
+    nationality: str | None = None
     while j < len(toks) and toks[j].word:
         nat = nationality_at(toks, j, v)
         if nat:
-            party = party or nat[1]
+            nationality = nationality or nat[1]
             j += nat[0]
             continue
         par = party_at(toks, j, v)
@@ -211,7 +213,9 @@ def _complements(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str | None]:
             j += 1
             continue
         break
-    return j, party
+    # A nationality adjective outranks a body's name: "مستشار مجلس الأمن القومي الأمريكي"
+    # speaks for the United States, not for the UN Security Council.
+    return j, nationality or party
 
 
 def media_phrase(toks: Toks, i: int, v: Vocabulary) -> tuple[int, str | None]:

@@ -61,6 +61,8 @@ class Vocabulary:
     attribution: frozenset[str]
     speech_nouns: frozenset[str]
     needs_about: frozenset[str]
+    needs_object: frozenset[str]
+    speech_objects: frozenset[str]
     no_comment: tuple[tuple[str, ...], ...]
     no_comment_verbs: frozenset[str]
     denial_verbs: frozenset[str]
@@ -154,6 +156,8 @@ def vocabulary() -> Vocabulary:
         attribution=_norm_all(speech["attribution"]),
         speech_nouns=_norm_all(speech["nouns"]),
         needs_about=_norm_all(speech["needs_about"]),
+        needs_object=_norm_all(speech["needs_object"]),
+        speech_objects=_norm_all(speech["speech_objects"]),
         no_comment=_phrases(speech["no_comment"]),
         no_comment_verbs=_norm_all(speech["no_comment_verbs"]),
         denial_verbs=_norm_all(speech["denial"]),
