@@ -139,9 +139,9 @@ def _boundaries(line: str) -> Iterator[int]:
             k = j
             while k < n and line[k] in _TRAILING_CLOSERS:
                 k += 1
-            if (k == n or line[k].isspace()) and _ends_sentence(line, i, j):
-                yield k
-            elif k < n and _glued(line, i, k):
+            if ((k == n or line[k].isspace()) and _ends_sentence(line, i, j)) or (
+                k < n and _glued(line, i, k)
+            ):
                 yield k
             resume = k
         elif i in closes_at and _quote_ends_sentence(line, i):

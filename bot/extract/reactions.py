@@ -200,6 +200,9 @@ def _verb_kind(tok: Tok, v: Vocabulary) -> str | None:
     return None
 
 
+_OBJECT_PRONOUNS = frozenset({"له", "لها", "لهم", "لهما", "اليه", "اليها", "اليهم"})
+
+
 def _clause_start(toks: Toks, k: int) -> int:
     s = k
     while s > 0 and toks[s - 1].text not in BOUNDARY:
@@ -504,7 +507,10 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
                 continue  # "…، مؤكدا أن …" continues the statement just found
             found.append((k, k + 1, "participle", None, []))
             continue
-        m = ctx.parse(toks, k + 1, text, subject=True)
+        after = k + 1
+        if after < len(toks) and toks[after].norm in _OBJECT_PRONOUNS:
+            after += 1  # "وجه له المرشد الأعلى … رسالة": the addressee before the subject
+        m = ctx.parse(toks, after, text, subject=True)
         if m is not None and m.kind == "media":
             if core not in v.report_verbs and tok.norm not in v.report_verbs:
                 o = _outlet(toks, m.start, text, ctx)
@@ -593,7 +599,8 @@ class _Registry:
         self.persons.append((pos, actor))
 
     def by_name(self, name: tuple[str, ...], pos: tuple[int, int]) -> Actor | None:
-        """The closest earlier (else the first later) fuller mention in the same article."""
+        """The closest earlier (else the first later) fuller mention in the same article,
+        else the first one in the dossier."""
         same = [
             (p, a)
             for p, a in self.persons
@@ -602,7 +609,18 @@ class _Registry:
         earlier = [a for p, a in same if p <= pos]
         if earlier:
             return earlier[-1]
-        return same[0][1] if same else None
+        if same:
+            return same[0][1]
+        # An article may name a person only by surname ("قال بوتين") when another article
+        # of the dossier gives the full name and role: take the first such one.
+        return next(
+            (
+                a
+                for _, a in self.persons
+                if short_refers_to(name, a.name) or names_match(name, a.name)
+            ),
+            None,
+        )
 
     def by_role(self, party: str, role: str, pos: tuple[int, int]) -> Actor | None:
         """ "الرئيس الروسي" → the last named person of that party with the same role word."""

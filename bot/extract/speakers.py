@@ -205,7 +205,14 @@ def _complements(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str | None]:
         if norm in v.role_complements or (
             not norm.startswith("و") and any(f in v.role_complements for f in forms[1:])
         ):
-            if norm == "في" and not (j + 1 < len(toks) and toks[j + 1].norm.startswith("ال")):
+            if norm == "في" and not (
+                j + 1 < len(toks)
+                and (
+                    toks[j + 1].norm.startswith("ال")
+                    or toks[j + 1].norm in v.role_complements
+                    or party_at(toks, j + 1, v)
+                )
+            ):
                 break
             j += 1
             continue
@@ -266,6 +273,7 @@ def _name_run(
     return j
 
 
+_NAME_QUOTES = frozenset('"“”«»')
 _COMPOUND_SECONDS = frozenset({"الدين", "الله", "الرحمن", "الاسلام"})
 _NAME_PARTICLES = frozenset({"ابو", "بن", "ابن", "عبد", "ال", "بنت", "ام"})
 
@@ -359,6 +367,14 @@ def parse_mention(
         ):
             j += 1
         k = _name_run(toks, j, v, corpus, after_role=True)
+        if k == j and j + 2 < len(toks) and toks[j].text in _NAME_QUOTES:
+            # «المتحدث باسم الوزارة "ليم سو-سوك"»: a name in quotation marks after the role
+            q = _name_run(toks, j + 1, v, corpus, after_role=True)
+            if q > j + 1 and q < len(toks) and toks[q].text in _NAME_QUOTES:
+                name = _names(toks, j + 1, q)
+                return Mention(
+                    "person", name, role, party, _surface(toks, i, q + 1, text)[skip:], i, q + 1
+                )
         if k > j:
             name = _names(toks, j, k)
             return Mention("person", name, role, party, _surface(toks, i, k, text)[skip:], i, k)

@@ -1,0 +1,70 @@
+"""Rules prompted by real articles no rule had seen (issue 11), in invented sentences."""
+
+from __future__ import annotations
+
+from extract_support import article
+
+from bot.extract.reactions import extract_reactions
+from bot.model import Reaction
+
+AGREEMENT = "وقع البلدان اتفاقية للتعاون في مجال المياه."
+
+
+def _one(*sentences: str) -> Reaction:
+    [r] = extract_reactions([article("a", AGREEMENT, *sentences)])
+    return r
+
+
+def test_apposition_after_role_names_the_person() -> None:
+    r = _one("صرّح وزير الخارجية الإسباني، مارك دوبوا، بأن الاتفاقية خطوة مهمة.")
+    assert (r.actor, r.party) == ("مارك دوبوا", "إسبانيا")
+
+
+def test_long_role_then_name_without_comma() -> None:
+    r = _one("قال رئيس لجنة الشؤون الخارجية في البرلمان الألماني كلاوس مولر إن الاتفاقية خطيرة.")
+    assert (r.actor, r.party, r.stance) == ("كلاوس مولر", "ألمانيا", "critical")
+
+
+def test_nationality_adjective_outranks_a_bodys_name() -> None:
+    r = _one("وقال نائب مستشار مجلس الأمن القومي الأمريكي بيتر هيل إن الاتفاقية مقلقة.")
+    assert r.party == "الولايات المتحدة"
+
+
+def test_name_in_quotation_marks_after_the_role_is_not_swallowed_by_the_quote() -> None:
+    r = _one(
+        'وقال وزير الخارجية الياباني "تارو سوزوكي" في مؤتمر صحفي: "نعرب عن أسفنا لتوقيع الاتفاقية".'
+    )
+    assert r.actor == "تارو سوزوكي"
+    assert r.quote.startswith("نعرب")
+    assert r.stance == "critical"  # regret is criticism
+
+
+def test_subject_before_qad_and_the_verb() -> None:
+    r = _one(
+        "وكان رئيس دولة الإمارات الشيخ حمدان بن راشد قد أعرب خلال اتصال هاتفي عن ترحيبه بالاتفاقية."
+    )
+    assert r.party == "الإمارات"
+    assert "حمدان" in r.actor
+
+
+def test_condolences_are_a_statement_but_aid_is_a_deed() -> None:
+    r = _one("قدم أمير قطر الشيخ فهد بن جاسم تعازيه في ضحايا الفيضانات، مؤكدا تضامن بلاده.")
+    assert (r.party, r.stance) == ("قطر", "supportive")
+    assert extract_reactions([article("a", "وقدمت الحكومة القطرية مساعدات للمتضررين.")]) == []
+
+
+def test_calling_for_an_immediate_halt_is_critical() -> None:
+    r = _one("ودعت وزارة الخارجية التركية إلى الوقف الفوري للعمل بالاتفاقية.")
+    assert (r.party, r.stance) == ("تركيا", "critical")
+
+
+def test_addressee_pronoun_between_verb_and_speaker() -> None:
+    r = _one("ووجه له رئيس الوزراء الهندي راجيف كومار رسالة تهنئة بالاتفاقية.")
+    assert (r.actor, r.party, r.stance) == ("راجيف كومار", "الهند", "supportive")
+
+
+def test_surname_alone_takes_the_role_given_in_another_article() -> None:
+    a = article("a", AGREEMENT, "وقال الرئيس البرازيلي لويس فرنانديز إن الاتفاقية مهمة.")
+    b = article("b", "وقال فرنانديز إن الاتفاقية تفتح صفحة جديدة.")
+    rs = extract_reactions([a, b])
+    assert {r.party for r in rs} == {"البرازيل"}
