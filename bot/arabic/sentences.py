@@ -181,6 +181,8 @@ def _glued(line: str, start: int, after: int) -> bool:
     """
     if not _ARABIC_WORD_RE.match(line, after):
         return False
+    while start > 0 and line[start - 1] in _TRAILING_CLOSERS:
+        start -= 1  # «…في العصر الجديد”.واكد»: a closing quote before the full stop
     token = _ARABIC_BEFORE_RE.search(line, 0, start)
     if token is None:
         return False

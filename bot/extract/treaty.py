@@ -21,6 +21,7 @@ from bot.arabic.normalize import normalize
 from bot.arabic.stem import stem
 from bot.arabic.stopwords import is_stop_word
 from bot.corpus_types import Article
+from bot.extract.events import event_classes
 from bot.extract.speakers import CLOSE_QUOTES, OPEN_QUOTES, Toks, match_phrase, tokenize
 from bot.extract.vocabulary import Vocabulary, strip_conjunction, variants, vocabulary
 from bot.model import Evidence, TreatyArticle
@@ -50,6 +51,15 @@ class _Found:
     sentence_index: int
     sentence: str
     order: tuple[int, int]
+    #: index of the «… ما يلي:» lead when the mention is an item of that list
+    listed: int | None = None
+
+    @property
+    def apart(self) -> tuple[str, str]:
+        """Mentions with the same key are distinct provisions: the pieces of one sentence
+        (split there on purpose) and the items of one list."""
+        where = f"L{self.listed}" if self.listed is not None else f"S{self.sentence_index}"
+        return (self.article_id, where)
 
 
 # --- numbered clauses --------------------------------------------------------------
@@ -359,9 +369,10 @@ def _object_start(toks: Toks, j: int, v: Vocabulary) -> int:
     return j
 
 
-def _object_end(toks: Toks, j: int, replaces: bool) -> int:
+def _object_end(toks: Toks, j: int, replaces: bool, v: Vocabulary) -> int:
     """The obligation runs to a sentence-level boundary; a comma ends it unless a
-    coordinated verbal noun follows ("…، والتعاون …")."""
+    coordinated verbal noun follows ("…، والتعاون …") — not a verb whose subject is the
+    agreement again ("…، وتمثل هذه الاتفاقية أقوى رابط"), which is the writer's comment."""
     k = j
     while k < len(toks):
         t = toks[k]
@@ -371,8 +382,43 @@ def _object_end(toks: Toks, j: int, replaces: bool) -> int:
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             if not (nxt and nxt.word and _coordinated_noun(nxt.norm)):
                 break
+            after = k + 2
+            if after < len(toks) and (
+                toks[after].norm in _DEMONSTRATIVES or _treaty_word_at(toks, after, v)
+            ):
+                break
         k += 1
     return k
+
+
+_DEMONSTRATIVES = frozenset(normalize(w) for w in ("هذه", "هذا", "تلك", "ذلك"))
+#: an object that only announces a list: "تنص على ما يلي:", "تشمل البنود التالية:"
+_LIST_WORDS = frozenset(
+    normalize(w)
+    for w in ("ما", "يلي", "التالي", "التالية", "الآتي", "الآتية", "البنود", "النقاط", "أبرزها")
+)
+#: object words that tell a past deed or speech, never a clause ("بموجب اتفاق وقعه …")
+_NARRATIVE_CLASSES = frozenset({"say", "sign", "ratify", "visit", "meet"})
+
+
+def _list_lead(toks: Toks, a: int, b: int) -> bool:
+    """The object is only "ما يلي" / "البنود التالية": the items follow the colon."""
+    words = [t.norm for t in toks[a:b] if t.word]
+    return bool(words) and all(w in _LIST_WORDS for w in words)
+
+
+def _narrative(toks: Toks, a: int) -> bool:
+    """The object opens with a verb of saying, signing or visiting: what someone did under
+    the agreement ("بموجب الاتفاقية، قال بوتين …"), not what it provides."""
+    while a < len(toks) and not toks[a].word:
+        a += 1
+    return a < len(toks) and bool(event_classes(toks[a].text) & _NARRATIVE_CLASSES)
+
+
+def _opens_sentence(toks: Toks, i: int) -> bool:
+    """The cue is the sentence's first word, or after كما/و: "كما تنص على …"."""
+    before = [t for t in toks[:i] if t.word]
+    return not before or (len(before) == 1 and before[0].norm in ("كما", "وكما"))
 
 
 def _coordinated_noun(norm: str) -> bool:
@@ -483,8 +529,12 @@ def _balance_quotes(s: str) -> str:
     return s
 
 
-def _unnumbered(text: str, v: Vocabulary) -> list[tuple[str, str]]:
-    """(title, text) for each obligation an agreement is said to contain in a sentence."""
+def _unnumbered(text: str, v: Vocabulary, *, follows: bool = False) -> list[tuple[str, str]]:
+    """(title, text) for each obligation an agreement is said to contain in a sentence.
+
+    ``follows``: the previous sentence names the agreement, so a cue opening this one
+    without a subject ("كما تنص على …") is about it too.
+    """
     toks = tokenize(text)
     out: list[tuple[str, str]] = []
     i = 0
@@ -509,16 +559,18 @@ def _unnumbered(text: str, v: Vocabulary) -> list[tuple[str, str]]:
                 j = k + m
                 break
         relative = i > 0 and toks[i - 1].norm in _RELATIVE
+        # "كما تنص على …" (no subject between verb and على) continues the previous sentence.
+        continued = follows and _opens_sentence(toks, i) and n == 2 and toks[i + 1].norm == "علي"
         if (
             relative
             or _other_agreement(toks, i, v)
-            or not (_about_agreement(toks, i, v) or _self_sufficient(toks, i, n))
+            or not (_about_agreement(toks, i, v) or _self_sufficient(toks, i, n) or continued)
         ):
             i = j
             continue
         a = j if replaces else _object_start(toks, j, v)
-        b = _object_end(toks, a, replaces)
-        if _words(toks, a, b) == 0:
+        b = _object_end(toks, a, replaces, v)
+        if _words(toks, a, b) == 0 or _list_lead(toks, a, b) or _narrative(toks, a):
             i = max(j, b)
             continue
         if replaces:
@@ -617,28 +669,90 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
     v = vocabulary()
     found: list[_Found] = []
     for pos, art in enumerate(articles):
-        # Clause numbers count only in an article that names an agreement somewhere; an
-        # election law's "المادة 38" is not a treaty provision.
-        about_agreement = any(
-            _treaty_word_at(toks, i, v)
-            for s in art.sentences
-            for toks in (tokenize(s.text),)
-            for i in range(len(toks))
-        )
-        for s in art.sentences:
-            numbered = _numbered(s.text, v) if about_agreement else []
-            for number, ref, title, text in numbered:
-                found.append(
-                    _Found(number, ref, title, text, art.id, s.index, s.text, (pos, s.index))
+        found.extend(_article_provisions(pos, art, v))
+    return [_provision(g, v) for g in _groups(found, v)]
+
+
+def _article_provisions(pos: int, art: Article, v: Vocabulary) -> list[_Found]:
+    """Every provision mention of one article, in reading order."""
+    found: list[_Found] = []
+    # Clause numbers count only in an article that names an agreement somewhere; an
+    # election law's "المادة 38" is not a treaty provision.
+    about_agreement = any(
+        _treaty_word_at(toks, i, v)
+        for s in art.sentences
+        for toks in (tokenize(s.text),)
+        for i in range(len(toks))
+    )
+    items = _listed_items(art, v)
+    for s in art.sentences:
+        if s.index in items:
+            toks = tokenize(s.text)
+            title = _conditional_title(toks, 0, s.text, v) or _title(toks, 0, s.text, v)
+            text = s.text.strip(" .،")
+            found.append(
+                _Found(
+                    None, None, title, text, art.id, s.index, s.text, (pos, s.index), items[s.index]
                 )
-            if any(n is not None for n, *_ in numbered):
-                continue  # the numbered clause already covers this sentence's obligation
-            if _item_of_other_list(art, s.index, v):
-                continue
-            for title, text in _unnumbered(s.text, v):
-                found.append(
-                    _Found(None, None, title, text, art.id, s.index, s.text, (pos, s.index))
-                )
+            )
+            continue
+        numbered = _numbered(s.text, v) if about_agreement else []
+        for number, ref, title, text in numbered:
+            found.append(_Found(number, ref, title, text, art.id, s.index, s.text, (pos, s.index)))
+        if any(n is not None for n, *_ in numbered):
+            continue  # the numbered clause already covers this sentence's obligation
+        if _item_of_other_list(art, s.index, v):
+            continue
+        prev = art.sentences[s.index - 1].text if s.index else ""
+        follows = bool(prev) and _names_agreement(prev, v)
+        for title, text in _unnumbered(s.text, v, follows=follows):
+            found.append(_Found(None, None, title, text, art.id, s.index, s.text, (pos, s.index)))
+    return found
+
+
+def _names_agreement(text: str, v: Vocabulary) -> bool:
+    toks = tokenize(text)
+    return any(_treaty_word_at(toks, i, v) for i in range(len(toks)))
+
+
+_MAX_ITEMS = 12
+_MAX_ITEM_WORDS = 60
+
+
+def _listed_items(art: Article, v: Vocabulary) -> dict[int, int]:
+    """Sentences listed after a lead such as «وتنص الاتفاقية على ما يلي:»: each its own
+    paragraph, up to the first that is narration again (a statement, a new lead, a long
+    sentence) — they are the provisions, not «ما يلي». Maps item index → lead index."""
+    out: dict[int, int] = {}
+    sentences = art.sentences
+    for s in sentences:
+        if not s.text.rstrip().endswith(":"):
+            continue
+        toks = tokenize(s.text)
+        cue = next((i for i in range(len(toks)) if _cue_at(toks, i, v)), None)
+        if cue is None or not _list_lead(toks, cue + _cue_at(toks, cue, v), len(toks)):
+            continue
+        prev = sentences[s.index - 1].text if s.index else ""
+        if not (_about_agreement(toks, cue, v) or _names_agreement(prev, v)):
+            continue
+        last_paragraph = s.paragraph
+        for item in sentences[s.index + 1 : s.index + 1 + _MAX_ITEMS]:
+            words = [t for t in tokenize(item.text) if t.word]
+            if (
+                item.paragraph == last_paragraph
+                or item.text.rstrip().endswith(":")
+                or len(words) > _MAX_ITEM_WORDS
+                or any("say" in event_classes(t.text) for t in words[:3])
+            ):
+                break
+            out[item.index] = s.index
+            last_paragraph = item.paragraph
+    return out
+
+
+def _groups(found: list[_Found], v: Vocabulary) -> list[list[_Found]]:
+    """Merge mentions of one provision: numbered clauses by number, unnumbered ones by
+    shared stems, and an unnumbered one into the numbered clause it clearly reports."""
     groups: list[list[_Found]] = []
     keyed: dict[tuple[str, str], list[_Found]] = {}
     loose: list[tuple[frozenset[str], _Found]] = []
@@ -646,7 +760,7 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
         if f.number is not None:
             keyed.setdefault(("n", f"{f.number:06d}"), []).append(f)
         elif f.reference is not None:
-            keyed.setdefault(("r", normalize(f.reference)), []).append(f)
+            continue  # "المادة 51 من ميثاق الأمم المتحدة" is cited, not a provision
         else:
             loose.append((_stems(f.title + " " + f.text, v), f))
     # Single-link clustering of unnumbered obligations, in reading order.
@@ -660,14 +774,16 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
 
     title_stems = [_stems(f.title, v) for _, f in loose]
     concepts = frozenset(v.synonyms.values())
+    apart = [{f.apart} for _, f in loose]  # per root: keys its members hold
     for x in range(len(loose)):
         for y in range(x):
             if _linked(title_stems[x], title_stems[y], concepts) or _linked(
                 loose[x][0], loose[y][0], concepts
             ):
                 rx, ry = root(x), root(y)
-                if rx != ry:
+                if rx != ry and not apart[rx] & apart[ry]:
                     parent[max(rx, ry)] = min(rx, ry)
+                    apart[min(rx, ry)] |= apart[max(rx, ry)]
     clusters: dict[int, list[_Found]] = {}
     for idx, (_, f) in enumerate(loose):
         clusters.setdefault(root(idx), []).append(f)
@@ -698,7 +814,7 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
         key=lambda g: (-len({(f.article_id, f.sentence_index) for f in g}), g[0].order),
     )
     groups.extend(unnumbered)
-    return [_provision(g, v) for g in groups]
+    return groups
 
 
 def _provision(group: list[_Found], v: Vocabulary) -> TreatyArticle:
