@@ -9,9 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from botapi_emulator import BotAPIEmulator
 from test_shutdown_support import BotProcess, free_port, until
-
-from bot.emulator import BotAPIEmulator
 
 pytestmark = pytest.mark.slow
 

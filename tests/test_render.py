@@ -6,9 +6,9 @@ import re
 from typing import Any
 
 import pytest
+from botapi_emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
 from test_telegram_support import REAL_CACHE, sample_cache
 
-from bot.emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
 from bot.model import Cache
 from bot.telegram import render
 from bot.telegram.i18n import Lang

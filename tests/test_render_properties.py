@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import re
 
+from botapi_emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_telegram_support import ev, sample_cache
 
-from bot.emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
 from bot.model import Cache, Reaction, TimelineEvent, TreatyArticle
 from bot.telegram import render
 from bot.telegram.i18n import LANGS, Lang

@@ -6,10 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
+from botapi_emulator.html_entities import parse_html
 from test_telegram_support import REAL_CACHE, ev, sample_cache
 
 from bot.arabic.normalize import normalize
-from bot.emulator.html_entities import parse_html
 from bot.model import Cache, TimelineEvent
 from bot.telegram import callbacks as cb
 from bot.telegram import render

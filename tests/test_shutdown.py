@@ -18,13 +18,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from botapi_emulator import BotAPIEmulator
 from sqlalchemy import create_engine, select
 from test_shutdown_support import BotProcess, database_url, free_port, until
 from test_telegram_support import sample_cache
 
 from bot.delivery.message import render_delivery
 from bot.delivery.scheduler import article_refs
-from bot.emulator import BotAPIEmulator
 from bot.subscriptions.models import deliveries
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore

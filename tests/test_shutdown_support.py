@@ -15,10 +15,10 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from botapi_emulator import BotAPIEmulator
 from test_telegram_support import sample_cache
 
 from bot.cache.store import dumps_cache
-from bot.emulator import BotAPIEmulator
 from bot.model import Cache
 
 ROOT = Path(__file__).resolve().parent.parent

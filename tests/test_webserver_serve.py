@@ -15,10 +15,10 @@ from typing import Any
 
 import httpx
 import pytest
+from botapi_emulator import BotAPIEmulator
 from test_telegram_support import sample_cache
 
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator
 from bot.telegram.app import build_application
 from bot.telegram.webserver import (
     BOT_DATA_STORE,
