@@ -70,3 +70,19 @@ def test_items_of_one_list_never_merge_into_one_provision() -> None:
         "في حالة وقوع هجوم مسلح على إحدى الدولتين، تقدم الأخرى المساعدة العسكرية فورا.",
     )
     assert len(titles) == 2, titles
+
+
+def test_a_joint_statements_points_are_provisions() -> None:
+    titles = _titles(
+        "اختتمت قمة المجموعة أعمالها أمس.",
+        'ودعا قادة دول "المجموعة" إلى إصلاح المؤسسات المالية الدولية.',
+        "وأكد الجانبان على احترام سيادة الدول وعدم التدخل في شؤونها.",
+        "وجاء في البيان الختامي: الترحيب باستخدام العملات الوطنية في التجارة.",
+    )
+    assert any(t.startswith("إصلاح المؤسسات المالية") for t in titles), titles
+    assert any(t.startswith("احترام سيادة الدول") for t in titles), titles
+    assert any(t.startswith("الترحيب باستخدام العملات") for t in titles), titles
+
+
+def test_joint_statements_count_only_where_there_is_a_summit_or_an_agreement() -> None:
+    assert _titles("وأكد الجانبان على أهمية المباراة المقبلة بين الفريقين.") == []

@@ -604,6 +604,108 @@ def _unnumbered(text: str, v: Vocabulary, *, follows: bool = False) -> list[tupl
     return out
 
 
+# --- a joint statement's points ----------------------------------------------------
+
+_OPENERS = frozenset(normalize(w) for w in ("إلى", "على", "عن", "أن", "بأن", "إن", "ب"))
+_JOINT_REACH = 25
+#: a point ends where its source or frame is named ("… بموجب اتفاق وقعه …", "وفقا لـ …")
+_SOURCE_WORDS = frozenset(normalize(w) for w in ("بموجب", "وفقا", "وفقًا", "وفق", "بحسب", "حسب"))
+
+
+def _phrase_at(toks: Toks, i: int, phrases: tuple[tuple[str, ...], ...]) -> int:
+    """Length of the first of ``phrases`` at ``i`` (conjunction stripped), 0 if none."""
+    for phrase in phrases:
+        if i + len(phrase) > len(toks):
+            continue
+        first = toks[i].norm
+        if phrase[0] not in (first, strip_conjunction(first)):
+            continue
+        if all(toks[i + k].norm == phrase[k] for k in range(1, len(phrase))):
+            return len(phrase)
+    return 0
+
+
+def _joint_subject_end(toks: Toks, j: int, v: Vocabulary) -> int | None:
+    """End of a joint subject at ``j`` ("الجانبان", "قادة دول "المجموعة"", "البيان
+    الختامي لقمة …"), None when the word at ``j`` is no joint subject."""
+    if j >= len(toks) or not toks[j].word:
+        return None
+    head = toks[j].norm
+    if head not in v.joint_heads and head not in v.joint_complement_heads:
+        return None
+    k = j + 1
+    if head in v.joint_complement_heads:
+        # the genitive: more group words, a name, a quoted name ("قادة دول "بريكس"")
+        while k < len(toks) and toks[k].norm in v.joint_complement_heads:
+            k += 1
+        if k + 2 < len(toks) and toks[k].text in _QUOTES and toks[k + 2].text in _QUOTES:
+            k += 3
+        elif k < len(toks) and toks[k].word and toks[k].norm not in _OPENERS:
+            k += 1
+    while k < len(toks) and toks[k].word and toks[k].norm in ("الختامي", "المشترك", "الثلاث"):
+        k += 1
+    return k
+
+
+def _joint_points(text: str, v: Vocabulary) -> list[tuple[str, str]]:
+    """(title, text) of what a joint statement declares: "وأكد الجانبان على احترام …",
+    "ودعا قادة المجموعة إلى …", "وجاء في البيان: "…"" — the object after the subject."""
+    toks = tokenize(text)
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        start: int | None = None
+        if t.word and strip_conjunction(t.norm) == "جاء" and i + 1 < len(toks):
+            # "وجاء في البيان: …"
+            if toks[i + 1].norm == "في" and (n := _phrase_at(toks, i + 2, v.joint_documents)):
+                start = i + 2 + n
+        elif t.word and (t.norm in v.joint_verbs or strip_conjunction(t.norm) in v.joint_verbs):
+            end = _joint_subject_end(toks, i + 1, v)
+            if end is not None:
+                start = end
+                if end < len(toks) and toks[end].text in "،,":
+                    # a parenthesis after the subject: on to the verb's preposition
+                    start = next(
+                        (
+                            k
+                            for k in range(end, min(len(toks), end + _JOINT_REACH))
+                            if toks[k].norm in _OPENERS
+                        ),
+                        None,
+                    )
+        if start is None:
+            i += 1
+            continue
+        a = start
+        while a < len(toks) and (
+            not toks[a].word or toks[a].norm in _OPENERS or toks[a].norm in ("من", "جديد", "مجددا")
+        ):
+            if toks[a].text in ".؛;":
+                break
+            a += 1
+        b = a
+        while b < len(toks) and toks[b].text not in ".؛;" and toks[b].norm not in _SOURCE_WORDS:
+            b += 1
+        if _words(toks, a, b) >= 2:
+            body = text[toks[a].start : toks[b - 1].end].strip(" .،:" + _QUOTES)
+            title = _title(toks, a, text, v, b)
+            if title:
+                out.append((title, _balance_quotes(body)))
+        i = max(b, i + 1)
+    return out
+
+
+def _joint_occasion(art: Article, v: Vocabulary) -> bool:
+    """The article reports a summit or a joint declaration (or an agreement)."""
+    for s in art.sentences:
+        toks = tokenize(s.text)
+        for i in range(len(toks)):
+            if _treaty_word_at(toks, i, v) or _phrase_at(toks, i, v.joint_occasions):
+                return True
+    return False
+
+
 _LIST_REACH = 8
 
 
@@ -685,6 +787,7 @@ def _article_provisions(pos: int, art: Article, v: Vocabulary) -> list[_Found]:
         for i in range(len(toks))
     )
     items = _listed_items(art, v)
+    occasion = _joint_occasion(art, v)
     for s in art.sentences:
         if s.index in items:
             toks = tokenize(s.text)
@@ -705,7 +808,10 @@ def _article_provisions(pos: int, art: Article, v: Vocabulary) -> list[_Found]:
             continue
         prev = art.sentences[s.index - 1].text if s.index else ""
         follows = bool(prev) and _names_agreement(prev, v)
-        for title, text in _unnumbered(s.text, v, follows=follows):
+        pieces = _unnumbered(s.text, v, follows=follows)
+        if not pieces and occasion:
+            pieces = _joint_points(s.text, v)
+        for title, text in pieces:
             found.append(_Found(None, None, title, text, art.id, s.index, s.text, (pos, s.index)))
     return found
 

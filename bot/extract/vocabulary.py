@@ -77,6 +77,11 @@ class Vocabulary:
     obligation_cues: tuple[tuple[str, ...], ...]
     replaces_cues: tuple[tuple[str, ...], ...]
     external_words: frozenset[str]
+    joint_verbs: frozenset[str]
+    joint_heads: frozenset[str]
+    joint_complement_heads: frozenset[str]
+    joint_documents: tuple[tuple[str, ...], ...]
+    joint_occasions: tuple[tuple[str, ...], ...]
     ordinals: tuple[tuple[tuple[str, ...], int], ...]
     synonyms: dict[str, str]  # stem → stem of its group's first word
     strip_leading: frozenset[str]
@@ -113,6 +118,7 @@ def vocabulary() -> Vocabulary:
             nat.add((tuple(normalize(form).split()), party))
     roles = _load("roles.toml")["roles"]
     speech = _load("speech_verbs.toml")["speech"]
+    joint = _load("treaty_cues.toml")["joint"]
     stance = _load("stance.toml")["stance"]
     treaty = _load("treaty_cues.toml")
     cues = treaty["treaty"]
@@ -172,6 +178,11 @@ def vocabulary() -> Vocabulary:
         obligation_cues=_phrases(cues["obligation_cues"]),
         replaces_cues=_phrases(cues["replaces_cues"]),
         external_words=_norm_all(cues["external_words"]),
+        joint_verbs=_norm_all(joint["verbs"]),
+        joint_heads=_norm_all(joint["heads"]),
+        joint_complement_heads=_norm_all(joint["complement_heads"]),
+        joint_documents=_phrases(joint["documents"]),
+        joint_occasions=_phrases(joint["occasions"]),
         ordinals=longest_first(ordinals),
     )
 
