@@ -86,3 +86,22 @@ def test_a_joint_statements_points_are_provisions() -> None:
 
 def test_joint_statements_count_only_where_there_is_a_summit_or_an_agreement() -> None:
     assert _titles("وأكد الجانبان على أهمية المباراة المقبلة بين الفريقين.") == []
+
+
+def test_an_aside_after_the_agreement_and_coordinated_obligations() -> None:
+    titles = _titles(
+        "ويتضمن الاتفاق، المتوقع دخوله حيز التنفيذ غدا، انسحاب القوات من المنطقة العازلة "
+        "مقابل نشر قوات الشرطة في المنطقة، فضلا عن تسليم الأسلحة الثقيلة إلى لجنة محايدة."
+    )
+    assert titles[0].startswith("انسحاب القوات"), titles
+    assert any(t.startswith("نشر قوات الشرطة") for t in titles), titles
+    assert any(t.startswith("تسليم الأسلحة الثقيلة") for t in titles), titles
+    assert not any("المتوقع" in t for t in titles)
+
+
+def test_under_the_terms_of_the_agreement_and_negative_obligations() -> None:
+    titles = _titles(
+        "وبموجب شروط الاتفاق، لن تنفذ القوات أي عمل هجومي عبر الحدود، "
+        "ولن تقيم الحكومة أي منشآت عسكرية جديدة قرب النهر."
+    )
+    assert len(titles) == 2, titles

@@ -279,6 +279,9 @@ def _treaty_word_at(toks: Toks, i: int, v: Vocabulary) -> bool:
     return toks[i].word and any(x in v.treaty_words for x in variants(toks[i].norm))
 
 
+_TERMS_WORDS = frozenset(normalize(w) for w in ("شروط", "بنود", "نص", "أحكام"))
+
+
 def _cue_at(toks: Toks, i: int, v: Vocabulary) -> int:
     """Length of an obligation cue at ``i`` (0 if none). A cue ending in "على" may have a
     parenthesis before it: "تنص، من بين أمور أخرى، على"."""
@@ -290,7 +293,11 @@ def _cue_at(toks: Toks, i: int, v: Vocabulary) -> int:
             continue
         if len(phrase) == 1:
             # "بموجب" counts only before the agreement itself ("بموجب الاتفاقية").
-            if phrase[0] == "بموجب" and not (i + 1 < len(toks) and _treaty_word_at(toks, i + 1, v)):
+            # (or its terms: "بموجب شروط الاتفاق").
+            nxt = i + 1
+            if nxt < len(toks) and toks[nxt].norm in _TERMS_WORDS:
+                nxt += 1
+            if phrase[0] == "بموجب" and not (nxt < len(toks) and _treaty_word_at(toks, nxt, v)):
                 return 0
             return 1
         if all(i + k < len(toks) and toks[i + k].norm == phrase[k] for k in range(1, len(phrase))):
@@ -336,7 +343,20 @@ def _about_agreement(toks: Toks, cue: int, v: Vocabulary) -> bool:
     if any(_treaty_word_at(toks, i, v) for i in range(cue)):
         return True
     _s, e = _clause_bounds(toks, cue)
-    return any(_treaty_word_at(toks, i, v) for i in range(cue, e))
+    if any(_treaty_word_at(toks, i, v) for i in range(cue, e)):
+        return True
+    # "وتضمنت البنود أن …": the agreement's terms as the subject (not "المادة 38", which
+    # may be a law's)
+    nxt = cue + 1
+    return nxt < len(toks) and any(
+        x in _TERMS_WORDS or x[2:] in _TERMS_WORDS for x in variants(toks[nxt].norm)
+    )
+
+
+#: words that open an aside about the agreement between commas
+_PARENTHESIS_STARTS = frozenset(
+    normalize(w) for w in ("المتوقع", "المتوقعة", "الذي", "التي", "المقرر", "الموقع", "الموقعة")
+)
 
 
 def _object_start(toks: Toks, j: int, v: Vocabulary) -> int:
@@ -351,11 +371,25 @@ def _object_start(toks: Toks, j: int, v: Vocabulary) -> int:
     while j < len(toks):
         t = toks[j]
         if not t.word:
+            if t.text in "،," and j + 1 < len(toks) and toks[j + 1].norm in _PARENTHESIS_STARTS:
+                # "ويتضمن الاتفاق، المتوقع دخوله حيز التنفيذ غدا، انسحاب …": past the aside
+                close = next(
+                    (k for k in range(j + 1, min(len(toks), j + 15)) if toks[k].text in "،,"),
+                    None,
+                )
+                if close is not None:
+                    j = close + 1
+                    continue
             if t.text in _QUOTES or t.text in "،,":
                 j += 1
                 continue
             break
-        if t.norm in v.strip_leading or _treaty_word_at(toks, j, v):
+        if (
+            t.norm in v.strip_leading
+            or _treaty_word_at(toks, j, v)
+            or t.norm in _TERMS_WORDS
+            or any(x in v.clause_words for x in variants(t.norm))
+        ):
             j += 1
             continue
         # "الذي تضمنته المعاهدة": a relative clause naming the agreement again.
@@ -380,7 +414,7 @@ def _object_end(toks: Toks, j: int, replaces: bool, v: Vocabulary) -> int:
             break
         if t.text in "،," and not replaces:
             nxt = toks[k + 1] if k + 1 < len(toks) else None
-            if not (nxt and nxt.word and _coordinated_noun(nxt.norm)):
+            if not (nxt and nxt.word and (_coordinated_noun(nxt.norm) or _next_item(toks, k + 1))):
                 break
             after = k + 2
             if after < len(toks) and (
@@ -434,12 +468,27 @@ def _coordinated_noun(norm: str) -> bool:
     return rest.startswith("ال") or (rest.startswith("ت") and len(rest) >= 4)
 
 
+#: words that add another obligation: "… مقابل نشر الجيش"، "فضلا عن إنهاء"، "ولن تنفذ …"
+_NEXT_ITEM = frozenset(
+    normalize(w)
+    for w in ("مقابل", "فضلا", "فضلًا", "علاوة", "إضافة", "بالإضافة", "ولن", "ولا", "وأن", "وان")
+)
+
+
+def _next_item(toks: Toks, k: int) -> bool:
+    """At ``k`` another obligation begins: a coordinator of obligations ("مقابل", "فضلا
+    عن", "ولن", "وأن") followed by a verbal noun, a verb or a subject."""
+    return toks[k].word and toks[k].norm in _NEXT_ITEM
+
+
 def _split(toks: Toks, a: int, b: int) -> list[tuple[int, int]]:
-    """Split an object at coordinated verbal nouns; parts under 3 words stay joined."""
+    """Split an object at coordinated verbal nouns and obligation coordinators; parts
+    under 3 words stay joined."""
     cuts = [a]
     for k in range(a + 1, b):
         t = toks[k]
-        if t.word and _coordinated_noun(t.norm) and (toks[k - 1].text in "،," or toks[k - 1].word):
+        noun = t.word and _coordinated_noun(t.norm)
+        if (noun and (toks[k - 1].text in "،," or toks[k - 1].word)) or _next_item(toks, k):
             cuts.append(k)
     parts: list[tuple[int, int]] = []
     for n, start in enumerate(cuts):
@@ -469,7 +518,13 @@ def _title(toks: Toks, a: int, text: str, v: Vocabulary, b: int | None = None) -
     while (
         j < b
         and toks[j].word
-        and (toks[j].norm in _TITLE_SKIP or toks[j].norm in v.strip_leading or _cue_at(toks, j, v))
+        and (
+            toks[j].norm in _TITLE_SKIP
+            or toks[j].norm in v.strip_leading
+            or _cue_at(toks, j, v)
+            or toks[j].norm in _NEXT_ITEM
+            or (toks[j].norm == "عن" and j > a)
+        )
     ):
         j += 1
     while j < b and not toks[j].word:
