@@ -14,7 +14,7 @@ import calendar
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from bot.arabic.normalize import normalize
@@ -102,7 +102,12 @@ def _anchors(sentence: str, m: DateMention) -> bool:
     prev = prev.lstrip("وف") if prev not in _NOT_ANCHORS else prev
     if _bare(prev) in dated_names():  # "موازنة العام المقبل" names a budget
         return False
+    if prev in _PERIOD_WORDS:  # "للفترة 2026-2028": a term, not an event
+        return False
     return prev not in _NOT_ANCHORS
+
+
+_PERIOD_WORDS = frozenset(normalize(w) for w in ("للفترة", "الفترة", "فترة", "لفترة", "بالفترة"))
 
 
 def _bare(word: str) -> str:
@@ -301,10 +306,22 @@ def candidates(article: Article) -> list[Candidate]:
     out: list[Candidate] = []
     published = article.meta.published
     last: tuple[DateMention, int] | None = None  # for "اليوم نفسه": the previous date
-    for sent in article.sentences:
-        found = find_dates(sent.text, published, article.meta.published_precision)
-        # a publication date known only to the month cannot resolve "الخميس"
-        found = [m for m in found if _resolvable(m, article.meta.published_precision)]
+    precision = article.meta.published_precision
+    found_by_sentence = [find_dates(x.text, published, precision) for x in article.sentences]
+    years = [
+        (x.index, m.start, m.value.year, m.text)
+        for x, found in zip(article.sentences, found_by_sentence, strict=True)
+        for m in found
+        if m.resolution == "absolute"
+    ]
+    for sent, found in zip(article.sentences, found_by_sentence, strict=True):
+        # a publication date known only to the month cannot resolve "الخميس"; known only
+        # to the year, "3 مارس" takes the year the article gives elsewhere
+        found = [
+            r
+            for m in found
+            if (r := m if _resolvable(m, precision) else _with_text_year(m, sent.index, years))
+        ]
         mentions: list[DateMention] = []
         pending = sorted(
             [(m.start, m) for m in found] + [(a.start, a) for a in find_anaphora(sent.text)],
@@ -343,6 +360,7 @@ def candidates(article: Article) -> list[Candidate]:
                 or m.value <= latest
                 or not _in_boundary_phrase(sent.text, m)
             ]
+        anchored = [m for m in anchored if not _expected(sent.text, m, published)]
         for m in anchored:
             others = [o for o in anchored if o is not m]
             inside = content is not None and _within(m, content)
@@ -371,6 +389,47 @@ def candidates(article: Article) -> list[Candidate]:
             )
         out.extend(_relative_events(article.id, sent.index, sent.text, anchored))
     return out
+
+
+_EXPECTATION = frozenset(
+    normalize(w)
+    for w in (
+        "المتوقع",
+        "ويتوقع",
+        "يتوقع",
+        "تتوقع",
+        "وتتوقع",
+        "توقع",
+        "توقعت",
+        "وتوقعت",
+        "وتوقع",
+        "المنتظر",
+        "بحلول",
+        "يرتقب",
+        "المرتقب",
+        "المرتقبة",
+    )
+)
+
+
+def _expected(sentence: str, m: DateMention, published: dt.date) -> bool:
+    """Not (yet) an event: an expectation ("ومن المتوقع أن يلتقي … يوم 24") or a future
+    tense with a coming month or year ("سيدخل الاتفاق حيز التنفيذ الشهر المقبل"). An
+    announced day ("ستصدر النتائج يوم الأربعاء") stays: it is a schedule."""
+    breaks = list(_CLAUSE_BREAK.finditer(sentence, 0, m.start))
+    start = breaks[-1].end() if breaks else 0
+    words = normalize(sentence[start : m.start]).split()
+    if any(w in _EXPECTATION for w in words):
+        return True
+    if m.unit == "day" or m.value <= published:
+        return False
+    for i, w in enumerate(words):
+        core = w[1:] if w.startswith("س") else w[2:] if w.startswith("وس") else ""
+        if w == "سوف" or (
+            core[:1] in ("ي", "ت", "ن") and event_classes(" ".join([core, *words[i + 1 : i + 4]]))
+        ):
+            return True
+    return False
 
 
 def _scene_classes(text: str) -> frozenset[str]:
@@ -672,6 +731,26 @@ def _within(m: DateMention, span: tuple[int, int]) -> bool:
     return span[0] <= m.start < span[1]
 
 
+def _with_text_year(
+    m: DateMention, index: int, years: Sequence[tuple[int, int, int, str]]
+) -> DateMention | None:
+    """A day and month without a year ("3 مارس") in an article dated only by year: the
+    year of the article's nearest earlier explicit date (else its first later one)."""
+    if m.granularity != "day" or m.anchor != "month" or m.value_end is not None:
+        return None
+    earlier = [y for y in years if (y[0], y[1]) < (index, m.start)]
+    later = [y for y in years if (y[0], y[1]) > (index, m.start)]
+    ref = earlier[-1] if earlier else (later[0] if later else None)
+    if ref is None:
+        return None
+    try:
+        value = m.value.replace(year=ref[2])
+    except ValueError:  # 29 February
+        return None
+    note = f"relative: {m.text} → {value.isoformat()} (year of «{ref[3]}», sentence {ref[0]})"
+    return replace(m, value=value, resolution=note, anchor=None)
+
+
 def _resolvable(m: DateMention, precision: str) -> bool:
     return m.anchor is None or _UNIT_RANK[m.anchor] >= _UNIT_RANK[precision]
 
@@ -709,7 +788,8 @@ class _Cluster:
         if (c.article_id, c.sentence_index) in self.sentences:
             return False
         a, b = c.interval
-        if not (c.classes & self.classes) or b < self.hull[0] or self.hull[1] < a:
+        slack = dt.timedelta(days=1)  # a day apart across time zones (see same_event)
+        if not (c.classes & self.classes) or b + slack < self.hull[0] or self.hull[1] + slack < a:
             return False
         return any(same_event(c, other) for other in self.members)
 
@@ -718,12 +798,18 @@ def same_event(x: Candidate, y: Candidate) -> bool:
     """Do two dated clauses report the same happening?
 
     They need the same kind of predicate and nested dates at most one precision step
-    apart. Statements ("said") also need half their content words shared. Specific
+    apart (or, from two articles, days one apart with half their content shared: time
+    zones). Statements ("said") also need half their content words shared. Specific
     events (signed, visited, ratified …) merge without shared words when one date refines
     the other ("يونيو الماضي" ⊇ "الأربعاء") or both name the same day or the same range,
     since paraphrases across outlets share few words; otherwise some shared content.
     """
     shared = x.classes & y.classes
+    if shared and _a_day_apart(x, y):
+        # outlets in different time zones date one happening a day apart; the same
+        # specific predicate and much shared content make it one event
+        small = min(len(x.keys), len(y.keys)) or 1
+        return bool(shared - WEAK_CLASSES) and len(x.keys & y.keys) / small >= MERGE_OVERLAP_WEAK
     if not shared or not _nested(x.interval, y.interval):
         return False
     ux, uy = _UNIT_RANK[x.mention.unit], _UNIT_RANK[y.mention.unit]
@@ -740,6 +826,18 @@ def same_event(x: Candidate, y: Candidate) -> bool:
     if ux != uy and max(ux, uy) <= _UNIT_RANK["month"]:
         return True
     return overlap >= MERGE_OVERLAP
+
+
+def _a_day_apart(x: Candidate, y: Candidate) -> bool:
+    """Two single days of two articles, one day apart."""
+    mx, my = x.mention, y.mention
+    return (
+        x.article_id != y.article_id
+        and mx.unit == my.unit == "day"
+        and mx.value_end is None
+        and my.value_end is None
+        and abs((mx.value - my.value).days) == 1
+    )
 
 
 def _nested(x: tuple[dt.date, dt.date], y: tuple[dt.date, dt.date]) -> bool:
