@@ -68,3 +68,23 @@ def test_surname_alone_takes_the_role_given_in_another_article() -> None:
     b = article("b", "وقال فرنانديز إن الاتفاقية تفتح صفحة جديدة.")
     rs = extract_reactions([a, b])
     assert {r.party for r in rs} == {"البرازيل"}
+
+
+def test_an_institution_has_no_persons_name_after_it() -> None:
+    r = _one("وانتقدت وزارة الخارجية الأوكرانية زيارة الوفد إلى العاصمة.")
+    assert (r.actor, r.party) == ("وزارة الخارجية الأوكرانية", "أوكرانيا")
+
+
+def test_role_of_an_armys_spokesman_then_name_after_comma() -> None:
+    r = _one("وقال المتحدث باسم جيش الاحتلال الإسرائيلي، يوسي كوهين، إن الاتفاقية لن تغير شيئا.")
+    assert (r.actor, r.party) == ("يوسي كوهين", "إسرائيل")
+
+
+def test_name_then_role_of_a_mission_gives_the_organisations_party() -> None:
+    r = _one("قالت ماريا لوبيز، رئيسة بعثة صندوق النقد الدولي، إن الاتفاقية خطوة مهمة.")
+    assert r.party == "صندوق النقد الدولي"
+
+
+def test_hope_and_approval_are_supportive() -> None:
+    r = _one("وقال الأمين العام للأمم المتحدة إنه يأمل أن تضع الاتفاقية حدا للمعاناة.")
+    assert r.stance == "supportive"

@@ -358,6 +358,9 @@ def parse_mention(
     end, party = _role_phrase(toks, i, v)
     if end > i:
         role = _surface(toks, i, end, text)[skip:]
+        if core in v.bodies or norm in v.bodies:
+            # "وزارة الخارجية الأوكرانية زيارة …": an institution has no person's name
+            return Mention("role", (), role, party, role, i, end)
         j = end
         if (
             j + 1 < len(toks)

@@ -53,6 +53,7 @@ class Vocabulary:
     media: frozenset[str]
     independent: frozenset[str]
     collective: frozenset[str]
+    bodies: frozenset[str]
     name_stop: frozenset[str]
     single_word_places: frozenset[str]
     place_words: frozenset[str]
@@ -154,6 +155,7 @@ def vocabulary() -> Vocabulary:
         media=_norm_all(roles["media"]),
         independent=_norm_all(roles["independent"]),
         collective=_norm_all(roles["collective"]),
+        bodies=_norm_all(roles["bodies"]),
         name_stop=_norm_all(_load("roles.toml")["names"]["stop"]),
         place_words=frozenset(w for ws, _ in aliases for w in ws if len(ws) > 1) - {"ال"},
         single_word_places=frozenset(w[0] for w, _ in (*aliases, *nat) if len(w) == 1),
