@@ -88,3 +88,29 @@ def test_name_then_role_of_a_mission_gives_the_organisations_party() -> None:
 def test_hope_and_approval_are_supportive() -> None:
     r = _one("وقال الأمين العام للأمم المتحدة إنه يأمل أن تضع الاتفاقية حدا للمعاناة.")
     assert r.stance == "supportive"
+
+
+def test_according_to_what_the_ministry_said_is_the_ministrys_statement() -> None:
+    r = _one("وارتفع عدد ضحايا الفيضانات إلى 300 شخص، وفق ما أعلنته وزارة الداخلية الليبية.")
+    assert (r.actor, r.party) == ("وزارة الداخلية الليبية", "ليبيا")
+    assert r.quote.startswith("وارتفع عدد ضحايا")
+
+
+def test_a_bare_body_word_is_the_body_named_before() -> None:
+    rs = extract_reactions(
+        [
+            article(
+                "a",
+                AGREEMENT,
+                "وانتقدت وزارة الخارجية الأوكرانية الاتفاقية بشدة.",
+                "وأشارت الوزارة إلى أن الاتفاقية خطأ.",
+            )
+        ]
+    )
+    assert {r.party for r in rs} == {"أوكرانيا"}
+
+
+def test_a_surname_takes_the_party_of_a_fuller_mention_elsewhere() -> None:
+    a = article("a", AGREEMENT, "وقال رئيس الوزراء الإسباني كارلوس رامون إن الاتفاقية مهمة.")
+    b = article("b", "واستقبل الرئيس رامون الوفد.", "وقال رامون إن الاتفاقية تاريخية.")
+    assert {r.party for r in extract_reactions([a, b])} == {"إسبانيا"}

@@ -80,7 +80,10 @@ _DISCOURSE = frozenset(
     normalize(w) for w in ("كما", "ثم", "فيما", "بينما", "حيث", "قد", "وقد", "كذلك", "لكنه")
 )
 #: "بحسب X" / "وفقا لـX": X's account follows (the ل of وفقا glues to X).
-_ACCORDING = frozenset(normalize(w) for w in ("بحسب", "حسب", "وفقا", "وفقًا", "وفق"))
+_ACCORDING = frozenset(
+    normalize(w) for w in ("بحسب", "حسب", "وفقا", "وفقًا", "وفق", "حسبما", "بحسبما", "وفقما")
+)
+_WHAT_SUFFIXES = ("ها", "ه", "")
 _REPLY_NOUNS = frozenset(normalize(w) for w in ("رد", "ردا", "تعليق", "موقف", "تعقيب"))
 _QUOTE_CHARS = "".join(sorted(OPEN_QUOTES | CLOSE_QUOTES)) + " .،"
 #: How many sentences back a pronoun ("وأضاف") may reach for its speaker.
@@ -444,9 +447,11 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
     toks = tokenize(text)
     depth = _quote_depths(toks, text)
     found: list[_Found] = []  # (verb index, content start, how, mention, co-speakers)
+    reported: list[_Said] = []  # "…، وفق ما ذكرته وزارة الداخلية": said before the source
+    consumed = -1  # tokens of a "وفق ما ذكرته …" source already read
     for k, tok in enumerate(toks):
         how = _verb_kind(tok, v)
-        if how is None or depth[k]:
+        if how is None or depth[k] or k < consumed:
             continue
         if k > 0 and toks[k - 1].word and toks[k - 1].norm in _THAT:
             continue  # "أكدت … أنها عبرت …": a verb inside reported speech
@@ -468,6 +473,11 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
                     break
             continue
         if how == "according":
+            said_before = _what_they_said(toks, k, text, ctx)
+            if said_before is not None:
+                reported.append(said_before[0])
+                consumed = said_before[1]
+                continue
             # "وفقًا ليوري أوشاكوف- مساعد الرئيس الروسي- تحل …": a person's or an official's
             # account (an agency's or a text's is a source, not a reaction).
             m = ctx.parse(toks, k + 1, text, subject=False)
@@ -581,9 +591,40 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
         out.append(_Said(how, m, words, kind, toks[k].start, context))
         for e in extra:
             out.append(_Said("speech", e, words, kind, toks[k].start, context))
+    out.extend(reported)
     for m, words in _no_comment(toks, text, ctx):
         out.append(_Said("no_comment", m, words, "no_comment", text.find(words), words))
     return out
+
+
+def _what_they_said(toks: Toks, k: int, text: str, ctx: _Ctx) -> tuple[_Said, int] | None:
+    """ "…، وفق ما ذكرته وزارة الداخلية", "بحسب ما قال المعهد", "حسبما أفادت الوزارة": the
+    clause before is what the named speaker said (an outlet's report stays a source)."""
+    j = k + 1
+    if not toks[k].norm.endswith("ما"):
+        if j >= len(toks) or toks[j].norm != "ما":
+            return None
+        j += 1
+    if j >= len(toks) or not toks[j].word:
+        return None
+    verb = strip_conjunction(toks[j].norm)
+    forms = {verb[: len(verb) - len(x)] for x in _WHAT_SUFFIXES if verb.endswith(x)}
+    v = ctx.v
+    if not forms & (v.speech_verbs | v.report_verbs):
+        return None
+    j += 1
+    if j < len(toks) and toks[j].norm in ("عنه", "عنها"):
+        j += 1
+    m = ctx.parse(toks, j, text, subject=True)
+    if m is None or m.kind not in ("person", "role", "party"):
+        return None
+    start = _clause_start(toks, k)
+    while start > 0 and toks[start - 1].text in "،,":
+        start = _clause_start(toks, start - 1)
+    words = text[toks[start].start : toks[k].start].strip(" ،,.") if start < k else ""
+    if not words:
+        return None
+    return _Said("speech", m, words, "paraphrase", toks[k].start, words), m.end
 
 
 # --- resolution within and across articles -----------------------------------------
@@ -618,6 +659,18 @@ class _Registry:
                 a
                 for _, a in self.persons
                 if short_refers_to(name, a.name) or names_match(name, a.name)
+            ),
+            None,
+        )
+
+    def party_of(self, name: tuple[str, ...]) -> str | None:
+        """The party some mention of this person gives ("الرئيس بوتين" has none; "الرئيس
+        الروسي فلاديمير بوتين" in the same dossier does)."""
+        return next(
+            (
+                a.party
+                for _, a in self.persons
+                if a.party and (short_refers_to(name, a.name) or names_match(name, a.name))
             ),
             None,
         )
@@ -764,6 +817,32 @@ def stance_of(
     return "neutral"
 
 
+def _bare_role_referent(
+    actor: Actor, pos: int, index: int, statements: Sequence[Statement], reg: _Registry
+) -> Actor:
+    """A one-word role without a party ("الوزارة", "الرئيس") is the last speaker of the
+    article whose role has that head word, else the last person introduced with it."""
+    words = normalize(actor.role or "").split()
+    if len(words) != 1:
+        return actor
+    head = _role_head(words[0])
+    for st in reversed(statements):
+        if st.order[0] != pos:
+            break
+        if (
+            st.actor.party
+            and st.actor.role
+            and head in {_role_head(w) for w in normalize(st.actor.role).split()}
+        ):
+            return st.actor
+    named = [
+        a
+        for p, a in reg.persons
+        if p[0] == pos and p[1] <= index and a.party and a.role and _role_head(a.role) == head
+    ]
+    return named[-1] if named else actor
+
+
 def _is_independent(role: str | None, v: Vocabulary) -> bool:
     if not role:
         return False
@@ -828,6 +907,9 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                         if party is None:
                             continue  # an outlet of no known country is a source only
                         resolved = replace(resolved, party=party)
+                    if resolved.party is None and resolved.kind == "role":
+                        # "وأشارت الوزارة", "وقال الرئيس": the body or officer named before
+                        resolved = _bare_role_referent(resolved, pos, s.index, statements, reg)
                     if resolved.party is None and _possessive_role(resolved.role):
                         # "أمينها العام": the officer of the body named before in the sentence.
                         owner = _party_before(s.text, said.verb_at, ctx)
@@ -977,7 +1059,7 @@ def _resolve(actor: Actor, pos: tuple[int, int], reg: _Registry) -> Actor:
                 "person",
                 full.name if len(full.name) >= len(actor.name) else actor.name,
                 actor.role or full.role,
-                actor.party or full.party,
+                actor.party or full.party or reg.party_of(actor.name),
                 full.surface,
             )
         return actor

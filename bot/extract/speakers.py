@@ -399,7 +399,10 @@ def parse_mention(
     role_end, party = _role_phrase(toks, j, v)
     # Without a comma the appositive role is indefinite ("جون كيربي منسق …"); a definite one
     # is a construct ("زيارة الرئيس الروسي"), not a name and its role.
-    if role_end > j and (j > k or not toks[j].norm.startswith("ال")):
+    body = j < len(toks) and (
+        toks[j].norm in v.bodies or strip_conjunction(toks[j].norm) in v.bodies
+    )
+    if role_end > j and (j > k or not toks[j].norm.startswith("ال")) and not body:
         start = max(i, k - 2) if known is not None else i
         while start < k and toks[start].text == "-":
             start += 1
