@@ -441,159 +441,192 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
     """(how, mention or None for a pronoun, words, kind) for each statement in a sentence.
 
     ``how`` is "speech" (speaker written), "pronoun" (refers back), "participle"
-    ("…، مؤكدا أن": the sentence's subject) or "no_comment".
+    ("…، مؤكدا أن": the sentence's subject) or "no_comment". Two passes: find each
+    statement's verb, speaker and where its words start; then cut the words.
     """
-    v = ctx.v
     toks = tokenize(text)
+    found, reported = _find_statements(toks, text, ctx)
+    out = [said for n in range(len(found)) for said in _said(n, found, toks, text, ctx.v)]
+    out.extend(reported)
+    for m, words in _no_comment(toks, text, ctx):
+        out.append(_Said("no_comment", m, words, "no_comment", text.find(words), words))
+    return out
+
+
+def _find_statements(toks: Toks, text: str, ctx: _Ctx) -> tuple[list[_Found], list[_Said]]:
+    """Each statement's (verb index, content start, how, mention, co-speakers), and the
+    statements whose words come before their source ("…، وفق ما ذكرته الوزارة")."""
+    v = ctx.v
     depth = _quote_depths(toks, text)
-    found: list[_Found] = []  # (verb index, content start, how, mention, co-speakers)
-    reported: list[_Said] = []  # "…، وفق ما ذكرته وزارة الداخلية": said before the source
+    found: list[_Found] = []
+    reported: list[_Said] = []
     consumed = -1  # tokens of a "وفق ما ذكرته …" source already read
     for k, tok in enumerate(toks):
         how = _verb_kind(tok, v)
-        if how is None or depth[k] or k < consumed:
+        if how is None or depth[k] or k < consumed or _not_a_statement(toks, k, v):
             continue
-        if k > 0 and toks[k - 1].word and toks[k - 1].norm in _THAT:
-            continue  # "أكدت … أنها عبرت …": a verb inside reported speech
-        core = strip_conjunction(tok.norm)
-        if (core in v.needs_about or tok.norm in v.needs_about) and "عن" not in [
-            t.norm for t in toks[k + 1 : k + 16]
-        ]:
-            continue
-        if (core in v.needs_object or tok.norm in v.needs_object) and not any(
-            f in v.speech_objects for t in toks[k + 1 : k + 12] for f in variants(t.norm)
-        ):
-            continue  # "قدم مساعدات" is a deed; "قدم تعازيه" a statement
         if how == "attribution":
-            for j in range(k + 1, min(len(toks), k + 8)):
-                if toks[j].norm in ("عن", "الي"):
-                    m = ctx.parse(toks, j + 1, text)
-                    if m and m.kind != "media":
-                        found.append((k, m.end, "speech", m, []))
-                    break
-            continue
-        if how == "according":
+            hit = _attributed(toks, k, text, ctx)
+        elif how == "according":
             said_before = _what_they_said(toks, k, text, ctx)
             if said_before is not None:
                 reported.append(said_before[0])
                 consumed = said_before[1]
                 continue
-            # "وفقًا ليوري أوشاكوف- مساعد الرئيس الروسي- تحل …": a person's or an official's
-            # account (an agency's or a text's is a source, not a reaction).
-            m = ctx.parse(toks, k + 1, text, subject=False)
-            if m is not None and m.kind == "media":
-                # "وبحسب الوكالة الكورية فإن “…”": an outlet voicing a position in a quote
-                # (not "بحسب ما ذكرت وكالة …", a report's attribution).
-                o = _outlet(toks, m.start, text, ctx)
-                j = o.end
-                while j < len(toks) and not toks[j].word:
-                    j += 1
-                if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
-                    found.append((k, j + 1, "outlet", o, []))
-                continue
-            if m is not None and m.kind in ("person", "role") and (m.role or m.name):
-                j = m.end
-                while j < len(toks) and not toks[j].word:
-                    j += 1
-                if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
-                    j += 1
-                found.append((k, j, "according", m, []))
-            continue
-        if how == "noun":
-            # "لتأكيد بوتين أن …", "لتصريحات بوتين في هذا الشأن، “…”": a speech noun, its
-            # speaker in the genitive, then the words within a few tokens.
-            m = ctx.parse(toks, k + 1, text, subject=True)
-            if m is None or m.kind not in ("person", "role", "party"):
-                continue
-            opener = next(
-                (j for j in range(m.end, min(len(toks), m.end + 6)) if _opens_speech(toks, j)),
-                None,
-            )
-            if opener is not None:
-                found.append((k, opener, "speech", m, []))
-            continue
-        if how == "participle":
-            if found:
-                continue  # "…، مؤكدا أن …" continues the statement just found
-            found.append((k, k + 1, "participle", None, []))
-            continue
-        after = k + 1
-        if after < len(toks) and toks[after].norm in _OBJECT_PRONOUNS:
-            after += 1  # "وجه له المرشد الأعلى … رسالة": the addressee before the subject
-        m = ctx.parse(toks, after, text, subject=True)
-        if m is not None and m.kind == "media":
-            if core not in v.report_verbs and tok.norm not in v.report_verbs:
-                o = _outlet(toks, m.start, text, ctx)
-                found.append((k, o.end, "outlet", o, []))
-            continue
-        if m is None:
-            before = _subject_before(toks, k, text, ctx)
-            if before is not None:
-                found.append((k, k + 1, "speech", before, []))
-                continue
-            glued = (
-                core != tok.norm or k == 0 or not toks[k - 1].word or toks[k - 1].norm in _DISCOURSE
-            )
-            if k > 0 and toks[k - 1].norm == "ما":
-                continue  # "ما وصفه بأنه …": "what he called", not a new statement
-            about = core in v.needs_about and k + 1 < len(toks) and toks[k + 1].norm == "عن"
-            if glued and (_opens_speech(toks, k + 1) or core in v.continuations or about):
-                found.append((k, k + 1, "pronoun", None, []))
-            continue
-        extra: list[Mention] = []
+            hit = _according(toks, k, text, ctx)
+        elif how == "noun":
+            hit = _speech_noun(toks, k, text, ctx)
+        elif how == "participle":
+            # "…، مؤكدا أن …" continues the statement just found
+            hit = None if found else (k, k + 1, "participle", None, [])
+        else:
+            hit = _speech_verb(toks, k, text, ctx)
+        if hit is not None:
+            found.append(hit)
+    return found, reported
+
+
+def _not_a_statement(toks: Toks, k: int, v: Vocabulary) -> bool:
+    """A verb inside reported speech, or one that is speech only with a complement it lacks."""
+    if k > 0 and toks[k - 1].word and toks[k - 1].norm in _THAT:
+        return True  # "أكدت … أنها عبرت …": a verb inside reported speech
+    tok = toks[k]
+    core = strip_conjunction(tok.norm)
+    if (core in v.needs_about or tok.norm in v.needs_about) and "عن" not in [
+        t.norm for t in toks[k + 1 : k + 16]
+    ]:
+        return True
+    return (core in v.needs_object or tok.norm in v.needs_object) and not any(
+        f in v.speech_objects for t in toks[k + 1 : k + 12] for f in variants(t.norm)
+    )  # "قدم مساعدات" is a deed; "قدم تعازيه" a statement
+
+
+def _attributed(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
+    """ "نقلت الوكالة عن بوتين قوله": the speaker after عن/إلى."""
+    for j in range(k + 1, min(len(toks), k + 8)):
+        if toks[j].norm in ("عن", "الي"):
+            m = ctx.parse(toks, j + 1, text)
+            return (k, m.end, "speech", m, []) if m and m.kind != "media" else None
+    return None
+
+
+def _according(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
+    """ "وفقًا ليوري أوشاكوف- مساعد الرئيس الروسي- تحل …": a person's or an official's
+    account (an agency's or a text's is a source, not a reaction)."""
+    m = ctx.parse(toks, k + 1, text, subject=False)
+    if m is not None and m.kind == "media":
+        # "وبحسب الوكالة الكورية فإن “…”": an outlet voicing a position in a quote
+        # (not "بحسب ما ذكرت وكالة …", a report's attribution).
+        o = _outlet(toks, m.start, text, ctx)
+        j = o.end
+        while j < len(toks) and not toks[j].word:
+            j += 1
+        if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
+            return (k, j + 1, "outlet", o, [])
+        return None
+    if m is not None and m.kind in ("person", "role") and (m.role or m.name):
         j = m.end
-        # Coordinated speakers: "تقول كوريا الجنوبية وأوكرانيا والغرب إن …".
-        while j < len(toks) and toks[j].word and toks[j].norm.startswith("و"):
-            nxt = ctx.parse(toks, j, text)
-            if nxt is None or nxt.kind in ("media", "collective"):
-                break
-            extra.append(nxt)
-            j = nxt.end
-        found.append((k, j, "speech", m, extra))
-    out: list[_Said] = []
-    for n, (k, cstart, how, m, extra) in enumerate(found):
-        stop = found[n + 1][0] if n + 1 < len(found) else len(toks)
-        words, kind, source = _content(text, toks, cstart, stop)
-        if how == "according" and cstart < stop:
-            words, kind = text[toks[cstart].start : toks[stop - 1].end].strip(" .،"), "paraphrase"
-            source = "according"
-            how = "speech"
-        if how == "outlet":
-            # An outlet is a speaker only when it voices a position in quotation marks.
-            said = text[toks[min(cstart, stop - 1)].start : toks[stop - 1].end]
-            if not any(c in said for c in OPEN_QUOTES | CLOSE_QUOTES):
-                continue
-            how = "speech"
-        verb = _as_written(toks[k])
-        denial = strip_conjunction(toks[k].norm) in v.denial_verbs
-        if kind == "paraphrase" and cstart < stop and (denial or source == "rest"):
-            # A paraphrase starts with its speech verb and the verb's complement as written
-            # ("دعا المجتمع الدولي إلى …", "أشار إلى …", "تنفي … تبادل الأسلحة").
-            rest = text[toks[cstart].start : toks[stop - 1].end].strip(" .،:")
-            if how in ("speech", "pronoun", "participle") and not rest.startswith(verb):
-                words = f"{verb} {rest}"
-        if kind == "paraphrase":
-            words = _clause_end(words, v)
-        context = text[toks[k].start : toks[stop - 1].end]
-        weak = kind == "paraphrase" and not any(
-            t.norm in _THAT or t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES
-            for t in toks[cstart:stop]
-        )
-        if weak and how == "speech" and k > 0:
-            # "«…»، قال الوزير للصحفيين": the quotation comes before the verb.
-            begin = found[n - 1][1] if n else 0
-            earlier, earlier_kind, _ = _content(text, toks, begin, k)
-            if earlier_kind == "quote":
-                words, kind = earlier, earlier_kind
-                context = text[toks[begin].start : toks[stop - 1].end]
-        if not words:
-            continue
-        out.append(_Said(how, m, words, kind, toks[k].start, context))
-        for e in extra:
-            out.append(_Said("speech", e, words, kind, toks[k].start, context))
-    out.extend(reported)
-    for m, words in _no_comment(toks, text, ctx):
-        out.append(_Said("no_comment", m, words, "no_comment", text.find(words), words))
+        while j < len(toks) and not toks[j].word:
+            j += 1
+        if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
+            j += 1
+        return (k, j, "according", m, [])
+    return None
+
+
+def _speech_noun(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
+    """ "لتأكيد بوتين أن …", "لتصريحات بوتين في هذا الشأن، “…”": a speech noun, its
+    speaker in the genitive, then the words within a few tokens."""
+    m = ctx.parse(toks, k + 1, text, subject=True)
+    if m is None or m.kind not in ("person", "role", "party"):
+        return None
+    opener = next(
+        (j for j in range(m.end, min(len(toks), m.end + 6)) if _opens_speech(toks, j)),
+        None,
+    )
+    return (k, opener, "speech", m, []) if opener is not None else None
+
+
+def _speech_verb(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
+    """A speech verb with its speaker after it (or before it), or none written: a pronoun
+    when the words follow at once ("وأضاف: …")."""
+    v = ctx.v
+    tok = toks[k]
+    core = strip_conjunction(tok.norm)
+    after = k + 1
+    if after < len(toks) and toks[after].norm in _OBJECT_PRONOUNS:
+        after += 1  # "وجه له المرشد الأعلى … رسالة": the addressee before the subject
+    m = ctx.parse(toks, after, text, subject=True)
+    if m is not None and m.kind == "media":
+        if core not in v.report_verbs and tok.norm not in v.report_verbs:
+            o = _outlet(toks, m.start, text, ctx)
+            return (k, o.end, "outlet", o, [])
+        return None
+    if m is None:
+        before = _subject_before(toks, k, text, ctx)
+        if before is not None:
+            return (k, k + 1, "speech", before, [])
+        glued = core != tok.norm or k == 0 or not toks[k - 1].word or toks[k - 1].norm in _DISCOURSE
+        if k > 0 and toks[k - 1].norm == "ما":
+            return None  # "ما وصفه بأنه …": "what he called", not a new statement
+        about = core in v.needs_about and k + 1 < len(toks) and toks[k + 1].norm == "عن"
+        if glued and (_opens_speech(toks, k + 1) or core in v.continuations or about):
+            return (k, k + 1, "pronoun", None, [])
+        return None
+    extra: list[Mention] = []
+    j = m.end
+    # Coordinated speakers: "تقول كوريا الجنوبية وأوكرانيا والغرب إن …".
+    while j < len(toks) and toks[j].word and toks[j].norm.startswith("و"):
+        nxt = ctx.parse(toks, j, text)
+        if nxt is None or nxt.kind in ("media", "collective"):
+            break
+        extra.append(nxt)
+        j = nxt.end
+    return (k, j, "speech", m, extra)
+
+
+def _said(n: int, found: list[_Found], toks: Toks, text: str, v: Vocabulary) -> list[_Said]:
+    """The words of the ``n``-th statement: up to the next statement's verb, a quotation
+    or a paraphrase cut at the clause's end; one per co-speaker."""
+    k, cstart, how, m, extra = found[n]
+    stop = found[n + 1][0] if n + 1 < len(found) else len(toks)
+    words, kind, source = _content(text, toks, cstart, stop)
+    if how == "according" and cstart < stop:
+        words, kind = text[toks[cstart].start : toks[stop - 1].end].strip(" .،"), "paraphrase"
+        source = "according"
+        how = "speech"
+    if how == "outlet":
+        # An outlet is a speaker only when it voices a position in quotation marks.
+        said = text[toks[min(cstart, stop - 1)].start : toks[stop - 1].end]
+        if not any(c in said for c in OPEN_QUOTES | CLOSE_QUOTES):
+            return []
+        how = "speech"
+    verb = _as_written(toks[k])
+    denial = strip_conjunction(toks[k].norm) in v.denial_verbs
+    if kind == "paraphrase" and cstart < stop and (denial or source == "rest"):
+        # A paraphrase starts with its speech verb and the verb's complement as written
+        # ("دعا المجتمع الدولي إلى …", "أشار إلى …", "تنفي … تبادل الأسلحة").
+        rest = text[toks[cstart].start : toks[stop - 1].end].strip(" .،:")
+        if how in ("speech", "pronoun", "participle") and not rest.startswith(verb):
+            words = f"{verb} {rest}"
+    if kind == "paraphrase":
+        words = _clause_end(words, v)
+    context = text[toks[k].start : toks[stop - 1].end]
+    weak = kind == "paraphrase" and not any(
+        t.norm in _THAT or t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES
+        for t in toks[cstart:stop]
+    )
+    if weak and how == "speech" and k > 0:
+        # "«…»، قال الوزير للصحفيين": the quotation comes before the verb.
+        begin = found[n - 1][1] if n else 0
+        earlier, earlier_kind, _ = _content(text, toks, begin, k)
+        if earlier_kind == "quote":
+            words, kind = earlier, earlier_kind
+            context = text[toks[begin].start : toks[stop - 1].end]
+    if not words:
+        return []
+    out = [_Said(how, m, words, kind, toks[k].start, context)]
+    out += [_Said("speech", e, words, kind, toks[k].start, context) for e in extra]
     return out
 
 
