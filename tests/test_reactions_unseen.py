@@ -114,3 +114,19 @@ def test_a_surname_takes_the_party_of_a_fuller_mention_elsewhere() -> None:
     a = article("a", AGREEMENT, "وقال رئيس الوزراء الإسباني كارلوس رامون إن الاتفاقية مهمة.")
     b = article("b", "واستقبل الرئيس رامون الوفد.", "وقال رامون إن الاتفاقية تاريخية.")
     assert {r.party for r in extract_reactions([a, b])} == {"إسبانيا"}
+
+
+def test_background_after_a_short_quote_is_not_the_speakers_words() -> None:
+    r = _one(
+        'وقال وزير الخارجية الفرنسي إن "الاتفاقية مهمة جدا"، '
+        "وكان الوزير قد زار موسكو العام الماضي ووقع عدة اتفاقيات هناك."
+    )
+    assert r.quote == "الاتفاقية مهمة جدا"
+
+
+def test_background_after_a_paraphrase_is_not_the_speakers_words() -> None:
+    r = _one(
+        "وقال وزير الخارجية الفرنسي إن الاتفاقية مهمة جدا، "
+        "ويذكر أن البلدين وقعا اتفاقا مماثلا في 2010."
+    )
+    assert "2010" not in r.quote

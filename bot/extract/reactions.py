@@ -277,7 +277,14 @@ def _content(text: str, toks: Toks, start: int, stop: int) -> tuple[str, str, st
                 break
         quote = " … ".join(seg[a:b].strip(" .،") for a, b in joined)
         whole = seg[joined[0][0] - 1 :].strip(" .،")
+        quoted_clause = clause[:1] in OPEN_QUOTES and clause[1:].startswith(
+            seg[joined[0][0] : joined[0][1]].strip()[:10]
+        )
         if len(quote.split()) >= 5 or (clause and clause.strip(_QUOTE_CHARS) == quote):
+            return quote, "quote", "quote"
+        if quoted_clause:
+            # «إن "الاتفاق مهم"، وكان الوزير قد زار …»: the words said end at the closing
+            # mark; what follows is the writer's background
             return quote, "quote", "quote"
         if not clause:
             # "مؤكدا على تعزيز العلاقات “في كل المجالات”": the fragment needs its lead-in.
