@@ -222,3 +222,17 @@ def test_clean_only_removes_never_rewrites(raw: str) -> None:
     assert all(_no_space(f) in flat for f in c.furniture)
     if c.title is not None:
         assert _no_space(c.title) in flat
+
+
+def test_headline_glued_to_the_dateline_is_split_from_the_lede() -> None:
+    c = clean(
+        "البلدان يوقعان اتفاقية تجارة حرة تاريخية عمان (وكالات) - قال وزير التجارة إن "
+        "الاتفاقية تدخل حيز التنفيذ اليوم.\nوأضاف أن البلدين سيتعاونان."
+    )
+    assert c.paragraphs[0] == "البلدان يوقعان اتفاقية تجارة حرة تاريخية"
+    assert c.paragraphs[1].startswith("عمان (وكالات) - قال وزير التجارة")
+
+
+def test_a_parenthesis_inside_running_text_is_no_dateline() -> None:
+    text = "قال الكرملين (وكالات) - إن المعاهدة مهمة. وأضاف أن البلدين سيتعاونان."
+    assert clean(text).paragraphs == (text,)

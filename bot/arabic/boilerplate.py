@@ -133,7 +133,26 @@ def clean(raw: str) -> CleanText:
     while len(body) > 1 and _is_signature(body[-1]):
         furniture.append(body.pop())
     body = _rejoin_split_headings(body)
+    if body:
+        body[:1] = _split_dateline(body[0])
     return CleanText(title=title, paragraphs=tuple(body), urls=urls, furniture=tuple(furniture))
+
+
+#: "… الاتفاق موسكو (رويترز) - قال …": a headline run into the dateline of the lede
+_DATELINE_RE = re.compile(r"\s+(?=[\u0621-\u064a]{2,}\s*\([^()\d]{1,30}\)\s*[-–—:]\s)")
+_MIN_HEADLINE_WORDS = 4
+
+
+def _split_dateline(line: str) -> list[str]:
+    """A first paragraph that opens with a headline glued to the lede's dateline ("…
+    تاريخية موسكو (رويترز) - قال …") is two paragraphs: the headline, then the lede."""
+    m = _DATELINE_RE.search(line)
+    if m is None:
+        return [line]
+    head = line[: m.start()]
+    if len(words(head)) < _MIN_HEADLINE_WORDS or any(c in head for c in TERMINALS):
+        return [line]
+    return [head, line[m.end() :]]
 
 
 def is_heading(paragraph: str) -> bool:
