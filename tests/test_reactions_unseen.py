@@ -130,3 +130,13 @@ def test_background_after_a_paraphrase_is_not_the_speakers_words() -> None:
         "ويذكر أن البلدين وقعا اتفاقا مماثلا في 2010."
     )
     assert "2010" not in r.quote
+
+
+def test_an_official_without_nationality_speaks_for_the_articles_country() -> None:
+    a = article(
+        "a",
+        "ضربت فيضانات واسعة شرق ليبيا، وأعلنت السلطات الليبية حالة الطوارئ في ليبيا.",
+        "وقالت وزارة الداخلية إن عدد الضحايا ارتفع إلى 300 شخص في ليبيا.",
+    )
+    [r] = extract_reactions([a])
+    assert r.party == "ليبيا"

@@ -857,6 +857,33 @@ def stance_of(
     return "neutral"
 
 
+#: the article's main country must be named this often, and this much more than the next
+HOME_MIN = 3
+HOME_LEAD = 2.0
+
+
+def _home_party(article: Article, v: Vocabulary) -> str | None:
+    """The country an article is about: named (or its adjective used) clearly more often
+    than any other, counting the headline."""
+    counts: Counter[str] = Counter()
+    for text in (article.meta.title, *(s.text for s in article.sentences)):
+        toks = tokenize(text)
+        i = 0
+        while i < len(toks):
+            hit = nationality_at(toks, i, v) or party_at(toks, i, v)
+            if hit and v.party_kinds.get(hit[1]) == "country":
+                counts[hit[1]] += 1
+                i += hit[0]
+            else:
+                i += 1
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < HOME_MIN:
+        return None
+    if len(ranked) > 1 and ranked[0][1] < HOME_LEAD * ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
 def _bare_role_referent(
     actor: Actor, pos: int, index: int, statements: Sequence[Statement], reg: _Registry
 ) -> Actor:
@@ -927,6 +954,7 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
     for pos, art in enumerate(articles):
         last: tuple[int, Actor] | None = None
         outlets: list[tuple[int, str, str]] | None = None
+        home: tuple[str | None] | None = None
         for s in art.sentences:
             if _is_heading(art, s.index):
                 continue
@@ -950,6 +978,20 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                     if resolved.party is None and resolved.kind == "role":
                         # "وأشارت الوزارة", "وقال الرئيس": the body or officer named before
                         resolved = _bare_role_referent(resolved, pos, s.index, statements, reg)
+                    if (
+                        resolved.party is None
+                        and resolved.kind in ("role", "person")
+                        and resolved.role
+                        and not _is_independent(resolved.role, v)
+                        and not _possessive_role(resolved.role)
+                        and not _counterpart_word(resolved.role)
+                    ):
+                        # "وزارة الداخلية", "رئيس الوزراء": an official of the country the
+                        # article is about
+                        if home is None:
+                            home = (_home_party(art, v),)
+                        if home[0] is not None:
+                            resolved = replace(resolved, party=home[0])
                     if resolved.party is None and _possessive_role(resolved.role):
                         # "أمينها العام": the officer of the body named before in the sentence.
                         owner = _party_before(s.text, said.verb_at, ctx)
