@@ -140,3 +140,14 @@ def test_an_official_without_nationality_speaks_for_the_articles_country() -> No
     )
     [r] = extract_reactions([a])
     assert r.party == "ليبيا"
+
+
+def test_the_name_ali_is_not_the_preposition_ala() -> None:
+    r = _one("ووجه المرشد الأعلى علي حسيني رسالة تهنئة بالاتفاقية.")
+    assert "حسيني" in r.actor
+    assert extract_reactions([article("a", AGREEMENT, "وحصل الرئيس على دعم البرلمان.")]) == []
+
+
+def test_acting_president_then_name_after_comma() -> None:
+    r = _one("قال الرئيس الإيراني بالوكالة، محمد رضائي، إنّ الاتفاقية ناجحة.")
+    assert (r.actor, r.party) == ("محمد رضائي", "إيران")

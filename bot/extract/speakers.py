@@ -150,7 +150,7 @@ def is_name_token(tok: Tok, v: Vocabulary, corpus: frozenset[str] = frozenset())
     core = strip_conjunction(n)
     if n.startswith(("ال", "لل")) or core.startswith("ال"):
         return False
-    if n in v.name_stop or core in v.name_stop:
+    if (n in v.name_stop or core in v.name_stop) and not _written_ali(tok):
         return False
     if n in v.role_heads or core in v.role_heads or n in v.role_complements:
         return False
@@ -164,6 +164,12 @@ def is_name_token(tok: Tok, v: Vocabulary, corpus: frozenset[str] = frozenset())
     # "بزيارة", "بتصريحات": a preposition on a word the corpus also uses bare ("زيارة");
     # a name like "بوتين" or "لوكين" has no such bare twin ("وتين", "وكين").
     return not (corpus and any(x in corpus for x in variants(n)[1:] if x != core))
+
+
+def _written_ali(tok: Tok) -> bool:
+    """The name «علي» (with yā') rather than the preposition «على» (alif maqṣūra), which
+    fold to one form: "المرشد الأعلى علي خامنئي"."""
+    return tok.text.endswith("علي") and tok.text in ("علي", "وعلي")
 
 
 def _role_phrase(toks: Toks, i: int, v: Vocabulary) -> tuple[int, str | None]:
