@@ -105,3 +105,11 @@ def test_under_the_terms_of_the_agreement_and_negative_obligations() -> None:
         "ولن تقيم الحكومة أي منشآت عسكرية جديدة قرب النهر."
     )
     assert len(titles) == 2, titles
+
+
+def test_an_ordinal_and_a_new_clause_about_the_agreement_are_no_new_obligations() -> None:
+    titles = _titles(
+        "وتنص الاتفاقية على إتمام المراجعة الأولى والثانية للبرنامج،والاتفاق سيتم في وقت قريب."
+    )
+    assert len(titles) == 1, titles
+    assert titles[0].startswith("إتمام المراجعة الأولى والثانية")

@@ -416,6 +416,8 @@ def _object_end(toks: Toks, j: int, replaces: bool, v: Vocabulary) -> int:
             nxt = toks[k + 1] if k + 1 < len(toks) else None
             if not (nxt and nxt.word and (_coordinated_noun(nxt.norm) or _next_item(toks, k + 1))):
                 break
+            if _treaty_word_at(toks, k + 1, v):
+                break  # "…،والاتفاق سيتم …": a new clause about the agreement
             after = k + 2
             if after < len(toks) and (
                 toks[after].norm in _DEMONSTRATIVES or _treaty_word_at(toks, after, v)
@@ -455,10 +457,30 @@ def _opens_sentence(toks: Toks, i: int) -> bool:
     return not before or (len(before) == 1 and before[0].norm in ("كما", "وكما"))
 
 
+#: ordinals qualify the noun before ("المراجعة الأولى والثانية"): no new obligation
+_ORDINALS = frozenset(
+    normalize(w)
+    for w in (
+        "الثاني",
+        "الثانية",
+        "الثالث",
+        "الثالثة",
+        "الرابع",
+        "الرابعة",
+        "الخامس",
+        "الخامسة",
+        "السادس",
+        "السادسة",
+        "الأخيرة",
+        "الأخير",
+    )
+)
+
+
 def _coordinated_noun(norm: str) -> bool:
     """ "والتعاون", "وتنسيق": و + a definite noun or a verbal noun of the تفعيل pattern;
     not a relational adjective ("والتجاري", "والتقني"), which only qualifies the noun before."""
-    if not norm.startswith("و") or len(norm) < 5 or norm.endswith("ي"):
+    if not norm.startswith("و") or len(norm) < 5 or norm.endswith("ي") or norm[1:] in _ORDINALS:
         return False
     rest = norm[1:]
     if rest[:1] in ("ب", "ل") and (rest[1:].startswith(("ال", "ت")) and len(rest) >= 5):
