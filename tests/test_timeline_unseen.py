@@ -79,3 +79,11 @@ def test_two_events_a_day_apart_stay_two() -> None:
     a = article("a", "وقع وزيرا الخارجية اتفاقية التجارة الحرة في طوكيو يوم 26 فبراير.")
     b = article("b", "وقع رئيسا البرلمانين مذكرة تعاون ثقافي في سيول يوم 27 فبراير.")
     assert len(extract_timeline([a, b])) == 2
+
+
+def test_al_am_al_sabiq_after_a_role_is_no_anaphoric_year() -> None:
+    dated = _dated(
+        "وقع الطرفان الاتفاق في 3 مارس 2024.",
+        "وحمل المتظاهرون صور أمينه العام السابق في المسيرة.",
+    )
+    assert all(d.startswith("2024-03") for d, _ in dated), dated

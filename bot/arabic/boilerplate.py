@@ -70,6 +70,7 @@ _PROMPT_RE = re.compile(
     r"newsletter)"
 )
 _UPDATED_RE = re.compile(r"^(?:اخر تحديث|تاريخ النشر|نشر في|updated|published)\b")
+_CLOCK_RE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _WEATHER_RE = re.compile(r"^[-+−]?\d+(?:[.,]\d+)?\s*°?\s*[cf]?$|°")
 
 _BREADCRUMB_RE = re.compile(r"^(?:الرئيسيه|الصفحه الرئيسيه|home)\b|\s[>»|/›]\s")
@@ -260,6 +261,11 @@ def _is_furniture(line: str) -> bool:
         return True
     if _UPDATED_RE.match(key) and n <= 12:
         return True
+    if _CLOCK_RE.search(key) and n <= 10 and not _ends_with_terminal(line):
+        # "مشاركة » الأربعاء ديسمبر 04, 2024 10:29 pm", "6. يوليو 2024 - 10:48"
+        tokens = words(key)
+        if any(t in _DATE_WORDS or re.fullmatch(r"\d{4}", t) for t in tokens):
+            return True
     if _MOST_READ_RE.match(key) or _READ_ALSO_RE.match(key):
         return True
     return bool(_PROMPT_RE.match(key)) and n <= 12

@@ -773,6 +773,8 @@ def find_anaphora(text: str) -> list[Anaphor]:
     quotes = quoted_spans(text)
     out = []
     for m in _ANAPHOR.finditer(folded):
+        if m["p"] == "العام" and _general_adjective(m):
+            continue  # "أمينه العام السابق": the former secretary-general
         start, end = index[m.start()], index[m.end() - 1] + 1
         if any(a <= start and end <= b for a, b in quotes):
             continue
