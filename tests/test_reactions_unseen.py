@@ -151,3 +151,42 @@ def test_the_name_ali_is_not_the_preposition_ala() -> None:
 def test_acting_president_then_name_after_comma() -> None:
     r = _one("قال الرئيس الإيراني بالوكالة، محمد رضائي، إنّ الاتفاقية ناجحة.")
     assert (r.actor, r.party) == ("محمد رضائي", "إيران")
+
+
+def test_a_quoted_surname_after_the_verb_is_the_speaker() -> None:
+    a = article(
+        "a",
+        AGREEMENT,
+        "وقال وزير الخارجية التركي أحمد يلدز إن الاتفاقية مهمة.",
+        'وأضاف "يلدز": الاتفاقية تفتح صفحة جديدة.',
+    )
+    rs = extract_reactions([a])
+    assert len({r.actor_key for r in rs}) == 1
+    assert all(r.party == "تركيا" for r in rs)
+
+
+def test_previously_announced_is_narration_not_reported_speech() -> None:
+    r = _one("وسبق أن أعلن الرئيس الأمريكي، جون سميث، أن الاتفاقية خطوة مهمة.")
+    assert (r.actor, r.party) == ("جون سميث", "الولايات المتحدة")
+
+
+def test_a_short_phrase_between_the_verb_and_the_words() -> None:
+    rs = extract_reactions(
+        [
+            article(
+                "a",
+                AGREEMENT,
+                "وقال وزير الخارجية الفرنسي جان بارو إن الاتفاقية مهمة.",
+                'وقال في بيان إن "الاتفاقية خطوة أساسية نحو الاستقرار في المنطقة".',
+            )
+        ]
+    )
+    assert len(rs) == 2 and all(r.party == "فرنسا" for r in rs)
+
+
+def test_a_presidency_speaks_for_its_country() -> None:
+    signed = "ووقعت روسيا وكوريا الشمالية الاتفاقية في موسكو."
+    again = "وتلزم الاتفاقية روسيا وكوريا الشمالية بالدفاع المشترك."
+    said = "أعربت رئاسة كوريا الجنوبية، اليوم الخميس، عن إدانتها الاتفاقية."
+    [r] = extract_reactions([article("a", signed, again, said)])
+    assert (r.party, r.stance) == ("كوريا الجنوبية", "critical")

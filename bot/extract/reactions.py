@@ -500,9 +500,20 @@ def _find_statements(toks: Toks, text: str, ctx: _Ctx) -> tuple[list[_Found], li
     return found, reported
 
 
+#: "وسبق أن أعلن", "بعد أن قال": أن here opens narration, not reported speech
+_NARRATIVE_THAT = frozenset(
+    normalize(w) for w in ("سبق", "وسبق", "بعد", "وبعد", "قبل", "وقبل", "منذ", "كما")
+)
+
+
 def _not_a_statement(toks: Toks, k: int, v: Vocabulary) -> bool:
     """A verb inside reported speech, or one that is speech only with a complement it lacks."""
-    if k > 0 and toks[k - 1].word and toks[k - 1].norm in _THAT:
+    if (
+        k > 0
+        and toks[k - 1].word
+        and toks[k - 1].norm in _THAT
+        and not (k > 1 and toks[k - 2].norm in _NARRATIVE_THAT)
+    ):
         return True  # "أكدت … أنها عبرت …": a verb inside reported speech
     tok = toks[k]
     core = strip_conjunction(tok.norm)
@@ -571,6 +582,9 @@ def _speech_verb(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
     if after < len(toks) and toks[after].norm in _OBJECT_PRONOUNS:
         after += 1  # "وجه له المرشد الأعلى … رسالة": the addressee before the subject
     m = ctx.parse(toks, after, text, subject=True)
+    quoted = _quoted_speaker(toks, after, text, ctx) if m is None else None
+    if quoted is not None:
+        return (k, quoted.end + 1, "speech", quoted, [])  # 'وقال "ليم" إن …'
     if m is not None and m.kind == "media":
         if core not in v.report_verbs and tok.norm not in v.report_verbs:
             o = _outlet(toks, m.start, text, ctx)
@@ -586,6 +600,9 @@ def _speech_verb(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
         about = core in v.needs_about and k + 1 < len(toks) and toks[k + 1].norm == "عن"
         if glued and (_opens_speech(toks, k + 1) or core in v.continuations or about):
             return (k, k + 1, "pronoun", None, [])
+        opener = _after_adverbial(toks, k + 1)
+        if glued and opener is not None:
+            return (k, opener, "pronoun", None, [])  # "وقال في بيان إن …"
         return None
     extra: list[Mention] = []
     j = m.end
@@ -597,6 +614,33 @@ def _speech_verb(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
         extra.append(nxt)
         j = nxt.end
     return (k, j, "speech", m, extra)
+
+
+def _quoted_speaker(toks: Toks, i: int, text: str, ctx: _Ctx) -> Mention | None:
+    """A speaker's name in quotation marks right after the verb ('وأضاف "مدبولي": …')."""
+    if i + 2 >= len(toks) or toks[i].text not in OPEN_QUOTES | CLOSE_QUOTES:
+        return None
+    m = ctx.parse(toks, i + 1, text, subject=True)
+    if m is None or m.kind != "person" or m.end >= len(toks):
+        return None
+    return m if toks[m.end].text in OPEN_QUOTES | CLOSE_QUOTES else None
+
+
+_ADVERBIAL_STARTS = frozenset(normalize(w) for w in ("في", "خلال", "عبر", "لدى", "أمام"))
+_ADVERBIAL_REACH = 5
+
+
+def _after_adverbial(toks: Toks, j: int) -> int | None:
+    """Where the words start after a short phrase like "في بيان" / "خلال مؤتمر صحفي"
+    between a speech verb and "إن" or a colon; None when there is no such phrase."""
+    if j >= len(toks) or not toks[j].word or toks[j].norm not in _ADVERBIAL_STARTS:
+        return None
+    for k in range(j + 1, min(len(toks), j + _ADVERBIAL_REACH + 1)):
+        if _opens_speech(toks, k):
+            return k
+        if not toks[k].word and toks[k].text not in "،,":
+            return None
+    return None
 
 
 def _said(n: int, found: list[_Found], toks: Toks, text: str, v: Vocabulary) -> list[_Said]:
@@ -800,8 +844,16 @@ _SUFFIXES = frozenset({"", "ه", "ها", "هما", "هم", "نا", "ي", "ا", "
 def _word_forms(word: str) -> frozenset[str]:
     """A normalised word without proclitics, the article or a future سـ ("وستضر" → "تضر")."""
     vs = variants(word)
+    # "إدانتها" → "إدانة": a noun's tā' marbūṭa is written ت before a pronoun suffix
+    owned = {
+        f[: -len(x) - 1] + "ه"
+        for f in vs
+        for x in ("هما", "هم", "ها", "ه", "نا")
+        if f.endswith("ت" + x) and len(f) - len(x) >= 4
+    }
     return frozenset(
         set(vs)
+        | owned
         | {f[2:] for f in vs if f.startswith("ال")}
         | {f[1:] for f in vs if f.startswith("س") and len(f) >= 4}
     )
