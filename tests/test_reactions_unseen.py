@@ -190,3 +190,22 @@ def test_a_presidency_speaks_for_its_country() -> None:
     said = "أعربت رئاسة كوريا الجنوبية، اليوم الخميس، عن إدانتها الاتفاقية."
     [r] = extract_reactions([article("a", signed, again, said)])
     assert (r.party, r.stance) == ("كوريا الجنوبية", "critical")
+
+
+def _outsider(sentence: str) -> Reaction:
+    signed = "ووقعت روسيا وكوريا الشمالية الاتفاقية في موسكو."
+    again = "وتلزم الاتفاقية روسيا وكوريا الشمالية بالدفاع المشترك."
+    [r] = extract_reactions([article("a", signed, again, sentence)])
+    return r
+
+
+def test_an_outsider_on_the_parties_growing_alliance_is_critical() -> None:
+    r = _outsider("وقال وزير الخارجية الياباني إن تحالف القوى الاستبدادية يتنامى بسرعة.")
+    assert r.stance == "critical"
+    welcomed = _outsider("وقال وزير الخارجية الياباني إنه يرحب بتقارب الشعوب في المنطقة.")
+    assert welcomed.stance == "supportive"
+
+
+def test_an_anachronism_is_critical_not_historic() -> None:
+    r = _outsider("وقال الرئيس الفرنسي إن الاتفاقية مفارقة تاريخية.")
+    assert r.stance == "critical"

@@ -914,6 +914,10 @@ def stance_of(
         return "supportive" if sup or topical else "neutral"
     if crit:
         return "critical"
+    if signatories and _cue_hits(norm, voc.ties) and not _cue_hits(norm, voc.welcome):
+        # an outsider describing the parties' alliance growing ("تحالف القوى … يتنامى",
+        # "يتعزز التحالف بين هذه الدول") speaks of a threat, not of progress
+        return "critical"
     if sup:
         return "supportive"
     return "neutral"

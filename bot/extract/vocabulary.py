@@ -71,6 +71,8 @@ class Vocabulary:
     clause_breaks: tuple[tuple[str, ...], ...]
     clause_breaks_after_comma: tuple[tuple[str, ...], ...]
     critical: tuple[tuple[str, ...], ...]
+    ties: tuple[tuple[str, ...], ...]
+    welcome: tuple[tuple[str, ...], ...]
     supportive: tuple[tuple[str, ...], ...]
     topic: frozenset[str]
     treaty_words: frozenset[str]
@@ -173,6 +175,8 @@ def vocabulary() -> Vocabulary:
         clause_breaks=_phrases(speech["clause_breaks"]),
         clause_breaks_after_comma=_phrases(speech["clause_breaks_after_comma"]),
         critical=_phrases(stance["critical"]),
+        ties=_phrases(stance["ties"]),
+        welcome=_phrases(stance["welcome"]),
         supportive=_phrases(stance["supportive"]),
         topic=_norm_all(stance["topic"]),
         treaty_words=_norm_all(cues["treaty_words"]),
