@@ -209,3 +209,13 @@ def test_an_outsider_on_the_parties_growing_alliance_is_critical() -> None:
 def test_an_anachronism_is_critical_not_historic() -> None:
     r = _outsider("وقال الرئيس الفرنسي إن الاتفاقية مفارقة تاريخية.")
     assert r.stance == "critical"
+
+
+def test_according_to_a_capital_is_its_countrys_statement() -> None:
+    r = _one("ووفقًا لموسكو، يشارك 36 من زعماء العالم في مراسم توقيع الاتفاقية.")
+    assert r.party == "روسيا"
+
+
+def test_a_press_office_speaks_for_its_country() -> None:
+    r = _one("وأفاد المكتب الصحافي للكرملين بأن الاتفاقية ستوقع الأسبوع المقبل.")
+    assert r.party == "روسيا"

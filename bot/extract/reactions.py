@@ -549,7 +549,9 @@ def _according(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
         if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
             return (k, j + 1, "outlet", o, [])
         return None
-    if m is not None and m.kind in ("person", "role") and (m.role or m.name):
+    if m is not None and (
+        m.kind == "party" or (m.kind in ("person", "role") and (m.role or m.name))
+    ):
         j = m.end
         while j < len(toks) and not toks[j].word:
             j += 1
