@@ -249,3 +249,8 @@ def test_a_share_or_timestamp_line_is_furniture(line: str) -> None:
 def test_a_short_sentence_with_a_time_stays() -> None:
     line = "ويبدأ الاجتماع 10:30 يوم 5 مايو 2024."
     assert line in clean(f"قال الوزير إن الاتفاق مهم جدا للبلدين.\n{line}").paragraphs
+
+
+def test_presentation_forms_become_letters() -> None:
+    c = clean("أعلن الملك حداد وطﻧﻲ ﻟﻣدة ﺛﻼﺛﺔ أﯾﺎم في البلاد بعد الكارثة.")
+    assert "حداد وطني لمدة ثلاثة" in c.paragraphs[0]

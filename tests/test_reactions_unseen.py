@@ -219,3 +219,13 @@ def test_according_to_a_capital_is_its_countrys_statement() -> None:
 def test_a_press_office_speaks_for_its_country() -> None:
     r = _one("وأفاد المكتب الصحافي للكرملين بأن الاتفاقية ستوقع الأسبوع المقبل.")
     assert r.party == "روسيا"
+
+
+def test_a_definite_noun_behind_a_preposition_is_not_a_name() -> None:
+    r = _one("وأوضح الكاتب العام بالمديرية العامة للشؤون الداخلية أن الاتفاقية تدخل حيز التنفيذ.")
+    assert "بالمديرية" not in r.actor
+
+
+def test_a_charity_in_quotes_after_the_verb_speaks_for_its_country() -> None:
+    r = _one("من جانبها، أعلنت “قطر الخيرية” عن دعمها للاتفاقية.")
+    assert r.party == "قطر"

@@ -13,13 +13,15 @@ the text of a particular article.
   a "read also" marker drops itself and the headline list after it; an end marker (source
   line, tags, related/most-read lists, back-to-top) ends the article.
 * Footer: short unpunctuated lines left at the end (signature, author's role) are dropped.
-* Repairs: a leading bullet is removed; a heading whose first word was glued to the end
+* Repairs: Arabic presentation forms (PDF copies) become the letters they draw; a
+  leading bullet is removed; a heading whose first word was glued to the end
   of the previous paragraph ("… رئيسية. بند" + "الدفاع المشترك") is put back together.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -70,6 +72,8 @@ _PROMPT_RE = re.compile(
     r"newsletter)"
 )
 _UPDATED_RE = re.compile(r"^(?:اخر تحديث|تاريخ النشر|نشر في|updated|published)\b")
+#: Arabic presentation forms (text copied from PDFs): the letters they draw, for search
+_PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
 _CLOCK_RE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _WEATHER_RE = re.compile(r"^[-+−]?\d+(?:[.,]\d+)?\s*°?\s*[cf]?$|°")
 
@@ -94,6 +98,7 @@ class CleanText:
 
 def clean(raw: str) -> CleanText:
     """Separate title, body paragraphs, URLs and furniture lines of one scraped article."""
+    raw = _PRESENTATION_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), raw)
     lines = [_strip_bullet(line.strip("\ufeff\u200b")) for line in split_paragraphs(raw)]
     lines = [line for line in lines if line]
     urls = _unique(m.group().rstrip(".,،)") for m in URL_RE.finditer(raw))

@@ -623,9 +623,15 @@ def _quoted_speaker(toks: Toks, i: int, text: str, ctx: _Ctx) -> Mention | None:
     if i + 2 >= len(toks) or toks[i].text not in OPEN_QUOTES | CLOSE_QUOTES:
         return None
     m = ctx.parse(toks, i + 1, text, subject=True)
-    if m is None or m.kind != "person" or m.end >= len(toks):
+    if m is None or m.kind not in ("person", "party", "role") or m.end >= len(toks):
         return None
-    return m if toks[m.end].text in OPEN_QUOTES | CLOSE_QUOTES else None
+    if toks[m.end].text in OPEN_QUOTES | CLOSE_QUOTES:
+        return m
+    # 'أعلنت “قطر الخيرية” عن …': a body named after its country, in quotes
+    close = m.end + 1
+    if m.kind == "party" and close < len(toks) and toks[close].text in OPEN_QUOTES | CLOSE_QUOTES:
+        return replace(m, end=close, surface=text[toks[i + 1].start : toks[m.end].end])
+    return None
 
 
 _ADVERBIAL_STARTS = frozenset(normalize(w) for w in ("في", "خلال", "عبر", "لدى", "أمام"))

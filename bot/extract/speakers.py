@@ -148,8 +148,8 @@ def is_name_token(tok: Tok, v: Vocabulary, corpus: frozenset[str] = frozenset())
         return False
     n = tok.norm
     core = strip_conjunction(n)
-    if n.startswith(("ال", "لل")) or core.startswith("ال"):
-        return False
+    if n.startswith(("ال", "لل", "بال", "كال")) or core.startswith("ال"):
+        return False  # "بالمديرية": a definite noun behind a preposition
     if (n in v.name_stop or core in v.name_stop) and not _written_ali(tok):
         return False
     if n in v.role_heads or core in v.role_heads or n in v.role_complements:
