@@ -87,3 +87,7 @@ def test_al_am_al_sabiq_after_a_role_is_no_anaphoric_year() -> None:
         "وحمل المتظاهرون صور أمينه العام السابق في المسيرة.",
     )
     assert all(d.startswith("2024-03") for d, _ in dated), dated
+
+
+def test_a_future_announcement_next_week_is_not_an_event() -> None:
+    assert _dated("وقال الوزير إن تمويلات أخرى ستعلن الأسبوع المقبل.") == []

@@ -419,8 +419,8 @@ def _expected(sentence: str, m: DateMention, published: dt.date) -> bool:
     words = normalize(sentence[start : m.start]).split()
     if any(w in _EXPECTATION for w in words):
         return True
-    if m.unit == "day" or m.value <= published:
-        return False
+    if (m.unit == "day" and m.value_end is None) or m.value <= published:
+        return False  # an announced day stays; a coming week or month does not
     for i, w in enumerate(words):
         core = w[1:] if w.startswith("س") else w[2:] if w.startswith("وس") else ""
         if w == "سوف" or (
