@@ -932,7 +932,7 @@ def stance_of(
 
 
 #: the article's main country must be named this often, and this much more than the next
-HOME_MIN = 3
+HOME_MIN = 2
 HOME_LEAD = 2.0
 
 
