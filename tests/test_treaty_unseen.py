@@ -113,3 +113,11 @@ def test_an_ordinal_and_a_new_clause_about_the_agreement_are_no_new_obligations(
     )
     assert len(titles) == 1, titles
     assert titles[0].startswith("إتمام المراجعة الأولى والثانية")
+
+
+def test_a_trilateral_joint_statement_includes_its_points() -> None:
+    titles = _titles(
+        "ووقع البلدان اتفاقا لاستئناف العلاقات بوساطة دولة ثالثة.",
+        "وتضمن البيان الثلاثي المشترك استئناف العلاقات الدبلوماسية خلال شهرين.",
+    )
+    assert any(t.startswith("استئناف العلاقات الدبلوماسية") for t in titles), titles

@@ -276,7 +276,11 @@ def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, st
 
 
 def _treaty_word_at(toks: Toks, i: int, v: Vocabulary) -> bool:
-    return toks[i].word and any(x in v.treaty_words for x in variants(toks[i].norm))
+    """ "الاتفاقية", "للمعاهدة", and the indefinite accusative "اتفاقا"."""
+    return toks[i].word and any(
+        x in v.treaty_words or (x.endswith("ا") and x[:-1] in v.treaty_words)
+        for x in variants(toks[i].norm)
+    )
 
 
 _TERMS_WORDS = frozenset(normalize(w) for w in ("شروط", "بنود", "نص", "أحكام"))
@@ -683,6 +687,9 @@ def _unnumbered(text: str, v: Vocabulary, *, follows: bool = False) -> list[tupl
 
 # --- a joint statement's points ----------------------------------------------------
 
+_JOINT_ADJECTIVES = frozenset(
+    normalize(w) for w in ("الختامي", "المشترك", "الثلاث", "الثلاثي", "الثنائي", "الصادر")
+)
 _OPENERS = frozenset(normalize(w) for w in ("إلى", "على", "عن", "أن", "بأن", "إن", "ب"))
 _JOINT_REACH = 25
 #: a point ends where its source or frame is named ("… بموجب اتفاق وقعه …", "وفقا لـ …")
@@ -719,7 +726,7 @@ def _joint_subject_end(toks: Toks, j: int, v: Vocabulary) -> int | None:
             k += 3
         elif k < len(toks) and toks[k].word and toks[k].norm not in _OPENERS:
             k += 1
-    while k < len(toks) and toks[k].word and toks[k].norm in ("الختامي", "المشترك", "الثلاث"):
+    while k < len(toks) and toks[k].word and toks[k].norm in _JOINT_ADJECTIVES:
         k += 1
     return k
 
