@@ -78,6 +78,7 @@ HEADER = [
     "speaker+party",
     "R",
     "P",
+    "R any",
     "stance",
     "provisions",
     "R",
@@ -98,6 +99,7 @@ def _row(s: StoryScore) -> list[str]:
         s.split,
         f"{s.present}/{s.listed}",
         *_pr(r),
+        f"{r.found_any / r.gold if r.gold else 1.0:.2f}",
         f"{r.stance_agree}/{r.matched} {r.stance:.2f}",
         *_pr(p),
         str(p.junk),
@@ -113,6 +115,7 @@ def _total_row(label: str, t: Total) -> list[str]:
         "",
         str(t.present),
         *_pr(t.reactions),
+        f"{t.reactions_any / t.reactions.gold if t.reactions.gold else 1.0:.2f}",
         f"{t.stance_agree}/{t.reactions.matched} {t.stance:.2f}",
         *_pr(t.provisions),
         str(t.junk),
@@ -143,7 +146,9 @@ def report(manifests: list[Manifest], root: Path, *, details: bool) -> str:
     out = _table(HEADER, rows)
     out += (
         "\n\nspeaker+party: a reaction citing a gold statement's sentence with the gold "
-        "actor and party (one-to-one); stance: agreement on those matches. provisions: "
+        "actor and party (one-to-one); 'R any': the same without one-to-one (one "
+        "reaction may merge the same words from several outlets); stance: agreement on "
+        "the one-to-one matches. provisions: "
         "gold number, or a gold sentence with the gold keywords; junk: extracted items "
         "matching no gold provision. events: gold date and granularity and a gold "
         "sentence. 'unresolved gold': snippets of present articles found in no sentence."

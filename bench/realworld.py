@@ -245,6 +245,9 @@ class ReactionScore(Counts):
     false_positives: tuple[str, ...]
     missed: tuple[str, ...]
     stance_errors: tuple[str, ...]
+    #: gold statements some reaction finds, one reaction may cite several (the same words
+    #: reported by several outlets merge into one reaction): recall without one-to-one
+    found_any: int = 0
 
     @property
     def stance(self) -> float:
@@ -279,6 +282,7 @@ def score_reactions(extracted: Sequence[Reaction], gold: Sequence[GoldReaction])
                 used_j.add(j)
                 pairs.append((i, j))
     agree_n = sum(_stance(extracted[i].stance) == gold[j].stance for i, j in pairs)
+    found_any = len({j for _, j in candidates})
     return ReactionScore(
         matched=len(pairs),
         predicted=len(extracted),
@@ -300,6 +304,7 @@ def score_reactions(extracted: Sequence[Reaction], gold: Sequence[GoldReaction])
             for i, j in pairs
             if _stance(extracted[i].stance) != gold[j].stance
         ),
+        found_any=found_any,
     )
 
 
@@ -380,6 +385,7 @@ class Total:
     junk: int
     reactions: Counts
     stance_agree: int
+    reactions_any: int
 
     @property
     def stance(self) -> float:
@@ -406,4 +412,5 @@ def total(scores: Sequence[StoryScore]) -> Total:
         junk=sum(s.provisions.junk for s in scores),
         reactions=_sum([s.reactions for s in scores]),
         stance_agree=sum(s.reactions.stance_agree for s in scores),
+        reactions_any=sum(s.reactions.found_any for s in scores),
     )

@@ -245,3 +245,28 @@ def test_real_corpus_scores_when_present() -> None:
         assert 0.0 <= s.reactions.recall <= 1.0
     report = evaluate_realworld.report(present, root, details=False)
     assert "dev total" in report or "test total" in report
+
+
+def test_one_reaction_merging_two_outlets_counts_once_one_to_one() -> None:
+    from bot.extract.quality import GoldReaction
+    from bot.model import Evidence, Reaction
+
+    merged = Reaction(
+        actor="أيمن الصفدي",
+        actor_key="صفدي",
+        role=None,
+        party="الأردن",
+        stance="supportive",
+        quote="q",
+        kind="quote",
+        sources=[
+            Evidence(article_id="a", sentence_index=0, text="x"),
+            Evidence(article_id="b", sentence_index=3, text="x"),
+        ],
+    )
+    gold = [
+        GoldReaction("الصفدي", "الأردن", "supportive", frozenset({("a", 0)})),
+        GoldReaction("الصفدي", "الأردن", "supportive", frozenset({("b", 3)})),
+    ]
+    s = realworld.score_reactions([merged], gold)
+    assert (s.matched, s.found_any, s.gold) == (1, 2, 2)
