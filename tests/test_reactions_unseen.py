@@ -229,3 +229,10 @@ def test_a_definite_noun_behind_a_preposition_is_not_a_name() -> None:
 def test_a_charity_in_quotes_after_the_verb_speaks_for_its_country() -> None:
     r = _one("من جانبها، أعلنت “قطر الخيرية” عن دعمها للاتفاقية.")
     assert r.party == "قطر"
+
+
+def test_envoys_and_the_un_adjective() -> None:
+    r = _one("وقال المبعوث الأممي الخاص إن الاتفاقية خطوة مهمة.")
+    assert r.party == "الأمم المتحدة"
+    r = _one("وقال المبعوث الصيني الخاص تشاي جون إن الاتفاقية مهمة.")
+    assert (r.actor, r.party) == ("تشاي جون", "الصين")
