@@ -44,6 +44,7 @@ from bot.extract.reactions import extract_reactions
 from bot.extract.timeline import extract_timeline
 from bot.extract.timeline_gold import GoldEvent
 from bot.extract.treaty import extract_treaty_articles
+from bot.extract.vocabulary import vocabulary
 from bot.model import Reaction, TimelineEvent, TreatyArticle
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -254,6 +255,21 @@ class ReactionScore(Counts):
         return self.stance_agree / self.matched if self.matched else 1.0
 
 
+def same_party(gold: str | None, got: str | None) -> bool:
+    """The annotator's party name and the extractor's key name one party: equal, an alias
+    of the key ("الناتو" for "حلف شمال الأطلسي"), or the key's words contain it ("عمان"
+    in "سلطنة عمان")."""
+    if gold == got:
+        return True
+    if gold is None or got is None:
+        return False
+    words = tuple(normalize(gold).split())
+    if any(alias == words and key == got for alias, key in vocabulary().party_aliases):
+        return True
+    key_words = normalize(got).split()
+    return all(w in key_words for w in words)
+
+
 def _stance(value: str) -> str:
     return "neutral" if value == "no_comment" else value
 
@@ -269,7 +285,9 @@ def score_reactions(extracted: Sequence[Reaction], gold: Sequence[GoldReaction])
         (i, j)
         for i, r in enumerate(extracted)
         for j, g in enumerate(gold)
-        if g.evidence & cited(r.sources) and g.party == r.party and actor_matches(g.actor, r)
+        if g.evidence & cited(r.sources)
+        and same_party(g.party, r.party)
+        and actor_matches(g.actor, r)
     ]
     used_i: set[int] = set()
     used_j: set[int] = set()

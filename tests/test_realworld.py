@@ -270,3 +270,10 @@ def test_one_reaction_merging_two_outlets_counts_once_one_to_one() -> None:
     ]
     s = realworld.score_reactions([merged], gold)
     assert (s.matched, s.found_any, s.gold) == (1, 2, 2)
+
+
+def test_party_names_match_by_alias_or_words() -> None:
+    assert realworld.same_party("الناتو", "حلف شمال الأطلسي")
+    assert realworld.same_party("عمان", "سلطنة عمان")
+    assert not realworld.same_party("إيران", "العراق")
+    assert not realworld.same_party(None, "إيران")
