@@ -91,3 +91,15 @@ def test_al_am_al_sabiq_after_a_role_is_no_anaphoric_year() -> None:
 
 def test_a_future_announcement_next_week_is_not_an_event() -> None:
     assert _dated("وقال الوزير إن تمويلات أخرى ستعلن الأسبوع المقبل.") == []
+
+
+def test_maghrebi_month_names() -> None:
+    [m] = find_dates("ترأس الملك يوم السبت 09 شتنبر 2023 جلسة عمل.", PUB)
+    assert m.value == dt.date(2023, 9, 9)
+    [m] = find_dates("وصلت البعثة في 3 دجنبر 2024.", PUB)
+    assert m.value == dt.date(2024, 12, 3)
+
+
+def test_chairing_and_considering_are_dated_events() -> None:
+    assert _dated("ترأس الملك جلسة عمل يوم 26 فبراير.") != []
+    assert _dated("واعتبر الأمين العام يوم 26 فبراير أن الاتفاق مهم.") != []
