@@ -29,13 +29,13 @@ from pathlib import Path
 from typing import TypeVar
 
 from bot.cache.build import BuildSettings, article_entry, paused_gc, render_outputs
-from bot.cache.schema import Cache, Digest
 from bot.corpus import load_corpus
 from bot.corpus_types import Article
 from bot.digest.digest import digest_article
 from bot.extract.reactions import extract_reactions
 from bot.extract.timeline import extract_timeline
 from bot.extract.treaty import extract_treaty_articles
+from bot.model import Cache, Digest
 
 ROOT = Path(__file__).resolve().parent.parent
 T = TypeVar("T")

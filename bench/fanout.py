@@ -38,11 +38,11 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from botapi_emulator import BotAPIEmulator
 from sqlalchemy import create_engine, insert, text
 
-from bot.cache.schema import ArticleEntry, Cache, Digest
 from bot.cache.store import dumps_cache
-from bot.emulator import BotAPIEmulator
+from bot.model import ArticleEntry, Cache, Digest
 from bot.subscriptions.models import subscribers
 from bot.subscriptions.store import SubscriptionStore
 

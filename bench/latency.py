@@ -35,7 +35,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.emulator import BotAPIEmulator  # noqa: E402
+from botapi_emulator import BotAPIEmulator  # noqa: E402
 
 COMMANDS = ("/timeline", "/reactions", "/digest")
 CHAT = 777_000_001

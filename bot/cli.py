@@ -21,7 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "build": ("bot.cache.commands", "build summaries/ from seeds/ (or --check it is fresh)"),
     "digest": ("bot.cache.digest_command", "print one article's digest from the cache"),
     "run": ("bot.telegram.runner", "serve the bot (polling, or webhook with --webhook-url)"),
-    "chat": ("bot.emulator.chat", "chat with the bot in this terminal via the bundled emulator"),
+    "chat": ("bot.chat", "chat with the bot in this terminal via the bundled emulator"),
     "deliver": ("bot.delivery.commands", "run one fan-out round of due digests and exit"),
     "subscribers": ("bot.subscriptions.commands", "list, count or export subscribers"),
 }
@@ -34,7 +34,18 @@ class _CommandModule(Protocol):
 
 
 def _load(name: str) -> _CommandModule:
-    return cast(_CommandModule, importlib.import_module(COMMANDS[name][0]))
+    try:
+        return cast(_CommandModule, importlib.import_module(COMMANDS[name][0]))
+    except ModuleNotFoundError as exc:
+        if exc.name != "botapi_emulator":
+            raise
+        # The emulator is its own distribution (emulator/); production installs skip it.
+        print(
+            f"digestbot {name}: needs the bundled Bot API emulator; "
+            "install it with: pip install -e ./emulator",
+            file=sys.stderr,
+        )
+        raise SystemExit(2) from None
 
 
 def build_parser(argv: Sequence[str]) -> argparse.ArgumentParser:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest_asyncio
-
-from bot.emulator import BotAPIEmulator
+from botapi_emulator import BotAPIEmulator
 
 
 @pytest_asyncio.fixture

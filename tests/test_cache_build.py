@@ -27,10 +27,10 @@ from bot.cache.build import (
     write_outputs,
 )
 from bot.cache.markdown import render_digest_markdown, shown_date
-from bot.cache.schema import SCHEMA_VERSION, ArticleEntry, Cache, Digest
 from bot.cache.store import load_cache
 from bot.corpus import load_corpus
 from bot.errors import CacheError
+from bot.model import SCHEMA_VERSION, ArticleEntry, Cache, Digest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cache.schema import SCHEMA_VERSION, ArticleEntry, Cache, Digest, Evidence, TimelineEvent
 from bot.cache.store import dumps_cache, load_cache, loads_cache
 from bot.errors import CacheError
+from bot.model import SCHEMA_VERSION, ArticleEntry, Cache, Digest, Evidence, TimelineEvent
 
 
 def _cache() -> Cache:

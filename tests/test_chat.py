@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from botapi_emulator import BotAPIEmulator
+from botapi_emulator.html_entities import parse_html
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import TimedOut
 from telegram.ext import (
@@ -21,12 +23,10 @@ from telegram.ext import (
     filters,
 )
 
-from bot.cache.schema import ArticleEntry, Cache, Digest, Evidence, TimelineEvent
 from bot.cache.store import dumps_cache
+from bot.chat import ChatOptions, display_width, layout, run_chat
 from bot.cli import main as cli_main
-from bot.emulator import BotAPIEmulator
-from bot.emulator.chat import ChatOptions, display_width, layout, run_chat
-from bot.emulator.html_entities import parse_html
+from bot.model import ArticleEntry, Cache, Digest, Evidence, TimelineEvent
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 

@@ -37,7 +37,11 @@ def test_run_without_token_is_one_clean_line(tmp_path: object) -> None:
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
     proc = subprocess.run(
         [sys.executable, "-m", "bot.cli", "run"],
-        capture_output=True, text=True, env=env, cwd=str(tmp_path), timeout=60,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=str(tmp_path),
+        timeout=60,
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

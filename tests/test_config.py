@@ -44,5 +44,7 @@ def test_bad_admins_is_config_error(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_default_database_is_sqlite_under_data_dir(tmp_path: object) -> None:
     settings = Settings(DIGESTBOT_DATA_DIR="/srv/db")
     assert settings.effective_database_url == "sqlite:////srv/db/digestbot.sqlite3"
-    assert Settings(DIGESTBOT_DATABASE_URL="postgresql+psycopg://x@h/db").effective_database_url \
+    assert (
+        Settings(DIGESTBOT_DATABASE_URL="postgresql+psycopg://x@h/db").effective_database_url
         == "postgresql+psycopg://x@h/db"
+    )

@@ -81,8 +81,16 @@ def test_env_example_defaults_load(tmp_path: Path) -> None:
         default = Settings(_env_file=None)  # type: ignore[call-arg]
     finally:
         os.environ.update(saved)
-    for name in ("send_rate", "tick_seconds", "webhook_port", "log_level", "log_format",
-                 "new_subscriber_start", "per_chat_interval", "webhook_listen"):
+    for name in (
+        "send_rate",
+        "tick_seconds",
+        "webhook_port",
+        "log_level",
+        "log_format",
+        "new_subscriber_start",
+        "per_chat_interval",
+        "webhook_listen",
+    ):
         assert getattr(from_file, name) == getattr(default, name), name
     assert from_file.metrics_port == 9090
 
@@ -155,16 +163,19 @@ def test_every_copied_path_exists_and_reaches_the_build_context() -> None:
         for src in sources:
             assert (ROOT / src).exists(), src
             assert not _dockerignored(src), f"{src} is excluded by .dockerignore"
-    for secret in ("deploy/.env", ".venv/bin/python", "data/digestbot.sqlite3",
-                   "bot/__pycache__/x.pyc", "tests/test_deploy.py"):
+    for secret in (
+        "deploy/.env",
+        ".venv/bin/python",
+        "data/digestbot.sqlite3",
+        "bot/__pycache__/x.pyc",
+        "tests/test_deploy.py",
+    ):
         assert _dockerignored(secret), secret
 
 
 def test_healthcheck_and_entrypoint_commands() -> None:
     ins = dict(_instructions())
-    assert "python -m bot.observability.healthcheck" in ins["HEALTHCHECK"].replace(
-        '", "', " "
-    )
+    assert "python -m bot.observability.healthcheck" in ins["HEALTHCHECK"].replace('", "', " ")
     assert ins["ENTRYPOINT"] == '["digestbot"]'
     assert ins["CMD"] == '["run"]'
 
@@ -173,8 +184,9 @@ def test_entrypoint_runs_here() -> None:
     """What the image runs, run here: `digestbot run --help` from the installed package."""
     exe = Path(sys.executable).with_name("digestbot")
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "bot.cli"]
-    out = subprocess.run([*cmd, "run", "--help"], capture_output=True, text=True,
-                         timeout=60, check=True)
+    out = subprocess.run(
+        [*cmd, "run", "--help"], capture_output=True, text=True, timeout=60, check=True
+    )
     assert "webhook" in out.stdout
 
 
@@ -188,8 +200,7 @@ def _tool(name: str) -> str | None:
 def test_hadolint() -> None:
     hadolint = _tool("hadolint")
     assert hadolint is not None
-    out = subprocess.run([hadolint, str(DOCKERFILE)], capture_output=True, text=True,
-                         timeout=60)
+    out = subprocess.run([hadolint, str(DOCKERFILE)], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -214,9 +225,13 @@ async def _run_healthcheck(env: dict[str, str]) -> tuple[int, str]:
     import asyncio
 
     proc = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.observability.healthcheck",
-        env={**os.environ, **env}, cwd=ROOT,
-        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        sys.executable,
+        "-m",
+        "bot.observability.healthcheck",
+        env={**os.environ, **env},
+        cwd=ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
     )
     out, _ = await asyncio.wait_for(proc.communicate(), 60)
     assert proc.returncode is not None
@@ -252,8 +267,10 @@ def test_health_url_follows_the_settings() -> None:
         "http://[::1]:1/healthz"
     )
     assert url() is None
-    assert health_url(Settings(_env_file=None), environ={"DIGESTBOT_HEALTH_URL": "http://h/x"}) \
-        == "http://h/x"  # type: ignore[call-arg]
+    assert (
+        health_url(Settings(_env_file=None), environ={"DIGESTBOT_HEALTH_URL": "http://h/x"})
+        == "http://h/x"
+    )  # type: ignore[call-arg]
 
 
 # -- compose.yaml ---------------------------------------------------------------------
@@ -336,8 +353,13 @@ def test_docker_compose_config_parses(tmp_path: Path) -> None:
         "TELEGRAM_BOT_TOKEN=123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawQ\n"
         "POSTGRES_PASSWORD=example\n"
     )
-    out = subprocess.run(["docker", "compose", "-f", str(work / "compose.yaml"), "config", "-q"],
-                         capture_output=True, text=True, timeout=60, cwd=work)
+    out = subprocess.run(
+        ["docker", "compose", "-f", str(work / "compose.yaml"), "config", "-q"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=work,
+    )
     assert out.returncode == 0, out.stderr
 
 
@@ -382,12 +404,14 @@ def test_unit_restarts_reads_env_file_and_is_hardened() -> None:
 @pytest.mark.skipif(shutil.which("systemd-analyze") is None, reason="systemd-analyze missing")
 def test_systemd_analyze_verify(tmp_path: Path) -> None:
     # ExecStart must exist on this machine for verify to pass; everything else is as shipped.
-    text = re.sub(r"(?m)^ExecStart=.*$", f"ExecStart={shutil.which('true')}",
-                  UNIT.read_text(encoding="utf-8"))
+    text = re.sub(
+        r"(?m)^ExecStart=.*$", f"ExecStart={shutil.which('true')}", UNIT.read_text(encoding="utf-8")
+    )
     unit = tmp_path / "digestbot.service"
     unit.write_text(text, encoding="utf-8")
-    out = subprocess.run(["systemd-analyze", "verify", str(unit)],
-                         capture_output=True, text=True, timeout=60)
+    out = subprocess.run(
+        ["systemd-analyze", "verify", str(unit)], capture_output=True, text=True, timeout=60
+    )
     problems = [ln for ln in out.stderr.splitlines() if "digestbot.service" in ln]
     assert out.returncode == 0 and not problems, out.stderr
 
@@ -398,7 +422,9 @@ def test_systemd_security_exposure_is_low(tmp_path: Path) -> None:
     unit.write_text(UNIT.read_text(encoding="utf-8"), encoding="utf-8")
     out = subprocess.run(
         ["systemd-analyze", "security", "--offline=yes", "--no-pager", str(unit)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     m = re.search(r"Overall exposure level for digestbot\.service: ([\d.]+)", out.stdout)
     if m is None:

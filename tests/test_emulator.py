@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
+from botapi_emulator import BotAPIEmulator
 from telegram import (
     Bot,
     BotCommand,
@@ -18,8 +19,6 @@ from telegram import (
     LinkPreviewOptions,
 )
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter
-
-from bot.emulator import BotAPIEmulator
 
 CHAT = 4242
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 import html
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-
-from bot.emulator.html_entities import (
+from botapi_emulator.html_entities import (
     HTMLParseError,
     MessageEntity,
     entity_text,
@@ -16,6 +13,8 @@ from bot.emulator.html_entities import (
     trim_text,
     utf16_len,
 )
+from hypothesis import given
+from hypothesis import strategies as st
 
 
 def test_utf16_length_counts_astral_characters_twice() -> None:

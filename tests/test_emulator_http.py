@@ -13,8 +13,7 @@ import pytest_asyncio
 import tornado.httpserver
 import tornado.netutil
 import tornado.web
-
-from bot.emulator import BotAPIEmulator
+from botapi_emulator import BotAPIEmulator
 
 CHAT = 777
 

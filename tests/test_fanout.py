@@ -10,6 +10,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 import pytest_asyncio
+from botapi_emulator import BotAPIEmulator
 from telegram import Bot
 from telegram.request import HTTPXRequest
 from test_subscriptions_support import Clock, clock, store  # noqa: F401
@@ -17,7 +18,6 @@ from test_telegram_support import sample_cache
 
 from bot.delivery.pacing import Pacer
 from bot.delivery.scheduler import DeliveryService, article_refs
-from bot.emulator import BotAPIEmulator
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore
 

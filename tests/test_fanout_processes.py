@@ -14,12 +14,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from botapi_emulator import BotAPIEmulator
 from test_subscriptions_support import drop_schema, open_store
 from test_telegram_support import sample_cache
 
 from bot.cache.store import dumps_cache
 from bot.delivery.scheduler import article_refs
-from bot.emulator import BotAPIEmulator
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore
 

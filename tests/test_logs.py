@@ -38,7 +38,7 @@ def test_redact_masks_token_shapes_and_explicit_secrets() -> None:
     [
         "Calling Bot API endpoint `setWebhook` with parameters `{'url': 'https://x/tg', "
         "'secret_token': 'Abc_12-xyz'}`",
-        'X-Telegram-Bot-Api-Secret-Token: Abc_12-xyz',
+        "X-Telegram-Bot-Api-Secret-Token: Abc_12-xyz",
         '{"secret_token": "Abc_12-xyz"}',
         "secret_token=Abc_12-xyz",
     ],

@@ -9,9 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+from botapi_emulator import BotAPIEmulator
 from test_shutdown_support import BotProcess, free_port, until
-
-from bot.emulator import BotAPIEmulator
 
 pytestmark = pytest.mark.slow
 
@@ -25,14 +24,22 @@ SECRET = "webhook_secret-Zq8v1"
 async def converse(emulator: BotAPIEmulator, bot: BotProcess) -> None:
     """A free-text message, a search and a button press, each answered."""
     emulator.user_sends(CHAT, "/help")
-    await until(lambda: bool([m for m in emulator.messages(CHAT) if m.from_bot]), 90,
-                "the bot to answer /help", bot)
+    await until(
+        lambda: bool([m for m in emulator.messages(CHAT) if m.from_bot]),
+        90,
+        "the bot to answer /help",
+        bot,
+    )
     before = len(emulator.messages(CHAT))
     emulator.user_sends(CHAT, PRIVATE_TEXT)
     emulator.user_sends(CHAT, f"/search {PRIVATE_QUERY}")
     emulator.user_sends(CHAT, "/digest")
-    await until(lambda: len([m for m in emulator.messages(CHAT)[before:] if m.from_bot]) >= 3,
-                30, "answers to the private messages", bot)
+    await until(
+        lambda: len([m for m in emulator.messages(CHAT)[before:] if m.from_bot]) >= 3,
+        30,
+        "answers to the private messages",
+        bot,
+    )
     digest_menu = [m for m in emulator.messages(CHAT) if m.from_bot and m.reply_markup][-1]
     emulator.press_button(CHAT, digest_menu.message_id, 1)
     await emulator.wait_until_quiet(idle=0.5, timeout=15)
@@ -69,8 +76,9 @@ async def run_and_converse(emulator: BotAPIEmulator, tmp_path: Path, **env: str)
 async def test_debug_json_logs_hide_token_and_user_text_above_debug(
     emulator: BotAPIEmulator, tmp_path: Path
 ) -> None:
-    logs = await run_and_converse(emulator, tmp_path, LOG_LEVEL="DEBUG",
-                                  DIGESTBOT_LOG_FORMAT="json")
+    logs = await run_and_converse(
+        emulator, tmp_path, LOG_LEVEL="DEBUG", DIGESTBOT_LOG_FORMAT="json"
+    )
     assert emulator.token not in logs
     records = json_records(logs)
     assert any(r["level"] == "DEBUG" for r in records)  # DEBUG really was on
@@ -93,7 +101,10 @@ async def test_webhook_debug_logs_hide_the_webhook_secret(
 ) -> None:
     port = free_port()
     logs = await run_and_converse(
-        emulator, tmp_path, LOG_LEVEL="DEBUG", DIGESTBOT_LOG_FORMAT="json",
+        emulator,
+        tmp_path,
+        LOG_LEVEL="DEBUG",
+        DIGESTBOT_LOG_FORMAT="json",
         DIGESTBOT_WEBHOOK_URL=f"http://127.0.0.1:{port}/tg",
         DIGESTBOT_WEBHOOK_PORT=str(port),
         DIGESTBOT_WEBHOOK_SECRET=SECRET,

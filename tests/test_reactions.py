@@ -5,9 +5,9 @@ from __future__ import annotations
 from extract_support import article, paragraph_lists, sentence_texts
 from hypothesis import given, settings
 
-from bot.cache.schema import Reaction
 from bot.extract.reactions import extract_reactions, stance_of
 from bot.extract.speakers import names_match, parse_mention, short_refers_to, tokenize
+from bot.model import Reaction
 
 AGREEMENT = "ووقعت فرنسا والمغرب اتفاقية للتعاون في مجال الطاقة تنص على بناء محطة مشتركة."
 

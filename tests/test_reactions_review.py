@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from extract_support import article
 
-from bot.cache.schema import Reaction
 from bot.corpus import load_corpus
 from bot.extract.reactions import extract_reactions
+from bot.model import Reaction
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -6,10 +6,10 @@ import re
 from typing import Any
 
 import pytest
+from botapi_emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
 from test_telegram_support import REAL_CACHE, sample_cache
 
-from bot.cache.schema import Cache
-from bot.emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
+from bot.model import Cache
 from bot.telegram import render
 from bot.telegram.i18n import Lang
 from bot.telegram.rtl import RLM, needs_rlm, rtl_lines

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import re
 
+from botapi_emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_telegram_support import ev, sample_cache
 
-from bot.cache.schema import Cache, Reaction, TimelineEvent, TreatyArticle
-from bot.emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
+from bot.model import Cache, Reaction, TimelineEvent, TreatyArticle
 from bot.telegram import render
 from bot.telegram.i18n import LANGS, Lang
 from bot.telegram.search import SearchIndex, query_words

@@ -6,11 +6,11 @@ import re
 from pathlib import Path
 
 import pytest
+from botapi_emulator.html_entities import parse_html
 from test_telegram_support import REAL_CACHE, ev, sample_cache
 
 from bot.arabic.normalize import normalize
-from bot.cache.schema import Cache, TimelineEvent
-from bot.emulator.html_entities import parse_html
+from bot.model import Cache, TimelineEvent
 from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.search import SearchIndex, query_words, word_forms

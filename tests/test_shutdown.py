@@ -18,13 +18,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from botapi_emulator import BotAPIEmulator
 from sqlalchemy import create_engine, select
 from test_shutdown_support import BotProcess, database_url, free_port, until
 from test_telegram_support import sample_cache
 
 from bot.delivery.message import render_delivery
 from bot.delivery.scheduler import article_refs
-from bot.emulator import BotAPIEmulator
 from bot.subscriptions.models import deliveries
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore
@@ -54,8 +54,9 @@ def statuses(db_url: str) -> dict[int, list[tuple[str, str]]]:
     try:
         with engine.connect() as conn:
             rows = conn.execute(
-                select(deliveries.c.chat_id, deliveries.c.article_id, deliveries.c.status)
-                .where(deliveries.c.status != "queued")
+                select(deliveries.c.chat_id, deliveries.c.article_id, deliveries.c.status).where(
+                    deliveries.c.status != "queued"
+                )
             ).all()
     finally:
         engine.dispose()
@@ -67,9 +68,7 @@ def statuses(db_url: str) -> dict[int, list[tuple[str, str]]]:
 
 def digests_received(emulator: BotAPIEmulator) -> Counter[int]:
     """Bot messages per subscriber chat (each delivery is one message here)."""
-    return Counter(
-        {c: len([m for m in emulator.messages(c) if m.from_bot]) for c in SUBSCRIBERS}
-    )
+    return Counter({c: len([m for m in emulator.messages(c) if m.from_bot]) for c in SUBSCRIBERS})
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -89,7 +88,8 @@ async def test_sigterm_during_fanout_loses_no_delivery(
 
     metrics_port = free_port()
     bot = await BotProcess(
-        tmp_path, emulator,
+        tmp_path,
+        emulator,
         DIGESTBOT_DATABASE_URL=db_url,
         DIGESTBOT_SEND_RATE="6",
         DIGESTBOT_TICK_SECONDS="1",
@@ -97,8 +97,9 @@ async def test_sigterm_during_fanout_loses_no_delivery(
         LOG_LEVEL="INFO",
     ).start()
     try:
-        await until(lambda: sum(digests_received(emulator).values()) >= 4, 90,
-                    "the fan-out to start", bot)
+        await until(
+            lambda: sum(digests_received(emulator).values()) >= 4, 90, "the fan-out to start", bot
+        )
         async with httpx.AsyncClient() as client:
             health = await client.get(f"http://127.0.0.1:{metrics_port}/healthz")
             metrics = (await client.get(f"http://127.0.0.1:{metrics_port}/metrics")).text
@@ -124,15 +125,26 @@ async def test_sigterm_during_fanout_loses_no_delivery(
         assert sent <= received[chat_id] <= sent + 1, (chat_id, sent, received[chat_id])
 
     # Second run: the rest of the round goes out; nobody is skipped.
-    again = await BotProcess(tmp_path, emulator, DIGESTBOT_DATABASE_URL=db_url,
-                             DIGESTBOT_SEND_RATE="200",
-                             DIGESTBOT_TICK_SECONDS="1", LOG_LEVEL="INFO").start()
+    again = await BotProcess(
+        tmp_path,
+        emulator,
+        DIGESTBOT_DATABASE_URL=db_url,
+        DIGESTBOT_SEND_RATE="200",
+        DIGESTBOT_TICK_SECONDS="1",
+        LOG_LEVEL="INFO",
+    ).start()
     try:
-        await until(lambda: all(digests_received(emulator)[c] >= 1 for c in SUBSCRIBERS), 90,
-                    "every subscriber's digest", again)
+        await until(
+            lambda: all(digests_received(emulator)[c] >= 1 for c in SUBSCRIBERS),
+            90,
+            "every subscriber's digest",
+            again,
+        )
         await until(
             lambda: all(s == "sent" for rows in statuses(db_url).values() for _, s in rows),
-            30, "every delivery recorded as sent", again,
+            30,
+            "every delivery recorded as sent",
+            again,
         )
     finally:
         code = await again.stop()
@@ -149,11 +161,17 @@ async def test_kill_9_during_fanout_then_restart_loses_nothing(
 ) -> None:
     """DESIGN §7: kill -9 mid-round, restart: 0 deliveries lost, ≤ 1 duplicate each."""
     prepare_queue(db_url, emulator)
-    bot = await BotProcess(tmp_path, emulator, DIGESTBOT_DATABASE_URL=db_url,
-                           DIGESTBOT_SEND_RATE="6", DIGESTBOT_TICK_SECONDS="1").start()
+    bot = await BotProcess(
+        tmp_path,
+        emulator,
+        DIGESTBOT_DATABASE_URL=db_url,
+        DIGESTBOT_SEND_RATE="6",
+        DIGESTBOT_TICK_SECONDS="1",
+    ).start()
     try:
-        await until(lambda: sum(digests_received(emulator).values()) >= 4, 90,
-                    "the fan-out to start", bot)
+        await until(
+            lambda: sum(digests_received(emulator).values()) >= 4, 90, "the fan-out to start", bot
+        )
         assert bot.proc is not None
         bot.proc.kill()
         assert await bot.wait(30) == -9
@@ -162,14 +180,25 @@ async def test_kill_9_during_fanout_then_restart_loses_nothing(
     states = Counter(s for rows in statuses(db_url).values() for _, s in rows)
     assert states["claimed"] > 0, states  # a hard kill leaves its claims behind
 
-    again = await BotProcess(tmp_path, emulator, DIGESTBOT_DATABASE_URL=db_url,
-                             DIGESTBOT_SEND_RATE="200", DIGESTBOT_TICK_SECONDS="1").start()
+    again = await BotProcess(
+        tmp_path,
+        emulator,
+        DIGESTBOT_DATABASE_URL=db_url,
+        DIGESTBOT_SEND_RATE="200",
+        DIGESTBOT_TICK_SECONDS="1",
+    ).start()
     try:
-        await until(lambda: all(digests_received(emulator)[c] >= 1 for c in SUBSCRIBERS), 90,
-                    "every subscriber's digest after the restart", again)
+        await until(
+            lambda: all(digests_received(emulator)[c] >= 1 for c in SUBSCRIBERS),
+            90,
+            "every subscriber's digest after the restart",
+            again,
+        )
         await until(
             lambda: all(s == "sent" for rows in statuses(db_url).values() for _, s in rows),
-            30, "every delivery recorded as sent", again,
+            30,
+            "every delivery recorded as sent",
+            again,
         )
     finally:
         code = await again.stop()
@@ -184,6 +213,7 @@ async def test_sigterm_when_idle_exits_cleanly_and_closes_health(
     port = free_port()
     bot = await BotProcess(tmp_path, emulator, DIGESTBOT_METRICS_PORT=str(port)).start()
     try:
+
         async def healthy() -> bool:
             try:
                 async with httpx.AsyncClient() as client:
@@ -256,25 +286,40 @@ async def test_two_webhook_replicas_share_a_queue_and_survive_losing_one(
         metric_ports = [free_port(), free_port()]
         replicas = []
         for web, metrics in zip(web_ports, metric_ports, strict=True):
-            replicas.append(await BotProcess(
-                tmp_path, emulator, DIGESTBOT_WEBHOOK_PORT=str(web),
-                DIGESTBOT_METRICS_PORT=str(metrics), **common,
-            ).start())
+            replicas.append(
+                await BotProcess(
+                    tmp_path,
+                    emulator,
+                    DIGESTBOT_WEBHOOK_PORT=str(web),
+                    DIGESTBOT_METRICS_PORT=str(metrics),
+                    **common,
+                ).start()
+            )
         try:
             for proc, port in zip(replicas, metric_ports, strict=True):
                 await wait_serving(proc, port)  # both replicas up before judging the round
-            await until(lambda: sum(digests_received(emulator).values()) >= 8, 90,
-                        "the fan-out to start", replicas[1])
+            await until(
+                lambda: sum(digests_received(emulator).values()) >= 8,
+                90,
+                "the fan-out to start",
+                replicas[1],
+            )
             sent_before = [sent_metric(await scrape(p)) for p in metric_ports]
             victim = 0 if sent_before[0] >= sent_before[1] else 1
             survivor = 1 - victim
             replicas[victim].terminate()
             assert await replicas[victim].wait(30) == 0, replicas[victim].logs()[-3000:]
-            await until(lambda: all(digests_received(emulator)[c] >= 1 for c in SUBSCRIBERS),
-                        90, "the surviving replica to finish the round", replicas[survivor])
+            await until(
+                lambda: all(digests_received(emulator)[c] >= 1 for c in SUBSCRIBERS),
+                90,
+                "the surviving replica to finish the round",
+                replicas[survivor],
+            )
             await until(
                 lambda: all(s == "sent" for rows in statuses(url).values() for _, s in rows),
-                30, "every delivery recorded as sent", replicas[survivor],
+                30,
+                "every delivery recorded as sent",
+                replicas[survivor],
             )
             survivor_sent = sent_metric(await scrape(metric_ports[survivor]))
         finally:

@@ -15,11 +15,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from botapi_emulator import BotAPIEmulator
 from test_telegram_support import sample_cache
 
-from bot.cache.schema import Cache
 from bot.cache.store import dumps_cache
-from bot.emulator import BotAPIEmulator
+from bot.model import Cache
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -75,9 +75,15 @@ class BotProcess:
     async def start(self) -> BotProcess:
         with self.log_path.open("wb") as log:
             self.proc = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "run",
-                env=self.env, cwd=self.tmp_path,  # cwd: no stray .env is read
-                stdin=asyncio.subprocess.DEVNULL, stdout=log, stderr=log,
+                sys.executable,
+                "-m",
+                "bot.cli",
+                "run",
+                env=self.env,
+                cwd=self.tmp_path,  # cwd: no stray .env is read
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
             )
         return self
 
@@ -105,15 +111,17 @@ class BotProcess:
         return self.log_path.read_text(encoding="utf-8", errors="replace")
 
 
-async def until(predicate: Callable[[], bool], seconds: float, what: str,
-                proc: BotProcess | None = None) -> None:
+async def until(
+    predicate: Callable[[], bool], seconds: float, what: str, proc: BotProcess | None = None
+) -> None:
     """Poll ``predicate``; fail with the bot's log when it never holds."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds
     while not predicate():
         if proc is not None and proc.proc is not None and proc.proc.returncode is not None:
-            raise AssertionError(f"bot exited ({proc.proc.returncode}) before {what}:\n"
-                                 f"{proc.logs()[-4000:]}")
+            raise AssertionError(
+                f"bot exited ({proc.proc.returncode}) before {what}:\n{proc.logs()[-4000:]}"
+            )
         if loop.time() > deadline:
             logs = proc.logs()[-4000:] if proc is not None else ""
             raise AssertionError(f"timed out waiting for {what}\n{logs}")

@@ -6,10 +6,10 @@ import html
 import re
 from html.parser import HTMLParser
 
+from botapi_emulator.html_entities import parse_html
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.emulator.html_entities import parse_html
 from bot.telegram.split import TELEGRAM_LIMIT, plain_text, split_html, utf16_len
 
 ALLOWED_TAGS = {"b", "i", "u", "s", "a", "code", "pre", "blockquote"}

@@ -12,14 +12,14 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from botapi_emulator import BotAPIEmulator
+from botapi_emulator.models import SentMessage
 from telegram.ext import Application
 from test_subscriptions_support import Clock, clock, open_store  # noqa: F401
 from test_telegram_support import sample_cache
 
 from bot.config import Settings
 from bot.delivery.scheduler import DeliveryService
-from bot.emulator import BotAPIEmulator
-from bot.emulator.models import SentMessage
 from bot.lifecycle import start_polling, stop_polling
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram import render

@@ -13,16 +13,16 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+from botapi_emulator import BotAPIEmulator
+from botapi_emulator.models import SentMessage
 from telegram import Update
 from telegram.ext import Application, CommandHandler, ContextTypes
 from test_telegram_support import REAL_CACHE, sample_cache
 
-from bot.cache.schema import Cache, TreatyArticle
 from bot.cache.store import load_cache
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator
-from bot.emulator.models import SentMessage
 from bot.lifecycle import start_polling, stop_polling
+from bot.model import Cache, TreatyArticle
 from bot.telegram.app import build_application
 from bot.telegram.i18n import t
 

@@ -10,11 +10,11 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest_asyncio
+from botapi_emulator import BotAPIEmulator
 from telegram.ext import Application
 from test_telegram_e2e import ask, assert_all_calls_ok, make_settings, start_bot, stop_bot
 from test_telegram_support import sample_cache
 
-from bot.emulator import BotAPIEmulator
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore, create_store_engine
 from bot.telegram import handlers as h

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from botapi_emulator import BotAPIEmulator
 from test_telegram_support import TOKEN
 
-from bot.emulator import BotAPIEmulator
 from bot.errors import ConfigError
 from bot.telegram.runner import webhook_secret
 

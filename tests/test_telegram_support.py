@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.cache.schema import (
+from bot.model import (
     ArticleEntry,
     Cache,
     Digest,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from botapi_emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
 from test_telegram_support import sample_cache
 
-from bot.emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
 from bot.telegram import render
 from bot.telegram.views import Screen, Views
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.cache.schema import TimelineEvent
 from bot.corpus import build_article
 from bot.corpus_types import Article, ArticleMeta, Precision
 from bot.extract.events import event_classes
 from bot.extract.timeline import extract_timeline
+from bot.model import TimelineEvent
 
 
 def _article(aid: str, text: str, published: dt.date, precision: Precision = "day") -> Article:

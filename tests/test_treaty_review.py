@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from extract_support import article
 
-from bot.cache.schema import Cache, TreatyArticle
 from bot.corpus import load_corpus
 from bot.extract.treaty import extract_treaty_articles
+from bot.model import Cache, TreatyArticle
 from bot.telegram import render
 
 ROOT = Path(__file__).resolve().parent.parent

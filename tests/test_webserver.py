@@ -108,8 +108,9 @@ async def test_malformed_updates_get_400(
 
 async def test_only_post_on_the_webhook_path(client: httpx.AsyncClient) -> None:
     assert (await client.get("/tg/hook", headers={SECRET_HEADER: SECRET})).status_code == 405
-    assert (await client.post("/other", json=UPDATE,
-                              headers={SECRET_HEADER: SECRET})).status_code == 404
+    assert (
+        await client.post("/other", json=UPDATE, headers={SECRET_HEADER: SECRET})
+    ).status_code == 404
 
 
 async def test_healthz_ok(client: httpx.AsyncClient) -> None:

@@ -15,10 +15,10 @@ from typing import Any
 
 import httpx
 import pytest
+from botapi_emulator import BotAPIEmulator
 from test_telegram_support import sample_cache
 
 from bot.config import Settings
-from bot.emulator import BotAPIEmulator
 from bot.telegram.app import build_application
 from bot.telegram.webserver import (
     BOT_DATA_STORE,
@@ -195,8 +195,9 @@ async def test_webhook_updates_sent_while_restarting_are_not_lost(
     """Between one process stopping and the next starting, Telegram (here the emulator)
     keeps the update and retries; the new process answers it."""
     port = free_port()
-    config = WebhookConfig(url=f"http://127.0.0.1:{port}/hook", secret=SECRET,
-                           listen="127.0.0.1", port=port)
+    config = WebhookConfig(
+        url=f"http://127.0.0.1:{port}/hook", secret=SECRET, listen="127.0.0.1", port=port
+    )
     first = await running_factory(make_app(emulator, tmp_path), webhook=config)
     await first.finish()
     emulator.user_sends(504, "/help")  # nobody listening: delivery fails and is retried

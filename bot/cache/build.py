@@ -17,7 +17,6 @@ from pathlib import Path
 
 from bot import __version__
 from bot.cache.markdown import render_digest_markdown
-from bot.cache.schema import SCHEMA_VERSION, ArticleEntry, Cache, Digest
 from bot.cache.store import dumps_cache
 from bot.corpus_types import Article
 from bot.digest.digest import DEFAULT_ALGORITHM, digest_article
@@ -26,6 +25,7 @@ from bot.extract.reactions import extract_reactions
 from bot.extract.timeline import extract_timeline
 from bot.extract.treaty import extract_treaty_articles
 from bot.extract.vocabulary import vocabulary
+from bot.model import SCHEMA_VERSION, ArticleEntry, Cache, Digest
 
 #: bump when the pipeline's output changes for the same inputs and settings
 PIPELINE_VERSION = 2

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 
 from bot.cache.markdown import shown_date
-from bot.cache.schema import ArticleEntry, Cache, Digest
 from bot.cache.store import load_cache
 from bot.errors import CacheError
+from bot.model import ArticleEntry, Cache, Digest
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.cache.schema import ArticleEntry, Digest
+from bot.model import ArticleEntry, Digest
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 

@@ -13,8 +13,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from bot.cache.schema import SCHEMA_VERSION, Cache
 from bot.errors import CacheError
+from bot.model import SCHEMA_VERSION, Cache
 
 
 def dumps_cache(cache: Cache) -> str:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.cache.schema import Cache
+from bot.model import Cache
 from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.i18n import coerce_lang, t

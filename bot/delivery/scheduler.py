@@ -19,10 +19,10 @@ from datetime import datetime, timedelta
 
 from telegram import Bot
 
-from bot.cache.schema import Cache
 from bot.delivery.fanout import Clock, FanOut, RoundResult, utcnow
 from bot.delivery.message import Rendered, render_delivery
 from bot.delivery.pacing import Pacer
+from bot.model import Cache
 from bot.observability.metrics import QUEUE_DEPTH
 from bot.subscriptions.store import ArticleRef, Claimed, SubscriptionStore, default_worker_id
 

@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 from bot.arabic.normalize import normalize
-from bot.cache.schema import Reaction, TreatyArticle
 from bot.corpus_types import Article
 from bot.errors import DigestbotError
 from bot.extract.speakers import fold_name_token, tokens_close
 from bot.extract.vocabulary import vocabulary
+from bot.model import Reaction, TreatyArticle
 
 Key = tuple[str, int]
 

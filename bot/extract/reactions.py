@@ -19,7 +19,6 @@ from functools import lru_cache
 
 from bot.arabic.normalize import normalize
 from bot.arabic.tokens import WORD_RE
-from bot.cache.schema import Evidence, Reaction, Stance
 from bot.corpus_types import Article
 from bot.extract.speakers import (
     BOUNDARY,
@@ -39,6 +38,7 @@ from bot.extract.speakers import (
     tokenize,
 )
 from bot.extract.vocabulary import Vocabulary, strip_conjunction, variants, vocabulary
+from bot.model import Evidence, Reaction, Stance
 
 #: Complementisers that open reported speech ("قال إن …", "أكد أن …", "أشار إلى أن …").
 _THAT = frozenset(

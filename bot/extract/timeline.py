@@ -20,7 +20,6 @@ from functools import lru_cache
 from bot.arabic.normalize import normalize
 from bot.arabic.stem import stem
 from bot.arabic.stopwords import is_stop_word
-from bot.cache.schema import Evidence, TimelineEvent
 from bot.corpus_types import Article
 from bot.extract.dates import (
     Anaphor,
@@ -32,6 +31,7 @@ from bot.extract.dates import (
     resolve_anaphor,
 )
 from bot.extract.events import dated_names, event_classes
+from bot.model import Evidence, TimelineEvent
 
 #: words before a date that make it a boundary, not the time of the clause's event
 _NOT_ANCHORS = frozenset(normalize(w) for w in ("منذ", "قبل", "بعد", "حتى", "عقب", "بعيد"))

@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.cache.schema import TimelineEvent
 from bot.corpus_types import Article
 from bot.extract.quality import Counts, cited, first_sentence
+from bot.model import TimelineEvent
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from bot.arabic.normalize import normalize
 from bot.arabic.stem import stem
 from bot.arabic.stopwords import is_stop_word
-from bot.cache.schema import Evidence, TreatyArticle
 from bot.corpus_types import Article
 from bot.extract.speakers import CLOSE_QUOTES, OPEN_QUOTES, Toks, match_phrase, tokenize
 from bot.extract.vocabulary import Vocabulary, strip_conjunction, variants, vocabulary
+from bot.model import Evidence, TreatyArticle
 
 TITLE_WORDS = 12
 _YEAR_RE = re.compile(r"^(1[89]\d\d|20\d\d)$")

@@ -21,8 +21,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot.cache.schema import Cache
 from bot.config import Settings
+from bot.model import Cache
 from bot.telegram import handlers as h
 from bot.telegram import subscribe
 from bot.telegram.i18n import LANGS, catalogue, t

@@ -22,8 +22,8 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from telegram.ext import ContextTypes
 
 from bot.arabic.normalize import normalize
-from bot.cache.schema import Cache
 from bot.delivery.pacing import retry_after_seconds
+from bot.model import Cache
 from bot.observability.metrics import COMMAND_LATENCY, UPDATES_HANDLED
 from bot.telegram import callbacks as cb
 from bot.telegram import render

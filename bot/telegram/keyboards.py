@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.cache.schema import Cache
+from bot.model import Cache
 from bot.telegram import callbacks as cb
 from bot.telegram.i18n import Lang, t
 from bot.telegram.render import (

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from bot.cache.schema import ArticleEntry, Cache, Evidence, Reaction, TimelineEvent
+from bot.model import ArticleEntry, Cache, Evidence, Reaction, TimelineEvent
 from bot.telegram.callbacks import Order
 from bot.telegram.i18n import Lang, t
 from bot.telegram.rtl import rtl_lines

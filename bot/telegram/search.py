@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.arabic.normalize import normalize
-from bot.cache.schema import Cache, Evidence
+from bot.model import Cache, Evidence
 
 Kind = Literal["digest", "sentence", "timeline", "treaty", "reaction"]
 MAX_QUERY_WORDS = 12

@@ -3,7 +3,7 @@
 ``install(application, settings)`` is the one entry point ``build_application`` calls. It
 finds or creates its collaborators in ``application.bot_data``:
 
-* ``"cache"`` — the loaded :class:`bot.cache.schema.Cache` (put there by the bot core),
+* ``"cache"`` — the loaded :class:`bot.model.Cache` (put there by the bot core),
 * ``"subscription_store"`` — a :class:`SubscriptionStore`; opened (and migrated) from
   ``settings.effective_database_url`` when the caller did not pass one,
 * ``"delivery"`` — the :class:`DeliveryService` (its ``clock`` is injectable for tests).
@@ -37,11 +37,11 @@ from telegram.ext import (
     filters,
 )
 
-from bot.cache.schema import Cache
 from bot.config import Settings
 from bot.delivery.fanout import utcnow
 from bot.delivery.message import CB_NEXT, CB_SETTINGS, CB_UNSUBSCRIBE
 from bot.delivery.scheduler import DeliveryService, article_refs
+from bot.model import Cache
 from bot.subscriptions.schedule import (
     InvalidPreference,
     Preferences,

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from telegram import InlineKeyboardMarkup
 
 from bot.arabic.normalize import normalize
-from bot.cache.schema import Cache
+from bot.model import Cache
 from bot.telegram import keyboards as kb
 from bot.telegram import render
 from bot.telegram.callbacks import Order, cache_tag

@@ -1,9 +1,9 @@
 """A local Telegram Bot API emulator: for the tests and for ``digestbot chat``."""
 
-from bot.emulator.faults import Fault, FaultKind
-from bot.emulator.html_entities import MessageEntity, parse_html, utf16_len
-from bot.emulator.models import Button, ChatEvent, RecordedCall, SentMessage
-from bot.emulator.server import DEFAULT_TOKEN, ApiError, BotAPIEmulator, Chat
+from botapi_emulator.faults import Fault, FaultKind
+from botapi_emulator.html_entities import MessageEntity, parse_html, utf16_len
+from botapi_emulator.models import Button, ChatEvent, RecordedCall, SentMessage
+from botapi_emulator.server import DEFAULT_TOKEN, ApiError, BotAPIEmulator, Chat
 
 __all__ = [
     "DEFAULT_TOKEN",

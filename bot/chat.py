@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from botapi_emulator.html_entities import MessageEntity
+from botapi_emulator.models import Button, ChatEvent, SentMessage
+from botapi_emulator.server import BotAPIEmulator
 from telegram.error import TelegramError
 
-from bot.emulator.html_entities import MessageEntity
-from bot.emulator.models import Button, ChatEvent, SentMessage
-from bot.emulator.server import BotAPIEmulator
 from bot.lifecycle import AnyApp, start_polling, stop_polling
 
 #: Builds the bot for a running emulator (token and base URL come from it).

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.emulator.html_entities import MessageEntity
+from botapi_emulator.html_entities import MessageEntity
 
 
 @dataclass(slots=True)

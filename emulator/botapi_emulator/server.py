@@ -35,9 +35,8 @@ import tornado.httpserver
 import tornado.netutil
 import tornado.web
 
-from bot.config import TOKEN_PATTERN
-from bot.emulator.faults import FAULT_KINDS, Fault, FaultKind, fault_response
-from bot.emulator.html_entities import (
+from botapi_emulator.faults import FAULT_KINDS, Fault, FaultKind, fault_response
+from botapi_emulator.html_entities import (
     MAX_MESSAGE_LENGTH,
     HTMLParseError,
     MessageEntity,
@@ -45,7 +44,10 @@ from bot.emulator.html_entities import (
     trim_text,
     utf16_len,
 )
-from bot.emulator.models import Button, ChatEvent, RecordedCall, SentMessage
+from botapi_emulator.models import Button, ChatEvent, RecordedCall, SentMessage
+
+# A Bot API token as Telegram issues them: <bot id>:<secret>.
+TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
 
 log = logging.getLogger(__name__)
 
