@@ -155,6 +155,23 @@ def create_store_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+def check_database_url(url: str) -> None:
+    """Raise :class:`StoreError` (password hidden) for a URL of a database we do not support."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # sqlalchemy.exc.ArgumentError, ValueError: not a URL at all
+        raise StoreError("DIGESTBOT_DATABASE_URL is not a database URL") from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        shown = parsed.render_as_string(hide_password=True)
+        raise StoreError(
+            f"unsupported database {backend!r} in {shown}: use sqlite:///path or postgresql://"
+        )
+
+
 def _subscriber_lang(chat_id: int, lang: str) -> Any:
     return update(subscribers).where(subscribers.c.chat_id == chat_id).values(lang=lang)
 
@@ -168,6 +185,7 @@ class SubscriptionStore:
     @classmethod
     def from_url(cls, url: str, *, migrate: bool = True, **engine_kwargs: Any) -> SubscriptionStore:
         """Open (and by default migrate) the database at ``url``; raises :class:`StoreError`."""
+        check_database_url(url)
         try:
             store = cls(create_store_engine(url, **engine_kwargs))
             if migrate:
@@ -177,6 +195,13 @@ class SubscriptionStore:
                 f"cannot open the subscription database: {exc.__class__.__name__}: "
                 f"{str(exc).splitlines()[0]}"
             ) from exc
+        except OSError as exc:  # e.g. the data directory is a file
+            why = exc.strerror or str(exc)
+            if isinstance(exc, FileExistsError | NotADirectoryError):
+                why = "not a directory (check DIGESTBOT_DATA_DIR)"
+            raise StoreError(
+                f"cannot open the subscription database: {exc.filename}: {why}"
+            ) from None
         return store
 
     @property
@@ -694,6 +719,15 @@ class SubscriptionStore:
                 update(d)
                 .where(d.c.id == delivery_id)
                 .values(attempts=d.c.attempts + 1, last_error=reason)
+            )
+
+    def note_error(self, delivery_id: int, error: str) -> None:
+        """Keep a note on a delivery for operators (e.g. "maybe delivered"); status unchanged."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id == delivery_id)
+                .values(last_error=error[:300])
             )
 
     def mark_failed(self, delivery_id: int, error: str) -> None:
