@@ -14,6 +14,7 @@ Titles are the obligation's own leading words, never hand-written.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -965,13 +966,23 @@ def _groups(found: list[_Found], v: Vocabulary) -> list[list[_Found]]:
     title_stems = [_stems(f.title, v) for _, f in loose]
     concepts = frozenset(v.synonyms.values())
     apart = [{f.apart} for _, f in loose]  # per root: keys its members hold
+    # Linked mentions share a stem, so each is compared only with the earlier mentions
+    # sharing one (in the same order as the full scan), and not at all with those already
+    # in its cluster: comparing every pair made a large dossier's build quadratic.
+    with_stem: dict[str, list[int]] = {}
     for x in range(len(loose)):
-        for y in range(x):
+        earlier: set[int] = set()
+        for stem_ in loose[x][0] | title_stems[x]:
+            earlier.update(with_stem.get(stem_, ()))
+            with_stem.setdefault(stem_, []).append(x)
+        for y in sorted(earlier):
+            if root(x) == root(y):
+                continue  # already one provision: linking them changes nothing
             if _linked(title_stems[x], title_stems[y], concepts) or _linked(
                 loose[x][0], loose[y][0], concepts
             ):
                 rx, ry = root(x), root(y)
-                if rx != ry and not apart[rx] & apart[ry]:
+                if not apart[rx] & apart[ry]:
                     parent[max(rx, ry)] = min(rx, ry)
                     apart[min(rx, ry)] |= apart[max(rx, ry)]
     clusters: dict[int, list[_Found]] = {}
@@ -1010,9 +1021,11 @@ def _groups(found: list[_Found], v: Vocabulary) -> list[list[_Found]]:
 def _provision(group: list[_Found], v: Vocabulary) -> TreatyArticle:
     """One provision from its mentions: the most representative mention gives title and text."""
     stems = [_stems(f.title, v) for f in group]
+    # Σ_j≠i |stems_i ∩ stems_j| = Σ_(s ∈ stems_i) (members holding s − 1): linear in the group
+    holding = Counter(s for member in stems for s in member)
 
     def centrality(i: int) -> tuple[int, int, tuple[int, int]]:
-        score = sum(len(stems[i] & stems[j]) for j in range(len(group)) if j != i)
+        score = sum(holding[s] - 1 for s in stems[i])
         return (-score, len(group[i].title), group[i].order)
 
     numbered = [i for i in range(len(group)) if group[i].number is not None]
