@@ -44,6 +44,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 CHAT = 555_000_001
 TELEGRAM_LIMIT = 4096
@@ -81,7 +82,8 @@ def build_child(seeds: Path, out: Path) -> int:
 
 
 def write_corpus(target: Path, count: int, seed: int) -> None:
-    from bench.scale_corpus import write_dossier
+    from scale_corpus import write_dossier
+
     from bot.corpus import load_corpus
 
     target.mkdir(parents=True)

@@ -19,9 +19,11 @@ from botapi_emulator.models import SentMessage
 from test_telegram_support import sample_cache
 
 from bot.arabic.normalize import normalize
+from bot.arabic.tokens import words as word_tokens
 from bot.config import Settings
 from bot.lifecycle import start_polling, stop_polling
 from bot.model import (
+    ABSOLUTE,
     ArticleEntry,
     Cache,
     Digest,
@@ -37,6 +39,7 @@ from bot.telegram.search import SearchIndex, matches, query_key, query_words, wo
 from bot.telegram.views import Views
 
 CHAT = 6161
+ORDERS: tuple[cb.Order, ...] = ("o", "n")
 LIMIT = 4096
 WORDS = ("الاتفاقية", "الدفاع", "التعاون", "العسكري", "روسيا", "كوريا", "بيونغ", "يانغ", "موسكو")
 
@@ -82,7 +85,7 @@ def large_cache(articles: int = 2400, seed: int = 7) -> Cache:
             date=f"{2015 + i % 10}-{1 + i % 12:02d}-{1 + i % 28:02d}",
             granularity="day",
             text=f"حدث {i}: " + sentence() * rng.randint(1, 4),
-            resolution="absolute",
+            resolution=ABSOLUTE,
             sources=sources(300 if i % 50 == 0 else rng.randint(1, 3)),
         )
         for i in range(articles * 5 // 8)
@@ -195,7 +198,7 @@ def test_every_screen_of_a_large_dossier_fits_one_message(big: Cache) -> None:
     views = Views(big)
     screens = [views.timeline_start(lang, "o", None) for lang in ("ar", "en")]
     screens += [
-        views.timeline("ar", p, o, y) for p in (0, 7, 999) for o in "on" for y in (None, 2020)
+        views.timeline("ar", p, o, y) for p in (0, 7, 999) for o in ORDERS for y in (None, 2020)
     ]
     screens += [views.sources("en", p) for p in (0, 80, 159)]
     screens += [views.treaty("ar", p) for p in range(12)]
@@ -295,9 +298,9 @@ def test_search_ranks_whole_words_then_more_reported_items(big: Cache) -> None:
 
 
 def test_word_forms_by_token_equal_forms_of_the_whole_text() -> None:
-    text = "وَالاتفاقيّة  ﻻ بد منها، «للتعاون» ١٢٣ NATO\u200fالدفاع"
+    text = "وَالاتفاقيّة  ﻻ بد منها، «للتعاون» ١٢٣ و1.7 مليار NATO\u200fالدفاع إف-16"
     whole: set[str] = set()
-    for word in re.findall(r"\w+", normalize(text)):
+    for word in word_tokens(normalize(text)):
         whole |= set(word_forms(word))
     assert word_forms(text) == frozenset(whole)
 

@@ -18,6 +18,7 @@ from bot.errors import CacheError
 from bot.model import (
     SCHEMA_VERSION,
     Cache,
+    DateResolution,
     Reaction,
     TimelineEvent,
     TreatyArticle,
@@ -59,6 +60,14 @@ def _share(cache: Cache) -> None:
         share(item)
         for ev in item.sources:
             share(ev)
+    # most events share one of a few date resolutions ("absolute" above all): one object each
+    resolutions: dict[DateResolution, DateResolution] = {}
+    for event in cache.timeline:
+        resolution = resolutions.setdefault(event.resolution, event.resolution)
+        if resolution is event.resolution:
+            share(resolution)
+        else:
+            object.__setattr__(event, "resolution", resolution)
 
 
 def loads_cache(text: str | bytes, *, origin: str = "cache") -> Cache:

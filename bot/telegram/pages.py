@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from bot.model import ArticleEntry, Cache, TimelineEvent, TreatyArticle
 from bot.telegram.i18n import Lang, t
+from bot.telegram.paging import page_of
 from bot.telegram.render import (
     STYLES,
     Citations,
@@ -61,10 +62,6 @@ def fit(render: Callable[[Style], str], limit: int = TELEGRAM_LIMIT) -> str:
     return split_html(text, limit)[0]
 
 
-def pages_of(count: int, size: int) -> int:
-    return max(1, -(-count // size))
-
-
 @dataclass(frozen=True)
 class PageView:
     text: str
@@ -94,11 +91,11 @@ def render_sources_page(
     """One page of the source articles (all of them on one page for a small dossier)."""
     if not ordered:
         return PageView(finish(lang, t(lang, "empty_sources")), 0, 1)
-    pages = pages_of(len(ordered), SOURCES_PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
+    paged = page_of(len(ordered), SOURCES_PAGE_SIZE, page)
+    page, pages = paged.index, paged.count
     title = _page_title(lang, t(lang, "sources_title", n=counter(lang, len(ordered))), page, pages)
     lines = [f"<b>{esc(title)}</b>"]
-    for article in ordered[page * SOURCES_PAGE_SIZE : (page + 1) * SOURCES_PAGE_SIZE]:
+    for article in paged.of(ordered):
         name = esc(outlet(article, lang))
         if article.url:
             name = f'<a href="{html.escape(article.url, quote=True)}">{name}</a>'

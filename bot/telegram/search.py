@@ -7,7 +7,8 @@ a word that appears only in a sentence no digest or item quotes cannot be found.
 
 The matching rule. Text and query are normalised (:func:`bot.arabic.normalize.normalize`:
 hamza/alef, ya/alef maqsura, ta marbuta, diacritics, tatweel, Arabic-Indic digits, Latin
-case) and cut into words at anything that is not a letter or digit. A query word is
+case) and cut into words as :mod:`bot.arabic.tokens` defines them (runs of letters and
+digits; a decimal like "1.7" stays whole). A query word is
 reduced to its *core* by dropping a leading article or article-with-conjunction ("ال",
 "وال", "بال", "فال", "كال", "لل"). A text word matches a query word when the text word —
 as written, without such an article, or without a single leading "و", "ب", "ل", "ف" or
@@ -23,7 +24,6 @@ query and looks its words up in the inverted index.
 from __future__ import annotations
 
 import hashlib
-import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Sequence
@@ -33,6 +33,7 @@ from itertools import islice
 from typing import Literal
 
 from bot.arabic.normalize import normalize
+from bot.arabic.tokens import words as word_tokens
 from bot.model import Cache, Digest, Evidence, Reaction, TimelineEvent, TreatyArticle
 
 Kind = Literal["digest", "sentence", "timeline", "treaty", "reaction"]
@@ -42,7 +43,6 @@ MIN_PREFIX_CHARS = 3
 QUERY_KEY_CHARS = 10
 _PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
 _CLITICS = ("و", "ب", "ل", "ف", "ك")
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def _forms_of_token(token: str) -> tuple[str, ...]:
     """The forms of one whitespace-separated token as written (memoised: normalising
     each sentence whole cost 250 µs an item, 44 s for a 10,000-article index)."""
     forms: set[str] = set()
-    for word in _WORD.findall(normalize(token)):
+    for word in word_tokens(normalize(token)):
         forms.update(_forms_of_word(word))
     return tuple(forms)
 
@@ -98,8 +98,8 @@ def word_forms(text: str) -> frozenset[str]:
 
 def query_words(query: str) -> list[str]:
     """The normalised word cores of a query, bounded so a huge message stays cheap."""
-    words = [_core(w[:MAX_WORD_CHARS]) for w in _WORD.findall(normalize(query)) if w]
-    unique = list(dict.fromkeys(words))
+    cores = [_core(w[:MAX_WORD_CHARS]) for w in word_tokens(normalize(query)) if w]
+    unique = list(dict.fromkeys(cores))
     return unique[:MAX_QUERY_WORDS]
 
 

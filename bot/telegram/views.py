@@ -29,6 +29,7 @@ from bot.telegram import keyboards as kb
 from bot.telegram import pages, render
 from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
+from bot.telegram.paging import page_of
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
 from bot.telegram.share import (
     digest_code,
@@ -172,14 +173,14 @@ class Views:
     def sources(self, lang: Lang, page: int = 0) -> Screen:
         """A page of the source articles (one page for a small dossier, as before)."""
         items = self._sources
-        page = min(max(page, 0), pages.pages_of(len(items), pages.SOURCES_PAGE_SIZE) - 1)
+        paged = page_of(len(items), pages.SOURCES_PAGE_SIZE, page)
+        page = paged.index
 
         def build() -> Screen:
-            count = pages.pages_of(len(items), pages.SOURCES_PAGE_SIZE)
             text = pages.fit(
                 lambda style: pages.render_sources_page(lang, self.cache, items, page, style).text
             )
-            return Screen.of(text, kb.list_keyboard(lang, self.tag, "so", page, count))
+            return Screen.of(text, kb.list_keyboard(lang, self.tag, "so", page, paged.count))
 
         return self._get(("sources", lang, page), build)
 
@@ -214,10 +215,10 @@ class Views:
     # --- digests ----------------------------------------------------------------------
 
     def digest_pages(self) -> int:
-        return max(1, -(-len(self.cache.articles) // render.ARTICLES_PAGE_SIZE))
+        return page_of(len(self.cache.articles), render.ARTICLES_PAGE_SIZE, 0).count
 
     def digest_menu(self, lang: Lang, page: int) -> Screen:
-        page = min(max(page, 0), self.digest_pages() - 1)
+        page = page_of(len(self.cache.articles), render.ARTICLES_PAGE_SIZE, page).index
 
         def build() -> Screen:
             markup = (
@@ -267,6 +268,8 @@ class Views:
         if year is not None and year not in self.years:
             year = None
         events = self.events(order, year)
+        paged = page_of(len(events), render.TIMELINE_PAGE_SIZE, page)
+        page = paged.index
 
         def build() -> Screen:
             text = pages.fit(
@@ -276,13 +279,10 @@ class Views:
                     ).text
                 )
             )
-            size = render.TIMELINE_PAGE_SIZE
-            share = share_query([event_code(e) for e in events[page * size : (page + 1) * size]])
-            markup = kb.timeline_keyboard(lang, self.tag, page, count, order, year, share)
+            share = share_query([event_code(e) for e in paged.of(events)])
+            markup = kb.timeline_keyboard(lang, self.tag, page, paged.count, order, year, share)
             return Screen.of(text, markup)
 
-        count = pages.pages_of(len(events), render.TIMELINE_PAGE_SIZE)
-        page = min(max(page, 0), count - 1)
         return self._get(("tl", lang, page, order, year), build)
 
     def year_menu(self, lang: Lang, order: Order) -> InlineKeyboardMarkup:
@@ -323,8 +323,8 @@ class Views:
     def reactions(self, lang: Lang, party: int | None, page: int) -> Screen:
         if party is not None and not 0 <= party < len(self.parties):
             party = None
-        count = pages.pages_of(self._reactions_of[party], render.REACTIONS_PAGE_SIZE)
-        page = min(max(page, 0), count - 1)
+        paged = page_of(self._reactions_of[party], render.REACTIONS_PAGE_SIZE, page)
+        page = paged.index
 
         def build() -> Screen:
             text = pages.fit(
@@ -332,10 +332,11 @@ class Views:
                     render.render_reactions(lang, self.cache, party, page, style=style).text
                 )
             )
-            size = render.REACTIONS_PAGE_SIZE
-            chunk = render.reactions_of(self.cache, party)[page * size : (page + 1) * size]
+            chunk = paged.of(render.reactions_of(self.cache, party))
             share = share_query([reaction_code(r) for r in chunk])
-            markup = kb.reactions_keyboard(lang, self.tag, self.cache, party, page, count, share)
+            markup = kb.reactions_keyboard(
+                lang, self.tag, self.cache, party, page, paged.count, share
+            )
             return Screen.of(text, markup)
 
         return self._get(("rx", lang, party, page), build)
@@ -368,14 +369,14 @@ class Views:
             return None
         self._queries.move_to_end(key)
         query, hits = remembered
-        count = pages.pages_of(len(hits), render.SEARCH_PAGE_SIZE)
-        page = min(max(page, 0), count - 1)
+        paged = page_of(len(hits), render.SEARCH_PAGE_SIZE, page)
+        page, count = paged.index, paged.count
 
         def build() -> Screen:
             text = pages.fit(
-                lambda style: render.render_search(
-                    lang, self.cache, query, hits, page, style=style
-                )[0]
+                lambda style: (
+                    render.render_search(lang, self.cache, query, hits, page, style=style).text
+                )
             )
             return Screen.of(text, kb.search_keyboard(lang, self.tag, key, page, count))
 
