@@ -310,11 +310,13 @@ async def reactions(update: Update, context: Context) -> None:
         return
     lang, views = _lang(context), _views(context)
     wanted = " ".join(context.args or [])
-    party = views.party_index(wanted) if wanted else None
-    if wanted and party is None:
+    found = views.party_candidates(wanted) if wanted else []
+    if wanted and not found:
         await show(message, views.no_such_party(lang, wanted))
-        return
-    await show(message, views.reactions(lang, party, 0))
+    elif len(found) > 1:
+        await show(message, views.which_party(lang, wanted, found))
+    else:
+        await show(message, views.reactions(lang, found[0] if found else None, 0))
 
 
 async def _answer_search(message: Message, context: Context, query: str) -> bool:

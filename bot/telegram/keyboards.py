@@ -80,6 +80,13 @@ def reactions_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
+def party_choice_keyboard(tag: str, names: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """One button per candidate party (index into reaction_parties, shown name)."""
+    return InlineKeyboardMarkup(
+        [[_button(truncate(name, 32), cb.ReactionsParty(i, 0), tag)] for i, name in names]
+    )
+
+
 def digest_menu_keyboard(lang: Lang, tag: str, cache: Cache, page: int) -> InlineKeyboardMarkup:
     """One button per article on this page, then paging."""
     start = page * ARTICLES_PAGE_SIZE

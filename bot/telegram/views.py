@@ -16,12 +16,12 @@ from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup
 
-from bot.arabic.normalize import normalize
 from bot.model import Cache
 from bot.telegram import keyboards as kb
 from bot.telegram import render
 from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
+from bot.telegram.party_lookup import PartyLookup
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
 from bot.telegram.split import split_html
 
@@ -48,6 +48,7 @@ class Views:
     index: SearchIndex = field(init=False)
     years: list[int] = field(init=False)
     parties: list[str] = field(init=False)
+    lookup: PartyLookup = field(init=False)
     _memo: dict[Hashable, Screen] = field(init=False, default_factory=dict)
     _queries: OrderedDict[str, tuple[str, tuple[Hit, ...]]] = field(
         init=False, default_factory=OrderedDict
@@ -58,6 +59,7 @@ class Views:
         self.index = SearchIndex(self.cache)
         self.years = render.timeline_years(self.cache)
         self.parties = render.reaction_parties(self.cache)
+        self.lookup = PartyLookup.of(self.parties, self.cache.party_names_en)
         self._events_in: dict[int | None, int] = {None: len(self.cache.timeline)}
         for year in self.years:
             self._events_in[year] = len(render.timeline_events(self.cache, "o", year))
@@ -172,20 +174,23 @@ class Views:
 
     # --- reactions --------------------------------------------------------------------
 
+    def party_candidates(self, wanted: str) -> list[int]:
+        """Indices of the parties ``wanted`` names (see :mod:`bot.telegram.party_lookup`):
+        one for a whole name or alias, several when the name is ambiguous («كوريا»)."""
+        wanted_parties = set(self.lookup.candidates(wanted))
+        return [i for i, p in enumerate(self.parties) if p in wanted_parties]
+
     def party_index(self, wanted: str) -> int | None:
-        """The party named by ``wanted`` as typed after /reactions: its Arabic name (hamza,
-        diacritics … folded) or its English name, whole names before parts of names."""
-        key, latin = normalize(wanted).strip(), wanted.strip().casefold()
-        if not key:
-            return None
-        names = [
-            (i, normalize(p), self.cache.party_names_en.get(p, "").casefold())
-            for i, p in enumerate(self.parties)
-        ]
-        whole = (i for i, ar, en in names if key == ar or latin == en)
-        part = (i for i, ar, en in names if key in ar or (len(latin) > 1 and latin in en))
-        found = next(whole, None)
-        return found if found is not None else next(part, None)
+        """The one party ``wanted`` names; None when it names none or several."""
+        found = self.party_candidates(wanted)
+        return found[0] if len(found) == 1 else None
+
+    def which_party(self, lang: Lang, wanted: str, candidates: Sequence[int]) -> Screen:
+        """An ambiguous name («كوريا»): ask which party, one button each."""
+        shown = render.esc(render.truncate(wanted, 40))
+        text = render.finish(lang, t(lang, "which_party", party=shown))
+        names = [(i, render.party_name(lang, self.cache, self.parties[i])) for i in candidates]
+        return Screen.of(text, kb.party_choice_keyboard(self.tag, names))
 
     def no_such_party(self, lang: Lang, wanted: str) -> Screen:
         """/reactions <name> matched no party: say so, list them, offer their buttons."""

@@ -1,0 +1,88 @@
+"""End to end (issue 12): the real bot on the committed cache, through the emulator.
+
+Each test drives one point a reader meets: exact party lookup, whole-dossier search,
+checkable citations, reactions at a glance, English mode, first contact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from botapi_emulator import BotAPIEmulator
+from botapi_emulator.models import SentMessage
+from telegram.ext import Application
+from test_telegram_e2e import ask, assert_all_calls_ok, button_texts, make_settings
+from test_telegram_support import REAL_CACHE
+
+from bot.cache.store import load_cache
+from bot.lifecycle import start_polling, stop_polling
+from bot.telegram.app import build_application
+
+App = Application[Any, Any, Any, Any, Any, Any]
+CHAT = 5151
+
+pytestmark = pytest.mark.skipif(not REAL_CACHE.exists(), reason="summaries/ not built")
+
+
+@pytest_asyncio.fixture
+async def real_bot(emulator: BotAPIEmulator, tmp_path: Path) -> AsyncIterator[App]:
+    app = build_application(
+        make_settings(tmp_path),
+        load_cache(REAL_CACHE),
+        token=emulator.token,
+        base_url=emulator.base_url,
+    )
+    await start_polling(app, poll_timeout=5)
+    yield app
+    await stop_polling(app)
+
+
+async def one(emu: BotAPIEmulator, text: str) -> SentMessage:
+    (message,) = await ask(emu, text, chat=CHAT)
+    return message
+
+
+def heading(message: SentMessage) -> str:
+    return message.text.split("\n", 1)[0]
+
+
+# --- point 4: exact party lookup -------------------------------------------------------
+
+
+async def test_party_names_and_aliases_resolve_exactly(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    expected = {
+        "us": "الولايات المتحدة",
+        "USA": "الولايات المتحدة",
+        "أمريكا": "الولايات المتحدة",
+        "UK": "بريطانيا",
+        "DPRK": "كوريا الشمالية",
+        "بيونج يانج": "كوريا الشمالية",
+        "الناتو": "حلف شمال الأطلسي",
+        "Russia": "روسيا",
+    }
+    for typed, party in expected.items():
+        message = await one(emulator, f"/reactions {typed}")
+        assert party in heading(message), (typed, heading(message))
+    # a substring of another party's name is not that party
+    ukraine = await one(emulator, "/reactions UK")
+    assert "أوكرانيا" not in heading(ukraine)
+    assert_all_calls_ok(emulator)
+
+
+async def test_ambiguous_party_asks_with_buttons(emulator: BotAPIEmulator, real_bot: App) -> None:
+    question = await one(emulator, "/reactions كوريا")
+    assert "أكثر من طرف" in question.text
+    assert sorted(button_texts(question)) == ["كوريا الجنوبية", "كوريا الشمالية"]
+    emulator.press_button(CHAT, question.message_id, "كوريا الجنوبية")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    chosen = emulator.message(CHAT, question.message_id)
+    assert "كوريا الجنوبية" in heading(chosen)
+    missing = await one(emulator, "/reactions المريخ")
+    assert "لم أجد طرفًا" in missing.text
+    assert_all_calls_ok(emulator)
