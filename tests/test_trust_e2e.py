@@ -86,3 +86,41 @@ async def test_ambiguous_party_asks_with_buttons(emulator: BotAPIEmulator, real_
     missing = await one(emulator, "/reactions المريخ")
     assert "لم أجد طرفًا" in missing.text
     assert_all_calls_ok(emulator)
+
+
+# --- point 9: search the whole dossier -------------------------------------------------
+
+
+def hit_lines(message: SentMessage) -> list[str]:
+    return [line for line in message.text.splitlines() if line.lstrip("\u200f").startswith("•")]
+
+
+async def test_search_reads_full_text_folds_spellings_and_plurals(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    kursk = await one(emulator, "/search كورسك")  # in article 001, quoted by no view
+    assert "كورسك" in kursk.text and "لم أجد" not in kursk.text
+    ghain = await one(emulator, "/search بيونغ يانغ")
+    jim = await one(emulator, "/search بيونج يانج")
+    assert heading(ghain).split("»")[-1] == heading(jim).split("»")[-1]  # same count
+    # the spelling typed comes first; the other spelling follows on the next page
+    assert "بيونغ" in hit_lines(ghain)[0] and "بيونج" in hit_lines(jim)[0]
+    emulator.press_button(CHAT, ghain.message_id, 1)
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    assert "بيونج" in emulator.message(CHAT, ghain.message_id).text
+    plural = await one(emulator, "/search سلاح")
+    assert "أسلحة" in plural.text or "الأسلحة" in plural.text
+    english = await one(emulator, "/search Russia")
+    assert "روسيا" in english.text or "موسكو" in english.text
+    assert_all_calls_ok(emulator)
+
+
+async def test_search_gives_one_hit_per_sentence_best_first(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    found = await one(emulator, "/search بيونغ")
+    lines = hit_lines(found)
+    sentences = [line.split(" — ", 1)[1].rstrip(" ⁰¹²³⁴⁵⁶⁷⁸⁹") for line in lines]
+    assert len(sentences) == len(set(sentences))
+    # a sentence that spells the word as typed comes before one that spells it otherwise
+    assert "بيونغ" in sentences[0]

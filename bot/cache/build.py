@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import __version__
+from bot.arabic.boilerplate import is_heading
 from bot.cache.markdown import render_digest_markdown
 from bot.cache.store import dumps_cache
 from bot.corpus_types import Article
@@ -25,7 +26,7 @@ from bot.extract.reactions import extract_reactions
 from bot.extract.timeline import extract_timeline
 from bot.extract.treaty import extract_treaty_articles
 from bot.extract.vocabulary import vocabulary
-from bot.model import SCHEMA_VERSION, ArticleEntry, Cache, Digest
+from bot.model import SCHEMA_VERSION, ArticleEntry, ArticleText, Cache, Digest
 
 #: bump when the pipeline's output changes for the same inputs and settings
 PIPELINE_VERSION = 2
@@ -112,6 +113,20 @@ def article_entry(article: Article) -> ArticleEntry:
     )
 
 
+def article_text(article: Article) -> ArticleText:
+    """The article's sentences as served by /source and searched by /search."""
+    return ArticleText(
+        article_id=article.id,
+        sentences=[s.text for s in article.sentences],
+        paragraphs=[s.paragraph for s in article.sentences],
+        headings=[
+            s.index
+            for s in article.sentences
+            if is_heading(s.text) and article.paragraphs[s.paragraph].strip() == s.text.strip()
+        ],
+    )
+
+
 def build_digests(articles: Sequence[Article], settings: BuildSettings) -> list[Digest]:
     """One :class:`Digest` per article, in the articles' order."""
     digests = []
@@ -156,6 +171,7 @@ def build_cache(
         party_names_en={
             p: english[p] for p in sorted({r.party for r in reactions if r.party}) if p in english
         },
+        texts=[article_text(a) for a in ordered],
     )
 
 

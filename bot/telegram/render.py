@@ -18,7 +18,7 @@ from bot.model import ArticleEntry, Cache, Evidence, Reaction, TimelineEvent
 from bot.telegram.callbacks import Order
 from bot.telegram.i18n import Lang, t
 from bot.telegram.rtl import rtl_lines
-from bot.telegram.search import Hit
+from bot.telegram.search import Hit, first_match, query_words
 
 TIMELINE_PAGE_SIZE = 6
 REACTIONS_PAGE_SIZE = 6
@@ -83,6 +83,18 @@ def format_date(lang: Lang, value: str, precision: str | None = None) -> str:
             return f"{numbers[2]} {month} {numbers[0]}"
         return f"{month} {numbers[0]}"
     return str(numbers[0]) if numbers else value
+
+
+def snippet(text: str, query: Sequence[str], limit: int = SNIPPET_CHARS) -> str:
+    """A long text cut to ``limit`` around its first word matching ``query``, so the
+    reader sees why it is a hit; a short text whole."""
+    if len(text) <= limit:
+        return text
+    at = first_match(text, query)
+    if at is None or at < limit // 2:
+        return truncate(text, limit)
+    start = text.rfind(" ", 0, max(0, at - limit // 3)) + 1
+    return "…" + truncate(text[start:], limit - 1)
 
 
 def truncate(text: str, limit: int = SNIPPET_CHARS) -> str:
@@ -493,6 +505,7 @@ def render_search(
             lang, "search_page", page=counter(lang, page + 1), pages=counter(lang, pages)
         )
     cites = Citations(cache, lang)
+    words = query_words(query)
     lines = []
     for hit in chunk:
         label = format_date(lang, hit.label) if hit.kind == "timeline" else hit.label
@@ -501,7 +514,7 @@ def render_search(
         kind = esc(t(lang, f"kind_{hit.kind}"))
         lines.append(
             f"• [{kind}] <b>{esc(truncate(label, 80))}</b> — "
-            f"{esc(truncate(hit.text))}{cites.cite(hit.sources)}"
+            f"{esc(snippet(hit.text, words))}{cites.cite(hit.sources)}"
         )
     blocks = [title, "\n".join(lines)]
     if pages > 1:
