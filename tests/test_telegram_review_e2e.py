@@ -82,7 +82,7 @@ async def test_command_addressed_by_username_is_answered(
 ) -> None:
     (menu,) = await ask(emulator, f"/digest@{emulator.bot_username}", chat=CHAT)
     assert len(menu.buttons) == 3
-    (one,) = await ask(emulator, f"/digest@{emulator.bot_username} 2", chat=CHAT)
+    (one,) = await ask(emulator, f"/digest@{emulator.bot_username} 1", chat=CHAT)
     assert "hura7.com" in one.text
     emulator.user_sends(CHAT, "/digest@some_other_bot")
     (after,) = await ask(emulator, "/about", chat=CHAT)  # the other bot's command: no reply

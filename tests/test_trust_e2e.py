@@ -124,3 +124,92 @@ async def test_search_gives_one_hit_per_sentence_best_first(
     assert len(sentences) == len(set(sentences))
     # a sentence that spells the word as typed comes before one that spells it otherwise
     assert "بيونغ" in sentences[0]
+
+
+# --- point 2: citations a reader can check --------------------------------------------
+
+
+async def test_source_shows_the_cited_sentence_in_its_paragraph(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    cache = load_cache(REAL_CACHE)
+    body = cache.text("004")
+    assert body is not None
+    shown = await one(emulator, "/source 004 17")
+    sentence = body.sentences[body.index_of(17) or 0]
+    assert sentence in shown.text and "الجملة 17 من" in shown.text
+    assert any(e.type == "bold" and sentence.startswith(e_text) for e, e_text in bolds(shown))
+    # the tappable form from a footnote, and the deep link, open the same screen
+    tapped = await one(emulator, "/source_004_17")
+    linked = await one(emulator, "/start src_004_17")
+    assert tapped.text == linked.text == shown.text
+    # an article with a URL offers «فتح المصدر»
+    with_url = await one(emulator, "/source 003 2")
+    assert [b.url for b in with_url.buttons if b.url] == ["https://hura7.com/?p=36884"]
+    assert "فتح المصدر" in button_texts(with_url)
+    missing = await one(emulator, "/source 004 999")
+    assert "لا توجد الجملة 999" in missing.text
+    usage = await one(emulator, "/source")
+    assert "/source 004 17" in usage.text
+    assert_all_calls_ok(emulator)
+
+
+def bolds(message: SentMessage) -> list[tuple[Any, str]]:
+    """(entity, its text) for each entity, offsets in UTF-16 as Telegram counts them."""
+    raw = message.text.encode("utf-16-le")
+    return [
+        (e, raw[2 * e.offset : 2 * (e.offset + e.length)].decode("utf-16-le"))
+        for e in message.entities
+    ]
+
+
+async def test_footnotes_cite_per_line_with_tappable_sentences(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    cache = load_cache(REAL_CACHE)
+    digest = await one(emulator, "/digest 1")
+    expected = cache.digest("001")
+    assert expected is not None
+    body = digest.text.split("المصادر:")[0]
+    lines = [line for line in body.splitlines() if line.lstrip("\u200f").startswith("•")]
+    assert len(lines) == len(expected.sentences)
+    for n, line in enumerate(lines, 1):  # one superscript per line, in order
+        assert line.endswith(" " + "⁰¹²³⁴⁵⁶⁷⁸⁹"[n])
+    footer = digest.text.split("المصادر:")[1]
+    commands = [w for w in footer.split() if w.startswith("/source_001_")]
+    assert len(commands) == len(expected.sentences)
+    # tapping the first one shows the digest's first sentence
+    (checked,) = await ask(emulator, commands[0], chat=CHAT)
+    assert expected.sentences[0] in checked.text
+    assert_all_calls_ok(emulator)
+
+
+async def test_sentence_numbers_skip_headings() -> None:
+    cache = load_cache(REAL_CACHE)
+    body = cache.text("002")
+    assert body is not None and body.headings  # article 002 has section headings
+    first_heading = body.headings[0]
+    assert body.reader_number(first_heading) is None
+    assert body.reader_number(first_heading + 1) == first_heading + 1  # heading not counted
+    assert body.index_of(first_heading + 1) == first_heading + 1
+
+
+# --- point 10: digest menu -----------------------------------------------------------
+
+
+async def test_digest_menu_lists_full_titles_newest_first_with_one_numbering(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    cache = load_cache(REAL_CACHE)
+    menu = await one(emulator, "/digest")
+    for article in cache.articles:
+        assert article.title in menu.text  # in full, not cut as in the buttons
+    numbers = [b.text.lstrip("\u200f").split(" · ")[0] for b in menu.buttons]
+    dates = [next(a.published for a in cache.articles if a.id == n) for n in numbers]
+    assert dates == sorted(dates, reverse=True)
+    four = await one(emulator, "/digest 4")
+    zero_four = await one(emulator, "/digest 004")
+    assert four.text == zero_four.text and "بوتين وكيم يوقعان" in four.text
+    wrong = await one(emulator, "/digest 12")
+    assert "لا يوجد مقال بهذا الرقم" in wrong.text and len(wrong.buttons) == len(menu.buttons)
+    assert_all_calls_ok(emulator)

@@ -24,7 +24,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.model import Cache
 from bot.telegram import handlers as h
-from bot.telegram import subscribe
+from bot.telegram import source, subscribe
 from bot.telegram.i18n import LANGS, catalogue, t
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ CORE_COMMANDS: dict[str, h.Handler] = {
     "reactions": h.reactions,
     "sources": h.sources,
     "search": h.search,
+    "source": source.source,
     "lang": h.choose_lang,
     "about": h.about,
 }
@@ -118,6 +119,11 @@ def build_application(
                 h.instrumented("callback", kind)(handler), pattern=h.callback_pattern(kind)
             )
         )
+    application.add_handler(  # /source_004_17, tapped in a footnote
+        MessageHandler(
+            filters.Regex(source.TAPPABLE), h.instrumented("command", "source")(source.source)
+        )
+    )
     # Subscriptions add their own commands and buttons; the catch-alls must come after.
     subscribe.install(application, settings)
     application.add_handler(

@@ -48,6 +48,7 @@ class DigestOf:
 @dataclass(frozen=True)
 class DigestList:
     page: int
+    back: bool = False  # pressed under a digest: send the menu below it, not over it
 
 
 @dataclass(frozen=True)
@@ -88,8 +89,8 @@ def encode(action: Action, tag: str) -> str:
             body = f"rx:{'' if party is None else party}:{page}"
         case DigestOf(article):
             body = f"dg:{article}"
-        case DigestList(page):
-            body = f"dl:{page}"
+        case DigestList(page, back):
+            body = f"dl:{page}:b" if back else f"dl:{page}"
         case SetLang(lang):
             body = f"lg:{lang}"
         case SearchPage(key, page):
@@ -142,6 +143,8 @@ def decode(data: str | None, tag: str) -> Action:
             return DigestOf(_nat(article))
         case "dl", [page]:
             return DigestList(_nat(page))
+        case "dl", [page, "b"]:
+            return DigestList(_nat(page), back=True)
         case "lg", ["ar"]:
             return SetLang("ar")
         case "lg", ["en"]:

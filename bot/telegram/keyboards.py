@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.model import Cache
+from bot.model import ArticleEntry, Cache
 from bot.telegram import callbacks as cb
 from bot.telegram.i18n import Lang, t
+from bot.telegram.refs import article_number
 from bot.telegram.render import (
     ARTICLES_PAGE_SIZE,
-    article_button_label,
+    menu_order,
+    outlet,
     party_name,
     reaction_parties,
     timeline_years,
     truncate,
 )
+from bot.telegram.rtl import rtl_lines
 
 
 def _button(text: str, action: cb.Action, tag: str) -> InlineKeyboardButton:
@@ -87,27 +90,38 @@ def party_choice_keyboard(tag: str, names: list[tuple[int, str]]) -> InlineKeybo
     )
 
 
+def _numbered_label(lang: Lang, cache: Cache, article: ArticleEntry) -> str:
+    """``004 · outlet: title`` cut for a phone; right-to-left from its start in Arabic."""
+    label = truncate(
+        f"{article_number(cache, article)} · {outlet(article, lang)}: {article.title}", 48
+    )
+    return rtl_lines(label) if lang == "ar" else label
+
+
 def digest_menu_keyboard(lang: Lang, tag: str, cache: Cache, page: int) -> InlineKeyboardMarkup:
-    """One button per article on this page, then paging."""
+    """One button per article on this page (newest first, with its number), then paging."""
     start = page * ARTICLES_PAGE_SIZE
-    chunk = cache.articles[start : start + ARTICLES_PAGE_SIZE]
+    order = menu_order(cache)
+    chunk = order[start : start + ARTICLES_PAGE_SIZE]
     rows = [
-        [_button(article_button_label(a, lang), cb.DigestOf(start + i), tag)]
-        for i, a in enumerate(chunk)
+        [_button(_numbered_label(lang, cache, cache.articles[i]), cb.DigestOf(i), tag)]
+        for i in chunk
     ]
     nav: list[InlineKeyboardButton] = []
     if page > 0:
         nav.append(_button(t(lang, "btn_prev"), cb.DigestList(page - 1), tag))
-    if start + ARTICLES_PAGE_SIZE < len(cache.articles):
+    if start + ARTICLES_PAGE_SIZE < len(order):
         nav.append(_button(t(lang, "btn_next"), cb.DigestList(page + 1), tag))
     if nav:
         rows.append(nav)
     return InlineKeyboardMarkup(rows)
 
 
-def back_to_digests_keyboard(lang: Lang, tag: str, article_index: int) -> InlineKeyboardMarkup:
-    page = article_index // ARTICLES_PAGE_SIZE
-    return InlineKeyboardMarkup([[_button(t(lang, "btn_all_articles"), cb.DigestList(page), tag)]])
+def back_to_digests_keyboard(lang: Lang, tag: str, page: int) -> InlineKeyboardMarkup:
+    """«All articles» from a digest: sends the menu page that lists this article."""
+    return InlineKeyboardMarkup(
+        [[_button(t(lang, "btn_all_articles"), cb.DigestList(page, back=True), tag)]]
+    )
 
 
 def lang_keyboard(tag: str) -> InlineKeyboardMarkup:

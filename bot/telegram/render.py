@@ -11,31 +11,26 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from urllib.parse import urlparse
+from dataclasses import dataclass
 
 from bot.model import ArticleEntry, Cache, Evidence, Reaction, TimelineEvent
 from bot.telegram.callbacks import Order
+from bot.telegram.citations import Citations as Citations
+from bot.telegram.citations import superscript as superscript
 from bot.telegram.i18n import Lang, t
+from bot.telegram.refs import article_number
 from bot.telegram.rtl import rtl_lines
 from bot.telegram.search import Hit, first_match, query_words
+from bot.telegram.text import SNIPPET_CHARS as SNIPPET_CHARS
+from bot.telegram.text import esc as esc
+from bot.telegram.text import outlet as outlet
+from bot.telegram.text import truncate as truncate
 
 TIMELINE_PAGE_SIZE = 6
 REACTIONS_PAGE_SIZE = 6
 ARTICLES_PAGE_SIZE = 8
-SNIPPET_CHARS = 280
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _STANCE_ICON = {"critical": "🔴", "supportive": "🟢", "neutral": "⚪", "no_comment": "🤐"}
-
-
-def esc(text: str) -> str:
-    """Escape dynamic text for Telegram HTML."""
-    return html.escape(text, quote=False)
-
-
-def superscript(number: int) -> str:
-    return str(number).translate(_SUPERSCRIPT)
 
 
 def counter(lang: Lang, value: int) -> str:
@@ -49,20 +44,6 @@ def counter(lang: Lang, value: int) -> str:
     """
     del lang
     return str(value)
-
-
-def outlet(article: ArticleEntry, lang: Lang = "ar") -> str:
-    """The outlet's name, else the site's host name, else "unnamed outlet".
-
-    Never the internal article id: readers are told the title next to it instead.
-    """
-    if article.source:
-        return article.source
-    if article.url:
-        host = urlparse(article.url).hostname
-        if host:
-            return host.removeprefix("www.")
-    return t(lang, "unnamed_outlet")
 
 
 def format_date(lang: Lang, value: str, precision: str | None = None) -> str:
@@ -95,63 +76,6 @@ def snippet(text: str, query: Sequence[str], limit: int = SNIPPET_CHARS) -> str:
         return truncate(text, limit)
     start = text.rfind(" ", 0, max(0, at - limit // 3)) + 1
     return "…" + truncate(text[start:], limit - 1)
-
-
-def truncate(text: str, limit: int = SNIPPET_CHARS) -> str:
-    """Shorten at a word boundary with an ellipsis."""
-    if len(text) <= limit:
-        return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit].rstrip() + "…"
-
-
-@dataclass
-class Citations:
-    """Numbers sources in order of first use and renders the footnotes.
-
-    Numbers identify articles; the footnote lists the cited sentences (1-based) so each
-    reference leads to an article and the sentences it came from.
-    """
-
-    cache: Cache
-    lang: Lang
-    _numbers: dict[str, int] = field(default_factory=dict)
-    _sentences: dict[str, set[int]] = field(default_factory=dict)
-
-    def cite(self, sources: Sequence[Evidence]) -> str:
-        """Superscript references for ``sources`` (e.g. ``" ¹ ³"``), empty if none."""
-        numbers: set[int] = set()
-        for ev in sources:
-            number = self._numbers.setdefault(ev.article_id, len(self._numbers) + 1)
-            self._sentences.setdefault(ev.article_id, set()).add(ev.sentence_index)
-            numbers.add(number)
-        return (" " + " ".join(superscript(n) for n in sorted(numbers))) if numbers else ""
-
-    def footer(self) -> str:
-        """The footnotes, or an empty string when nothing was cited.
-
-        Each footnote carries its article's link on the outlet's name (previews are off
-        bot-wide), so a URL appears once, tied to the reference it belongs to.
-        """
-        if not self._numbers:
-            return ""
-        lines = [f"<b>{esc(t(self.lang, 'sources_label'))}</b>"]
-        for article_id, number in self._numbers.items():
-            article = self.cache.article(article_id)
-            sep = "، " if self.lang == "ar" else ", "
-            cited = sorted(self._sentences[article_id])
-            sentences = sep.join(str(i + 1) for i in cited)
-            key = "sentence_label" if len(cited) == 1 else "sentences_label"
-            where = esc(t(self.lang, key, n=sentences))
-            if article is None:
-                lines.append(f"{superscript(number)} {esc(article_id)} — {where}")
-                continue
-            name = esc(outlet(article, self.lang))
-            if article.url:
-                name = f'<a href="{html.escape(article.url, quote=True)}">{name}</a>'
-            title = esc(truncate(article.title, 80))
-            lines.append(f"{superscript(number)} {name} — «{title}» — {where}")
-        return "\n".join(lines)
 
 
 def finish(lang: Lang, text: str) -> str:
@@ -224,14 +148,34 @@ def article_button_label(article: ArticleEntry, lang: Lang = "ar", limit: int = 
     return rtl_lines(label) if lang == "ar" else label
 
 
+def menu_order(cache: Cache) -> list[int]:
+    """Indices of ``cache.articles`` as the digest menu lists them: newest first."""
+    return sorted(
+        range(len(cache.articles)),
+        key=lambda i: (cache.articles[i].published, cache.articles[i].id),
+        reverse=True,
+    )
+
+
 def render_digest_menu(lang: Lang, cache: Cache, page: int) -> str:
+    """Every article of the page with its number, full title, outlet and date (newest
+    first); the buttons below carry the number and a short title."""
     pages = max(1, -(-len(cache.articles) // ARTICLES_PAGE_SIZE))
     if not cache.articles:
         return finish(lang, t(lang, "empty_digests"))
-    return finish(
-        lang,
-        t(lang, "digest_menu", page=counter(lang, page + 1), pages=counter(lang, pages)),
-    )
+    page = min(max(page, 0), pages - 1)
+    title = t(lang, "digest_menu", page=counter(lang, page + 1), pages=counter(lang, pages))
+    lines = [title, ""]
+    for i in menu_order(cache)[page * ARTICLES_PAGE_SIZE : (page + 1) * ARTICLES_PAGE_SIZE]:
+        article = cache.articles[i]
+        date = format_date(lang, article.published, article.published_precision)
+        lines.append(
+            f"<b>{esc(article_number(cache, article))}</b> · {esc(article.title)}\n"
+            f"    <i>{esc(outlet(article, lang))} · {esc(date)}</i>"
+        )
+    lines.append("")
+    lines.append(t(lang, "digest_menu_hint"))
+    return finish(lang, "\n".join(lines))
 
 
 def render_digest(lang: Lang, cache: Cache, article: ArticleEntry) -> str:

@@ -22,7 +22,9 @@ from bot.telegram import render
 from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
 from bot.telegram.party_lookup import PartyLookup
+from bot.telegram.refs import find_article
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
+from bot.telegram.source import render_source, source_keyboard
 from bot.telegram.split import split_html
 
 RECENT_QUERIES = 256
@@ -123,7 +125,8 @@ class Views:
     def digest_pages(self) -> int:
         return max(1, -(-len(self.cache.articles) // render.ARTICLES_PAGE_SIZE))
 
-    def digest_menu(self, lang: Lang, page: int) -> Screen:
+    def digest_menu(self, lang: Lang, page: int, *, unknown: bool = False) -> Screen:
+        """A page of the article menu; ``unknown`` says first that a number was not found."""
         page = min(max(page, 0), self.digest_pages() - 1)
 
         def build() -> Screen:
@@ -132,9 +135,12 @@ class Views:
                 if self.cache.articles
                 else None
             )
-            return Screen.of(render.render_digest_menu(lang, self.cache, page), markup)
+            text = render.render_digest_menu(lang, self.cache, page)
+            if unknown:
+                text = render.finish(lang, t(lang, "unknown_article_menu")) + "\n\n" + text
+            return Screen.of(text, markup)
 
-        return self._get(("dmenu", lang, page), build)
+        return self._get(("dmenu", lang, page, unknown), build)
 
     def digest(self, lang: Lang, index: int) -> Screen | None:
         """The digest of ``cache.articles[index]``; None when there is no such article."""
@@ -145,7 +151,11 @@ class Views:
             ("digest", lang, index),
             lambda: Screen.of(
                 render.render_digest(lang, self.cache, article),
-                kb.back_to_digests_keyboard(lang, self.tag, index),
+                kb.back_to_digests_keyboard(
+                    lang,
+                    self.tag,
+                    render.menu_order(self.cache).index(index) // render.ARTICLES_PAGE_SIZE,
+                ),
             ),
         )
 
@@ -216,6 +226,21 @@ class Views:
             return Screen.of(view.text, markup)
 
         return self._get(("rx", lang, party, page), build)
+
+    # --- sources ----------------------------------------------------------------------
+
+    def source(self, lang: Lang, ref: str, number: int) -> Screen:
+        """Sentence ``number`` of article ``ref`` in its paragraph (see bot.telegram.source)."""
+        article = find_article(self.cache, ref)
+        text = self.cache.text(self.cache.articles[article].id) if article is not None else None
+
+        def build() -> Screen:
+            html, url = render_source(lang, self.cache, ref, number)
+            return Screen.of(html, source_keyboard(lang, url))
+
+        if article is None or text is None or text.index_of(number) is None:
+            return build()  # not remembered: forged numbers must not grow the memo
+        return self._get(("src", lang, article, number), build)
 
     # --- search (open-ended queries: a bounded LRU of recent ones, for paging) -------
 
