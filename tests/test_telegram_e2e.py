@@ -190,8 +190,13 @@ async def test_reactions_by_party(emulator: BotAPIEmulator, bot: App) -> None:
     await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
     china = emulator.message(CHAT, msg.message_id)
     assert "وزارة الخارجية الصينية" in china.text and "بلينكن" not in china.text
-    assert "✓ الصين" in button_texts(china)
-    emulator.press_button(CHAT, msg.message_id, "كل الأطراف")
+    assert "‹ كل الأطراف" in button_texts(china)
+    emulator.press_button(CHAT, msg.message_id, "وزارة الخارجية الصينية")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    assert "رفضت التعليق" in emulator.message(CHAT, msg.message_id).text
+    emulator.press_button(CHAT, msg.message_id, "‹ الصين")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    emulator.press_button(CHAT, msg.message_id, "‹ كل الأطراف")
     await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
     assert "بلينكن" in emulator.message(CHAT, msg.message_id).text
     (by_arg,) = await ask(emulator, "/reactions كوريا الجنوبية")
@@ -409,8 +414,8 @@ async def test_every_paging_button_on_a_large_cache(
         a.model_copy(update={"id": f"{i:03d}_x{i}", "title": f"عنوان المقال {i}"})
         for i, a in enumerate(base.articles * 4)
     ]
-    reactions = [
-        r.model_copy(update={"actor": f"{r.actor} {i}"}) for i, r in enumerate(base.reactions * 5)
+    reactions = [  # one person per party, 15 statements each: three pages of statements
+        r.model_copy(update={"actor": f"{r.actor} {i}"}) for i, r in enumerate(base.reactions * 15)
     ]
     cache = base.model_copy(update={"articles": articles, "reactions": reactions})
     app = build_application(
@@ -442,7 +447,11 @@ async def test_every_paging_button_on_a_large_cache(
         assert "3/4" in emulator.message(CHAT, timeline.message_id).text
 
         (rx,) = await ask(emulator, "/reactions")
-        assert "1/3" in rx.text
+        emulator.press_button(CHAT, rx.message_id, "الولايات المتحدة")
+        await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+        emulator.press_button(CHAT, rx.message_id, 1)  # the party's one person
+        await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+        assert "1/3" in emulator.message(CHAT, rx.message_id).text
         emulator.press_button(CHAT, rx.message_id, "التالي ›")
         await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
         assert "2/3" in emulator.message(CHAT, rx.message_id).text

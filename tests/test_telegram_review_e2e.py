@@ -183,7 +183,7 @@ async def test_unknown_party_and_language_words_get_an_answer(
     (nobody,) = await ask(emulator, "/reactions xyz", chat=CHAT)
     assert "لم أجد طرفًا باسم «xyz»" in nobody.text and nobody.buttons
     (china,) = await ask(emulator, "/reactions صين", chat=CHAT)
-    assert "· الصين" in china.text
+    assert "🗣 الصين" in china.text
     (english,) = await ask(emulator, "/lang English", chat=CHAT)
     assert english.text == t("en", "lang_set")
     (arabic,) = await ask(emulator, "/lang العربية", chat=CHAT)

@@ -213,3 +213,45 @@ async def test_digest_menu_lists_full_titles_newest_first_with_one_numbering(
     wrong = await one(emulator, "/digest 12")
     assert "لا يوجد مقال بهذا الرقم" in wrong.text and len(wrong.buttons) == len(menu.buttons)
     assert_all_calls_ok(emulator)
+
+
+# --- point 8: reactions at a glance --------------------------------------------------
+
+
+async def test_reactions_first_screen_is_one_line_per_party(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    cache = load_cache(REAL_CACHE)
+    glance = await one(emulator, "/reactions")
+    parties = {r.party for r in cache.reactions}
+    lines = hit_lines(glance)
+    assert len(lines) == len(parties)  # one line per party (and one for no party)
+    assert "محللون" in lines[-1]  # analysts and unnamed sources come last
+    assert lines[0].count("فلاديمير بوتين") <= 1  # one voice among others, not pages of it
+    us = next(line for line in lines if "الولايات المتحدة —" in line)
+    voices = us.split(" — ")[-1]
+    assert not voices.startswith("الولايات المتحدة")  # named officials before the country
+    # party → people → statements
+    emulator.press_button(CHAT, glance.message_id, "الولايات المتحدة")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    people = emulator.message(CHAT, glance.message_id)
+    first_person = people.buttons[0].text
+    assert first_person in hit_lines(people)[0]
+    emulator.press_button(CHAT, glance.message_id, first_person)
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    statements = emulator.message(CHAT, glance.message_id)
+    assert first_person in heading(statements) and "المصادر:" in statements.text
+    assert_all_calls_ok(emulator)
+
+
+async def test_reactions_filter_by_stance(emulator: BotAPIEmulator, real_bot: App) -> None:
+    cache = load_cache(REAL_CACHE)
+    glance = await one(emulator, "/reactions")
+    emulator.press_button(CHAT, glance.message_id, "🔴 منتقد")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    critical = emulator.message(CHAT, glance.message_id)
+    shown = hit_lines(critical)
+    assert shown and all("🔴" in line for line in shown)
+    pages = -(-sum(1 for r in cache.reactions if r.stance == "critical") // 6)
+    assert f"1/{pages}" in heading(critical)
+    assert_all_calls_ok(emulator)

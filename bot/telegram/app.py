@@ -49,6 +49,7 @@ BUTTONS: dict[str, h.Handler] = {
     "tl": h.on_timeline_button,
     "ty": h.on_year_menu_button,
     "rx": h.on_reactions_button,
+    "rv": h.on_reactions_view_button,
     "dg": h.on_digest_button,
     "dl": h.on_digest_list_button,
     "lg": h.on_lang_button,

@@ -62,7 +62,27 @@ class SearchPage:
     page: int
 
 
-Action = TimelinePage | YearMenu | ReactionsParty | DigestOf | DigestList | SetLang | SearchPage
+@dataclass(frozen=True)
+class ReactionsView:
+    """A reactions screen below the first: a person's statements (``mode`` "p": group
+    ``a``, person ``b``) or every statement of a stance ("s": stance index ``a``)."""
+
+    mode: Literal["p", "s"]
+    a: int
+    b: int
+    page: int
+
+
+Action = (
+    TimelinePage
+    | YearMenu
+    | ReactionsParty
+    | DigestOf
+    | DigestList
+    | SetLang
+    | SearchPage
+    | ReactionsView
+)
 
 
 class Stale(Exception):
@@ -95,6 +115,8 @@ def encode(action: Action, tag: str) -> str:
             body = f"lg:{lang}"
         case SearchPage(key, page):
             body = f"sr:{key}:{page}"
+        case ReactionsView(mode, a, b, page):
+            body = f"rv:{mode}:{a}:{b}:{page}"
     data = f"{VERSION}:{tag}:{body}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
@@ -151,4 +173,8 @@ def decode(data: str | None, tag: str) -> Action:
             return SetLang("en")
         case "sr", [key, page] if _QUERY_KEY.fullmatch(key):
             return SearchPage(key, _nat(page))
+        case "rv", ["p", a, b, page]:
+            return ReactionsView("p", _nat(a), _nat(b), _nat(page))
+        case "rv", ["s", a, b, page]:
+            return ReactionsView("s", _nat(a), _nat(b), _nat(page))
     raise Forged(data)

@@ -453,6 +453,18 @@ async def on_reactions_button(update: Update, context: Context) -> None:
     await _edit(query, _views(context).reactions(_lang(context), action.party, action.page))
 
 
+async def on_reactions_view_button(update: Update, context: Context) -> None:
+    """A person's statements, or every statement of a stance."""
+    query, action = update.callback_query, _decode(update, context)
+    if query is None or not isinstance(action, cb.ReactionsView):
+        return await on_bad_button(update, context)
+    screen = _views(context).reactions_view(_lang(context), action)
+    if screen is None:
+        return await on_bad_button(update, context)
+    await query.answer()
+    await _edit(query, screen)
+
+
 async def on_digest_button(update: Update, context: Context) -> None:
     """An article button: send its digest as a new message, keeping the menu."""
     query, action = update.callback_query, _decode(update, context)

@@ -2,10 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.model import ArticleEntry, Cache
 from bot.telegram import callbacks as cb
+from bot.telegram.glance import (
+    PEOPLE_PAGE_SIZE,
+    STANCE_ICON,
+    STANCES,
+    PartyGroup,
+    glance_order,
+    group_name,
+    person_name,
+)
 from bot.telegram.i18n import Lang, t
 from bot.telegram.refs import article_number
 from bot.telegram.render import (
@@ -80,6 +91,69 @@ def reactions_keyboard(
     if parties:
         label = ("✓ " if party is None else "") + t(lang, "btn_all_parties")
         rows.append([_button(label, cb.ReactionsParty(None, 0), tag)])
+    return InlineKeyboardMarkup(rows)
+
+
+def glance_keyboard(
+    lang: Lang, tag: str, cache: Cache, groups: Sequence[PartyGroup]
+) -> InlineKeyboardMarkup:
+    """One button per party (as the glance lists them), then one per stance present."""
+    buttons = [
+        _button(truncate(group_name(lang, cache, groups[i]), 24), cb.ReactionsParty(i, 0), tag)
+        for i in glance_order(groups)
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    present = {r.stance for g in groups for r in g.statements}
+    stances = [
+        _button(f"{STANCE_ICON[s]} {t(lang, f'stance_{s}')}", cb.ReactionsView("s", n, 0, 0), tag)
+        for n, s in enumerate(STANCES)
+        if s in present
+    ]
+    rows += [stances[i : i + 2] for i in range(0, len(stances), 2)]
+    return InlineKeyboardMarkup(rows)
+
+
+def party_keyboard(
+    lang: Lang, tag: str, cache: Cache, index: int, group: PartyGroup, page: int, pages: int
+) -> InlineKeyboardMarkup:
+    """One button per person on this page, paging, and back to every party."""
+    start = page * PEOPLE_PAGE_SIZE
+    rows = [
+        [
+            _button(
+                truncate(person_name(lang, cache, person, group.party), 32),
+                cb.ReactionsView("p", index, start + j, 0),
+                tag,
+            )
+        ]
+        for j, person in enumerate(group.people[start : start + PEOPLE_PAGE_SIZE])
+    ]
+    nav: list[InlineKeyboardButton] = []
+    if page > 0:
+        nav.append(_button(t(lang, "btn_prev"), cb.ReactionsParty(index, page - 1), tag))
+    if page < pages - 1:
+        nav.append(_button(t(lang, "btn_next"), cb.ReactionsParty(index, page + 1), tag))
+    if nav:
+        rows.append(nav)
+    rows.append([_button(t(lang, "btn_back_parties"), cb.ReactionsParty(None, 0), tag)])
+    return InlineKeyboardMarkup(rows)
+
+
+def statements_keyboard(
+    lang: Lang, tag: str, view: cb.ReactionsView, pages: int, back: tuple[str, cb.Action]
+) -> InlineKeyboardMarkup:
+    """Paging through a person's or a stance's statements, and back one level."""
+
+    def at(page: int) -> cb.ReactionsView:
+        return cb.ReactionsView(view.mode, view.a, view.b, page)
+
+    nav: list[InlineKeyboardButton] = []
+    if view.page > 0:
+        nav.append(_button(t(lang, "btn_prev"), at(view.page - 1), tag))
+    if view.page < pages - 1:
+        nav.append(_button(t(lang, "btn_next"), at(view.page + 1), tag))
+    rows = [nav] if nav else []
+    rows.append([_button(truncate(back[0], 32), back[1], tag)])
     return InlineKeyboardMarkup(rows)
 
 

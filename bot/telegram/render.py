@@ -382,7 +382,7 @@ class ReactionsView:
     pages: int
 
 
-def _reaction_line(lang: Lang, r: Reaction, cites: Citations) -> str:
+def reaction_line(lang: Lang, r: Reaction, cites: Citations) -> str:
     # a country speaking as itself ("أوكرانيا") is a party name, not a quotation
     actor = party_name(lang, cites.cache, r.actor) if r.actor == r.party else r.actor
     who = f"<b>{esc(actor)}</b>"
@@ -412,7 +412,7 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
         return ReactionsView(text, party, page, pages)
     cites = Citations(cache, lang)
     chunk = items[page * REACTIONS_PAGE_SIZE : (page + 1) * REACTIONS_PAGE_SIZE]
-    lines = [_reaction_line(lang, r, cites) for r in chunk]
+    lines = [reaction_line(lang, r, cites) for r in chunk]
     text = _join(lang, [f"🗣 <b>{esc(title)}</b>", "\n".join(lines)], cites)
     return ReactionsView(text, party, page, pages)
 

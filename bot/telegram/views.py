@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup
 
-from bot.model import Cache
+from bot.model import Cache, Reaction
+from bot.telegram import glance, render
 from bot.telegram import keyboards as kb
-from bot.telegram import render
-from bot.telegram.callbacks import Order, cache_tag
+from bot.telegram.callbacks import Order, ReactionsParty, ReactionsView, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
 from bot.telegram.party_lookup import PartyLookup
 from bot.telegram.refs import find_article
@@ -51,6 +51,7 @@ class Views:
     years: list[int] = field(init=False)
     parties: list[str] = field(init=False)
     lookup: PartyLookup = field(init=False)
+    groups: list[glance.PartyGroup] = field(init=False)
     _memo: dict[Hashable, Screen] = field(init=False, default_factory=dict)
     _queries: OrderedDict[str, tuple[str, tuple[Hit, ...]]] = field(
         init=False, default_factory=OrderedDict
@@ -65,9 +66,7 @@ class Views:
         self._events_in: dict[int | None, int] = {None: len(self.cache.timeline)}
         for year in self.years:
             self._events_in[year] = len(render.timeline_events(self.cache, "o", year))
-        self._reactions_of: dict[int | None, int] = {None: len(self.cache.reactions)}
-        for i, name in enumerate(self.parties):
-            self._reactions_of[i] = sum(1 for r in self.cache.reactions if r.party == name)
+        self.groups = glance.group_reactions(self.cache, self.parties)
 
     def _get(self, key: Hashable, build: Callable[[], Screen]) -> Screen:
         screen = self._memo.get(key)
@@ -209,23 +208,67 @@ class Views:
         )
         listed = ("، " if lang == "ar" else ", ").join(render.esc(n) for n in names) or "—"
         text = t(lang, "bad_party", party=render.esc(render.truncate(wanted, 40)), parties=listed)
-        markup = kb.reactions_keyboard(lang, self.tag, self.cache, None, 0, 1)
+        markup = kb.glance_keyboard(lang, self.tag, self.cache, self.groups)
         return Screen.of(render.finish(lang, text), markup)
 
     def reactions(self, lang: Lang, party: int | None, page: int) -> Screen:
-        if party is not None and not 0 <= party < len(self.parties):
-            party = None
-        pages = max(1, -(-self._reactions_of[party] // render.REACTIONS_PAGE_SIZE))
+        """The glance (``party`` None) or one party's people (``party`` indexes the groups:
+        the sorted parties, then the party-less group)."""
+        if party is None or not 0 <= party < len(self.groups):
+            return self._get(
+                ("rx", lang, None, 0),
+                lambda: Screen.of(
+                    render.finish(lang, glance.render_glance(lang, self.cache, self.groups)),
+                    kb.glance_keyboard(lang, self.tag, self.cache, self.groups),
+                ),
+            )
+        group = self.groups[party]
+        pages = max(1, -(-len(group.people) // glance.PEOPLE_PAGE_SIZE))
         page = min(max(page, 0), pages - 1)
 
         def build() -> Screen:
-            view = render.render_reactions(lang, self.cache, party, page)
-            markup = kb.reactions_keyboard(
-                lang, self.tag, self.cache, view.party, view.page, view.pages
-            )
-            return Screen.of(view.text, markup)
+            text, _, _ = glance.render_party(lang, self.cache, group, page)
+            markup = kb.party_keyboard(lang, self.tag, self.cache, party, group, page, pages)
+            return Screen.of(render.finish(lang, text), markup)
 
         return self._get(("rx", lang, party, page), build)
+
+    def reactions_view(self, lang: Lang, view: ReactionsView) -> Screen | None:
+        """A person's statements or a stance's; None when the view names nothing here."""
+        if view.mode == "p":
+            if not 0 <= view.a < len(self.groups) or not 0 <= view.b < len(
+                self.groups[view.a].people
+            ):
+                return None
+            group = self.groups[view.a]
+            person = group.people[view.b]
+            items: Sequence[Reaction] = person.statements
+            name = glance.person_name(lang, self.cache, person, group.party)
+            back = (
+                t(lang, "btn_back_party", party=glance.group_name(lang, self.cache, group)),
+                ReactionsParty(view.a, 0),
+            )
+        else:
+            if not 0 <= view.a < len(glance.STANCES):
+                return None
+            stance = glance.STANCES[view.a]
+            items = [r for g in self.groups for r in g.statements if r.stance == stance]
+            name = t(lang, f"stance_{stance}")
+            back = (t(lang, "btn_back_parties"), ReactionsParty(None, 0))
+        pages = max(1, -(-len(items) // render.REACTIONS_PAGE_SIZE))
+        page = min(max(view.page, 0), pages - 1)
+        view = ReactionsView(view.mode, view.a, view.b if view.mode == "p" else 0, page)
+
+        def build() -> Screen:
+            key = "person_title" if view.mode == "p" else "stance_title"
+            title = t(lang, key, name=name, stance=name, page=page + 1, pages=pages)
+            text, _, _ = glance.render_statements(
+                lang, self.cache, title, items, page, render.REACTIONS_PAGE_SIZE
+            )
+            markup = kb.statements_keyboard(lang, self.tag, view, pages, back)
+            return Screen.of(render.finish(lang, text), markup)
+
+        return self._get(("rv", lang, view), build)
 
     # --- sources ----------------------------------------------------------------------
 
