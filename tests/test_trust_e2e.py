@@ -255,3 +255,22 @@ async def test_reactions_filter_by_stance(emulator: BotAPIEmulator, real_bot: Ap
     pages = -(-sum(1 for r in cache.reactions if r.stance == "critical") // 6)
     assert f"1/{pages}" in heading(critical)
     assert_all_calls_ok(emulator)
+
+
+# --- point 1: a citation supports its line --------------------------------------------
+
+
+async def test_every_treaty_citation_opens_a_sentence_that_carries_its_provision(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    from bot.cache.support import supports
+
+    cache = load_cache(REAL_CACHE)
+    treaty = await one(emulator, "/treaty_articles")
+    commands = [w for w in treaty.text.split("المصادر:")[1].split() if w.startswith("/source_")]
+    assert commands
+    for command in commands:
+        (shown,) = await ask(emulator, command, chat=CHAT)
+        cited = max((text for e, text in bolds(shown) if e.type == "bold"), key=len)
+        assert any(supports(cited, p.text) for p in cache.treaty_articles), command
+    assert_all_calls_ok(emulator)
