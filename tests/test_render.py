@@ -395,13 +395,13 @@ def test_qualified_periods_sort_inside_their_month_and_year(cache: Cache) -> Non
     ordered = [e.text for e in sorted(events, key=render.chronological)]
     assert ordered == [
         "late-2024",
-        "nov",
         "early-nov",
         "9-nov",
         "late-nov",
         "26-nov",
+        "nov",
         "5-dec",
-    ]  # a qualified year sits in its last third; a bare month before its days
+    ]  # a qualified year sits in its last third; a bare month after its dated days
     only = cache.model_copy(update={"timeline": events})
     newest = [e.text for e in render.timeline_events(only, "n", None)]
     assert newest == list(reversed(ordered))

@@ -274,3 +274,32 @@ async def test_every_treaty_citation_opens_a_sentence_that_carries_its_provision
         cited = max((text for e, text in bolds(shown) if e.type == "bold"), key=len)
         assert any(supports(cited, p.text) for p in cache.treaty_articles), command
     assert_all_calls_ok(emulator)
+
+
+# --- point 7 and point 11: honest treaty header, honest month-only dates ---------------
+
+
+async def test_treaty_screen_says_what_it_is(emulator: BotAPIEmulator, real_bot: App) -> None:
+    cache = load_cache(REAL_CACHE)
+    reporting = len({ev.article_id for p in cache.treaty_articles for ev in p.sources})
+    treaty = await one(emulator, "/treaty_articles")
+    assert f"كما نقلتها {reporting} من المقالات" in heading(treaty)
+    assert "ليست نص المعاهدة الكامل" in heading(treaty)
+
+
+async def test_month_only_event_follows_the_dated_days_of_its_month(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    lines: list[str] = []
+    timeline = await one(emulator, "/timeline 2024")
+    lines += hit_lines(timeline)
+    while "التالي ›" in button_texts(emulator.message(CHAT, timeline.message_id)):
+        emulator.press_button(CHAT, timeline.message_id, "التالي ›")
+        await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+        page = emulator.message(CHAT, timeline.message_id)
+        lines += [line for line in hit_lines(page) if line not in lines]
+    november = [i for i, line in enumerate(lines) if "نوفمبر 2024" in line.split(" — ")[0]]
+    bare = [i for i in november if "(اليوم غير مذكور)" in lines[i]]
+    dated = [i for i in november if "أواخر" not in lines[i] and i not in bare]
+    assert bare and dated and min(bare) > max(dated)
+    assert_all_calls_ok(emulator)

@@ -235,9 +235,13 @@ _IN_YEAR = {"early": (2, 15), "mid": (6, 15), "late": (10, 15)}
 
 
 def chronological(event: TimelineEvent) -> tuple[int, int, int, int, str, str]:
-    """Sort key: «أواخر نوفمبر» after 9 November, a bare «نوفمبر» before its days.
+    """Sort key: «أواخر نوفمبر» after 9 November; a bare «نوفمبر» after every dated day of
+    November, a bare year after its dated months.
 
-    ISO strings alone would put ``2024-11`` (late November) before ``2024-11-07``.
+    A date known only to the month may be any day of it; listing it before 7–9 November
+    would read as if it came first (a signing «نوفمبر 2024» before the votes that led to
+    it). After the month's dated events, and labelled «اليوم غير مذكور», it claims nothing
+    it does not know. ISO strings alone would put ``2024-11`` before ``2024-11-07``.
     """
     parts = [int(p) for p in event.date.split("-") if p.isdigit()] + [0, 0, 0]
     y, m, d = parts[:3]
@@ -246,6 +250,10 @@ def chronological(event: TimelineEvent) -> tuple[int, int, int, int, str, str]:
         d, qualified = _IN_MONTH[event.qualifier], 1
     elif event.qualifier is not None and event.granularity == "year":
         (m, d), qualified = _IN_YEAR[event.qualifier], 1
+    elif event.granularity == "month":
+        d = 32  # after the month's last day
+    elif event.granularity == "year":
+        m = 13  # after the year's last month
     return (y, m, d, qualified, event.end or "", event.text)
 
 
@@ -260,6 +268,8 @@ def _event_line(lang: Lang, event: TimelineEvent, cites: Citations) -> str:
     when = format_date(lang, event.date, event.granularity)
     if event.qualifier:  # "أواخر نوفمبر" stays "late November", not all of November
         when = t(lang, f"qualifier_{event.qualifier}", when=when)
+    elif event.granularity in ("month", "year") and not event.end:
+        when = t(lang, f"{event.granularity}_only", when=when)
     if event.end:
         when = f"{when} – {format_date(lang, event.end, event.granularity)}"
     line = f"• <b>{esc(when)}</b> — {esc(event.text)}{cites.cite(event.sources)}"
@@ -345,7 +355,8 @@ def render_treaty(lang: Lang, cache: Cache) -> str:
         return finish(lang, t(lang, "empty_treaty"))
     cites = Citations(cache, lang)
     items = sorted(cache.treaty_articles, key=lambda a: (a.number is None, a.number or 0))
-    blocks = [f"📜 <b>{esc(t(lang, 'treaty_title'))}</b>"]
+    reporting = len({ev.article_id for item in items for ev in item.sources})
+    blocks = [f"📜 <b>{esc(t(lang, 'treaty_title_n', n=reporting))}</b>"]
     for item in items:
         label = (
             t(lang, "treaty_article_n", n=item.number)
