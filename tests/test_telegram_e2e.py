@@ -194,7 +194,7 @@ async def test_reactions_by_party(emulator: BotAPIEmulator, bot: App) -> None:
     emulator.press_button(CHAT, msg.message_id, "وزارة الخارجية الصينية")
     await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
     assert "رفضت التعليق" in emulator.message(CHAT, msg.message_id).text
-    emulator.press_button(CHAT, msg.message_id, "‹ الصين")
+    emulator.press_button(CHAT, msg.message_id, "‹ رجوع إلى الصين")
     await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
     emulator.press_button(CHAT, msg.message_id, "‹ كل الأطراف")
     await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
