@@ -105,7 +105,11 @@ async def test_start_help_about_sources_treaty(emulator: BotAPIEmulator, bot: Ap
     for name in ("/digest", "/timeline", "/reactions", "/search", "/subscribe", "/about"):
         assert name in helptext.text
     (about,) = await ask(emulator, "/about")
-    assert "3fa2b9c0d1e2f3a4" in about.text and "المقالات: 3" in about.text
+    assert "3 مقالات" in about.text  # for a reader; the technical details behind a button
+    emulator.press_button(CHAT, about.message_id, "تفاصيل تقنية")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    technical = emulator.message(CHAT, about.message_id)
+    assert "3fa2b9c0d1e2f3a4" in technical.text and "المقالات: 3" in technical.text
     (sources,) = await ask(emulator, "/sources")
     assert "NATO & Seoul react <b>" in sources.text  # escaped on the way, shown as written
     (treaty,) = await ask(emulator, "/treaty_articles")

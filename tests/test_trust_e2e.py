@@ -303,3 +303,30 @@ async def test_month_only_event_follows_the_dated_days_of_its_month(
     dated = [i for i in november if "أواخر" not in lines[i] and i not in bare]
     assert bare and dated and min(bare) > max(dated)
     assert_all_calls_ok(emulator)
+
+
+# --- point 13: first contact -----------------------------------------------------------
+
+
+async def test_descriptions_in_both_languages_and_a_readers_about(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    cache = load_cache(REAL_CACHE)
+    await emulator.wait_until_quiet(idle=0.3)
+    for method, limit in (("setMyDescription", 512), ("setMyShortDescription", 120)):
+        calls = [c for c in emulator.calls_of(method) if c.ok]
+        by_lang = {c.params.get("language_code") or "": c.params for c in calls}
+        assert {"ar", "en", ""} <= set(by_lang), method
+        key = "description" if method == "setMyDescription" else "short_description"
+        assert by_lang[""][key] == by_lang["ar"][key]  # Arabic is the default
+        for params in by_lang.values():
+            assert 0 < len(params[key]) <= limit
+            assert str(len(cache.articles)) in params[key]
+        assert "Arabic" in by_lang["en"][key] and "عربي" in by_lang["ar"][key]
+    about = await one(emulator, "/about")
+    assert f"{len(cache.articles)} مقالات" in about.text and "آخر تحديث" in about.text
+    assert "sha256" not in about.text and "بصمة" not in about.text  # no jargon up front
+    emulator.press_button(CHAT, about.message_id, "تفاصيل تقنية")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    assert "بصمة المصدر" in emulator.message(CHAT, about.message_id).text
+    assert_all_calls_ok(emulator)

@@ -23,8 +23,8 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.model import Cache
+from bot.telegram import first_contact, source, subscribe
 from bot.telegram import handlers as h
-from bot.telegram import source, subscribe
 from bot.telegram.i18n import LANGS, catalogue, t
 
 log = logging.getLogger(__name__)
@@ -50,6 +50,7 @@ BUTTONS: dict[str, h.Handler] = {
     "ty": h.on_year_menu_button,
     "rx": h.on_reactions_button,
     "rv": h.on_reactions_view_button,
+    "ab": h.on_about_button,
     "dg": h.on_digest_button,
     "dl": h.on_digest_list_button,
     "lg": h.on_lang_button,
@@ -79,6 +80,7 @@ async def register_commands(application: Application[Any, Any, Any, Any, Any, An
         await application.bot.set_my_commands(menu, language_code=lang)
         if lang == "ar":
             await application.bot.set_my_commands(menu)
+    await first_contact.register_descriptions(application)
     log.info("bot ready: %d commands registered in %s", len(commands), "/".join(LANGS))
 
 

@@ -73,8 +73,14 @@ class ReactionsView:
     page: int
 
 
+@dataclass(frozen=True)
+class AboutPage:
+    technical: bool  # the technical details rather than the reader's /about
+
+
 Action = (
-    TimelinePage
+    AboutPage
+    | TimelinePage
     | YearMenu
     | ReactionsParty
     | DigestOf
@@ -117,6 +123,8 @@ def encode(action: Action, tag: str) -> str:
             body = f"sr:{key}:{page}"
         case ReactionsView(mode, a, b, page):
             body = f"rv:{mode}:{a}:{b}:{page}"
+        case AboutPage(technical):
+            body = f"ab:{'t' if technical else 'r'}"
     data = f"{VERSION}:{tag}:{body}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
@@ -173,6 +181,10 @@ def decode(data: str | None, tag: str) -> Action:
             return SetLang("en")
         case "sr", [key, page] if _QUERY_KEY.fullmatch(key):
             return SearchPage(key, _nat(page))
+        case "ab", ["t"]:
+            return AboutPage(True)
+        case "ab", ["r"]:
+            return AboutPage(False)
         case "rv", ["p", a, b, page]:
             return ReactionsView("p", _nat(a), _nat(b), _nat(page))
         case "rv", ["s", a, b, page]:

@@ -465,6 +465,15 @@ async def on_reactions_view_button(update: Update, context: Context) -> None:
     await _edit(query, screen)
 
 
+async def on_about_button(update: Update, context: Context) -> None:
+    """Switch /about between the reader's text and the technical details."""
+    query, action = update.callback_query, _decode(update, context)
+    if query is None or not isinstance(action, cb.AboutPage):
+        return await on_bad_button(update, context)
+    await query.answer()
+    await _edit(query, _views(context).about(_lang(context), technical=action.technical))
+
+
 async def on_digest_button(update: Update, context: Context) -> None:
     """An article button: send its digest as a new message, keeping the menu."""
     query, action = update.callback_query, _decode(update, context)

@@ -51,6 +51,7 @@ from bot.subscriptions.schedule import (
 )
 from bot.subscriptions.store import Subscriber, SubscriptionStore
 from bot.telegram import render
+from bot.telegram.chat_locks import chat_lock
 from bot.telegram.handlers import reply
 from bot.telegram.i18n import Lang, chose_lang, lang_of, t
 
@@ -521,8 +522,9 @@ async def on_button(update: Update, context: Context) -> None:
     service = _service(context)
     if data == CB_NEXT:
         await query.answer()
-        if not await service.send_next(chat.id) and isinstance(query.message, Message):
-            await _say(query.message, lang, t(lang, "sub_queue_empty"))
+        async with chat_lock(chat.id):  # each press after the one before it has sent
+            if not await service.send_next(chat.id) and isinstance(query.message, Message):
+                await _say(query.message, lang, t(lang, "sub_queue_empty"))
         return
     if data == CB_UNSUBSCRIBE:
         stopped = await service.store.call(

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from telegram import InlineKeyboardMarkup
 
 from bot.model import Cache, Reaction
-from bot.telegram import glance, render
+from bot.telegram import first_contact, glance, render
 from bot.telegram import keyboards as kb
 from bot.telegram.callbacks import Order, ReactionsParty, ReactionsView, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
@@ -98,8 +98,15 @@ class Views:
     def help(self, lang: Lang) -> Screen:
         return self._get(("help", lang), lambda: Screen.of(render.render_help(lang, self.commands)))
 
-    def about(self, lang: Lang) -> Screen:
-        return self._get(("about", lang), lambda: Screen.of(render.render_about(lang, self.cache)))
+    def about(self, lang: Lang, *, technical: bool = False) -> Screen:
+        """/about for a reader, or (``technical``) the data's technical details."""
+        return self._get(
+            ("about", lang, technical),
+            lambda: Screen.of(
+                first_contact.about_screen(lang, self.cache, technical),
+                first_contact.about_keyboard(lang, self.tag, technical),
+            ),
+        )
 
     def sources(self, lang: Lang) -> Screen:
         return self._get(
