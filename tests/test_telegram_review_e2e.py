@@ -72,9 +72,14 @@ async def test_english_client_gets_english_until_it_chooses(
     emulator.user_sends(CHAT, "/help", language_code="en")
     (arabic,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
     assert t("ar", "help_title") in arabic.text
+    # other languages get English (issue 12); Arabic clients and clients without a
+    # language get Arabic
     emulator.user_sends(CHAT + 1, "/help", language_code="fr")
-    (default,) = await emulator.wait_for_bot_messages(CHAT + 1, 1, timeout=10)
-    assert t("ar", "help_title") in default.text
+    (other,) = await emulator.wait_for_bot_messages(CHAT + 1, 1, timeout=10)
+    assert other.text.startswith(t("en", "help_title"))
+    emulator.user_sends(CHAT + 2, "/help", language_code="ar-EG")
+    (arabic_client,) = await emulator.wait_for_bot_messages(CHAT + 2, 1, timeout=10)
+    assert t("ar", "help_title") in arabic_client.text
 
 
 async def test_command_addressed_by_username_is_answered(

@@ -330,3 +330,34 @@ async def test_descriptions_in_both_languages_and_a_readers_about(
     await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
     assert "بصمة المصدر" in emulator.message(CHAT, about.message_id).text
     assert_all_calls_ok(emulator)
+
+
+# --- point 12: a real English mode ----------------------------------------------------
+
+
+async def test_english_mode_names_roles_outlets_and_marks_direction(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    # a client in another language (French) gets English, not Arabic
+    emulator.user_sends(CHAT, "/reactions", language_code="fr")
+    (glance,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    assert "Reactions by party" in glance.text
+    assert (
+        "Russia" in glance.text and "Analysts" in glance.text and "محللون ومصادر" not in glance.text
+    )
+    emulator.press_button(CHAT, glance.message_id, "United States")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    people = emulator.message(CHAT, glance.message_id)
+    assert "(Foreign Minister)" in people.text and "Defence Ministry" in people.text
+    # every line that would start right-to-left in an English message carries an LRM
+    for message in (glance, people):
+        for line in message.text.splitlines():
+            stripped = line.lstrip("•· 0123456789")
+            if stripped and "\u0600" <= stripped[0] <= "\u06ff":
+                assert line.startswith("\u200e"), line
+    digest = await one(emulator, "/digest 4")
+    assert "Oman Daily" in digest.text and "shown in Arabic" in digest.text
+    search = await one(emulator, "/search Pyongyang")  # an English alias of a party
+    assert "Nothing found" not in search.text
+    assert "بيونغ" in search.text or "بيونج" in search.text
+    assert_all_calls_ok(emulator)

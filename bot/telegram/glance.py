@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from bot.arabic.normalize import normalize
 from bot.extract.vocabulary import vocabulary
 from bot.model import Cache, Reaction, Stance
+from bot.telegram.english import role_name
 from bot.telegram.i18n import Lang, t
-from bot.telegram.render import Citations, reaction_line
+from bot.telegram.render import Citations, actor_name, reaction_line
 from bot.telegram.text import esc, truncate
 
 STANCES: tuple[Stance, ...] = ("critical", "supportive", "neutral", "no_comment")
@@ -118,10 +119,8 @@ def group_name(lang: Lang, cache: Cache, group: PartyGroup) -> str:
 
 
 def person_name(lang: Lang, cache: Cache, person: Person, party: str | None) -> str:
-    """A person as shown; a country speaking as itself in the reader's language."""
-    if person.name == party and lang == "en" and party is not None:
-        return cache.party_names_en.get(party, party)
-    return person.name
+    """A person as shown; a country or an unnamed office in the reader's language."""
+    return actor_name(lang, cache, person.name, person.role, party)
 
 
 def voices(lang: Lang, cache: Cache, group: PartyGroup) -> str:
@@ -165,7 +164,10 @@ def render_party(lang: Lang, cache: Cache, group: PartyGroup, page: int) -> tupl
     for person in group.people[page * PEOPLE_PAGE_SIZE : (page + 1) * PEOPLE_PAGE_SIZE]:
         who = f"<b>{esc(person_name(lang, cache, person, group.party))}</b>"
         if person.role and person.role != person.name:
-            who += f" ({esc(truncate(person.role, 60))})"
+            role = person.role
+            if lang == "en":
+                role = role_name(role, group.party, cache.party_names_en)
+            who += f" ({esc(truncate(role, 60))})"
         lines.append(
             f"• {who} — {stance_summary(lang, person.statements)} — "
             + esc(t(lang, "statements_n", n=len(person.statements)))
@@ -184,5 +186,7 @@ def render_statements(
     lines = [reaction_line(lang, r, cites) for r in items[page * size : (page + 1) * size]]
     blocks = [f"🗣 <b>{esc(title)}</b>", "\n".join(lines) or t(lang, "empty_reactions")]
     if foot := cites.footer():
+        if lang == "en":
+            blocks.append(f"<i>{esc(t(lang, 'quoted_in_arabic'))}</i>")
         blocks.append(foot)
     return "\n\n".join(blocks), page, pages

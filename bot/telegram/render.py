@@ -17,9 +17,10 @@ from bot.model import ArticleEntry, Cache, Evidence, Reaction, TimelineEvent
 from bot.telegram.callbacks import Order
 from bot.telegram.citations import Citations as Citations
 from bot.telegram.citations import superscript as superscript
+from bot.telegram.english import role_name
 from bot.telegram.i18n import Lang, t
 from bot.telegram.refs import article_number
-from bot.telegram.rtl import rtl_lines
+from bot.telegram.rtl import ltr_lines, rtl_lines
 from bot.telegram.search import Hit, first_match, query_words
 from bot.telegram.text import SNIPPET_CHARS as SNIPPET_CHARS
 from bot.telegram.text import esc as esc
@@ -79,13 +80,17 @@ def snippet(text: str, query: Sequence[str], limit: int = SNIPPET_CHARS) -> str:
 
 
 def finish(lang: Lang, text: str) -> str:
-    """Final touch for every reply: right-to-left marks in the Arabic UI."""
-    return rtl_lines(text) if lang == "ar" else text
+    """Final touch for every reply: direction marks for the reader's language (RLM on
+    lines that would read left-to-right in the Arabic UI, LRM on lines that would read
+    right-to-left in the English one)."""
+    return rtl_lines(text) if lang == "ar" else ltr_lines(text)
 
 
 def _join(lang: Lang, body: Sequence[str], cites: Citations | None = None) -> str:
     blocks = [b for b in body if b]
     if cites is not None and (foot := cites.footer()):
+        if lang == "en":  # the sentences shown are the sources' own words
+            blocks.append(f"<i>{esc(t(lang, 'quoted_in_arabic'))}</i>")
         blocks.append(foot)
     return finish(lang, "\n\n".join(blocks))
 
@@ -393,12 +398,26 @@ class ReactionsView:
     pages: int
 
 
+def actor_name(lang: Lang, cache: Cache, actor: str, role: str | None, party: str | None) -> str:
+    """How a speaker is named: a country speaking as itself by the party's name, and in
+    English an unnamed office or group («محللون», «وزارة الدفاع الأمريكية») by its
+    English title when known; a person's name always as written."""
+    if actor == party and party is not None:
+        return party_name(lang, cache, party)
+    if lang == "en" and (role is None or role == actor):
+        return role_name(actor, party, cache.party_names_en)
+    return actor
+
+
 def reaction_line(lang: Lang, r: Reaction, cites: Citations) -> str:
     # a country speaking as itself ("أوكرانيا") is a party name, not a quotation
-    actor = party_name(lang, cites.cache, r.actor) if r.actor == r.party else r.actor
+    actor = actor_name(lang, cites.cache, r.actor, r.role, r.party)
     who = f"<b>{esc(actor)}</b>"
     party = party_name(lang, cites.cache, r.party) if r.party and r.party != r.actor else None
-    details = list(dict.fromkeys(d for d in (r.role, party) if d and d != r.actor))
+    role = r.role
+    if role is not None and lang == "en":
+        role = role_name(role, r.party, cites.cache.party_names_en)
+    details = list(dict.fromkeys(d for d in (role, party) if d and d != r.actor and d != actor))
     if details:
         who += f" ({esc('، '.join(details) if lang == 'ar' else ', '.join(details))})"
     stance = f"{_STANCE_ICON[r.stance]} {esc(t(lang, f'stance_{r.stance}'))}"

@@ -17,8 +17,7 @@ from telegram.ext import ContextTypes
 from bot.model import Cache
 from bot.telegram.i18n import Lang, lang_of, t
 from bot.telegram.refs import find_article
-from bot.telegram.render import format_date
-from bot.telegram.rtl import rtl_lines
+from bot.telegram.render import finish, format_date
 from bot.telegram.text import esc, outlet
 
 #: ``/source_004_17`` (tappable in a footnote), also addressed ``@bot``
@@ -38,7 +37,7 @@ def render_source(lang: Lang, cache: Cache, ref: str, number: int) -> tuple[str,
     """The screen for sentence ``number`` of article ``ref`` and the URL to open, if any."""
     index = find_article(cache, ref)
     if index is None:
-        return _finish(lang, t(lang, "unknown_article") + "\n\n" + t(lang, "source_usage")), None
+        return finish(lang, t(lang, "unknown_article") + "\n\n" + t(lang, "source_usage")), None
     article = cache.articles[index]
     body = cache.text(article.id)
     head = [
@@ -47,12 +46,12 @@ def render_source(lang: Lang, cache: Cache, ref: str, number: int) -> tuple[str,
         f"{esc(format_date(lang, article.published, article.published_precision))}",
     ]
     if body is None:
-        return _finish(lang, "\n".join(head) + "\n\n" + t(lang, "source_no_text")), article.url
+        return finish(lang, "\n".join(head) + "\n\n" + t(lang, "source_no_text")), article.url
     total = len(body.sentences) - len(body.headings)
     sentence = body.index_of(number)
     if sentence is None:
         text = t(lang, "source_missing", n=number, total=total)
-        return _finish(lang, "\n".join(head) + "\n\n" + text), article.url
+        return finish(lang, "\n".join(head) + "\n\n" + text), article.url
     head.append(f"<b>{esc(t(lang, 'source_title', n=number, total=total))}</b>")
     paragraph = body.paragraphs[sentence]
     parts = []
@@ -61,7 +60,7 @@ def render_source(lang: Lang, cache: Cache, ref: str, number: int) -> tuple[str,
             continue
         parts.append(f"<b>{esc(text)}</b>" if i == sentence else esc(text))
     note = f"<i>{esc(t(lang, 'source_context'))}</i>"
-    return _finish(lang, "\n".join(head) + "\n\n" + " ".join(parts) + "\n\n" + note), article.url
+    return finish(lang, "\n".join(head) + "\n\n" + " ".join(parts) + "\n\n" + note), article.url
 
 
 def source_keyboard(lang: Lang, url: str | None) -> InlineKeyboardMarkup | None:
@@ -69,10 +68,6 @@ def source_keyboard(lang: Lang, url: str | None) -> InlineKeyboardMarkup | None:
     if not url:
         return None
     return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "btn_open_source"), url=url)]])
-
-
-def _finish(lang: Lang, text: str) -> str:
-    return rtl_lines(text) if lang == "ar" else text
 
 
 async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,6 +6,7 @@ import html
 from urllib.parse import urlparse
 
 from bot.model import ArticleEntry
+from bot.telegram.english import outlet_english
 from bot.telegram.i18n import Lang, t
 
 SNIPPET_CHARS = 280
@@ -22,7 +23,7 @@ def outlet(article: ArticleEntry, lang: Lang = "ar") -> str:
     Never the internal article id: readers are told the title next to it instead.
     """
     if article.source:
-        return article.source
+        return outlet_english(article.source) if lang == "en" else article.source
     if article.url:
         host = urlparse(article.url).hostname
         if host:
