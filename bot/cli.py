@@ -24,6 +24,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("bot.chat", "chat with the bot in this terminal via the bundled emulator"),
     "deliver": ("bot.delivery.commands", "run one fan-out round of due digests and exit"),
     "subscribers": ("bot.subscriptions.commands", "list, count or export subscribers"),
+    "channels": ("bot.subscriptions.channel_commands", "add, list or remove posting channels"),
 }
 
 

@@ -23,7 +23,7 @@ from telegram.ext import (
 
 from bot.config import Settings
 from bot.model import Cache
-from bot.telegram import first_contact, source, subscribe
+from bot.telegram import first_contact, reach, source, subscribe
 from bot.telegram import handlers as h
 from bot.telegram.i18n import LANGS, catalogue, t
 
@@ -129,6 +129,7 @@ def build_application(
     )
     # Subscriptions add their own commands and buttons; the catch-alls must come after.
     subscribe.install(application, settings)
+    reach.install(application, settings, cache)
     application.add_handler(
         CallbackQueryHandler(h.instrumented("callback", "unknown")(h.on_bad_button))
     )

@@ -78,6 +78,11 @@ class AboutPage:
     technical: bool  # the technical details rather than the reader's /about
 
 
+@dataclass(frozen=True)
+class TimelinePicture:
+    """/timeline's «🖼 صورة»: send the timeline as a picture."""
+
+
 Action = (
     AboutPage
     | TimelinePage
@@ -88,6 +93,7 @@ Action = (
     | SetLang
     | SearchPage
     | ReactionsView
+    | TimelinePicture
 )
 
 
@@ -125,6 +131,8 @@ def encode(action: Action, tag: str) -> str:
             body = f"rv:{mode}:{a}:{b}:{page}"
         case AboutPage(technical):
             body = f"ab:{'t' if technical else 'r'}"
+        case TimelinePicture():
+            body = "tp"
     data = f"{VERSION}:{tag}:{body}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
@@ -189,4 +197,6 @@ def decode(data: str | None, tag: str) -> Action:
             return ReactionsView("p", _nat(a), _nat(b), _nat(page))
         case "rv", ["s", a, b, page]:
             return ReactionsView("s", _nat(a), _nat(b), _nat(page))
+        case "tp", []:
+            return TimelinePicture()
     raise Forged(data)

@@ -29,6 +29,7 @@ from bot.telegram.render import (
     truncate,
 )
 from bot.telegram.rtl import rtl_lines
+from bot.telegram.share import share_button
 
 
 def _button(text: str, action: cb.Action, tag: str) -> InlineKeyboardButton:
@@ -36,9 +37,16 @@ def _button(text: str, action: cb.Action, tag: str) -> InlineKeyboardButton:
 
 
 def timeline_keyboard(
-    lang: Lang, tag: str, page: int, pages: int, order: cb.Order, year: int | None
+    lang: Lang,
+    tag: str,
+    page: int,
+    pages: int,
+    order: cb.Order,
+    year: int | None,
+    share: str | None = None,
 ) -> InlineKeyboardMarkup:
-    """‹ previous / next ›, the order toggle and the year menu."""
+    """‹ previous / next ›, the order toggle and the year menu; the picture; «مشاركة»
+    (``share``: the page's items' codes, see :func:`bot.telegram.share.share_query`)."""
     nav: list[InlineKeyboardButton] = []
     if page > 0:
         nav.append(_button(t(lang, "btn_prev"), cb.TimelinePage(page - 1, order, year), tag))
@@ -50,7 +58,10 @@ def timeline_keyboard(
         _button(flip_label, cb.TimelinePage(0, flip, year), tag),
         _button(t(lang, "btn_by_year"), cb.YearMenu(order), tag),
     ]
-    rows = [nav, tools] if nav else [tools]
+    picture = [_button(t(lang, "btn_picture"), cb.TimelinePicture(), tag)]
+    if share:
+        picture.append(share_button(lang, share))
+    rows = [nav, tools, picture] if nav else [tools, picture]
     return InlineKeyboardMarkup(rows)
 
 
@@ -64,9 +75,16 @@ def year_keyboard(lang: Lang, tag: str, cache: Cache, order: cb.Order) -> Inline
 
 
 def reactions_keyboard(
-    lang: Lang, tag: str, cache: Cache, party: int | None, page: int, pages: int
+    lang: Lang,
+    tag: str,
+    cache: Cache,
+    party: int | None,
+    page: int,
+    pages: int,
+    share: str | None = None,
 ) -> InlineKeyboardMarkup:
-    """Paging for the current filter, then one button per party and "all parties"."""
+    """Paging for the current filter, then one button per party and "all parties", then
+    «مشاركة» for the page's reactions when ``share`` (their codes) is given."""
     rows: list[list[InlineKeyboardButton]] = []
     nav: list[InlineKeyboardButton] = []
     if page > 0:
@@ -91,6 +109,8 @@ def reactions_keyboard(
     if parties:
         label = ("✓ " if party is None else "") + t(lang, "btn_all_parties")
         rows.append([_button(label, cb.ReactionsParty(None, 0), tag)])
+    if share:
+        rows.append([share_button(lang, share)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -140,9 +160,15 @@ def party_keyboard(
 
 
 def statements_keyboard(
-    lang: Lang, tag: str, view: cb.ReactionsView, pages: int, back: tuple[str, cb.Action]
+    lang: Lang,
+    tag: str,
+    view: cb.ReactionsView,
+    pages: int,
+    back: tuple[str, cb.Action],
+    share: str | None = None,
 ) -> InlineKeyboardMarkup:
-    """Paging through a person's or a stance's statements, and back one level."""
+    """Paging through a person's or a stance's statements, back one level, and
+    «مشاركة» for the page's statements when ``share`` (their codes) is given."""
 
     def at(page: int) -> cb.ReactionsView:
         return cb.ReactionsView(view.mode, view.a, view.b, page)
@@ -153,7 +179,10 @@ def statements_keyboard(
     if view.page < pages - 1:
         nav.append(_button(t(lang, "btn_next"), at(view.page + 1), tag))
     rows = [nav] if nav else []
-    rows.append([_button(truncate(back[0], 32), back[1], tag)])
+    last = [_button(truncate(back[0], 32), back[1], tag)]
+    if share:
+        last.append(share_button(lang, share))
+    rows.append(last)
     return InlineKeyboardMarkup(rows)
 
 
@@ -191,11 +220,15 @@ def digest_menu_keyboard(lang: Lang, tag: str, cache: Cache, page: int) -> Inlin
     return InlineKeyboardMarkup(rows)
 
 
-def back_to_digests_keyboard(lang: Lang, tag: str, page: int) -> InlineKeyboardMarkup:
-    """«All articles» from a digest: sends the menu page that lists this article."""
-    return InlineKeyboardMarkup(
-        [[_button(t(lang, "btn_all_articles"), cb.DigestList(page, back=True), tag)]]
-    )
+def back_to_digests_keyboard(
+    lang: Lang, tag: str, page: int, share_code: str | None = None
+) -> InlineKeyboardMarkup:
+    """«All articles» from a digest: sends the menu page that lists this article below it;
+    «مشاركة» (``@bot <code>`` in a chat of the reader's choice)."""
+    row = [_button(t(lang, "btn_all_articles"), cb.DigestList(page, back=True), tag)]
+    if share_code is not None:
+        row.append(share_button(lang, share_code))
+    return InlineKeyboardMarkup([row])
 
 
 def lang_keyboard(tag: str) -> InlineKeyboardMarkup:

@@ -61,6 +61,9 @@ class Hit:
     text: str  # the matching sentence or item as written
     sources: tuple[Evidence, ...]
     party: str | None = None  # a reaction's party key, named in the reader's language
+    #: the event, provision or quotation this sentence hit stands for (``text`` is the
+    #: whole sentence); None when ``text`` is the item itself or a plain sentence
+    item_text: str | None = None
 
 
 @dataclass
@@ -251,7 +254,14 @@ class SearchIndex:
                 item = entry.labels[kind]
                 reaction = entry.labels.get("reaction")
                 party = reaction.party if reaction is not None else None
-                entry.hit = Hit(kind, item.label, entry.hit.text, entry.hit.sources, party)
+                entry.hit = Hit(
+                    kind,
+                    item.label,
+                    entry.hit.text,
+                    entry.hit.sources,
+                    party,
+                    item.text if kind not in ("digest", "sentence") else None,
+                )
         self._postings: dict[str, set[int]] = {}
         self._roots: dict[str, set[int]] = {}
         for number, entry in enumerate(self._entries):

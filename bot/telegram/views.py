@@ -24,6 +24,14 @@ from bot.telegram.i18n import LANGS, Lang, t
 from bot.telegram.party_lookup import PartyLookup
 from bot.telegram.refs import find_article
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
+from bot.telegram.share import (
+    digest_code,
+    event_code,
+    provision_code,
+    reaction_code,
+    share_keyboard,
+    share_query,
+)
 from bot.telegram.source import render_source, source_keyboard
 from bot.telegram.split import split_html
 
@@ -114,9 +122,12 @@ class Views:
         )
 
     def treaty(self, lang: Lang) -> Screen:
-        return self._get(
-            ("treaty", lang), lambda: Screen.of(render.render_treaty(lang, self.cache))
-        )
+        def build() -> Screen:
+            codes = [provision_code(p) for p in render.treaty_items(self.cache)]
+            markup = share_keyboard(lang, share_query(codes)) if codes else None
+            return Screen.of(render.render_treaty(lang, self.cache), markup)
+
+        return self._get(("treaty", lang), build)
 
     def lang_menu(self, lang: Lang) -> Screen:
         return self._get(
@@ -161,6 +172,7 @@ class Views:
                     lang,
                     self.tag,
                     render.menu_order(self.cache).index(index) // render.ARTICLES_PAGE_SIZE,
+                    digest_code(article.id),
                 ),
             ),
         )
@@ -173,7 +185,11 @@ class Views:
 
         def build() -> Screen:
             view = render.render_timeline(lang, self.cache, page, order, year)
-            markup = kb.timeline_keyboard(lang, self.tag, view.page, view.pages, order, year)
+            size = render.TIMELINE_PAGE_SIZE
+            events = render.timeline_events(self.cache, order, year)
+            chunk = events[view.page * size : (view.page + 1) * size]
+            share = share_query([event_code(e) for e in chunk])
+            markup = kb.timeline_keyboard(lang, self.tag, view.page, view.pages, order, year, share)
             return Screen.of(view.text, markup)
 
         pages = max(1, -(-self._events_in[year] // render.TIMELINE_PAGE_SIZE))
@@ -272,7 +288,10 @@ class Views:
             text, _, _ = glance.render_statements(
                 lang, self.cache, title, items, page, render.REACTIONS_PAGE_SIZE
             )
-            markup = kb.statements_keyboard(lang, self.tag, view, pages, back)
+            size = render.REACTIONS_PAGE_SIZE
+            chunk = items[page * size : (page + 1) * size]
+            share = share_query([reaction_code(r) for r in chunk])
+            markup = kb.statements_keyboard(lang, self.tag, view, pages, back, share)
             return Screen.of(render.finish(lang, text), markup)
 
         return self._get(("rv", lang, view), build)
