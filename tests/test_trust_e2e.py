@@ -361,3 +361,15 @@ async def test_english_mode_names_roles_outlets_and_marks_direction(
     assert "Nothing found" not in search.text
     assert "بيونغ" in search.text or "بيونج" in search.text
     assert_all_calls_ok(emulator)
+
+
+# --- point 6: no dangling antecedents ---------------------------------------------------
+
+
+async def test_digest_does_not_end_on_a_reference_to_another_visit(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    digest = await one(emulator, "/digest 002")
+    body = digest.text.split("المصادر:")[0]
+    assert "هذه الزيارة" not in body  # «this visit» with no visit named before it
+    assert_all_calls_ok(emulator)
