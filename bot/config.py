@@ -23,7 +23,7 @@ DEFAULT_DATA_DIR = Path("data")
 
 
 class Settings(BaseSettings):
-    """Everything an operator can set. Names match DESIGN.md §3 and deploy/.env.example."""
+    """Everything an operator can set. Names match deploy/.env.example."""
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True
@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="DIGESTBOT_WEBHOOK_PORT")
     webhook_secret: SecretStr | None = Field(default=None, alias="DIGESTBOT_WEBHOOK_SECRET")
     metrics_port: int | None = Field(default=None, ge=0, le=65535, alias="DIGESTBOT_METRICS_PORT")
+    max_chats_in_memory: int = Field(default=20_000, ge=1, alias="DIGESTBOT_MAX_CHATS_IN_MEMORY")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     log_format: Literal["plain", "json"] = Field(default="plain", alias="DIGESTBOT_LOG_FORMAT")
 

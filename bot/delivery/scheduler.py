@@ -20,11 +20,14 @@ from datetime import datetime, timedelta
 from telegram import Bot
 
 from bot.delivery.fanout import Clock, FanOut, RoundResult, utcnow
-from bot.delivery.message import Rendered, render_channel_delivery, render_delivery
+from bot.delivery.message import Composer, Rendered
 from bot.delivery.pacing import Pacer
+from bot.delivery.round_lock import forced_round
 from bot.model import Cache
 from bot.observability.metrics import QUEUE_DEPTH
+from bot.subscriptions.models import DeliveryStatus
 from bot.subscriptions.store import ArticleRef, Claimed, SubscriptionStore, default_worker_id
+from bot.telegram.ratelimit import shared_limiter
 
 log = logging.getLogger(__name__)
 
@@ -72,6 +75,7 @@ class DeliveryService:
         bot: Bot,
         cache: Callable[[], Cache],
         *,
+        compose: Composer,
         rate: float | None,
         per_chat_interval: float = 1.0,
         clock: Clock = utcnow,
@@ -85,9 +89,13 @@ class DeliveryService:
         self.is_running = is_running or (lambda: True)
         self.bot = bot
         self.cache = cache
+        self.compose = compose
         self.clock = clock
         self.worker_id = worker_id or default_worker_id()
-        self.pacer = Pacer(rate, per_chat_interval)
+        # with the bot's shared budget the global rate is its job; the pacer keeps per chat
+        shared = shared_limiter(bot) is not None
+        self.pacer = Pacer(None if shared else rate, per_chat_interval)
+        self.batch_size = None if rate is None else max(20, min(500, int(rate)))
         self.concurrency = concurrency
         self.lease = lease
         self.flush_every = flush_every
@@ -95,21 +103,22 @@ class DeliveryService:
         self._rendered: dict[tuple[int, str, str, bool], Rendered | None] = {}
         self._synced: int | None = None  # id() of the cache last synced into the queue
         self._stopping = False
-        self.last_result: RoundResult | None = None
 
     def render(self, claimed: Claimed) -> Rendered | None:
         """Render once per (cache, article, language, kind of chat): a fan-out sends the
         same text to all; a channel post carries a link to the bot instead of buttons."""
         cache = self.cache()
-        channel = claimed.chat_id < 0
+        channel = claimed.channel
         key = (id(cache), claimed.article_id, claimed.lang, channel)
         if key not in self._rendered:
             if len(self._rendered) > 256:
                 self._rendered.clear()
-            self._rendered[key] = (
-                render_channel_delivery(cache, claimed.article_id, claimed.lang, self._username())
-                if channel
-                else render_delivery(cache, claimed.article_id, claimed.lang)
+            self._rendered[key] = self.compose(
+                cache,
+                claimed.article_id,
+                claimed.lang,
+                channel=channel,
+                bot_username=self._username() if channel else None,
             )
         return self._rendered[key]
 
@@ -146,16 +155,29 @@ class DeliveryService:
             clock=self.clock,
             worker_id=self.worker_id,
             concurrency=self.concurrency,
+            batch_size=self.batch_size,
             lease=self.lease,
             flush_every=self.flush_every,
             should_stop=lambda: self._stopping or not self.is_running(),
         )
 
     async def run_round(self, *, force: bool = False) -> RoundResult:
-        """Promote whatever is due, then send until nothing is claimable (for ``deliver``)."""
+        """Promote whatever is due, then send until nothing is claimable (for ``deliver``).
+
+        A forced round holds :func:`~bot.delivery.round_lock.forced_round` until it ends;
+        a forced run that finds another one going joins it instead of forcing a second
+        digest on everyone.
+        """
+        if not force:
+            return await self._send_round(force=False)
+        async with forced_round(self.store) as owner:
+            if not owner:
+                log.info("another forced round is running: joining it, forcing nothing")
+            return await self._send_round(force=owner)
+
+    async def _send_round(self, *, force: bool) -> RoundResult:
         await self.promote(force=force)
         result = await self.fanout().run()
-        self.last_result = result
         QUEUE_DEPTH.set(await self.store.call(self.store.queue_depth))
         return result
 
@@ -195,7 +217,6 @@ class DeliveryService:
         except Exception:  # e.g. the database went away; the next tick starts a new round
             log.exception("fan-out round failed; claims are retried after their lease")
             return RoundResult()
-        self.last_result = result
         if result.sent or result.deferred or result.deactivated:
             log.info(
                 "fan-out: %d sent, %d deferred, %d deactivated, %d rate-limited",
@@ -205,11 +226,6 @@ class DeliveryService:
                 result.rate_limited,
             )
         return result
-
-    async def wait_idle(self) -> None:
-        """Wait for the running fan-out (tests, benchmarks)."""
-        if self._task is not None:
-            await asyncio.shield(self._task)
 
     async def stop(self) -> None:
         """Cancel the fan-out; it records what it sent and releases what it claimed."""
@@ -229,7 +245,7 @@ class DeliveryService:
             limit=1,
             lease=self.lease,
             chat_id=chat_id,
-            statuses=("ready", "queued"),
+            statuses=(DeliveryStatus.READY, DeliveryStatus.QUEUED),
         )
         if not claims:
             return False

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.arabic.tokens import words
+
 MIN_SENTENCES = 3
 MAX_SENTENCES = 5
 CHAR_BUDGET = 700
@@ -25,7 +27,6 @@ _TERMINAL = re.compile(r"[.!?؟…]['\"”»)\]]*\s*$")
 _FULL_STOP = re.compile(r"(?<!\.)\.['\"”»)\]]*\s*$")  # one ".", not ".." or "…"
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _LEAD_IN = re.compile(r"[:：]\s*$")
-_WORD = re.compile(r"\w+")
 
 
 #: openings that point back to an earlier sentence ("وهو ما", "وبعد ذلك", "وخلالها",
@@ -66,9 +67,9 @@ def dangling_reference(
         wanted = [stem(n) for n in antecedent_nouns(cand.text, normalize)]
         if any(w not in previous for w in wanted):
             return cand
-        words = _WORD.findall(normalize(cand.text))
-        previous = {stem(w[2:] if w.startswith("ال") and len(w) > 4 else w) for w in words}
-        previous |= {stem(w) for w in words}
+        said = words(normalize(cand.text))
+        previous = {stem(w[2:] if w.startswith("ال") and len(w) > 4 else w) for w in said}
+        previous |= {stem(w) for w in said}
     return None
 
 
@@ -86,7 +87,7 @@ class Candidate:
 
 
 def _word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(words(text))
 
 
 def is_content_sentence(text: str) -> bool:
@@ -129,7 +130,7 @@ def candidates(
 
 def _squash(text: str) -> str:
     """Letters and digits only, single-spaced: punctuation never makes two sentences differ."""
-    return " ".join(_WORD.findall(text))
+    return " ".join(words(text))
 
 
 def choose(

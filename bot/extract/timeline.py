@@ -32,7 +32,7 @@ from bot.extract.dates import (
     resolve_anaphor,
 )
 from bot.extract.events import dated_names, event_classes
-from bot.model import Evidence, TimelineEvent
+from bot.model import DateResolution, Evidence, TimelineEvent
 
 #: words before a date that make it a boundary, not the time of the clause's event
 _NOT_ANCHORS = frozenset(normalize(w) for w in ("منذ", "قبل", "بعد", "حتى", "عقب", "بعيد"))
@@ -439,9 +439,12 @@ def _relative_events(
             value=value,
             value_end=None,
             qualifier=None,
-            resolution=(
-                f"relative: {phrase} … → {format_date(value, 'day')} "
-                f"({days} day(s) {'before' if sign < 0 else 'after'} «{base.text}», same sentence)"
+            resolution=DateResolution(
+                kind="offset",
+                phrase=phrase,
+                value=format_date(value, "day"),
+                rule=f"{days} day(s) {'before' if sign < 0 else 'after'} the anchor, same sentence",
+                anchor=base.text,
             ),
             anchor=base.anchor,
         )
@@ -757,7 +760,7 @@ def _precision_rank(c: Candidate) -> tuple[int, int, int, int, str]:
     return (
         _UNIT_RANK[m.unit],
         span,
-        0 if m.resolution == "absolute" else 1,
+        0 if m.resolution.kind == "absolute" else 1,
         c.sentence_index,
         c.article_id,
     )
@@ -1007,10 +1010,11 @@ def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[T
                 ),
                 u.sentence,
             ),
-            resolution=(
-                f"relative: undated news of the article (lede and headline) → "
-                f"{format_date(u.published, 'month')} (publication month, "
-                f"published {u.published.isoformat()})"
+            resolution=DateResolution(
+                kind="undated",
+                value=format_date(u.published, "month"),
+                rule="the article's undated news (lede and headline): its publication month",
+                published=u.published.isoformat(),
             ),
             sources=[
                 Evidence(article_id=u.article_id, sentence_index=u.sentence_index, text=u.sentence)

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.arabic.normalize import ascii_digits
 from bot.subscriptions.cities import zone_for_city
 
 Frequency = Literal["daily", "twice", "weekly", "each"]
@@ -65,7 +66,7 @@ class Preferences:
 
 def parse_time(text: str) -> tuple[int, int]:
     """``"8"``, ``"08:30"``, ``"8.30"``, Arabic-Indic digits → (hour, minute); else raise."""
-    digits = text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"))
+    digits = ascii_digits(text)
     m = _TIME.match(digits)
     if not m:
         raise InvalidPreference(f"not a time of day: {text!r}")

@@ -11,13 +11,12 @@ keeps the technical details (schema, source digest, algorithm, counts) behind a 
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.ext import Application
 
 from bot.model import Cache
 from bot.telegram import callbacks as cb
+from bot.telegram.context import App
 from bot.telegram.i18n import LANGS, Lang, t
 from bot.telegram.render import finish, format_date, party_name, render_about
 from bot.telegram.text import esc, outlet
@@ -62,9 +61,11 @@ def descriptions(lang: Lang, cache: Cache) -> tuple[str, str]:
     )
 
 
-async def register_descriptions(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def register_descriptions(application: App) -> None:
     """Set the description and short description in both languages (Arabic as default)."""
-    cache: Cache = application.bot_data["cache"]
+    cache = application.bot_data.cache
+    if cache is None:
+        return
     bot = application.bot
     for lang in LANGS:
         long, short = descriptions(lang, cache)

@@ -12,7 +12,6 @@ import unicodedata
 
 RLM = "\u200f"
 _TAG = re.compile(r"<[^>]*>")
-_ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def _first_visible(line: str) -> str | None:
@@ -55,8 +54,3 @@ def ltr_lines(text: str) -> str:
     """Prefix U+200E to every line that starts with Arabic, so an English screen's lines
     (an Arabic quote after a bullet, a date range) all read left-to-right."""
     return "\n".join(LRM + line if needs_lrm(line) else line for line in text.split("\n"))
-
-
-def arabic_digits(text: str) -> str:
-    """Western digits as Arabic-Indic digits (for UI counters such as ``١/٤``)."""
-    return text.translate(_ARABIC_DIGITS)

@@ -37,6 +37,7 @@ from typing import Literal
 from bot.arabic.fold import fold
 from bot.arabic.normalize import normalize
 from bot.arabic.plural import pattern_root
+from bot.arabic.tokens import words as word_tokens
 from bot.extract.vocabulary import variants, vocabulary
 from bot.model import Cache, Evidence
 
@@ -103,8 +104,8 @@ def word_forms(text: str) -> frozenset[str]:
 
 def query_words(query: str) -> list[str]:
     """The normalised word cores of a query, bounded so a huge message stays cheap."""
-    words = [_core(w[:MAX_WORD_CHARS]) for w in _WORD.findall(normalize(query)) if w]
-    unique = list(dict.fromkeys(words))
+    cores = [_core(w[:MAX_WORD_CHARS]) for w in word_tokens(normalize(query)) if w]
+    unique = list(dict.fromkeys(cores))
     return unique[:MAX_QUERY_WORDS]
 
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.ext import ContextTypes
 
 from bot.model import Cache
+from bot.telegram.context import Context
 from bot.telegram.i18n import Lang, lang_of, t
 from bot.telegram.refs import find_article
 from bot.telegram.render import finish, format_date
@@ -70,14 +70,14 @@ def source_keyboard(lang: Lang, url: str | None) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup([[InlineKeyboardButton(t(lang, "btn_open_source"), url=url)]])
 
 
-async def source(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def source(update: Update, context: Context) -> None:
     """/source 004 17 (and the tappable /source_004_17): the sentence in its paragraph."""
-    from bot.telegram.handlers import BOT_DATA_VIEWS, show
+    from bot.telegram.handlers import show
 
     message = update.effective_message
     if message is None:
         return
-    views = context.bot_data[BOT_DATA_VIEWS]
+    views = context.bot_data.views
     lang = lang_of(context.user_data)
     args = list(context.args or [])
     if not args and message.text and (tapped := TAPPABLE.match(message.text.strip())):

@@ -21,6 +21,7 @@ from bot.telegram import first_contact, glance, render
 from bot.telegram import keyboards as kb
 from bot.telegram.callbacks import Order, ReactionsParty, ReactionsView, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
+from bot.telegram.paging import page_of
 from bot.telegram.party_lookup import PartyLookup
 from bot.telegram.refs import find_article
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
@@ -140,7 +141,7 @@ class Views:
     # --- digests ----------------------------------------------------------------------
 
     def digest_pages(self) -> int:
-        return max(1, -(-len(self.cache.articles) // render.ARTICLES_PAGE_SIZE))
+        return page_of(len(self.cache.articles), render.ARTICLES_PAGE_SIZE, 0).count
 
     def digest_menu(self, lang: Lang, page: int, *, unknown: bool = False) -> Screen:
         """A page of the article menu; ``unknown`` says first that a number was not found."""
@@ -185,15 +186,13 @@ class Views:
 
         def build() -> Screen:
             view = render.render_timeline(lang, self.cache, page, order, year)
-            size = render.TIMELINE_PAGE_SIZE
             events = render.timeline_events(self.cache, order, year)
-            chunk = events[view.page * size : (view.page + 1) * size]
+            chunk = page_of(len(events), render.TIMELINE_PAGE_SIZE, view.page).of(events)
             share = share_query([event_code(e) for e in chunk])
             markup = kb.timeline_keyboard(lang, self.tag, view.page, view.pages, order, year, share)
             return Screen.of(view.text, markup)
 
-        pages = max(1, -(-self._events_in[year] // render.TIMELINE_PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
+        page = page_of(self._events_in[year], render.TIMELINE_PAGE_SIZE, page).index
         return self._get(("tl", lang, page, order, year), build)
 
     def year_menu(self, lang: Lang, order: Order) -> InlineKeyboardMarkup:
@@ -339,5 +338,6 @@ class Views:
             return None
         self._queries.move_to_end(key)
         query, hits = remembered
-        text, page, pages = render.render_search(lang, self.cache, query, hits, page)
+        view = render.render_search(lang, self.cache, query, hits, page)
+        text, page, pages = view.text, view.page, view.pages
         return Screen.of(text, kb.search_keyboard(lang, self.tag, key, page, pages))
