@@ -146,8 +146,8 @@ async def fanout(
     bot: Bot = Bot(emu.token, base_url=emu.base_url, request=request)
     if limiter:
         try:  # the shared client, where this checkout has one (as `deliver` builds it)
+            from bot.delivery.ratelimit import SharedRateLimiter
             from bot.telegram.client import make_bot
-            from bot.telegram.ratelimit import SharedRateLimiter
 
             bot = make_bot(
                 emu.token,

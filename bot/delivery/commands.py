@@ -19,12 +19,12 @@ from pathlib import Path
 from bot.cache.store import load_cache
 from bot.config import load_settings
 from bot.delivery.fanout import RoundResult
+from bot.delivery.ratelimit import SharedRateLimiter
 from bot.delivery.scheduler import DeliveryService
 from bot.observability.logs import configure_logging
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram.client import file_url, make_bot
 from bot.telegram.delivery_message import compose_delivery
-from bot.telegram.ratelimit import SharedRateLimiter
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

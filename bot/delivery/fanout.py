@@ -15,7 +15,7 @@
 * A timeout *after* the request left (read/write timeout) is ambiguous — Telegram may have
   delivered the message and only its answer was lost. Such a part is never sent again:
   at most once for ambiguous sends, at least once for everything else (see README).
-* Sends go through the bot's shared rate budget (:mod:`bot.telegram.ratelimit`) when it
+* Sends go through the bot's shared rate budget (:mod:`bot.delivery.ratelimit`) when it
   has one, so replies and digests never exceed Telegram's limit together.
 """
 
@@ -45,10 +45,10 @@ from telegram.error import (
 
 from bot.delivery.message import Rendered
 from bot.delivery.pacing import Pacer, retry_after_seconds
+from bot.delivery.ratelimit import BULK, shared_limiter
 from bot.observability.logs import redact
 from bot.observability.metrics import DELIVERIES
 from bot.subscriptions.store import Claimed, SubscriptionStore, default_worker_id
-from bot.telegram.ratelimit import BULK, shared_limiter
 
 log = logging.getLogger(__name__)
 

@@ -22,12 +22,12 @@ from telegram import Bot
 from bot.delivery.fanout import Clock, FanOut, RoundResult, utcnow
 from bot.delivery.message import Composer, Rendered
 from bot.delivery.pacing import Pacer
+from bot.delivery.ratelimit import shared_limiter
 from bot.delivery.round_lock import forced_round
 from bot.model import Cache
 from bot.observability.metrics import QUEUE_DEPTH
 from bot.subscriptions.models import DeliveryStatus
 from bot.subscriptions.store import ArticleRef, Claimed, SubscriptionStore, default_worker_id
-from bot.telegram.ratelimit import shared_limiter
 
 log = logging.getLogger(__name__)
 

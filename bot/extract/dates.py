@@ -485,6 +485,8 @@ def _period(m: re.Match[str], pub: dt.date) -> _Hit | None:
     step = {"past": -1, "current": 0, "next": 1}[rel]
     qualifier = _word(v.qualifiers, m["q"])
     if m["p"] in ("العام", "السنه"):
+        if m["p"] == "العام" and _general_adjective(m):
+            return None  # "أمينه العام السابق": the former secretary-general
         y = pub.year + step
         note = _rel_note(m, f"{y:04d}", pub, _step_note("year of publication", step))
         return _year_hit(m.start(), m.end(), y, note, qualifier)
@@ -541,7 +543,61 @@ def _the_two(m: re.Match[str]) -> bool:
     before = m.string[: m.start()].split()
     if m.group(0).startswith(("ب", "ل", "و")) and not m.group(0).startswith("ال"):
         return True  # "بالاثنين", "للاثنين": the two
+    if (
+        before
+        and len(before[-1]) > 4
+        and before[-1].endswith("ين")
+        and before[-1] not in _DAY_WORDS
+    ):
+        return True  # "بين البلدين الاثنين": "the two" agreeing with a dual/plural noun
     return bool(before and before[-1] in _TWO_BEFORE) or bool(_TWO_AFTER.match(m.string, m.end()))
+
+
+#: nouns that "العام" qualifies as "general" ("الأمين العام", "المدعي العام", "الرأي العام")
+_GENERAL_NOUNS = frozenset(
+    _f(w)
+    for w in (
+        "أمين",
+        "مدير",
+        "مدعي",
+        "نائب",
+        "رأي",
+        "قطاع",
+        "مؤتمر",
+        "مفتش",
+        "مراقب",
+        "منسق",
+        "قائد",
+        "إضراب",
+        "عفو",
+        "أمن",
+        "نظام",
+        "مرشد",
+        "قنصل",
+        "مستشار",
+    )
+)
+_DAY_WORDS = frozenset({"يوم", "صباح", "مساء", "فجر", "ليله", "ظهر"})
+
+
+def _general_adjective(m: re.Match[str]) -> bool:
+    """Is "العام" in the match the adjective "general" of the noun before it?"""
+    before = m.string[: m.start()].split()
+    if not before:
+        return False
+    word = before[-1]
+    for prefix in ("وال", "فال", "بال", "لل", "ال", "و", "ف"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    for suffix in ("هم", "ها", "ه"):
+        if (
+            word.endswith(suffix)
+            and len(word) - len(suffix) >= 3
+            and word[: -len(suffix)] in _GENERAL_NOUNS
+        ):
+            return True
+    return word in _GENERAL_NOUNS
 
 
 def _weekday(m: re.Match[str], pub: dt.date) -> _Hit | None:
@@ -722,6 +778,8 @@ def find_anaphora(text: str) -> list[Anaphor]:
     quotes = quoted_spans(text)
     out = []
     for m in _ANAPHOR.finditer(folded):
+        if m["p"] == "العام" and _general_adjective(m):
+            continue  # "أمينه العام السابق": the former secretary-general
         start, end = index[m.start()], index[m.end() - 1] + 1
         if any(a <= start and end <= b for a, b in quotes):
             continue

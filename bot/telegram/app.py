@@ -33,6 +33,7 @@ from telegram.ext import (
 )
 
 from bot.config import Settings
+from bot.delivery.ratelimit import SharedRateLimiter
 from bot.model import Cache
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram import callbacks as cb
@@ -41,7 +42,6 @@ from bot.telegram import handlers as h
 from bot.telegram.client import file_url, make_bot
 from bot.telegram.context import CONTEXT_TYPES, App
 from bot.telegram.i18n import LANGS, catalogue, t
-from bot.telegram.ratelimit import SharedRateLimiter
 
 log = logging.getLogger(__name__)
 
