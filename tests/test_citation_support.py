@@ -16,6 +16,7 @@ from bot.cache.support import (
     main_predicate,
     supports,
     supports_event,
+    supports_provision,
     unsupported,
 )
 
@@ -100,3 +101,13 @@ def test_build_reports_and_check_fails_on_an_unsupported_citation(
     assert commands.main(args) == 1
     assert "unsupported citation: reaction" in capsys.readouterr().err
     shutil.rmtree(out)
+
+
+def test_a_provision_is_carried_by_a_paraphrase_naming_its_concepts() -> None:
+    clause = "في حالة تعرض أحد الطرفين لهجوم مسلح يقدم الطرف الآخر المساعدة العسكرية فورا"
+    assert supports_provision(
+        "ويلزم الاتفاق الدولتين بتقديم مساعدة عسكرية دون تأخير إذا تعرضت إحداهما لعدوان.",
+        clause,
+    )
+    # one shared concept is not a paraphrase of the clause
+    assert not supports_provision("وقدمت الصين مساعدات إنسانية للمتضررين من الفيضانات.", clause)

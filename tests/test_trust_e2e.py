@@ -263,7 +263,7 @@ async def test_reactions_filter_by_stance(emulator: BotAPIEmulator, real_bot: Ap
 async def test_every_treaty_citation_opens_a_sentence_that_carries_its_provision(
     emulator: BotAPIEmulator, real_bot: App
 ) -> None:
-    from bot.cache.support import supports
+    from bot.cache.support import supports_provision
 
     cache = load_cache(REAL_CACHE)
     treaty = await one(emulator, "/treaty_articles")
@@ -272,7 +272,7 @@ async def test_every_treaty_citation_opens_a_sentence_that_carries_its_provision
     for command in commands:
         (shown,) = await ask(emulator, command, chat=CHAT)
         cited = max((text for e, text in bolds(shown) if e.type == "bold"), key=len)
-        assert any(supports(cited, p.text) for p in cache.treaty_articles), command
+        assert any(supports_provision(cited, p.text) for p in cache.treaty_articles), command
     assert_all_calls_ok(emulator)
 
 

@@ -27,6 +27,7 @@ from bot.arabic.fold import fold
 from bot.arabic.stem import stem
 from bot.arabic.stopwords import STOP_WORDS
 from bot.extract.events import event_classes
+from bot.extract.treaty import shared_concepts
 from bot.model import Cache, Evidence
 
 MIN_OVERLAP = 0.6
@@ -94,11 +95,21 @@ def supports_event(sentence: str, line: str) -> bool:
     return bool(predicate & event_classes(sentence))
 
 
+def supports_provision(sentence: str, line: str) -> bool:
+    """A provision's sentence carries its clause, or reports it in other words naming two
+    of its legal concepts ("مساعدة عسكرية دون تأخير في حال تعرض أي منهما لهجوم" for the
+    mutual-defence clause): outlets paraphrase treaty text more than they quote it."""
+    return supports(sentence, line) or shared_concepts(sentence, line) >= 2
+
+
+_CHECKS = {"timeline": supports_event, "treaty": supports_provision, "reaction": supports}
+
+
 def unsupported(cache: Cache) -> list[Unsupported]:
     """Every citation in ``cache`` whose sentence does not carry its line."""
     found: list[Unsupported] = []
     for kind, line, sources in _lines(cache):
-        check = supports_event if kind == "timeline" else supports
+        check = _CHECKS[kind]
         found += [Unsupported(kind, line, ev) for ev in sources if not check(ev.text, line)]
     return found
 
