@@ -11,15 +11,12 @@ from __future__ import annotations
 import random
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from botapi_emulator import BotAPIEmulator
 from botapi_emulator.models import SentMessage
 from test_telegram_support import sample_cache
 
-from bot.arabic.normalize import normalize
-from bot.arabic.tokens import words as word_tokens
 from bot.config import Settings
 from bot.lifecycle import start_polling, stop_polling
 from bot.model import (
@@ -35,7 +32,7 @@ from bot.model import (
 from bot.telegram import callbacks as cb
 from bot.telegram import pages, render
 from bot.telegram.app import build_application
-from bot.telegram.search import SearchIndex, matches, query_key, query_words, word_forms
+from bot.telegram.search import query_key, query_words
 from bot.telegram.views import Views
 
 CHAT = 6161
@@ -227,9 +224,11 @@ def test_treaty_pages_keep_full_texts_and_cover_every_provision(big: Cache) -> N
 def test_citations_are_capped_per_item_and_counted() -> None:
     cache = sample_cache()
     sources = [Evidence(article_id=a.id, sentence_index=0, text="x") for a in cache.articles]
-    cites = render.Citations(cache, "ar", per_item=2)
-    assert cites.cite(sources) == " ¹ ² +1"
-    assert render.Citations(cache, "ar").cite(sources) == " ¹ ² ³"
+    capped, full = render.Citations(cache, "ar", per_item=2), render.Citations(cache, "ar")
+    assert capped.cite(sources) == " ¹ +1" and full.cite(sources) == " ¹"
+    titles = [render.esc(render.truncate(a.title, 80)) for a in cache.articles]
+    assert [title in capped.footer() for title in titles] == [True, True, False]
+    assert all(title in full.footer() for title in titles)
 
 
 def test_fit_takes_the_first_style_that_fits_and_cuts_as_a_last_resort() -> None:
@@ -264,52 +263,12 @@ def test_list_page_buttons_round_trip_and_reject_unknown_lists() -> None:
         cb.decode("1:abc123:pg:zz:1", "abc123")
 
 
-def test_inverted_index_follows_the_matching_rule() -> None:
-    """Every query gives exactly the items a scan of each item's word forms gives."""
-    index = SearchIndex(large_cache(articles=400))
-    texts: list[tuple[Any, frozenset[str]]] = []
-    for number in range(len(index)):
-        hit = index._hit(number)
-        indexed = {
-            "treaty": f"{hit.label} {hit.text}",
-            "reaction": " ".join([hit.label, hit.party or "", "", hit.text]),
-        }.get(hit.kind, hit.text)
-        texts.append((hit, word_forms(indexed)))
-    rng = random.Random(3)
-    for _ in range(30):
-        query = " ".join(rng.choice(WORDS)[: rng.randint(2, 8)] for _ in range(rng.randint(1, 3)))
-        words = query_words(query)
-        expected = [hit for hit, forms in texts if matches(words, forms)]
-        assert index.search_all(words) == expected, query
-
-
-def test_search_ranks_whole_words_then_more_reported_items(big: Cache) -> None:
-    index = SearchIndex(big)
-    words = query_words("الدفاع")
-    ranked = index.ranked(words)
-    assert sorted(ranked) == index.find(words)
-    hits = [index.hit(n) for n in ranked]
-    whole = [("دفاع" in word_forms(h.text)) for h in hits]
-    assert whole == sorted(whole, reverse=True)  # whole words, then prefixes only
-    reported = [
-        len({ev.article_id for ev in h.sources}) for h in hits if "دفاع" in word_forms(h.text)
-    ]
-    assert reported == sorted(reported, reverse=True) and reported[0] > 1
-
-
-def test_word_forms_by_token_equal_forms_of_the_whole_text() -> None:
-    text = "وَالاتفاقيّة  ﻻ بد منها، «للتعاون» ١٢٣ و1.7 مليار NATO\u200fالدفاع إف-16"
-    whole: set[str] = set()
-    for word in word_tokens(normalize(text)):
-        whole |= set(word_forms(word))
-    assert word_forms(text) == frozenset(whole)
-
-
-def test_a_page_of_hits_is_made_on_demand(big: Cache) -> None:
+def test_search_on_a_large_dossier_pages_its_hits_one_message_each(big: Cache) -> None:
     views = Views(big)
-    screen, total = views.search("ar", "الدفاع")
-    assert total > 1000 and len(screen.parts) == 1
-    hits = views._queries[query_key(query_words("الدفاع"))][1]
-    assert len(hits) == total and hits[3] == views.index.hit(
-        views.index.ranked(query_words("الدفاع"))[3]
-    )
+    first, total = views.search("ar", "الدفاع")
+    assert total > 2 * render.SEARCH_PAGE_SIZE and len(first.parts) == 1
+    key = query_key(query_words("الدفاع"))
+    second = views.search_page("ar", key, 1)
+    assert second is not None and len(second.parts) == 1
+    assert second.parts[0] != first.parts[0]
+    assert pages.shown_length(second.parts[0]) <= LIMIT

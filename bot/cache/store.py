@@ -48,7 +48,7 @@ def _share(cache: Cache) -> None:
         if fields == common:
             object.__setattr__(item, "__pydantic_fields_set__", common)
 
-    for group in (cache.articles, cache.digests):
+    for group in (cache.articles, cache.digests, cache.texts):
         for entry in group:
             share(entry)
     items: list[TimelineEvent | TreatyArticle | Reaction] = [

@@ -126,7 +126,9 @@ def render_treaty_page(
     page = min(max(page, 0), len(bounds) - 1)
     start, end = bounds[page]
     cites = Citations.styled(cache, lang, style)
-    title = _page_title(lang, t(lang, "treaty_title"), page, len(bounds))
+    # the honest header: provisions as the articles report them, not the treaty's text
+    reporting = len({ev.article_id for item in items for ev in item.sources})
+    title = _page_title(lang, t(lang, "treaty_title_n", n=reporting), page, len(bounds))
     blocks = [f"📜 <b>{esc(title)}</b>"]
     for item in items[start:end]:
         label = (

@@ -1,40 +1,46 @@
-"""/search: Arabic-normalised matching of single sentences and items in the cache.
+"""/search: the whole dossier, one hit per sentence, best hits first.
 
-What is searched: each digest sentence, each source sentence the cache quotes as
-evidence (the sentences behind timeline events, provisions and reactions), each timeline
-event, each treaty provision and each reaction. The cache holds no full article text, so
-a word that appears only in a sentence no digest or item quotes cannot be found.
+What is searched: every sentence of every article when the cache carries the articles'
+text (``Cache.texts``), else the digest sentences and the sentences the views quote as
+evidence. A timeline event, provision or reaction is shown through the sentence it cites
+(its label and kind ride on that sentence's hit), so a sentence cited by three views is
+still one hit; an item whose sentence the cache does not hold is a hit of its own.
 
 The matching rule. Text and query are normalised (:func:`bot.arabic.normalize.normalize`:
 hamza/alef, ya/alef maqsura, ta marbuta, diacritics, tatweel, Arabic-Indic digits, Latin
-case) and cut into words as :mod:`bot.arabic.tokens` defines them (runs of letters and
-digits; a decimal like "1.7" stays whole). A query word is
-reduced to its *core* by dropping a leading article or article-with-conjunction ("ال",
-"وال", "بال", "فال", "كال", "لل"). A text word matches a query word when the text word —
-as written, without such an article, or without a single leading "و", "ب", "ل", "ف" or
-"ك" — *starts with* the core (so «الاتفاقية» finds «والاتفاقية», «اتفاقية» and
-«الاتفاقيات»'s stem is not guessed). Cores shorter than three letters must equal a text
-word exactly. An item is a hit when **every** query word matches a word of that item's
-own text: a digest sentence is never a hit merely because its article's title matches.
+case), transliteration variants are folded (:mod:`bot.arabic.fold`: بيونغ = بيونج) and
+words are cut at anything that is not a letter or digit. A query word is reduced to its
+*core* by dropping a leading article ("ال", "وال", "بال", "فال", "كال", "لل"). A text word
+matches when — as written, without such an article, or without a single leading "و",
+"ب", "ل", "ف" or "ك" — it *starts with* the core, or when both are forms of one broken
+plural pattern (:mod:`bot.arabic.plural`: سلاح ~ أسلحة). Cores shorter than three
+letters must equal a word. A sentence is a hit when **every** query word matches. A
+sentence that names a party (by any Arabic alias in the vocabulary) is also found by the
+party's English names ("Russia" finds «موسكو»).
 
-The index is built on the first search (not at start-up); a request normalises only the
-query and looks its words up in the inverted index.
+Best first: words matched as written outrank folded, prefix and plural matches; then
+sentences a digest or a view cites; then the article and sentence order.
+
+The index (an inverted index of word forms, sorted for prefix look-ups) is built once per
+cache, in the background just after start-up (``Views.index_in_background``) or by the
+first search; a request normalises the query and reads the index.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-from array import array
-from bisect import bisect_left
-from collections.abc import Sequence
-from dataclasses import dataclass
-from functools import lru_cache
-from itertools import islice
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.arabic.fold import fold
 from bot.arabic.normalize import normalize
+from bot.arabic.plural import pattern_root
 from bot.arabic.tokens import words as word_tokens
-from bot.model import Cache, Digest, Evidence, Reaction, TimelineEvent, TreatyArticle
+from bot.extract.vocabulary import variants, vocabulary
+from bot.model import Cache, Evidence
 
 Kind = Literal["digest", "sentence", "timeline", "treaty", "reaction"]
 MAX_QUERY_WORDS = 12
@@ -43,6 +49,11 @@ MIN_PREFIX_CHARS = 3
 QUERY_KEY_CHARS = 10
 _PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
 _CLITICS = ("و", "ب", "ل", "ف", "ك")
+_WORD = re.compile(r"\w+")
+#: which view's label a sentence cited by several views carries (first wins)
+_KIND_ORDER: tuple[Kind, ...] = ("timeline", "treaty", "reaction", "digest", "sentence")
+#: score of a query word matched as written, folded, by prefix, by plural pattern
+_AS_WRITTEN, _FOLDED, _PREFIX, _PLURAL = 4, 3, 2, 1
 
 
 @dataclass(frozen=True)
@@ -52,6 +63,19 @@ class Hit:
     text: str  # the matching sentence or item as written
     sources: tuple[Evidence, ...]
     party: str | None = None  # a reaction's party key, named in the reader's language
+    #: the event, provision or quotation this sentence hit stands for (``text`` is the
+    #: whole sentence); None when ``text`` is the item itself or a plain sentence
+    item_text: str | None = None
+
+
+@dataclass
+class _Entry:
+    hit: Hit
+    forms: frozenset[str]  # folded word forms (with and without prefixes)
+    written: frozenset[str]  # normalised, unfolded forms: an exact match scores higher
+    roots: frozenset[str]
+    weight: int = 0  # how prominently the views cite it (digest, items)
+    labels: dict[Kind, Hit] = field(default_factory=dict)
 
 
 def _core(word: str) -> str:
@@ -62,38 +86,21 @@ def _core(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1 << 16)
-def _forms_of_word(word: str) -> tuple[str, ...]:
-    """One normalised word with and without a leading article or clitic (memoised: an
-    archive repeats its words millions of times)."""
-    forms = {word, _core(word)}
-    for clitic in _CLITICS:
-        if word.startswith(clitic) and len(word) - 1 >= MIN_PREFIX_CHARS:
-            forms.add(word[1:])
-            forms.add(_core(word[1:]))
-    return tuple(forms)
-
-
-@lru_cache(maxsize=1 << 17)
-def _forms_of_token(token: str) -> tuple[str, ...]:
-    """The forms of one whitespace-separated token as written (memoised: normalising
-    each sentence whole cost 250 µs an item, 44 s for a 10,000-article index)."""
+def _forms_of(words: Iterable[str]) -> set[str]:
     forms: set[str] = set()
-    for word in word_tokens(normalize(token)):
-        forms.update(_forms_of_word(word))
-    return tuple(forms)
+    for word in words:
+        forms.add(word)
+        forms.add(_core(word))
+        for clitic in _CLITICS:
+            if word.startswith(clitic) and len(word) - 1 >= MIN_PREFIX_CHARS:
+                forms.add(word[1:])
+                forms.add(_core(word[1:]))
+    return forms
 
 
 def word_forms(text: str) -> frozenset[str]:
-    """The normalised words of ``text``, each also without a leading article or clitic.
-
-    Normalisation never joins or splits tokens at whitespace, so the text is folded
-    token by token, each token once per process.
-    """
-    forms: set[str] = set()
-    for token in text.split():
-        forms.update(_forms_of_token(token))
-    return frozenset(forms)
+    """The normalised words of ``text``, each also without a leading article or clitic."""
+    return frozenset(_forms_of(_WORD.findall(normalize(text))))
 
 
 def query_words(query: str) -> list[str]:
@@ -110,7 +117,7 @@ def query_key(words: Sequence[str]) -> str:
 
 
 def matches(words: Sequence[str], forms: frozenset[str]) -> bool:
-    """True when every query word matches one of ``forms`` under the rule above."""
+    """True when every query word matches one of ``forms`` by the prefix rule above."""
     for word in words:
         if len(word) < MIN_PREFIX_CHARS:
             if word not in forms:
@@ -120,43 +127,90 @@ def matches(words: Sequence[str], forms: frozenset[str]) -> bool:
     return True
 
 
-#: what a hit is made from, kept instead of the hit itself until a query needs it
-_Ref = tuple[Kind, object, int]
+def word_matches(word: str, query: Sequence[str]) -> bool:
+    """True when one written ``word`` of a text matches one of the ``query`` cores."""
+    forms = {fold(f) for f in _forms_of(_WORD.findall(normalize(word)))}
+    root = pattern_root(word)
+    for core in query:
+        folded = fold(core)
+        if folded in forms:
+            return True
+        if len(folded) >= MIN_PREFIX_CHARS and any(f.startswith(folded) for f in forms):
+            return True
+        if root is not None and root == pattern_root(core):
+            return True
+    return False
+
+
+def first_match(text: str, query: Sequence[str]) -> int | None:
+    """Where in ``text`` the first word matching the query starts (for a snippet)."""
+    for match in _WORD.finditer(text):
+        if word_matches(match.group(), query):
+            return match.start()
+    return None
+
+
+def _english_party_words(text: str) -> set[str]:
+    """English names (as normalised words) of the parties ``text`` names in Arabic."""
+    vocab = vocabulary()
+    tokens = [variants(t) for t in normalize(text).split()]
+    found: set[str] = set()
+    for i, options in enumerate(tokens):
+        for option in options:
+            for phrase, party in vocab.party_index.get(option, ()):
+                rest = tokens[i + 1 : i + len(phrase)]
+                if len(rest) == len(phrase) - 1 and all(
+                    w in opts for w, opts in zip(phrase[1:], rest, strict=True)
+                ):
+                    names = [vocab.party_english.get(party, "")]
+                    names += vocab.party_english_aliases.get(party, ())
+                    for name in names:
+                        found.update(_WORD.findall(normalize(name.replace(".", ""))))
+    return found
+
+
+def _entry(hit: Hit, text: str, extra: Iterable[str] = ()) -> _Entry:
+    written = _forms_of(_WORD.findall(normalize(text)))
+    written |= set(extra)
+    folded = frozenset(fold(w) for w in written)
+    roots = frozenset(r for w in written if (r := pattern_root(w)) is not None)
+    return _Entry(hit, folded, frozenset(written), roots)
 
 
 class SearchIndex:
-    """Every searchable sentence and item of a cache, as an inverted index.
-
-    Each normalised word form maps to the (sorted) numbers of the items that contain it,
-    in compact integer arrays; the forms themselves are kept sorted so a query word's
-    prefix matches are one binary search away. Items are kept as references into the
-    cache and turned into :class:`Hit` only when a query returns them. At 1,000
-    articles this holds 17,000 items in a few MB and answers in microseconds, where a
-    word set per item took 67 MB and a scan of every item per query.
-    """
+    """Every searchable sentence of a cache, normalised and indexed once."""
 
     def __init__(self, cache: Cache) -> None:
-        self._cache = cache
-        refs: list[_Ref] = []
-        postings: dict[str, list[int]] = {}
-        seen: set[tuple[str, int]] = set()
+        self._entries: list[_Entry] = []
+        by_sentence: dict[tuple[str, int], _Entry] = {}
 
-        reports: list[int] = []
+        def title_of(article_id: str) -> str:
+            article = cache.article(article_id)
+            return article.title if article else article_id
 
-        def add(ref: _Ref, text: str, sources: Sequence[Evidence] = ()) -> None:
-            """File one item; ``sources`` are its evidence (a sentence is its own)."""
-            number = len(refs)
-            refs.append(ref)
-            reported = len({ev.article_id for ev in sources}) if sources else 1
-            reports.append(min(reported, 0xFFFF))
-            for form in word_forms(text):
-                postings.setdefault(form, []).append(number)
+        def add_sentence(ev: Evidence) -> _Entry | None:
+            key = (ev.article_id, ev.sentence_index)
+            if key not in by_sentence and ev.text.strip():
+                hit = Hit("sentence", title_of(ev.article_id), ev.text, (ev,))
+                entry = _entry(hit, ev.text, _english_party_words(ev.text))
+                by_sentence[key] = entry
+                self._entries.append(entry)
+            return by_sentence.get(key)
 
+        for body in cache.texts:
+            for index, sentence in enumerate(body.sentences):
+                add_sentence(
+                    Evidence(article_id=body.article_id, sentence_index=index, text=sentence)
+                )
         for digest in cache.digests:
-            for pos, index in enumerate(digest.sentence_indices[: len(digest.sentences)]):
-                seen.add((digest.article_id, index))
-                add(("digest", digest, pos), digest.sentences[pos])
-        quoted: list[Evidence] = [
+            for index, sentence in zip(digest.sentence_indices, digest.sentences, strict=False):
+                ev = Evidence(article_id=digest.article_id, sentence_index=index, text=sentence)
+                if (entry := add_sentence(ev)) is not None:
+                    entry.weight += 2
+                    entry.labels.setdefault(
+                        "digest", Hit("digest", entry.hit.label, sentence, (ev,))
+                    )
+        quoted = [
             ev
             for group in (
                 *(e.sources for e in cache.timeline),
@@ -166,91 +220,105 @@ class SearchIndex:
             for ev in group
         ]
         for ev in sorted(quoted, key=lambda e: (e.article_id, e.sentence_index)):
-            if (ev.article_id, ev.sentence_index) in seen or not ev.text.strip():
-                continue
-            seen.add((ev.article_id, ev.sentence_index))
-            add(("sentence", ev, 0), ev.text)
+            add_sentence(ev)
+
+        items: list[tuple[Hit, str, str]] = []  # (item hit, its text, extra searchable words)
         for event in cache.timeline:
-            add(("timeline", event, 0), event.text, event.sources)
-        for item in cache.treaty_articles:
-            add(("treaty", item, 0), item.title + " " + item.text, item.sources)
+            items.append(
+                (Hit("timeline", event.date, event.text, tuple(event.sources)), event.text, "")
+            )
+        for provision in cache.treaty_articles:
+            hit = Hit("treaty", provision.title, provision.text, tuple(provision.sources))
+            items.append((hit, provision.text, provision.title))
         for r in cache.reactions:
+            hit = Hit("reaction", r.actor, r.quote, tuple(r.sources), r.party)
             english = cache.party_names_en.get(r.party or "", "")
-            words = " ".join([r.actor, r.party or "", english, r.quote])
-            add(("reaction", r, 0), words, r.sources)
-        self._refs = refs
-        self._reports = array("H", reports)
-        self._forms = sorted(postings)
-        self._postings = {form: array("I", numbers) for form, numbers in postings.items()}
+            items.append((hit, r.quote, " ".join([r.actor, r.party or "", english])))
+        for hit, text, extra in items:
+            holders = [
+                by_sentence[key]
+                for ev in hit.sources
+                if (key := (ev.article_id, ev.sentence_index)) in by_sentence
+                and normalize(text) in normalize(by_sentence[key].hit.text)
+            ]
+            if not holders:  # the cache does not hold the sentence it comes from
+                self._entries.append(_entry(hit, f"{extra} {text}"))
+                continue
+            extra_forms = _forms_of(_WORD.findall(normalize(extra)))
+            for entry in holders:
+                entry.weight += 1
+                entry.labels.setdefault(hit.kind, hit)
+                entry.written = entry.written | extra_forms
+                entry.forms = entry.forms | {fold(f) for f in extra_forms}
+        for entry in self._entries:
+            kind = next((k for k in _KIND_ORDER if k in entry.labels), None)
+            if kind is not None:
+                item = entry.labels[kind]
+                reaction = entry.labels.get("reaction")
+                party = reaction.party if reaction is not None else None
+                entry.hit = Hit(
+                    kind,
+                    item.label,
+                    entry.hit.text,
+                    entry.hit.sources,
+                    party,
+                    item.text if kind not in ("digest", "sentence") else None,
+                )
+        self._postings: dict[str, set[int]] = {}
+        self._roots: dict[str, set[int]] = {}
+        for number, entry in enumerate(self._entries):
+            for form in entry.forms:
+                self._postings.setdefault(form, set()).add(number)
+            for root in entry.roots:
+                self._roots.setdefault(root, set()).add(number)
+        self._sorted_forms = sorted(self._postings)
 
     def __len__(self) -> int:
-        return len(self._refs)
+        return len(self._entries)
 
-    def _title(self, article_id: str) -> str:
-        article = self._cache.article(article_id)
-        return article.title if article else article_id
-
-    def hit(self, number: int) -> Hit:
-        """Item ``number`` as a hit (made on demand: a query may match 30,000 items)."""
-        return self._hit(number)
-
-    def _hit(self, number: int) -> Hit:
-        kind, item, pos = self._refs[number]
-        if isinstance(item, Digest):
-            index, sentence = item.sentence_indices[pos], item.sentences[pos]
-            ev = Evidence(article_id=item.article_id, sentence_index=index, text=sentence)
-            return Hit("digest", self._title(item.article_id), sentence, (ev,))
-        if isinstance(item, Evidence):
-            return Hit("sentence", self._title(item.article_id), item.text, (item,))
-        if isinstance(item, TimelineEvent):
-            return Hit("timeline", item.date, item.text, tuple(item.sources))
-        if isinstance(item, TreatyArticle):
-            return Hit("treaty", item.title, item.text, tuple(item.sources))
-        assert isinstance(item, Reaction), kind
-        return Hit("reaction", item.actor, item.quote, tuple(item.sources), item.party)
-
-    def _matching(self, word: str) -> set[int]:
-        """Items with a form equal to ``word`` or, from three letters on, starting with it."""
-        if len(word) < MIN_PREFIX_CHARS:
-            return set(self._postings.get(word, ()))
+    def _candidates(self, word: str) -> set[int]:
+        folded = fold(word)
+        if len(folded) < MIN_PREFIX_CHARS:
+            return set(self._postings.get(folded, ()))
         found: set[int] = set()
-        start = bisect_left(self._forms, word)
-        for form in islice(self._forms, start, None):
-            if not form.startswith(word):
+        start = bisect.bisect_left(self._sorted_forms, folded)
+        for form in self._sorted_forms[start:]:
+            if not form.startswith(folded):
                 break
-            found.update(self._postings[form])
+            found |= self._postings[form]
+        if (root := pattern_root(word)) is not None:
+            found |= self._roots.get(root, set())
         return found
 
-    def find(self, words: Sequence[str]) -> list[int]:
-        """The numbers of the items matching ``words`` (normalised cores), in index order."""
-        if not words:
-            return []
-        numbers: set[int] | None = None
-        for word in sorted(words, key=len, reverse=True):  # longest: usually the rarest
-            found = self._matching(word)
-            numbers = found if numbers is None else numbers & found
-            if not numbers:
-                return []
-        return sorted(numbers or ())
-
-    def ranked(self, words: Sequence[str]) -> list[int]:
-        """:meth:`find` by relevance: items holding every query word as a whole word
-        first, then those reported by more articles; ties keep the index order.
-
-        A prefix match (the query «اتفاق» in «اتفاقيات») still counts, after the exact ones.
-        """
-        numbers = self.find(words)
-        exact: set[int] | None = None
-        for word in words:
-            has = set(self._postings.get(word, ()))
-            exact = has if exact is None else exact & has
-        whole = exact or set()
-        reports = self._reports
-        return sorted(numbers, key=lambda n: (n not in whole, -reports[n], n))
+    def _score(self, entry: _Entry, word: str) -> int:
+        if word in entry.written:
+            return _AS_WRITTEN
+        folded = fold(word)
+        if folded in entry.forms:
+            return _FOLDED
+        if len(folded) >= MIN_PREFIX_CHARS and any(f.startswith(folded) for f in entry.forms):
+            return _PREFIX
+        return _PLURAL
 
     def search_all(self, words: Sequence[str]) -> list[Hit]:
-        """Every hit for ``words`` (already normalised cores), in index order."""
-        return [self._hit(n) for n in self.find(words)]
+        """Every hit for ``words`` (already normalised cores), best first."""
+        if not words:
+            return []
+        found: set[int] | None = None
+        for word in words:
+            candidates = self._candidates(word)
+            found = candidates if found is None else found & candidates
+            if not found:
+                return []
+        ranked = sorted(
+            found or (),
+            key=lambda n: (
+                -sum(self._score(self._entries[n], w) for w in words),
+                -self._entries[n].weight,
+                n,
+            ),
+        )
+        return [self._entries[n].hit for n in ranked]
 
     def search(self, words: Sequence[str], limit: int = 10) -> tuple[list[Hit], int]:
         """Up to ``limit`` hits for ``words`` and the total count."""

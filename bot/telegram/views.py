@@ -14,22 +14,21 @@ are validated before use, so forged button data cannot grow the memo.
 from __future__ import annotations
 
 import threading
-from array import array
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import overload
 
 from telegram import InlineKeyboardMarkup
 
-from bot.arabic.normalize import normalize
-from bot.model import ArticleEntry, Cache, TimelineEvent, TreatyArticle
+from bot.model import ArticleEntry, Cache, Reaction, TimelineEvent, TreatyArticle
+from bot.telegram import first_contact, glance, pages, render
 from bot.telegram import keyboards as kb
-from bot.telegram import pages, render
-from bot.telegram.callbacks import Order, cache_tag
+from bot.telegram.callbacks import Order, ReactionsParty, ReactionsView, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
 from bot.telegram.paging import page_of
+from bot.telegram.party_lookup import PartyLookup
+from bot.telegram.refs import find_article
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
 from bot.telegram.share import (
     digest_code,
@@ -38,6 +37,7 @@ from bot.telegram.share import (
     reaction_code,
     share_query,
 )
+from bot.telegram.source import render_source, source_keyboard
 from bot.telegram.split import split_html
 
 RECENT_QUERIES = 256
@@ -64,7 +64,9 @@ class Views:
     max_screens: int = MAX_SCREENS
     tag: str = field(init=False)
     _memo: OrderedDict[Hashable, Screen] = field(init=False, default_factory=OrderedDict)
-    _queries: OrderedDict[str, tuple[str, Hits]] = field(init=False, default_factory=OrderedDict)
+    _queries: OrderedDict[str, tuple[str, tuple[Hit, ...]]] = field(
+        init=False, default_factory=OrderedDict
+    )
     _events: dict[tuple[Order, int | None], list[TimelineEvent]] = field(
         init=False, default_factory=dict
     )
@@ -107,14 +109,13 @@ class Views:
         return render.reaction_parties(self.cache)
 
     @cached_property
-    def _reactions_of(self) -> dict[int | None, int]:
-        of_party: dict[str, int] = {}
-        for r in self.cache.reactions:
-            if r.party:
-                of_party[r.party] = of_party.get(r.party, 0) + 1
-        counts: dict[int | None, int] = {None: len(self.cache.reactions)}
-        counts.update({i: of_party.get(name, 0) for i, name in enumerate(self.parties)})
-        return counts
+    def lookup(self) -> PartyLookup:
+        return PartyLookup.of(self.parties, self.cache.party_names_en)
+
+    @cached_property
+    def groups(self) -> list[glance.PartyGroup]:
+        """The reactions by party and person (the glance), grouped on first use."""
+        return glance.group_reactions(self.cache, self.parties)
 
     @cached_property
     def _outline(self) -> pages.TimelineOutline:
@@ -167,8 +168,15 @@ class Views:
     def help(self, lang: Lang) -> Screen:
         return self._get(("help", lang), lambda: Screen.of(render.render_help(lang, self.commands)))
 
-    def about(self, lang: Lang) -> Screen:
-        return self._get(("about", lang), lambda: Screen.of(render.render_about(lang, self.cache)))
+    def about(self, lang: Lang, *, technical: bool = False) -> Screen:
+        """/about for a reader, or (``technical``) the data's technical details."""
+        return self._get(
+            ("about", lang, technical),
+            lambda: Screen.of(
+                first_contact.about_screen(lang, self.cache, technical),
+                first_contact.about_keyboard(lang, self.tag, technical),
+            ),
+        )
 
     def sources(self, lang: Lang, page: int = 0) -> Screen:
         """A page of the source articles (one page for a small dossier, as before)."""
@@ -217,8 +225,9 @@ class Views:
     def digest_pages(self) -> int:
         return page_of(len(self.cache.articles), render.ARTICLES_PAGE_SIZE, 0).count
 
-    def digest_menu(self, lang: Lang, page: int) -> Screen:
-        page = page_of(len(self.cache.articles), render.ARTICLES_PAGE_SIZE, page).index
+    def digest_menu(self, lang: Lang, page: int, *, unknown: bool = False) -> Screen:
+        """A page of the article menu; ``unknown`` says first that a number was not found."""
+        page = min(max(page, 0), self.digest_pages() - 1)
 
         def build() -> Screen:
             markup = (
@@ -226,9 +235,12 @@ class Views:
                 if self.cache.articles
                 else None
             )
-            return Screen.of(render.render_digest_menu(lang, self.cache, page), markup)
+            text = render.render_digest_menu(lang, self.cache, page)
+            if unknown:
+                text = render.finish(lang, t(lang, "unknown_article_menu")) + "\n\n" + text
+            return Screen.of(text, markup)
 
-        return self._get(("dmenu", lang, page), build)
+        return self._get(("dmenu", lang, page, unknown), build)
 
     def digest(self, lang: Lang, index: int) -> Screen | None:
         """The digest of ``cache.articles[index]``; None when there is no such article."""
@@ -239,7 +251,12 @@ class Views:
             ("digest", lang, index),
             lambda: Screen.of(
                 render.render_digest(lang, self.cache, article),
-                kb.back_to_digests_keyboard(lang, self.tag, index, digest_code(article.id)),
+                kb.back_to_digests_keyboard(
+                    lang,
+                    self.tag,
+                    render.menu_order(self.cache).index(index) // render.ARTICLES_PAGE_SIZE,
+                    digest_code(article.id),
+                ),
             ),
         )
 
@@ -295,20 +312,23 @@ class Views:
 
     # --- reactions --------------------------------------------------------------------
 
+    def party_candidates(self, wanted: str) -> list[int]:
+        """Indices of the parties ``wanted`` names (see :mod:`bot.telegram.party_lookup`):
+        one for a whole name or alias, several when the name is ambiguous («كوريا»)."""
+        wanted_parties = set(self.lookup.candidates(wanted))
+        return [i for i, p in enumerate(self.parties) if p in wanted_parties]
+
     def party_index(self, wanted: str) -> int | None:
-        """The party named by ``wanted`` as typed after /reactions: its Arabic name (hamza,
-        diacritics … folded) or its English name, whole names before parts of names."""
-        key, latin = normalize(wanted).strip(), wanted.strip().casefold()
-        if not key:
-            return None
-        names = [
-            (i, normalize(p), self.cache.party_names_en.get(p, "").casefold())
-            for i, p in enumerate(self.parties)
-        ]
-        whole = (i for i, ar, en in names if key == ar or latin == en)
-        part = (i for i, ar, en in names if key in ar or (len(latin) > 1 and latin in en))
-        found = next(whole, None)
-        return found if found is not None else next(part, None)
+        """The one party ``wanted`` names; None when it names none or several."""
+        found = self.party_candidates(wanted)
+        return found[0] if len(found) == 1 else None
+
+    def which_party(self, lang: Lang, wanted: str, candidates: Sequence[int]) -> Screen:
+        """An ambiguous name («كوريا»): ask which party, one button each."""
+        shown = render.esc(render.truncate(wanted, 40))
+        text = render.finish(lang, t(lang, "which_party", party=shown))
+        names = [(i, render.party_name(lang, self.cache, self.parties[i])) for i in candidates]
+        return Screen.of(text, kb.party_choice_keyboard(self.tag, names))
 
     def no_such_party(self, lang: Lang, wanted: str) -> Screen:
         """/reactions <name> matched no party: say so, list them, offer their buttons."""
@@ -317,29 +337,85 @@ class Views:
         )
         listed = ("، " if lang == "ar" else ", ").join(render.esc(n) for n in names) or "—"
         text = t(lang, "bad_party", party=render.esc(render.truncate(wanted, 40)), parties=listed)
-        markup = kb.reactions_keyboard(lang, self.tag, self.cache, None, 0, 1)
+        markup = kb.glance_keyboard(lang, self.tag, self.cache, self.groups)
         return Screen.of(render.finish(lang, text), markup)
 
     def reactions(self, lang: Lang, party: int | None, page: int) -> Screen:
-        if party is not None and not 0 <= party < len(self.parties):
-            party = None
-        paged = page_of(self._reactions_of[party], render.REACTIONS_PAGE_SIZE, page)
-        page = paged.index
+        """The glance (``party`` None) or one party's people (``party`` indexes the groups:
+        the sorted parties, then the party-less group)."""
+        if party is None or not 0 <= party < len(self.groups):
+            return self._get(
+                ("rx", lang, None, 0),
+                lambda: Screen.of(
+                    render.finish(lang, glance.render_glance(lang, self.cache, self.groups)),
+                    kb.glance_keyboard(lang, self.tag, self.cache, self.groups),
+                ),
+            )
+        group = self.groups[party]
+        pages = max(1, -(-len(group.people) // glance.PEOPLE_PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
 
         def build() -> Screen:
-            text = pages.fit(
-                lambda style: (
-                    render.render_reactions(lang, self.cache, party, page, style=style).text
-                )
-            )
-            chunk = paged.of(render.reactions_of(self.cache, party))
-            share = share_query([reaction_code(r) for r in chunk])
-            markup = kb.reactions_keyboard(
-                lang, self.tag, self.cache, party, page, paged.count, share
-            )
-            return Screen.of(text, markup)
+            text, _, _ = glance.render_party(lang, self.cache, group, page)
+            markup = kb.party_keyboard(lang, self.tag, self.cache, party, group, page, pages)
+            return Screen.of(render.finish(lang, text), markup)
 
         return self._get(("rx", lang, party, page), build)
+
+    def reactions_view(self, lang: Lang, view: ReactionsView) -> Screen | None:
+        """A person's statements or a stance's; None when the view names nothing here."""
+        if view.mode == "p":
+            if not 0 <= view.a < len(self.groups) or not 0 <= view.b < len(
+                self.groups[view.a].people
+            ):
+                return None
+            group = self.groups[view.a]
+            person = group.people[view.b]
+            items: Sequence[Reaction] = person.statements
+            name = glance.person_name(lang, self.cache, person, group.party)
+            back = (
+                t(lang, "btn_back_party", party=glance.group_name(lang, self.cache, group)),
+                ReactionsParty(view.a, 0),
+            )
+        else:
+            if not 0 <= view.a < len(glance.STANCES):
+                return None
+            stance = glance.STANCES[view.a]
+            items = [r for g in self.groups for r in g.statements if r.stance == stance]
+            name = t(lang, f"stance_{stance}")
+            back = (t(lang, "btn_back_parties"), ReactionsParty(None, 0))
+        pages = max(1, -(-len(items) // render.REACTIONS_PAGE_SIZE))
+        page = min(max(view.page, 0), pages - 1)
+        view = ReactionsView(view.mode, view.a, view.b if view.mode == "p" else 0, page)
+
+        def build() -> Screen:
+            key = "person_title" if view.mode == "p" else "stance_title"
+            title = t(lang, key, name=name, stance=name, page=page + 1, pages=pages)
+            text, _, _ = glance.render_statements(
+                lang, self.cache, title, items, page, render.REACTIONS_PAGE_SIZE
+            )
+            size = render.REACTIONS_PAGE_SIZE
+            chunk = items[page * size : (page + 1) * size]
+            share = share_query([reaction_code(r) for r in chunk])
+            markup = kb.statements_keyboard(lang, self.tag, view, pages, back, share)
+            return Screen.of(render.finish(lang, text), markup)
+
+        return self._get(("rv", lang, view), build)
+
+    # --- sources ----------------------------------------------------------------------
+
+    def source(self, lang: Lang, ref: str, number: int) -> Screen:
+        """Sentence ``number`` of article ``ref`` in its paragraph (see bot.telegram.source)."""
+        article = find_article(self.cache, ref)
+        text = self.cache.text(self.cache.articles[article].id) if article is not None else None
+
+        def build() -> Screen:
+            html, url = render_source(lang, self.cache, ref, number)
+            return Screen.of(html, source_keyboard(lang, url))
+
+        if article is None or text is None or text.index_of(number) is None:
+            return build()  # not remembered: forged numbers must not grow the memo
+        return self._get(("src", lang, article, number), build)
 
     # --- search (open-ended queries: a bounded LRU of recent ones, for paging) -------
 
@@ -352,7 +428,7 @@ class Views:
         words = query_words(query)
         key = query_key(words)
         known = self._queries.get(key)
-        hits = known[1] if known is not None else Hits(self.index, self.index.ranked(words))
+        hits = known[1] if known is not None else tuple(self.index.search_all(words))
         # equal keys can be typed differently (ايران / إيران): the header shows this spelling
         self._queries[key] = (query, hits)
         self._queries.move_to_end(key)
@@ -382,26 +458,3 @@ class Views:
 
         # the spelling is part of the key: the header repeats the query as typed
         return self._get(("sr", lang, key, query, page), build)
-
-
-class Hits(Sequence[Hit]):
-    """A query's ranked hits, made into :class:`Hit` only for the page shown (a common
-    word matches tens of thousands of items in a large dossier)."""
-
-    def __init__(self, index: SearchIndex, numbers: Sequence[int]) -> None:
-        self._index = index
-        self._numbers = array("I", numbers)
-
-    def __len__(self) -> int:
-        return len(self._numbers)
-
-    @overload
-    def __getitem__(self, at: int) -> Hit: ...
-
-    @overload
-    def __getitem__(self, at: slice) -> list[Hit]: ...
-
-    def __getitem__(self, at: int | slice) -> Hit | list[Hit]:
-        if isinstance(at, slice):
-            return [self._index.hit(n) for n in self._numbers[at]]
-        return self._index.hit(self._numbers[at])
