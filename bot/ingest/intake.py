@@ -492,8 +492,8 @@ class Intake:
         """Write the live cache if the dossier changed, then announce what it holds."""
         unannounced = self.store.unannounced()
         current = self._current_digest()
-        if not unannounced and current is not None and self._checked:
-            return False, []
+        if not unannounced and (current is None or self._checked):
+            return False, []  # nothing accepted yet, or nothing new since the last check
         self._checked = True  # the first publish of a process rebuilds (seeds may change)
         cache = self.build()
         written = cache.source_digest != current

@@ -24,7 +24,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.model import Cache
 from bot.telegram import handlers as h
-from bot.telegram import subscribe
+from bot.telegram import intake, subscribe
 from bot.telegram.i18n import LANGS, catalogue, t
 
 log = logging.getLogger(__name__)
@@ -37,10 +37,10 @@ CORE_COMMANDS: dict[str, h.Handler] = {
     "timeline": h.timeline,
     "treaty_articles": h.treaty_articles,
     "reactions": h.reactions,
-    "sources": h.sources,
+    "sources": intake.sources,  # the core screen plus the dossier's freshness
     "search": h.search,
     "lang": h.choose_lang,
-    "about": h.about,
+    "about": intake.about,
 }
 
 #: callback kind (see bot.telegram.callbacks) → handler
@@ -120,6 +120,7 @@ def build_application(
         )
     # Subscriptions add their own commands and buttons; the catch-alls must come after.
     subscribe.install(application, settings)
+    intake.install(application, settings)  # /latest, /add, /feeds, live cache reload, polling
     application.add_handler(
         CallbackQueryHandler(h.instrumented("callback", "unknown")(h.on_bad_button))
     )
