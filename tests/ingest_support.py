@@ -12,7 +12,8 @@ from email.utils import format_datetime
 
 #: on-topic sentences (each names the dossier's terms in its own way)
 TOPIC = [
-    "أعلنت موسكو اليوم أن معاهدة الشراكة الاستراتيجية مع كوريا الشمالية دخلت مرحلة جديدة من التطبيق.",
+    "أعلنت موسكو اليوم أن معاهدة الشراكة الاستراتيجية مع كوريا الشمالية دخلت مرحلة جديدة"
+    " من التطبيق.",
     "وقال متحدث باسم الكرملين إن روسيا ترى في الاتفاق ضمانة للاستقرار في شرق آسيا.",
     "وذكرت وكالة الأنباء في بيونغ يانغ أن الزعيم كيم جونغ أون استقبل وفدا روسيا رفيع المستوى.",
     "ويرى محللون أن بند الدفاع المشترك في المعاهدة يثير قلق العواصم المجاورة.",
@@ -69,7 +70,8 @@ def page(
     canon = f'<link rel="canonical" href="{canonical}">' if canonical else ""
     paras = "".join(f"<p>{html.escape(p)}</p>" for p in paragraphs)
     return (
-        f'<!DOCTYPE html><html lang="{lang}" dir="rtl"><head>{meta}<title>{html.escape(title)}</title>'
+        f'<!DOCTYPE html><html lang="{lang}" dir="rtl"><head>{meta}'
+        f"<title>{html.escape(title)}</title>"
         f'<meta property="og:site_name" content="{outlet}">{date_meta}{canon}</head><body>'
         f'<nav><a href="/">الرئيسية</a> | <a href="/world">العالم</a></nav>'
         f"<article><h1>{html.escape(title)}</h1>{paras}</article>"

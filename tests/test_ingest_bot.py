@@ -1,13 +1,12 @@
 """The intake through the real PTB Application and the Bot API emulator: a page ingested
 by another process reaches /latest without a restart; /add and /feeds for admins; the
 freshness line of /about; an old button after the swap gets the polite stale answer."""
-# ruff: noqa: F811
 
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
 from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -91,7 +90,7 @@ async def say(emu: BotAPIEmulator, text: str, chat: int = CHAT) -> SentMessage:
 async def test_an_ingested_file_reaches_latest_without_a_restart(
     emulator: BotAPIEmulator, bot: tuple[App, SubscriptionStore], tmp_path: Path
 ) -> None:
-    app, store = bot
+    _app, store = bot
     store.subscribe(CHAT, Preferences(hour=8), datetime.now(UTC))
     before = await say(emulator, "/latest")
     assert TITLE not in plain(before.text)

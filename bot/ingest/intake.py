@@ -29,7 +29,7 @@ from bot.ingest.accept import Known, Verdict, content_hash, judge, signature
 from bot.ingest.decode import decode
 from bot.ingest.dossier import DOSSIER_FILE, Dossier, load_dossier
 from bot.ingest.feeds import FeedError, FeedItem, parse_feed
-from bot.ingest.fetch import Fetched, FetchError, Fetcher
+from bot.ingest.fetch import Fetched, Fetcher, FetchError
 from bot.ingest.live import (
     ProductCache,
     build_live_cache,
@@ -46,6 +46,7 @@ from bot.observability.metrics import INGEST_ARTICLES, INGEST_LAST_SUCCESS, INGE
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
 PAGE_TYPES = ("text/html", "application/xhtml+xml", "text/plain")
 MAX_BACKOFF = timedelta(hours=6)
 
@@ -305,9 +306,10 @@ class Intake:
 
     async def ingest_file(self, path: Path) -> Outcome:
         """A local ``.html``/``.htm``/``.txt`` file, through the same decode and judging."""
-        key = f"file\0{path.resolve()}"
+        where = await asyncio.to_thread(path.resolve)
+        key = f"file\0{where}"
         try:
-            data = path.read_bytes()
+            data = await asyncio.to_thread(where.read_bytes)
         except OSError as exc:
             return await self._failed(key, str(path), FetchError("network", str(exc)), None, None)
         decoded = decode(data)
@@ -318,7 +320,7 @@ class Intake:
         return await self._judge(
             page,
             key=key,
-            given=path.resolve().as_uri(),
+            given=where.as_uri(),
             final=None,
             guid=None,
             feed_id=None,
@@ -346,7 +348,7 @@ class Intake:
                 feed.url,
                 etag=feed.etag,
                 last_modified=feed.last_modified,
-                accept="application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
+                accept=FEED_ACCEPT,
             )
             if fetched.not_modified:
                 report.not_modified += 1
@@ -399,7 +401,7 @@ class Intake:
         }
         status = await self.store.call(self.store.record, row)
         return self._count(
-            Outcome(art_id, status, "duplicate_guid", row["detail"], item.title, item.link)
+            Outcome(art_id, status, "duplicate_guid", str(row["detail"]), item.title, item.link)
         )
 
     async def _feed_done(

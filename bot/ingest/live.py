@@ -149,7 +149,7 @@ class ProductCache:
         # files this process wrote itself (same package version is part of the key)
         try:
             with self._path(key).open("rb") as fh:
-                value: Any = pickle.load(fh)  # noqa: S301 - our own product files
+                value: Any = pickle.load(fh)
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
             return None
         return value if isinstance(value, Products) else None

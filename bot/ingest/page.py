@@ -51,7 +51,7 @@ def extract_page(markup: str, url: str | None = None) -> Page:
     )
     declared = _LANG.search(markup[:2000])
     lang = declared.group(1).lower() if declared else None
-    if doc is None:
+    if doc is None or isinstance(doc, dict):  # dict only with as_dict=True, never here
         return Page("", "", None, None, None, lang)
     title = str(doc.title or "").strip()
     text = str(doc.text or "").strip()

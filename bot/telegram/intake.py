@@ -10,7 +10,6 @@ object and queues its new articles (already announced ones are not queued twice)
 
 from __future__ import annotations
 
-import html
 import logging
 from datetime import datetime
 from typing import Any, Final
