@@ -5,9 +5,14 @@ arriving at the emulator to the bot's reply arriving there (long polling, real H
 loopback), for ``digestbot run`` and for a minimal PTB echo bot, both started as
 subprocesses so their start-up time and resident memory can be reported too::
 
-    python bench/latency.py [--cache summaries/cache.json] [--rounds 200]
+    python bench/latency.py [--cache summaries/cache.json] [--rounds 200] [--users one|many|both]
 
 Target: the bot's p95 within 1.2x the echo bot's p95 for the same message.
+
+``--users many`` sends every message from a chat the bot has not seen before (a new
+reader's first message: the bot looks up their saved language), ``one`` from one
+returning reader, ``both`` (default) measures the two in turn. The echo baseline is
+bench/echo_bot.py, a bare PTB bot with nothing else imported.
 
 A third bot, "payload echo", answers each command with the very screen (HTML text and
 keyboard) digestbot sends, straight from memory. An echo repeats a 9-character message,
@@ -59,18 +64,6 @@ def run_bare_bot(reply: Callable[[Any, Any], Awaitable[None]]) -> int:
     return 0
 
 
-def echo_bot_main() -> int:
-    """A bare PTB bot: reply to every text message with the same text. The baseline."""
-    from telegram import Update
-    from telegram.ext import ContextTypes
-
-    async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        if update.effective_message is not None and update.effective_message.text:
-            await update.effective_message.reply_text(update.effective_message.text)
-
-    return run_bare_bot(echo)
-
-
 def payload_echo_main() -> int:
     """A bare PTB bot answering each command with digestbot's screen for it, as is."""
     from telegram import Update
@@ -108,6 +101,7 @@ class Bot:
     emu: BotAPIEmulator
     proc: subprocess.Popen[bytes] | None = None
     startup: float = 0.0
+    rss_start_kib: int = -1
     rss_kib: int = -1
 
     def __post_init__(self) -> None:
@@ -143,15 +137,16 @@ async def launch(bot: Bot, env: dict[str, str], log_dir: Path) -> None:
     )
     bot.emu.user_sends(CHAT, "/start")
     await bot.emu.wait_for_bot_messages(CHAT, 1, timeout=60)
+    bot.rss_start_kib = rss_kib(bot.proc.pid)
     bot.startup = time.perf_counter() - started
     await bot.emu.wait_until_quiet(idle=0.3)
     bot.emu.messages(CHAT)  # nothing else pending
 
 
-async def round_trip(bot: Bot, text: str) -> float:
+async def round_trip(bot: Bot, text: str, chat: int = CHAT) -> float:
     started = time.perf_counter()
-    bot.emu.user_sends(CHAT, text)
-    await bot.emu.wait_for_bot_messages(CHAT, 1, timeout=10)
+    bot.emu.user_sends(chat, text)
+    await bot.emu.wait_for_bot_messages(chat, 1, timeout=10)
     elapsed = time.perf_counter() - started
     await bot.emu.wait_until_quiet(idle=0.0, timeout=5)  # a split reply's other parts
     return elapsed
@@ -178,8 +173,9 @@ def _row(name: str, *samples: list[float]) -> str:
     return f"{name:<12}{cells}{p95[0] / p95[1]:>10.2f}x{p95[0] / p95[2]:>10.2f}x"
 
 
-def report(bot: Bot, echo: Bot, payload: Bot, rounds: int) -> bool:
-    print(f"{rounds} rounds per command, interleaved, each bot with its own emulator")
+def report(bot: Bot, echo: Bot, payload: Bot, rounds: int, users: str) -> bool:
+    who = "each message from a new chat" if users == "many" else "one returning chat"
+    print(f"\n{rounds} rounds per command, interleaved, each bot with its own emulator; {who}")
     print(
         f"{'command':<12}{'bot p50':>10}{'bot p95':>10}{'echo p50':>10}{'echo p95':>10}"
         f"{'payl. p50':>10}{'payl. p95':>10}{'vs echo':>11}{'vs payl.':>11}"
@@ -191,16 +187,31 @@ def report(bot: Bot, echo: Bot, payload: Bot, rounds: int) -> bool:
         print(_row(command, b, e, pl))
     print(_row("all", *([x for v in r.samples.values() for x in v] for r in (bot, echo, payload))))
     print("(p95 ratios; 'payl.' = a bare PTB bot sending the bot's own screens)")
-    for r in (bot, echo, payload):
-        print(
-            f"{r.name}: start-up (spawn → reply to /start) {r.startup:.2f}s, "
-            f"resident memory {r.rss_kib / 1024:.1f} MiB"
-        )
     print(f"target p95 ≤ {TARGET_RATIO}x echo: {'met' if ok else 'NOT met'}")
     return ok
 
 
-async def bench(cache: Path, rounds: int) -> int:
+def report_processes(bots: tuple[Bot, ...]) -> None:
+    for r in bots:
+        print(
+            f"{r.name}: start-up (spawn → reply to /start) {r.startup:.2f}s, resident memory "
+            f"{r.rss_start_kib / 1024:.1f} MiB at start, {r.rss_kib / 1024:.1f} MiB at the end"
+        )
+
+
+async def measure(bots: tuple[Bot, ...], rounds: int, first_chat: int | None) -> None:
+    """Interleave the bots, command by command; ``first_chat`` numbers new chats."""
+    for b in bots:
+        for samples in b.samples.values():
+            samples.clear()
+    for n in range(rounds):
+        for k, command in enumerate(COMMANDS):
+            chat = CHAT if first_chat is None else first_chat + n * len(COMMANDS) + k
+            for b in bots:
+                b.samples[command].append(await round_trip(b, command, chat))
+
+
+async def bench(cache: Path, rounds: int, users: str) -> int:
     if not cache.is_file():  # noqa: ASYNC240 - before anything runs
         print(f"no cache at {cache}: run `digestbot build` first or pass --cache", file=sys.stderr)
         return 2
@@ -218,7 +229,7 @@ async def bench(cache: Path, rounds: int) -> int:
                 "PYTHONPATH": str(ROOT),
             }
             bot = Bot("digestbot", [sys.executable, "-m", "bot.cli", "run"], bot_emu)
-            echo = Bot("echo", [sys.executable, __file__, "--echo-bot"], echo_emu)
+            echo = Bot("echo", [sys.executable, str(ROOT / "bench" / "echo_bot.py")], echo_emu)
             payload = Bot(
                 "payload echo", [sys.executable, __file__, "--payload-echo-bot"], payload_emu
             )
@@ -230,18 +241,20 @@ async def bench(cache: Path, rounds: int) -> int:
                     for command in COMMANDS:
                         for b in bots:
                             await round_trip(b, command)
-                for _ in range(rounds):
-                    for command in COMMANDS:
-                        for b in bots:
-                            b.samples[command].append(await round_trip(b, command))
+                print(f"cache: {cache}")
+                if users in ("one", "both"):
+                    await measure(bots, rounds, None)
+                    report(bot, echo, payload, rounds, "one")
+                if users in ("many", "both"):
+                    await measure(bots, rounds, 900_000_000)
+                    report(bot, echo, payload, rounds, "many")
                 for b in bots:
                     if b.proc is not None:
                         b.rss_kib = rss_kib(b.proc.pid)
             finally:
                 for b in bots:
                     await stop(b)
-    print(f"cache: {cache}")
-    report(bot, echo, payload, rounds)
+    report_processes(bots)
     return 0
 
 
@@ -249,14 +262,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=ROOT / "summaries" / "cache.json")
     parser.add_argument("--rounds", type=int, default=200, help="messages per command")
-    parser.add_argument("--echo-bot", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--users", choices=("one", "many", "both"), default="both")
     parser.add_argument("--payload-echo-bot", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.echo_bot:
-        return echo_bot_main()
     if args.payload_echo_bot:
         return payload_echo_main()
-    return asyncio.run(bench(args.cache, args.rounds))
+    return asyncio.run(bench(args.cache, args.rounds, args.users))
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: harakat, tanwin, shadda, sukun, superscript alef, Quranic marks (a regex class body).
 DIACRITICS = "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e8\u06ea-\u06ed"
@@ -64,6 +65,22 @@ def normalize(text: str) -> str:
     unify alef/hamza forms (أإآٱ→ا, ؤ→و, ئ→ي), ى→ي, ة→ه, Persian ی/ک, Arabic-Indic digits →
     Western, lower-case Latin, collapse whitespace.
     """
+    if len(text) <= _WORD_CACHE_MAX_LEN:
+        return _normalize_word(text)
+    return _normalize(text)
+
+
+#: words are folded millions of times in a large build (stop-word tests, stems, keys);
+#: short strings are memoised, long texts are not (they would fill the memory)
+_WORD_CACHE_MAX_LEN = 40
+
+
+@lru_cache(maxsize=1 << 17)
+def _normalize_word(text: str) -> str:
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     # One pass can expose new foldable sequences (e.g. a diacritic removed between a letter
     # and a combining accent); iterate to the fixed point so the result is idempotent.
     for _ in range(8):

@@ -25,6 +25,7 @@ from bot.extract.speakers import (
     CLOSE_QUOTES,
     OPEN_QUOTES,
     Mention,
+    NameIndex,
     Tok,
     Toks,
     fold_name_token,
@@ -582,16 +583,19 @@ class _Registry:
     """Persons named in full anywhere, in reading order, for surname and role look-ups."""
 
     persons: list[tuple[tuple[int, int], Actor]] = field(default_factory=list)
+    #: the same persons by article position: look-ups stay within one article
+    by_article: dict[int, list[tuple[tuple[int, int], Actor]]] = field(default_factory=dict)
 
     def add(self, pos: tuple[int, int], actor: Actor) -> None:
         self.persons.append((pos, actor))
+        self.by_article.setdefault(pos[0], []).append((pos, actor))
 
     def by_name(self, name: tuple[str, ...], pos: tuple[int, int]) -> Actor | None:
         """The closest earlier (else the first later) fuller mention in the same article."""
         same = [
             (p, a)
-            for p, a in self.persons
-            if p[0] == pos[0] and (short_refers_to(name, a.name) or names_match(name, a.name))
+            for p, a in self.by_article.get(pos[0], ())
+            if short_refers_to(name, a.name) or names_match(name, a.name)
         ]
         earlier = [a for p, a in same if p <= pos]
         if earlier:
@@ -602,8 +606,8 @@ class _Registry:
         """ "الرئيس الروسي" → the last named person of that party with the same role word."""
         head = _role_head(role)
         best: Actor | None = None
-        for p, a in self.persons:
-            if not (p[0] == pos[0] and p <= pos and a.party == party and a.role and a.name):
+        for p, a in self.by_article.get(pos[0], ()):
+            if not (p <= pos and a.party == party and a.role and a.name):
                 continue
             other = _role_head(a.role)
             if other == head or (other in _LEADER_WORDS and head in _LEADER_WORDS):
@@ -998,20 +1002,27 @@ def _merge(
     statements: list[Statement], reg: _Registry, signatories: frozenset[str], v: Vocabulary
 ) -> list[Reaction]:
     # Fold person keys across articles: "كيم جونغ أون" ~ "كيم جونج أونج".
-    canon: list[tuple[tuple[str, ...], str]] = []
+    canon = NameIndex()
     for _, a in sorted(reg.persons, key=lambda p: (-len(p[1].name), p[0])):
-        if not any(names_match(a.name, n) or short_refers_to(a.name, n) for n, _ in canon):
-            canon.append((a.name, name_key(a.name)))
+        if not any(
+            names_match(a.name, n) or short_refers_to(a.name, n)
+            for n, _ in canon.candidates(a.name)
+        ):
+            canon.add(a.name, name_key(a.name))
+    canonical: dict[tuple[str, ...], str | None] = {}
+
+    def canonical_key(name: tuple[str, ...]) -> str | None:
+        if name not in canonical:
+            candidates = canon.candidates(name)
+            found = next((k for n, k in candidates if names_match(name, n)), None)
+            if found is None:
+                longer = {k for n, k in candidates if short_refers_to(name, n)}
+                found = longer.pop() if len(longer) == 1 else None
+            canonical[name] = found
+        return canonical[name]
 
     def key_of(actor: Actor) -> str:
-        if actor.name:
-            for n, k in canon:
-                if names_match(actor.name, n):
-                    return k
-            longer = {k for n, k in canon if short_refers_to(actor.name, n)}
-            if len(longer) == 1:
-                return longer.pop()
-        return _key(actor)
+        return (canonical_key(actor.name) if actor.name else None) or _key(actor)
 
     # Party and role per actor: most frequent over every registered mention and statement.
     parties: dict[str, Counter[str]] = {}
@@ -1038,10 +1049,11 @@ def _merge(
         fullest[k] = _most_frequent_spelling(seen)
 
     groups: list[tuple[str, Statement, list[Statement]]] = []
+    groups_of: dict[str, list[tuple[str, Statement, list[Statement]]]] = {}
     for st in statements:
         k = key_of(st.actor)
-        for gk, head, members in groups:
-            if gk == k and head.no_comment == st.no_comment and _similar(head.quote, st.quote):
+        for _k, head, members in groups_of.get(k, ()):
+            if head.no_comment == st.no_comment and _similar(head.quote, st.quote):
                 if not any(
                     m.article_id == st.article_id and m.sentence_index == st.sentence_index
                     for m in members
@@ -1049,7 +1061,9 @@ def _merge(
                     members.append(st)
                 break
         else:
-            groups.append((k, st, [st]))
+            group = (k, st, [st])
+            groups.append(group)
+            groups_of.setdefault(k, []).append(group)
 
     out: list[tuple[tuple[str, str, tuple[int, int]], Reaction]] = []
     for k, head, members in groups:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -704,6 +705,10 @@ class _Cluster:
         a, b = c.interval
         self.hull = (min(self.hull[0], a), max(self.hull[1], b))
 
+    def stems(self) -> frozenset[str]:
+        """The content stems of every member's sentence (asked once clustering is done)."""
+        return frozenset().union(*(_sentence_stems(c.sentence) for c in self.members))
+
     def accepts(self, c: Candidate) -> bool:
         # two dates in one sentence are two events the writer told apart
         if (c.article_id, c.sentence_index) in self.sentences:
@@ -866,12 +871,80 @@ UNDATED_SHARED = 2
 UNDATED_OVERLAP = 0.15
 
 
-def _shares_content(keys: frozenset[str], cl: _Cluster) -> bool:
+def _shares_content(keys: frozenset[str], theirs: frozenset[str]) -> bool:
     """Does an undated sentence share enough content words with a cluster's sentences?"""
-    theirs = frozenset().union(*(_sentence_stems(c.sentence) for c in cl.members))
     shared = len(keys & theirs)
     small = min(len(keys), len(theirs)) or 1
     return shared >= UNDATED_SHARED and shared / small >= UNDATED_OVERLAP
+
+
+#: a cluster whose dates span more months than this is checked against every candidate
+#: of its kinds instead of being filed under each month
+_WIDE_MONTHS = 24
+
+
+def _month_span(a: dt.date, b: dt.date) -> range | None:
+    """The months from ``a`` to ``b`` as numbers, or None when there are too many."""
+    first, last = a.year * 12 + a.month - 1, b.year * 12 + b.month - 1
+    return range(first, last + 1) if last - first < _WIDE_MONTHS else None
+
+
+@dataclass(slots=True)
+class _ClusterIndex:
+    """Clusters in creation order, filed by predicate class and by the months they cover.
+
+    Why: a candidate joins the first cluster that accepts it, and comparing it with every
+    cluster made the merge quadratic in the dossier. A cluster can accept only when it
+    shares a class and its dates overlap the candidate's, so only clusters filed under
+    one of the candidate's classes and months are asked, in creation order: the same
+    first cluster as a full scan.
+    """
+
+    clusters: list[_Cluster] = field(default_factory=list)
+    _cells: dict[tuple[str, int], list[int]] = field(default_factory=dict)
+    _wide: dict[str, list[int]] = field(default_factory=dict)
+    _by_class: dict[str, list[int]] = field(default_factory=dict)
+    _filed: list[set[tuple[str, int]]] = field(default_factory=list)
+
+    def place(self, c: Candidate) -> None:
+        """Add ``c`` to the first cluster that accepts it, else to a new one."""
+        k = self._first_accepting(c)
+        if k is None:
+            k = len(self.clusters)
+            self.clusters.append(_Cluster())
+            self._filed.append(set())
+        self.clusters[k].add(c)
+        self._file(k)
+
+    def _first_accepting(self, c: Candidate) -> int | None:
+        months = _month_span(*c.interval)
+        found: set[int] = set()
+        for cls in c.classes:
+            if months is None:
+                found.update(self._by_class.get(cls, ()))
+                continue
+            found.update(self._wide.get(cls, ()))
+            for month in months:
+                found.update(self._cells.get((cls, month), ()))
+        return next((k for k in sorted(found) if self.clusters[k].accepts(c)), None)
+
+    def _file(self, k: int) -> None:
+        """File cluster ``k`` under its (grown) classes and months."""
+        cl, filed = self.clusters[k], self._filed[k]
+        months = _month_span(*cl.hull)
+        for cls in cl.classes:
+            if (cls, -1) not in filed:
+                filed.add((cls, -1))
+                self._by_class.setdefault(cls, []).append(k)
+            if months is None:
+                if (cls, -2) not in filed:
+                    filed.add((cls, -2))
+                    self._wide.setdefault(cls, []).append(k)
+                continue
+            for month in months:
+                if (cls, month) not in filed:
+                    filed.add((cls, month))
+                    self._cells.setdefault((cls, month), []).append(k)
 
 
 def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[TimelineEvent]:
@@ -880,24 +953,33 @@ def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[T
     Undated reports are cited by the day-precise item of their kind that happened at most
     ``RECENT_DAYS`` before their article (the latest one), never making items of their own.
     """
-    ordered = sorted(cands, key=_precision_rank)
-    clusters: list[_Cluster] = []
-    for c in ordered:
-        target = next((cl for cl in clusters if cl.accepts(c)), None)
-        if target is None:
-            target = _Cluster()
-            clusters.append(target)
-        target.add(c)
+    index = _ClusterIndex()
+    for c in sorted(cands, key=_precision_rank):
+        index.place(c)
+    clusters = index.clusters
+    # day-precise items by date: an undated report looks only at its last RECENT_DAYS
+    by_day = sorted(
+        (cl.members[0].interval[0], k)
+        for k, cl in enumerate(clusters)
+        if cl.members[0].mention.unit == "day"
+    )
+    days = [d for d, _ in by_day]
+    stems: dict[int, frozenset[str]] = {}
     extra: dict[int, list[Undated]] = {}
     news: list[Undated] = []
     for u in undated:
-        recent = [
-            (k, cl.members[0])
-            for k, cl in enumerate(clusters)
-            if cl.members[0].mention.unit == "day"
-            and 0 <= (u.published - cl.members[0].interval[0]).days <= RECENT_DAYS
-            and _shares_content(u.keys, cl)
+        window = by_day[
+            bisect_left(days, u.published - dt.timedelta(days=RECENT_DAYS)) : bisect_right(
+                days, u.published
+            )
         ]
+        recent = []
+        for k in sorted(k for _, k in window):
+            cl = clusters[k]
+            if k not in stems:
+                stems[k] = cl.stems()
+            if _shares_content(u.keys, stems[k]):
+                recent.append((k, cl.members[0]))
         # the event's own kind first; else its scene ("بعد تبادل وثائق التصديق": the
         # exchange reported alone supports the entry into force it preceded)
         fits = [(c.interval[0], k) for k, c in recent if (u.classes & c.classes) - WEAK_CLASSES]
