@@ -155,7 +155,7 @@ def local(url: str) -> str:
 
 
 def fast_fetcher() -> Fetcher:
-    return Fetcher(read_timeout=0.8, connect_timeout=1, deadline=2.0, delay=0.0, per_host=8)
+    return Fetcher(read_timeout=0.8, connect_timeout=2, deadline=4.0, delay=0.0, per_host=8)
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -23,7 +23,7 @@ def open_intake(seeds: Path | None = None) -> Intake:
     subs = SubscriptionStore.from_url(settings.effective_database_url)
     return Intake(
         ArticleStore(subs),
-        seeds_dir=seeds or Path("seeds"),
+        seeds_dir=seeds or settings.seeds_dir,
         data_dir=settings.data_dir,
         owner=default_worker_id(),
     )
@@ -70,7 +70,9 @@ def feeds_main(args: argparse.Namespace) -> int:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Shared by the four subcommands; ``main`` dispatches on ``args.command``."""
-    parser.add_argument("--seeds", type=Path, default=None, help="seeds directory (default seeds/)")
+    parser.add_argument(
+        "--seeds", type=Path, default=None, help="seeds directory (default $DIGESTBOT_SEEDS)"
+    )
     command = parser.prog.split()[-1]
     if command == "feeds":
         parser.add_argument("action", choices=["add", "list", "remove"])

@@ -23,7 +23,7 @@ from typing import Any
 
 from bot.corpus import load_corpus
 from bot.corpus_types import Article
-from bot.delivery.scheduler import article_refs
+from bot.delivery.scheduler import article_refs, dead_local_claimers
 from bot.errors import CorpusError
 from bot.ingest.accept import Known, Verdict, content_hash, judge, signature
 from bot.ingest.decode import decode
@@ -438,6 +438,11 @@ class Intake:
             self._known = await self.store.call(self.store.known)  # one index per round
             report = RoundReport()
             now = self.clock()
+            # a poller killed mid-round (kill -9) on this host left leases: free them now
+            holders = await self.store.call(self.store.lease_holders, now)
+            for dead in dead_local_claimers(holders):
+                released = await self.store.call(self.store.release_leases, dead)
+                log.info("released %d feed leases of the dead poller %s", released, dead)
             leased = await self.store.call(self.store.lease_feeds, self.owner, now)
             report.feeds = len(leased)
             INGEST_POLL_LAG.set(

@@ -145,6 +145,29 @@ class ArticleStore:
             rows = [_feed(r._mapping) for r in conn.execute(stmt)]
         return sorted(rows, key=lambda r: r.next_poll)
 
+    def lease_holders(self, now: datetime) -> list[str]:
+        """Owners of unexpired feed leases (to spot pollers that died holding one)."""
+        f = feeds
+        with self.engine.connect() as conn:
+            return [
+                str(r[0])
+                for r in conn.execute(
+                    select(f.c.lease_owner)
+                    .where(f.c.lease_owner.is_not(None), f.c.lease_expires >= _utc(now))
+                    .distinct()
+                )
+            ]
+
+    def release_leases(self, owner: str) -> int:
+        """Drop ``owner``'s leases (a poller known to be dead): its feeds are due again."""
+        f = feeds
+        with self.engine.begin() as conn:
+            return conn.execute(
+                update(f)
+                .where(f.c.lease_owner == owner)
+                .values(lease_owner=None, lease_expires=None)
+            ).rowcount
+
     def feed_done(
         self,
         feed_id: int,
