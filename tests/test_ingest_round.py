@@ -23,6 +23,7 @@ from bot.ingest.fetch import Fetcher
 from bot.ingest.intake import Intake
 from bot.ingest.live import live_cache_path
 from bot.ingest.store import ArticleStore
+from bot.observability.metrics import REGISTRY
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore
 
@@ -243,6 +244,11 @@ async def test_a_round_records_every_refusal_and_goes_on(
     again = await intake.poll_round()
     fetched = [req.path for req, _resp in server.log[before:]]
     assert again.not_modified >= 1
+    assert (
+        REGISTRY.get_sample_value("digestbot_ingest_fetches_total", {"outcome": "304"}) or 0
+    ) >= 1
+    refused = {"status": "refused", "reason": "near_duplicate"}
+    assert (REGISTRY.get_sample_value("digestbot_ingest_articles_total", refused) or 0) >= 1
     assert "/news/a" not in fetched
     assert again.announced == []
     assert [art for chat, art, _s, _n in subs.delivery_log() if chat == 1] == queued

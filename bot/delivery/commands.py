@@ -19,10 +19,10 @@ from pathlib import Path
 from telegram import Bot
 from telegram.request import HTTPXRequest
 
-from bot.cache.store import load_cache
 from bot.config import load_settings
 from bot.delivery.fanout import RoundResult
 from bot.delivery.scheduler import DeliveryService
+from bot.ingest.live import serving_cache
 from bot.observability.logs import configure_logging
 from bot.subscriptions.store import SubscriptionStore
 
@@ -55,7 +55,10 @@ async def run_round(args: argparse.Namespace) -> RoundResult:
     settings = load_settings()
     token = settings.require_token()
     configure_logging(settings.log_level, settings.log_format, secrets=(token,))
-    cache = load_cache(args.cache or settings.cache_path)
+    # the live cache (seeds + ingested articles) when the intake has written one
+    cache = serving_cache(
+        args.cache or settings.cache_path, settings.data_dir, explicit=args.cache is not None
+    )
     store = SubscriptionStore.from_url(settings.effective_database_url)
     request = HTTPXRequest(connection_pool_size=max(8, args.concurrency), read_timeout=15)
     bot = Bot(

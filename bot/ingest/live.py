@@ -219,6 +219,19 @@ def write_live_cache(data_dir: Path, cache: Cache) -> Path:
     return path
 
 
+def serving_cache(committed: Path, data_dir: Path, *, explicit: bool = False) -> Cache:
+    """The cache a process should serve: the live one when the intake has written it
+    (seeds plus accepted articles), else the committed seeds-only build. An explicitly
+    chosen file (``--cache``) is always taken as given."""
+    live = live_cache_path(data_dir)
+    if not explicit and live.is_file():
+        try:
+            return load_cache(live)
+        except CacheError:  # never half-written; a schema change needs a new publish
+            pass
+    return load_cache(committed)
+
+
 class LiveCacheWatcher:
     """Notices a new live cache file by (mtime, size, inode) and loads it once."""
 
@@ -256,5 +269,6 @@ __all__ = [
     "build_live_cache",
     "live_cache_path",
     "row_article",
+    "serving_cache",
     "write_live_cache",
 ]
