@@ -22,7 +22,7 @@ from telegram.request import HTTPXRequest
 from bot.config import load_settings
 from bot.delivery.fanout import RoundResult
 from bot.delivery.scheduler import DeliveryService
-from bot.ingest.live import serving_cache
+from bot.ingest.serving import serving_cache
 from bot.observability.logs import configure_logging
 from bot.subscriptions.store import SubscriptionStore
 

@@ -35,15 +35,10 @@ from bot.extract.reactions import extract_reactions
 from bot.extract.timeline import Candidate, Undated, candidates, merge, undated_reports
 from bot.extract.treaty import extract_treaty_articles
 from bot.extract.vocabulary import vocabulary
+from bot.ingest.serving import live_cache_path, serving_cache
 from bot.model import Cache, Digest
 
-LIVE_DIR = "live"
-LIVE_FILE = "cache.json"
 PRODUCTS_DIR = "products"
-
-
-def live_cache_path(data_dir: Path) -> Path:
-    return data_dir / LIVE_DIR / LIVE_FILE
 
 
 def row_article(
@@ -217,19 +212,6 @@ def write_live_cache(data_dir: Path, cache: Cache) -> Path:
     path = live_cache_path(data_dir)
     atomic_write_bytes(path, dumps_cache(cache).encode("utf-8"))
     return path
-
-
-def serving_cache(committed: Path, data_dir: Path, *, explicit: bool = False) -> Cache:
-    """The cache a process should serve: the live one when the intake has written it
-    (seeds plus accepted articles), else the committed seeds-only build. An explicitly
-    chosen file (``--cache``) is always taken as given."""
-    live = live_cache_path(data_dir)
-    if not explicit and live.is_file():
-        try:
-            return load_cache(live)
-        except CacheError:  # never half-written; a schema change needs a new publish
-            pass
-    return load_cache(committed)
 
 
 class LiveCacheWatcher:

@@ -25,7 +25,7 @@ from telegram.ext import Application
 
 from bot.config import load_settings
 from bot.errors import ConfigError
-from bot.ingest.live import serving_cache
+from bot.ingest.serving import serving_cache
 from bot.observability.logs import configure_logging
 from bot.telegram.app import build_application
 from bot.telegram.webserver import WebhookConfig, serve
