@@ -29,7 +29,7 @@ import tempfile
 import threading
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
@@ -38,6 +38,7 @@ from botapi_emulator.models import Button, ChatEvent, SentMessage
 from botapi_emulator.server import BotAPIEmulator
 from telegram.error import TelegramError
 
+from bot import chat_reach
 from bot.lifecycle import AnyApp, start_polling, stop_polling
 
 #: Builds the bot for a running emulator (token and base URL come from it).
@@ -54,7 +55,8 @@ BOT_USERNAME = "digestbot"
 DEFAULT_NAMES = {"ar": "ضيف", "en": "Guest"}
 _HELP = (
     "Type a command (/help) or text. A number or #N presses button N of the latest "
-    "keyboard.\n:lang en|ar sets your Telegram language, :sleep S waits, :q quits."
+    "keyboard.\n:lang en|ar sets your Telegram language, :sleep S waits, :q quits.\n"
+    + chat_reach.HELP
 )
 
 _ANSI = {
@@ -224,6 +226,11 @@ class Transcript:
     api_errors: int = 0
     #: The latest printed message with callback buttons: what "#N" presses.
     keyboard: SentMessage | None = None
+    #: other chats printed too, marked 📢 (a channel played with :channel)
+    watched: set[int] = field(default_factory=set)
+
+    def watch(self, chat_id: int) -> None:
+        self.watched.add(chat_id)
 
     def write(self, line: str = "") -> None:
         self.out.write(line + "\n")
@@ -242,6 +249,9 @@ class Transcript:
             event = events[self.printed_events]
             self.printed_events += 1
             if event.chat_id == self.chat_id:
+                shown += self._event(event)
+            elif event.chat_id in self.watched and event.kind == "message":
+                self.write(f"\n📢 {self.emulator.chat(event.chat_id).title or event.chat_id}")
                 shown += self._event(event)
         calls = self.emulator.calls
         while self.printed_calls < len(calls):
@@ -347,6 +357,7 @@ class ChatSession:
             emulator, options.chat_id, out, width=options.width, color=options.color
         )
         self.failures = 0
+        self.inline_query: str | None = None  # the latest :inline query, for :pick
         self._not_busy = asyncio.Event()
         self._not_busy.set()
 
@@ -375,6 +386,11 @@ class ChatSession:
             return True
         if text.startswith("#") and not _PRESS.match(text):
             return True  # a comment line in a script
+        if text.split(" ", 1)[0] in chat_reach.COMMANDS:
+            if echo:
+                self.transcript.user_line(text)
+            await chat_reach.step(self, text)
+            return True
         if echo:
             self.transcript.write()
             self.transcript.user_line(text)

@@ -28,6 +28,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "ingest": ("bot.ingest.commands", "take in article URLs or .html/.txt files"),
     "articles": ("bot.ingest.commands", "list ingested articles (--refused: with reasons)"),
     "poll": ("bot.ingest.commands", "poll the due feeds once and publish (for cron)"),
+    "channels": ("bot.subscriptions.channel_commands", "add, list or remove posting channels"),
 }
 
 

@@ -288,3 +288,21 @@ async def test_shutdown_is_quiet_when_the_last_poll_cleanup_fails(
     assert noisy == []  # … and nothing was printed about it
     assert "Traceback" not in out.getvalue() and "Pool timeout" not in out.getvalue()
     assert logging.getLogger("telegram.ext.Updater").filters == []  # only during stop
+
+
+def test_digestbot_chat_plays_an_inline_query_and_a_channel(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no .env from the checkout
+    cache = Path(__file__).resolve().parent.parent / "summaries" / "cache.json"
+    code = cli_main(
+        ["chat", "--cache", str(cache), "-c", ":inline معاهدة", "-c", ":pick 1",
+         "-c", ":channel", "-c", ":pick 99", "--width", "80"]
+    )  # fmt: skip
+    out = capsys.readouterr().out
+    assert "[1] ملخص · " in out  # the inline answer, listed
+    assert "?start=d_" in out  # the picked result's link back to the bot
+    assert "📢 " in out and "✅" in out  # the channel and the bot's confirmation in it
+    assert "usage: :inline words, then :pick N" in out
+    assert code != 0  # the bad :pick counts as a failure
+    assert "Bot API refused" not in out

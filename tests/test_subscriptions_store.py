@@ -30,7 +30,7 @@ def heads(store: SubscriptionStore, chat: int) -> list[tuple[str, str]]:
 def test_migrations_create_the_model_tables_and_are_idempotent(store: SubscriptionStore) -> None:
     store.migrate()
     current, head = store.schema_revision()
-    assert current == head  # the newest shipped revision, whichever branch added it
+    assert current == head is not None  # whatever the newest revision is
     insp = inspect(store.engine)
     for table in metadata.sorted_tables:
         cols = {c["name"] for c in insp.get_columns(table.name)}
@@ -61,7 +61,7 @@ def test_upgrade_from_the_first_revision_keeps_data_and_languages(
     old.close()
     new = SubscriptionStore.from_url(url)  # start-up runs 0002 and every later revision
     current, head = new.schema_revision()
-    assert current == head
+    assert current == head and current != "0001"
     assert new.get(1) is not None and new.chat_lang(1) == "en"  # the subscription's
     new.remember_lang(2, "en", clock())
     assert new.chat_lang(2) == "en"

@@ -153,7 +153,7 @@ async def test_digest_menu_article_button_and_back(emulator: BotAPIEmulator, bot
 async def test_timeline_paging_order_and_year(emulator: BotAPIEmulator, bot: App) -> None:
     (page1,) = await ask(emulator, "/timeline")
     assert "1/2" in page1.text and "حدث رقم 0:" in page1.text
-    assert button_texts(page1) == ["التالي ›", "⇅ الأحدث أولًا", "حسب السنة"]
+    assert button_texts(page1) == ["التالي ›", "⇅ الأحدث أولًا", "حسب السنة", "🖼 صورة", "مشاركة"]
     emulator.press_button(CHAT, page1.message_id, "التالي ›")
     await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
     page2 = emulator.message(CHAT, page1.message_id)

@@ -14,6 +14,7 @@ from bot.model import Cache
 from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.i18n import coerce_lang, t
+from bot.telegram.share import digest_code
 from bot.telegram.split import split_html
 
 CB_NEXT = "sub:next"
@@ -24,7 +25,7 @@ CB_SETTINGS = "sub:settings"
 @dataclass(frozen=True)
 class Rendered:
     parts: list[str]
-    markup: InlineKeyboardMarkup
+    markup: InlineKeyboardMarkup | None
 
 
 def delivery_keyboard(lang: str, cache: Cache) -> InlineKeyboardMarkup:
@@ -54,3 +55,21 @@ def render_delivery(cache: Cache, article_id: str, lang: str) -> Rendered | None
     language = coerce_lang(lang)
     text = render.render_digest(language, cache, article)
     return Rendered(parts=split_html(text), markup=delivery_keyboard(language, cache))
+
+
+def render_channel_delivery(
+    cache: Cache, article_id: str, lang: str, bot_username: str | None
+) -> Rendered | None:
+    """A digest as a channel post: the same text; instead of the reader's buttons (next,
+    unsubscribe — which any viewer could press), one link to the digest in the bot."""
+    rendered = render_delivery(cache, article_id, lang)
+    if rendered is None:
+        return None
+    if not bot_username:
+        return Rendered(parts=rendered.parts, markup=None)
+    link = f"https://t.me/{bot_username}?start={digest_code(article_id)}"
+    label = t(coerce_lang(lang), "share_open_in_bot")
+    return Rendered(
+        parts=rendered.parts,
+        markup=InlineKeyboardMarkup([[InlineKeyboardButton(label, url=link)]]),
+    )

@@ -23,6 +23,8 @@ from telegram.error import RetryAfter
 from telegram.warnings import PTBDeprecationWarning
 
 _MAX_IDLE_CHATS: Final = 4096
+#: seconds between two messages to one channel or group: Telegram's 20 a minute
+GROUP_INTERVAL: Final = 3.0
 
 
 def retry_after_seconds(exc: RetryAfter) -> float:
@@ -37,9 +39,16 @@ def retry_after_seconds(exc: RetryAfter) -> float:
 class Pacer:
     """Awaitable permission to send one message to one chat."""
 
-    def __init__(self, rate: float | None, per_chat_interval: float = 1.0) -> None:
+    def __init__(
+        self,
+        rate: float | None,
+        per_chat_interval: float = 1.0,
+        group_interval: float = GROUP_INTERVAL,
+    ) -> None:
         self.rate = rate
         self.per_chat_interval = per_chat_interval
+        #: channels and groups (negative chat ids): Telegram allows 20 messages a minute
+        self.group_interval = max(per_chat_interval, group_interval)
         self._global: AsyncLimiter | None = None
         if rate is not None:
             burst = max(1.0, rate / 12.5)
@@ -58,7 +67,8 @@ class Pacer:
     def _chat_limiter(self, chat_id: int) -> AsyncLimiter:
         limiter = self._chats.pop(chat_id, None)
         if limiter is None:
-            limiter = AsyncLimiter(1, self.per_chat_interval)
+            interval = self.group_interval if chat_id < 0 else self.per_chat_interval
+            limiter = AsyncLimiter(1, interval)
             if len(self._chats) >= _MAX_IDLE_CHATS:
                 # the oldest entry was last used long ago in a fan-out of this size
                 self._chats.popitem(last=False)

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from telegram import Bot
 
 from bot.delivery.fanout import Clock, FanOut, RoundResult, utcnow
-from bot.delivery.message import Rendered, render_delivery
+from bot.delivery.message import Rendered, render_channel_delivery, render_delivery
 from bot.delivery.pacing import Pacer
 from bot.model import Cache
 from bot.observability.metrics import QUEUE_DEPTH
@@ -92,20 +92,32 @@ class DeliveryService:
         self.lease = lease
         self.flush_every = flush_every
         self._task: asyncio.Task[RoundResult] | None = None
-        self._rendered: dict[tuple[int, str, str], Rendered | None] = {}
+        self._rendered: dict[tuple[int, str, str, bool], Rendered | None] = {}
         self._synced: int | None = None  # id() of the cache last synced into the queue
         self._stopping = False
         self.last_result: RoundResult | None = None
 
     def render(self, claimed: Claimed) -> Rendered | None:
-        """Render once per (cache, article, language): a fan-out sends the same text to all."""
+        """Render once per (cache, article, language, kind of chat): a fan-out sends the
+        same text to all; a channel post carries a link to the bot instead of buttons."""
         cache = self.cache()
-        key = (id(cache), claimed.article_id, claimed.lang)
+        channel = claimed.chat_id < 0
+        key = (id(cache), claimed.article_id, claimed.lang, channel)
         if key not in self._rendered:
             if len(self._rendered) > 256:
                 self._rendered.clear()
-            self._rendered[key] = render_delivery(cache, claimed.article_id, claimed.lang)
+            self._rendered[key] = (
+                render_channel_delivery(cache, claimed.article_id, claimed.lang, self._username())
+                if channel
+                else render_delivery(cache, claimed.article_id, claimed.lang)
+            )
         return self._rendered[key]
+
+    def _username(self) -> str | None:
+        try:
+            return self.bot.username
+        except RuntimeError:  # not initialized (``digestbot deliver`` before getMe)
+            return None
 
     async def start(self) -> int:
         """Sync the cache's articles into every queue; retry claims of dead local processes."""

@@ -83,6 +83,24 @@ chat_prefs = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+#: channels the bot posts every digest to; each is also a row of ``subscribers`` (its queue,
+#: pacing and pause state), this table says which channel it is and who registered it
+channels = Table(
+    "channels",
+    metadata,
+    Column(
+        "chat_id",
+        BigInteger,
+        ForeignKey("subscribers.chat_id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("username", String(64), nullable=True),
+    Column("title", String(256), nullable=True),
+    Column("added_by", BigInteger, nullable=True),
+    Column("added_at", UTCDateTime, nullable=False),
+)
+
 queue_items = Table(
     "queue_items",
     metadata,

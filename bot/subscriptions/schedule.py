@@ -17,8 +17,11 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-Frequency = Literal["daily", "twice", "weekly"]
+Frequency = Literal["daily", "twice", "weekly", "each"]
+#: what a reader can choose; "each" is a channel's: every digest as soon as it is queued
 FREQUENCIES: Final[tuple[Frequency, ...]] = ("daily", "twice", "weekly")
+CHANNEL_FREQUENCY: Final[Frequency] = "each"
+_ALL: Final = (*FREQUENCIES, CHANNEL_FREQUENCY)
 
 _TIME = re.compile(r"^\s*(\d{1,2})(?:[:.h](\d{2}))?\s*$")
 _OFFSET = re.compile(r"^\s*(?:UTC|GMT)?\s*([+-−])\s*(\d{1,2})(?::?(\d{2}))?\s*$", re.IGNORECASE)
@@ -47,7 +50,7 @@ class Preferences:
     def validate(self) -> None:
         if not (0 <= self.hour <= 23 and 0 <= self.minute <= 59):
             raise InvalidPreference(f"time out of range: {self.hour}:{self.minute:02d}")
-        if self.frequency not in FREQUENCIES:
+        if self.frequency not in _ALL:
             raise InvalidPreference(f"unknown frequency {self.frequency!r}")
         if not 0 <= self.weekday <= 6:
             raise InvalidPreference(f"weekday out of range: {self.weekday}")
@@ -118,6 +121,8 @@ def next_slot_after(prefs: Preferences, now: datetime) -> datetime:
     """The first delivery slot strictly after ``now`` (aware), as an aware UTC datetime."""
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
+    if prefs.frequency == CHANNEL_FREQUENCY:
+        return now.astimezone(UTC)  # due at every tick: the next digest as soon as it is queued
     zone = zone_of(prefs.tz)
     local_day: date = now.astimezone(zone).date() - timedelta(days=1)
     for offset in range(0, 10):
@@ -133,6 +138,6 @@ def next_slot_after(prefs: Preferences, now: datetime) -> datetime:
 
 def frequency_of(value: str) -> Frequency:
     """Validate a frequency read from a button or the database."""
-    if value not in FREQUENCIES:
+    if value not in _ALL:
         raise InvalidPreference(f"unknown frequency {value!r}")
     return value

@@ -7,6 +7,7 @@ caller once; handlers read it (and the search index built from it) from ``bot_da
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import Any
 
@@ -24,7 +25,7 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.model import Cache
 from bot.telegram import handlers as h
-from bot.telegram import intake, subscribe
+from bot.telegram import intake, reach, subscribe
 from bot.telegram.i18n import LANGS, catalogue, t
 
 log = logging.getLogger(__name__)
@@ -120,7 +121,9 @@ def build_application(
         )
     # Subscriptions add their own commands and buttons; the catch-alls must come after.
     subscribe.install(application, settings)
+    reach.install(application, settings, cache)
     intake.install(application, settings)  # /latest, /add, /feeds, live cache reload, polling
+    intake.on_cache_swap(application.bot_data, functools.partial(reach.rebind, settings))
     application.add_handler(
         CallbackQueryHandler(h.instrumented("callback", "unknown")(h.on_bad_button))
     )

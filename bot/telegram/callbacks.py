@@ -61,7 +61,21 @@ class SearchPage:
     page: int
 
 
-Action = TimelinePage | YearMenu | ReactionsParty | DigestOf | DigestList | SetLang | SearchPage
+@dataclass(frozen=True)
+class TimelinePicture:
+    """/timeline's «🖼 صورة»: send the timeline as a picture."""
+
+
+Action = (
+    TimelinePage
+    | YearMenu
+    | ReactionsParty
+    | DigestOf
+    | DigestList
+    | SetLang
+    | SearchPage
+    | TimelinePicture
+)
 
 
 class Stale(Exception):
@@ -94,6 +108,8 @@ def encode(action: Action, tag: str) -> str:
             body = f"lg:{lang}"
         case SearchPage(key, page):
             body = f"sr:{key}:{page}"
+        case TimelinePicture():
+            body = "tp"
     data = f"{VERSION}:{tag}:{body}"
     if len(data.encode("utf-8")) > MAX_BYTES:
         raise ValueError(f"callback_data over {MAX_BYTES} bytes: {data!r}")
@@ -148,4 +164,6 @@ def decode(data: str | None, tag: str) -> Action:
             return SetLang("en")
         case "sr", [key, page] if _QUERY_KEY.fullmatch(key):
             return SearchPage(key, _nat(page))
+        case "tp", []:
+            return TimelinePicture()
     raise Forged(data)

@@ -51,6 +51,7 @@ BOT_DATA_CACHE: Final = "cache"
 BOT_DATA_COMMANDS: Final = "commands"
 BOT_DATA_VIEWS: Final = "views"
 BOT_DATA_STORE: Final = "subscription_store"  # same key as bot.telegram.subscribe
+BOT_DATA_SHARED: Final = "shared_item_screen"  # (lang, code, bot username) → Screen | None
 MAX_RETRY_AFTER: Final = 10.0
 FREE_TEXT_SEARCH_CHARS: Final = 200
 
@@ -236,6 +237,10 @@ async def start(update: Update, context: Context) -> None:
     if payload in routes:
         context.args = []
         await routes[payload](update, context)
+        return
+    shared = context.bot_data.get(BOT_DATA_SHARED)  # a shared item's deep link (reach)
+    if payload and shared and (screen := shared(_lang(context), payload, context.bot.username)):
+        await show(message, screen)
         return
     user = update.effective_user
     await reply(message, render.render_welcome(_lang(context), user.first_name if user else None))

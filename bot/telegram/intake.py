@@ -11,6 +11,7 @@ object and queues its new articles (already announced ones are not queued twice)
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Final
 
@@ -35,6 +36,18 @@ Context = ContextTypes.DEFAULT_TYPE
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 BOT_DATA_INTAKE: Final = "intake"
 BOT_DATA_WATCHER: Final = "live_cache_watcher"
+BOT_DATA_SWAP_HOOKS: Final = "cache_swap_hooks"
+
+#: what else must be rebuilt for a new cache (e.g. reach's share index and pictures)
+SwapHook = Callable[[dict[str, Any], Cache], None]
+
+
+def on_cache_swap(bot_data: dict[str, Any], hook: SwapHook) -> None:
+    """Run ``hook(bot_data, new_cache)`` whenever a new live cache is swapped in, before
+    handlers see it; features that keep per-cache objects register here (app.py)."""
+    bot_data.setdefault(BOT_DATA_SWAP_HOOKS, []).append(hook)
+
+
 LATEST: Final = 5
 
 
@@ -54,6 +67,8 @@ def swap_cache(bot_data: dict[str, Any], cache: Cache) -> bool:
         return False
     views = Views(cache, commands=bot_data.get(h.BOT_DATA_COMMANDS, []))
     views.warm()
+    for hook in bot_data.get(BOT_DATA_SWAP_HOOKS, []):
+        hook(bot_data, cache)
     bot_data[h.BOT_DATA_VIEWS] = views
     bot_data[h.BOT_DATA_CACHE] = cache
     log.info(

@@ -15,6 +15,7 @@ from bot.telegram.render import (
     timeline_years,
     truncate,
 )
+from bot.telegram.share import share_button
 
 
 def _button(text: str, action: cb.Action, tag: str) -> InlineKeyboardButton:
@@ -22,9 +23,16 @@ def _button(text: str, action: cb.Action, tag: str) -> InlineKeyboardButton:
 
 
 def timeline_keyboard(
-    lang: Lang, tag: str, page: int, pages: int, order: cb.Order, year: int | None
+    lang: Lang,
+    tag: str,
+    page: int,
+    pages: int,
+    order: cb.Order,
+    year: int | None,
+    share: str | None = None,
 ) -> InlineKeyboardMarkup:
-    """‹ previous / next ›, the order toggle and the year menu."""
+    """‹ previous / next ›, the order toggle and the year menu; the picture; «مشاركة»
+    (``share``: the page's items' codes, see :func:`bot.telegram.share.share_query`)."""
     nav: list[InlineKeyboardButton] = []
     if page > 0:
         nav.append(_button(t(lang, "btn_prev"), cb.TimelinePage(page - 1, order, year), tag))
@@ -36,7 +44,10 @@ def timeline_keyboard(
         _button(flip_label, cb.TimelinePage(0, flip, year), tag),
         _button(t(lang, "btn_by_year"), cb.YearMenu(order), tag),
     ]
-    rows = [nav, tools] if nav else [tools]
+    picture = [_button(t(lang, "btn_picture"), cb.TimelinePicture(), tag)]
+    if share:
+        picture.append(share_button(lang, share))
+    rows = [nav, tools, picture] if nav else [tools, picture]
     return InlineKeyboardMarkup(rows)
 
 
@@ -50,9 +61,16 @@ def year_keyboard(lang: Lang, tag: str, cache: Cache, order: cb.Order) -> Inline
 
 
 def reactions_keyboard(
-    lang: Lang, tag: str, cache: Cache, party: int | None, page: int, pages: int
+    lang: Lang,
+    tag: str,
+    cache: Cache,
+    party: int | None,
+    page: int,
+    pages: int,
+    share: str | None = None,
 ) -> InlineKeyboardMarkup:
-    """Paging for the current filter, then one button per party and "all parties"."""
+    """Paging for the current filter, then one button per party and "all parties", then
+    «مشاركة» for the page's reactions when ``share`` (their codes) is given."""
     rows: list[list[InlineKeyboardButton]] = []
     nav: list[InlineKeyboardButton] = []
     if page > 0:
@@ -77,6 +95,8 @@ def reactions_keyboard(
     if parties:
         label = ("✓ " if party is None else "") + t(lang, "btn_all_parties")
         rows.append([_button(label, cb.ReactionsParty(None, 0), tag)])
+    if share:
+        rows.append([share_button(lang, share)])
     return InlineKeyboardMarkup(rows)
 
 
@@ -98,9 +118,15 @@ def digest_menu_keyboard(lang: Lang, tag: str, cache: Cache, page: int) -> Inlin
     return InlineKeyboardMarkup(rows)
 
 
-def back_to_digests_keyboard(lang: Lang, tag: str, article_index: int) -> InlineKeyboardMarkup:
+def back_to_digests_keyboard(
+    lang: Lang, tag: str, article_index: int, share_code: str | None = None
+) -> InlineKeyboardMarkup:
+    """Back to the list; «مشاركة» (``@bot <code>`` in a chat of the reader's choice)."""
     page = article_index // ARTICLES_PAGE_SIZE
-    return InlineKeyboardMarkup([[_button(t(lang, "btn_all_articles"), cb.DigestList(page), tag)]])
+    row = [_button(t(lang, "btn_all_articles"), cb.DigestList(page), tag)]
+    if share_code is not None:
+        row.append(share_button(lang, share_code))
+    return InlineKeyboardMarkup([row])
 
 
 def lang_keyboard(tag: str) -> InlineKeyboardMarkup:

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from bot.model import ArticleEntry, Cache, Evidence, Reaction, TimelineEvent
+from bot.model import ArticleEntry, Cache, Evidence, Reaction, TimelineEvent, TreatyArticle
 from bot.telegram.callbacks import Order
 from bot.telegram.i18n import Lang, t
 from bot.telegram.rtl import rtl_lines
@@ -388,7 +388,7 @@ def render_treaty(lang: Lang, cache: Cache) -> str:
     if not cache.treaty_articles:
         return finish(lang, t(lang, "empty_treaty"))
     cites = Citations(cache, lang)
-    items = sorted(cache.treaty_articles, key=lambda a: (a.number is None, a.number or 0))
+    items = treaty_items(cache)
     blocks = [f"📜 <b>{esc(t(lang, 'treaty_title'))}</b>"]
     for item in items:
         label = (
@@ -439,13 +439,27 @@ def _reaction_line(lang: Lang, r: Reaction, cites: Citations) -> str:
     return f"• {who} — {stance}: {said}{cites.cite(r.sources)}"
 
 
+def reactions_of(cache: Cache, party: int | None) -> list[Reaction]:
+    """The reactions a /reactions screen lists, in its order (all parties when ``party`` is
+    None or out of range)."""
+    parties = reaction_parties(cache)
+    chosen = parties[party] if party is not None and 0 <= party < len(parties) else None
+    items = [r for r in cache.reactions if chosen is None or r.party == chosen]
+    items.sort(key=lambda r: (r.party or "", r.actor))
+    return items
+
+
+def treaty_items(cache: Cache) -> list[TreatyArticle]:
+    """The provisions in the order /treaty_articles lists them (numbered first)."""
+    return sorted(cache.treaty_articles, key=lambda a: (a.number is None, a.number or 0))
+
+
 def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> ReactionsView:
     parties = reaction_parties(cache)
     if party is not None and not 0 <= party < len(parties):
         party = None
     chosen = parties[party] if party is not None else None
-    items = [r for r in cache.reactions if chosen is None or r.party == chosen]
-    items.sort(key=lambda r: (r.party or "", r.actor))
+    items = reactions_of(cache, party)
     pages = max(1, -(-len(items) // REACTIONS_PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
     title = t(lang, "reactions_title", page=counter(lang, page + 1), pages=counter(lang, pages))

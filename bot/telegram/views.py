@@ -23,6 +23,14 @@ from bot.telegram import render
 from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
+from bot.telegram.share import (
+    digest_code,
+    event_code,
+    provision_code,
+    reaction_code,
+    share_keyboard,
+    share_query,
+)
 from bot.telegram.split import split_html
 
 RECENT_QUERIES = 256
@@ -104,9 +112,12 @@ class Views:
         )
 
     def treaty(self, lang: Lang) -> Screen:
-        return self._get(
-            ("treaty", lang), lambda: Screen.of(render.render_treaty(lang, self.cache))
-        )
+        def build() -> Screen:
+            codes = [provision_code(p) for p in render.treaty_items(self.cache)]
+            markup = share_keyboard(lang, share_query(codes)) if codes else None
+            return Screen.of(render.render_treaty(lang, self.cache), markup)
+
+        return self._get(("treaty", lang), build)
 
     def lang_menu(self, lang: Lang) -> Screen:
         return self._get(
@@ -143,7 +154,7 @@ class Views:
             ("digest", lang, index),
             lambda: Screen.of(
                 render.render_digest(lang, self.cache, article),
-                kb.back_to_digests_keyboard(lang, self.tag, index),
+                kb.back_to_digests_keyboard(lang, self.tag, index, digest_code(article.id)),
             ),
         )
 
@@ -155,7 +166,11 @@ class Views:
 
         def build() -> Screen:
             view = render.render_timeline(lang, self.cache, page, order, year)
-            markup = kb.timeline_keyboard(lang, self.tag, view.page, view.pages, order, year)
+            size = render.TIMELINE_PAGE_SIZE
+            events = render.timeline_events(self.cache, order, year)
+            chunk = events[view.page * size : (view.page + 1) * size]
+            share = share_query([event_code(e) for e in chunk])
+            markup = kb.timeline_keyboard(lang, self.tag, view.page, view.pages, order, year, share)
             return Screen.of(view.text, markup)
 
         pages = max(1, -(-self._events_in[year] // render.TIMELINE_PAGE_SIZE))
@@ -205,8 +220,18 @@ class Views:
 
         def build() -> Screen:
             view = render.render_reactions(lang, self.cache, party, page)
+            size = render.REACTIONS_PAGE_SIZE
+            chunk = render.reactions_of(self.cache, view.party)[
+                view.page * size : (view.page + 1) * size
+            ]
             markup = kb.reactions_keyboard(
-                lang, self.tag, self.cache, view.party, view.page, view.pages
+                lang,
+                self.tag,
+                self.cache,
+                view.party,
+                view.page,
+                view.pages,
+                share_query([reaction_code(r) for r in chunk]),
             )
             return Screen.of(view.text, markup)
 

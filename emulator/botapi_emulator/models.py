@@ -46,6 +46,8 @@ class SentMessage:
     history: list[str] = field(default_factory=list)
     #: Every parameter of the call that created the message, decoded.
     params: dict[str, Any] = field(default_factory=dict)
+    #: For a photo: Telegram's PhotoSize list (``text`` is then the caption).
+    photo: list[dict[str, Any]] | None = None
 
     @property
     def buttons(self) -> list[Button]:

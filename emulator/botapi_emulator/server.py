@@ -45,6 +45,7 @@ from botapi_emulator.html_entities import (
     utf16_len,
 )
 from botapi_emulator.models import Button, ChatEvent, RecordedCall, SentMessage
+from botapi_emulator.reach import ReachMixin, Upload
 
 # A Bot API token as Telegram issues them: <bot id>:<secret>.
 TOKEN_PATTERN = re.compile(r"^\d{5,16}:[A-Za-z0-9_-]{30,64}$")
@@ -90,7 +91,15 @@ _SCOPE_TYPES = frozenset(
 _COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")
 _BOT_COMMAND_IN_TEXT = re.compile(r"(?<![\w/])/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?")
 _BUTTON_URL = re.compile(r"^(?:(?:https?|tg)://\S+|[\w-]+(?:\.[\w-]+)+(?:[/?#]\S*)?)$")
-_UPDATE_KINDS = ("message", "edited_message", "callback_query")
+_UPDATE_KINDS = (
+    "message",
+    "edited_message",
+    "callback_query",
+    "inline_query",
+    "chosen_inline_result",
+    "channel_post",
+    "my_chat_member",
+)
 
 
 class ApiError(Exception):
@@ -187,7 +196,9 @@ class _Bucket:
 
 
 #: Methods Telegram's flood control counts as sending.
-_FLOOD_METHODS = frozenset({"sendmessage", "editmessagetext", "editmessagereplymarkup"})
+_FLOOD_METHODS = frozenset(
+    {"sendmessage", "sendphoto", "editmessagetext", "editmessagereplymarkup"}
+)
 
 
 # ----------------------------------------------------------------------------- params
@@ -263,7 +274,7 @@ def _as_json(params: dict[str, Any], name: str, error: str | None = None) -> Any
 # ----------------------------------------------------------------------------- emulator
 
 
-class BotAPIEmulator:
+class BotAPIEmulator(ReachMixin):
     """A Bot API server for one fake bot, with a control API for tests and the chat CLI.
 
     Use ``async with BotAPIEmulator() as emu:`` and point PTB at it with
@@ -834,6 +845,13 @@ class BotAPIEmulator:
         }
         if msg.entities:
             data["entities"] = [e.to_api() for e in msg.entities]
+        if msg.photo is not None:
+            data["photo"] = msg.photo
+            caption, entities = data.pop("text"), data.pop("entities", None)
+            if caption:
+                data["caption"] = caption
+            if entities:
+                data["caption_entities"] = entities
         if msg.edit_date is not None:
             data["edit_date"] = msg.edit_date
         if msg.reply_markup and "inline_keyboard" in msg.reply_markup:
@@ -988,7 +1006,7 @@ class BotAPIEmulator:
             **self._bot_json(),
             "can_join_groups": True,
             "can_read_all_group_messages": False,
-            "supports_inline_queries": False,
+            "supports_inline_queries": True,
             "can_connect_to_business": False,
             "has_main_web_app": False,
         }
@@ -1038,6 +1056,7 @@ class BotAPIEmulator:
 
     async def _m_send_message(self, params: dict[str, Any]) -> Any:
         state = self._resolve_chat(params)
+        self._check_channel_send(state.chat.id, state.chat.type)
         raw, plain, parse_mode, entities = self._format(params)
         markup = self._reply_markup(params)
         msg = self._store_bot_message(state, params, raw, plain, parse_mode, entities, markup)
@@ -1313,6 +1332,8 @@ _METHODS: dict[str, tuple[str, _Handler]] = {
         ("getMe", BotAPIEmulator._m_get_me),
         ("getUpdates", BotAPIEmulator._m_get_updates),
         ("sendMessage", BotAPIEmulator._m_send_message),
+        ("sendPhoto", BotAPIEmulator._m_send_photo),
+        ("answerInlineQuery", BotAPIEmulator._m_answer_inline_query),
         ("editMessageText", BotAPIEmulator._m_edit_message_text),
         ("editMessageReplyMarkup", BotAPIEmulator._m_edit_message_reply_markup),
         ("deleteMessage", BotAPIEmulator._m_delete_message),
@@ -1367,6 +1388,10 @@ class _MethodHandler(tornado.web.RequestHandler):
             for key, values in source.items():
                 if values:
                     params[key] = values[-1].decode("utf-8", "replace")
+        for key, files in self.request.files.items():
+            if files:
+                part = files[-1]
+                params[key] = Upload(part.filename, part.content_type, part.body)
         content_type = self.request.headers.get("Content-Type", "")
         if content_type.split(";")[0].strip().lower() == "application/json" and self.request.body:
             try:

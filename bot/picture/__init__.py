@@ -1,0 +1,1 @@
+"""The timeline as a picture: a pure row plan (layout), Arabic shaping, and the drawing."""
