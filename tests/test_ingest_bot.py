@@ -30,6 +30,7 @@ from bot.subscriptions.store import SubscriptionStore
 from bot.telegram.app import build_application
 from bot.telegram.i18n import t
 from bot.telegram.intake import BOT_DATA_INTAKE
+from bot.telegram.reach import BOT_DATA_SHARE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -90,8 +91,9 @@ async def say(emu: BotAPIEmulator, text: str, chat: int = CHAT) -> SentMessage:
 async def test_an_ingested_file_reaches_latest_without_a_restart(
     emulator: BotAPIEmulator, bot: tuple[App, SubscriptionStore], tmp_path: Path
 ) -> None:
-    _app, store = bot
+    app, store = bot
     store.subscribe(CHAT, Preferences(hour=8), datetime.now(UTC))
+    share_before = app.bot_data[BOT_DATA_SHARE]
     before = await say(emulator, "/latest")
     assert TITLE not in plain(before.text)
     menu = await say(emulator, "/digest")
@@ -114,6 +116,7 @@ async def test_an_ingested_file_reaches_latest_without_a_restart(
     else:
         pytest.fail("the new article never reached /latest")
     assert plain(latest.text).index(TITLE) < plain(latest.text).index("/digest")
+    assert app.bot_data[BOT_DATA_SHARE] is not share_before  # reach follows the new cache
     # it was queued once for the subscriber
     queued = [a for c, a, _s, _n in store.delivery_log() if c == CHAT]
     assert queued.count(outcome.id) == 1
