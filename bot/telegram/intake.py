@@ -10,6 +10,7 @@ object and queues its new articles (already announced ones are not queued twice)
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -60,13 +61,14 @@ def _intake(context: Context) -> Intake | None:
     return intake if isinstance(intake, Intake) else None
 
 
-def swap_cache(bot_data: dict[str, Any], cache: Cache) -> bool:
-    """Serve ``cache`` from now on (views rendered before the swap); False if unchanged."""
-    current = bot_data.get(h.BOT_DATA_CACHE)
-    if isinstance(current, Cache) and current.source_digest == cache.source_digest:
-        return False
+def _prepare(bot_data: dict[str, Any], cache: Cache) -> Views:
+    """Every common screen of ``cache``, rendered before anyone is served from it."""
     views = Views(cache, commands=bot_data.get(h.BOT_DATA_COMMANDS, []))
     views.warm()
+    return views
+
+
+def _install(bot_data: dict[str, Any], cache: Cache, views: Views) -> None:
     for hook in bot_data.get(BOT_DATA_SWAP_HOOKS, []):
         hook(bot_data, cache)
     bot_data[h.BOT_DATA_VIEWS] = views
@@ -74,23 +76,42 @@ def swap_cache(bot_data: dict[str, Any], cache: Cache) -> bool:
     log.info(
         "live cache swapped in: %d articles (%s)", len(cache.articles), cache.source_digest[:24]
     )
+
+
+def _unchanged(bot_data: dict[str, Any], cache: Cache) -> bool:
+    current = bot_data.get(h.BOT_DATA_CACHE)
+    return isinstance(current, Cache) and current.source_digest == cache.source_digest
+
+
+def swap_cache(bot_data: dict[str, Any], cache: Cache) -> bool:
+    """Serve ``cache`` from now on (views rendered before the swap); False if unchanged."""
+    if _unchanged(bot_data, cache):
+        return False
+    _install(bot_data, cache, _prepare(bot_data, cache))
     return True
 
 
-def reload_now(bot_data: dict[str, Any]) -> bool:
+async def reload_now(bot_data: dict[str, Any]) -> bool:
+    """Swap in the live cache if its file changed. Loading and rendering run in a worker
+    thread so updates keep being answered; the swap itself is two assignments on the
+    event loop, so a handler sees the old cache or the new one."""
     watcher = bot_data.get(BOT_DATA_WATCHER)
     if not isinstance(watcher, LiveCacheWatcher):
         return False
     try:
-        cache = watcher.poll()
+        cache = await asyncio.to_thread(watcher.poll)
     except Exception:  # a bad file is logged; the bot keeps serving what it has
         log.exception("could not load the live cache %s", watcher.path)
         return False
-    return cache is not None and swap_cache(bot_data, cache)
+    if cache is None or _unchanged(bot_data, cache):
+        return False
+    views = await asyncio.to_thread(_prepare, bot_data, cache)
+    _install(bot_data, cache, views)
+    return True
 
 
 async def _reload_job(context: Context) -> None:
-    reload_now(context.bot_data)
+    await reload_now(context.bot_data)
 
 
 async def _poll_job(context: Context) -> None:
@@ -110,7 +131,7 @@ async def _poll_job(context: Context) -> None:
             report.failed_feeds,
             report.accepted,
         )
-    reload_now(context.bot_data)
+    await reload_now(context.bot_data)
 
 
 # --- rendering ------------------------------------------------------------------------
@@ -260,7 +281,7 @@ async def add(update: Update, context: Context) -> None:
         await h.reply(message, render.finish(lang, t(lang, "add_usage")))
         return
     outcomes = await intake.ingest([url])
-    reload_now(context.bot_data)
+    await reload_now(context.bot_data)
     await h.reply(message, render_outcome(lang, outcomes[0]))
 
 
