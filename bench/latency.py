@@ -227,6 +227,9 @@ async def bench(cache: Path, rounds: int, users: str) -> int:
                 "DIGESTBOT_DATA_DIR": tmp,
                 "LOG_LEVEL": "WARNING",
                 "PYTHONPATH": str(ROOT),
+                # one user firing replies back to back, far above Telegram's flood limit:
+                # measure the bot's own cost, not the shared send budget's pacing
+                "DIGESTBOT_SEND_RATE": "10000",
             }
             bot = Bot("digestbot", [sys.executable, "-m", "bot.cli", "run"], bot_emu)
             echo = Bot("echo", [sys.executable, str(ROOT / "bench" / "echo_bot.py")], echo_emu)

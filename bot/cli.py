@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import Protocol, cast
 
 from bot import __version__
-from bot.errors import DigestbotError
 
 #: subcommand → (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -73,11 +72,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(args_list)
     try:
         return _load(args.command).main(args)
-    except DigestbotError as exc:
-        print(f"digestbot {args.command}: {exc}", file=sys.stderr)
-        return 2
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:  # one line for mistakes, a redacted traceback for bugs
+        from bot.operator_errors import report
+
+        text, code = report(args.command, exc, _token_from_env())
+        print(text, file=sys.stderr)
+        return code
+
+
+def _token_from_env() -> tuple[str, ...]:
+    """The configured token (also when malformed), so it is masked in whatever we print."""
+    import os
+
+    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
+    return (token,) if token else ()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -209,3 +209,15 @@ def test_language_choice_is_kept_per_chat_and_followed_by_digests(
     store.remember_lang(2, "ar", clock())  # chosen again: one row, the latest choice
     assert store.get(1).lang == "en"  # type: ignore[union-attr]
     assert (store.chat_lang(1), store.chat_lang(2), store.chat_lang(3)) == ("en", "ar", None)
+
+
+def test_claims_say_which_chats_are_channels(store: SubscriptionStore, clock: Clock) -> None:
+    """A group (negative id, a reader's subscription) keeps the reader's buttons; only a
+    channel's subscription ("each") is rendered as a channel post."""
+    store.sync_articles(A[:1], clock())
+    store.subscribe(-100_123, UTC8, clock())  # a supergroup subscribed by its admins
+    channel = Preferences(hour=0, minute=0, tz="UTC", frequency="each")
+    store.subscribe(-100_456, channel, clock())
+    store.promote_due(clock(), force=True)
+    got = {c.chat_id: c.channel for c in store.claim("w", clock())}
+    assert got == {-100_123: False, -100_456: True}

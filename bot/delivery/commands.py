@@ -16,15 +16,14 @@ import signal
 import sys
 from pathlib import Path
 
-from telegram import Bot
-from telegram.request import HTTPXRequest
-
 from bot.config import load_settings
 from bot.delivery.fanout import RoundResult
 from bot.delivery.scheduler import DeliveryService
 from bot.ingest.serving import serving_cache
 from bot.observability.logs import configure_logging
 from bot.subscriptions.store import SubscriptionStore
+from bot.telegram.client import file_url, make_bot
+from bot.telegram.ratelimit import SharedRateLimiter
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -60,11 +59,18 @@ async def run_round(args: argparse.Namespace) -> RoundResult:
         args.cache or settings.cache_path, settings.data_dir, explicit=args.cache is not None
     )
     store = SubscriptionStore.from_url(settings.effective_database_url)
-    request = HTTPXRequest(connection_pool_size=max(8, args.concurrency), read_timeout=15)
-    bot = Bot(
-        token, base_url=settings.telegram_api_url or "https://api.telegram.org/bot", request=request
-    )
     rate = None if args.no_rate_limit else (args.rate or settings.send_rate)
+    api = settings.telegram_api_url or "https://api.telegram.org/bot"
+    bot = make_bot(
+        token,
+        base_url=api,
+        base_file_url=file_url(api),
+        defaults=None,
+        # the bot's own budget: adaptive, shared by every sender task of this run
+        limiter=None if rate is None else SharedRateLimiter(rate),
+        pool_size=max(8, args.concurrency),
+        read_timeout=15,
+    )
     service = DeliveryService(
         store,
         bot,
@@ -96,6 +102,7 @@ def main(args: argparse.Namespace) -> int:
     numbers = {
         "sent": result.sent,
         "deferred": result.deferred,
+        "ambiguous": result.ambiguous,
         "deactivated": result.deactivated,
         "failed": result.failed,
         "rate_limited": result.rate_limited,

@@ -12,6 +12,11 @@
   403: the subscriber is deactivated and the digest goes back to their queue.
   5xx / network errors: a few quick retries with exponential backoff, then the delivery is
   handed back with a ``not_before`` so a later round tries again; nothing is dropped.
+* A timeout *after* the request left (read/write timeout) is ambiguous — Telegram may have
+  delivered the message and only its answer was lost. Such a part is never sent again:
+  at most once for ambiguous sends, at least once for everything else (see README).
+* Sends go through the bot's shared rate budget (:mod:`bot.telegram.ratelimit`) when it
+  has one, so replies and digests never exceed Telegram's limit together.
 """
 
 from __future__ import annotations
@@ -26,14 +31,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import httpx
 from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot.delivery.message import Rendered
 from bot.delivery.pacing import Pacer, retry_after_seconds
+from bot.observability.logs import redact
 from bot.observability.metrics import DELIVERIES
 from bot.subscriptions.store import Claimed, SubscriptionStore, default_worker_id
+from bot.telegram.ratelimit import BULK, shared_limiter
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +57,15 @@ Renderer = Callable[[Claimed], Rendered | None]
 
 #: BadRequest messages that mean the chat itself is gone, not that our message was wrong
 _GONE = ("chat not found", "user is deactivated", "bot was kicked", "have no rights")
+
+
+AMBIGUOUS_NOTE = "timed out after sending: maybe delivered, not resent (at most once)"
+
+
+def maybe_delivered(exc: TimedOut) -> bool:
+    """Whether a timed-out request may have reached Telegram: not when the connection was
+    never made (connect timeout) or no connection was free (pool timeout)."""
+    return not isinstance(exc.__cause__, httpx.ConnectTimeout | httpx.PoolTimeout)
 
 
 def utcnow() -> datetime:
@@ -59,6 +83,7 @@ class RoundResult:
     failed: int = 0
     deferred: int = 0
     released: int = 0
+    ambiguous: int = 0
     elapsed: float = 0.0
     first_send: float | None = None
     last_send: float | None = None
@@ -110,6 +135,8 @@ class FanOut:
         self.flush_every = flush_every
         self.should_stop = should_stop or (lambda: False)
         self.on_sent: Callable[[Claimed], Awaitable[None]] | None = None
+        # scheduled sends share the process's rate budget but handle their own 429s
+        self._bulk: dict[str, Any] = {"rate_limit_args": BULK} if shared_limiter(bot) else {}
 
     async def _db(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         return await asyncio.to_thread(fn, *args, **kwargs)
@@ -189,7 +216,14 @@ class FanOut:
             log.info("released %d claimed but unsent deliveries", result.released)
 
     async def deliver_one(self, c: Claimed, result: RoundResult) -> bool:
-        """Send one delivery; True when Telegram accepted every part of it."""
+        """Send one delivery; True when Telegram has (or may have) every part of it.
+
+        Parts go out in order and a retry resumes at the part that failed, so a 429 or a
+        5xx on part 2 never repeats part 1. A part whose request timed out after it was
+        sent is *maybe sent* (Telegram may have delivered it and only the answer was
+        lost): it is not sent again — at most once for ambiguous sends — and the delivery
+        is recorded as sent with a note (``RoundResult.ambiguous`` counts them).
+        """
         rendered = self.renderer(c)
         if rendered is None:
             await self._db(self.store.mark_failed, c.id, "article no longer in the cache")
@@ -198,10 +232,14 @@ class FanOut:
             return False
         failures = 0
         limited = 0
-        while True:
+        done = 0  # parts Telegram has, or may have
+        unsure = False
+        while done < len(rendered.parts):
             await self.pacer.acquire(c.chat_id)
             try:
-                await self._send(c.chat_id, rendered)
+                for index in range(done, len(rendered.parts)):
+                    await self._send_part(c.chat_id, rendered, index)
+                    done = index + 1
             except RetryAfter as exc:
                 wait = retry_after_seconds(exc)
                 self.pacer.pause(wait)
@@ -223,7 +261,24 @@ class FanOut:
                 result.errors.append(str(exc))
                 log.error("Telegram rejected delivery %d: %s", c.id, exc)
                 return False
-            except NetworkError as exc:  # 5xx, timeouts, connection errors
+            except TimedOut as exc:
+                if not maybe_delivered(exc):
+                    failures += 1  # never left this host: as safe to retry as a 5xx
+                    result.retried += 1
+                    if failures > self.quick_retries:
+                        return await self._defer(c, result, f"TimedOut: {exc}")
+                    continue
+                done += 1  # maybe sent: never twice
+                unsure = True
+                log.warning(
+                    "delivery %d to chat %d: part %d timed out after it was sent; "
+                    "treated as sent (at most once)",
+                    c.id,
+                    c.chat_id,
+                    done,
+                )
+                continue
+            except NetworkError as exc:  # 5xx, connection errors
                 failures += 1
                 result.retried += 1
                 DELIVERIES.labels(outcome="retried").inc()
@@ -234,25 +289,29 @@ class FanOut:
                 continue
             except TelegramError as exc:  # e.g. InvalidToken, Conflict: not this message's fault
                 return await self._defer(c, result, f"{type(exc).__name__}: {exc}")
-            now = time.perf_counter()
-            result.first_send = result.first_send if result.first_send is not None else now
-            result.last_send = now
-            result.sent += 1
-            DELIVERIES.labels(outcome="sent").inc()
-            if self.on_sent is not None:
-                await self.on_sent(c)
-            return True
+        now = time.perf_counter()
+        result.first_send = result.first_send if result.first_send is not None else now
+        result.last_send = now
+        result.sent += 1
+        DELIVERIES.labels(outcome="sent").inc()
+        if unsure:
+            result.ambiguous += 1
+            DELIVERIES.labels(outcome="ambiguous").inc()
+            await self._db(self.store.note_error, c.id, AMBIGUOUS_NOTE)
+        if self.on_sent is not None:
+            await self.on_sent(c)
+        return True
 
-    async def _send(self, chat_id: int, rendered: Rendered) -> None:
+    async def _send_part(self, chat_id: int, rendered: Rendered, index: int) -> None:
         last = len(rendered.parts) - 1
-        for i, part in enumerate(rendered.parts):
-            await self.bot.send_message(
-                chat_id,
-                part,
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                reply_markup=rendered.markup if i == last else None,
-            )
+        await self.bot.send_message(
+            chat_id,
+            rendered.parts[index],
+            parse_mode=ParseMode.HTML,
+            link_preview_options=LinkPreviewOptions(is_disabled=True),
+            reply_markup=rendered.markup if index == last else None,
+            **self._bulk,
+        )
 
     async def _blocked(self, c: Claimed, result: RoundResult, exc: Exception) -> bool:
         await self._db(self.store.requeue_blocked, c.id, c.chat_id, self.clock(), "blocked")
@@ -262,6 +321,7 @@ class FanOut:
         return False
 
     async def _defer(self, c: Claimed, result: RoundResult, error: str) -> bool:
+        error = redact(error)  # InvalidToken's message carries the token; this goes to the DB
         delay = min(self.max_backoff, 30.0 * 2 ** min(c.attempts, 10))
         not_before = self.clock() + timedelta(seconds=delay)
         await self._db(self.store.retry_later, c.id, not_before, error, self.worker_id)

@@ -22,9 +22,11 @@ from telegram import Bot
 from bot.delivery.fanout import Clock, FanOut, RoundResult, utcnow
 from bot.delivery.message import Rendered, render_channel_delivery, render_delivery
 from bot.delivery.pacing import Pacer
+from bot.delivery.round_lock import forced_round
 from bot.model import Cache
 from bot.observability.metrics import QUEUE_DEPTH
 from bot.subscriptions.store import ArticleRef, Claimed, SubscriptionStore, default_worker_id
+from bot.telegram.ratelimit import shared_limiter
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +89,10 @@ class DeliveryService:
         self.cache = cache
         self.clock = clock
         self.worker_id = worker_id or default_worker_id()
-        self.pacer = Pacer(rate, per_chat_interval)
+        # with the bot's shared budget the global rate is its job; the pacer keeps per chat
+        shared = shared_limiter(bot) is not None
+        self.pacer = Pacer(None if shared else rate, per_chat_interval)
+        self.batch_size = None if rate is None else max(20, min(500, int(rate)))
         self.concurrency = concurrency
         self.lease = lease
         self.flush_every = flush_every
@@ -101,7 +106,7 @@ class DeliveryService:
         """Render once per (cache, article, language, kind of chat): a fan-out sends the
         same text to all; a channel post carries a link to the bot instead of buttons."""
         cache = self.cache()
-        channel = claimed.chat_id < 0
+        channel = claimed.channel
         key = (id(cache), claimed.article_id, claimed.lang, channel)
         if key not in self._rendered:
             if len(self._rendered) > 256:
@@ -146,13 +151,27 @@ class DeliveryService:
             clock=self.clock,
             worker_id=self.worker_id,
             concurrency=self.concurrency,
+            batch_size=self.batch_size,
             lease=self.lease,
             flush_every=self.flush_every,
             should_stop=lambda: self._stopping or not self.is_running(),
         )
 
     async def run_round(self, *, force: bool = False) -> RoundResult:
-        """Promote whatever is due, then send until nothing is claimable (for ``deliver``)."""
+        """Promote whatever is due, then send until nothing is claimable (for ``deliver``).
+
+        A forced round holds :func:`~bot.delivery.round_lock.forced_round` until it ends;
+        a forced run that finds another one going joins it instead of forcing a second
+        digest on everyone.
+        """
+        if not force:
+            return await self._send_round(force=False)
+        async with forced_round(self.store) as owner:
+            if not owner:
+                log.info("another forced round is running: joining it, forcing nothing")
+            return await self._send_round(force=owner)
+
+    async def _send_round(self, *, force: bool) -> RoundResult:
         await self.promote(force=force)
         result = await self.fanout().run()
         self.last_result = result

@@ -87,3 +87,5 @@ def configure_logging(
     # APScheduler logs two INFO lines per scheduler tick; keep them for DEBUG runs.
     quiet = root.level if root.level <= logging.DEBUG else max(logging.WARNING, root.level)
     logging.getLogger("apscheduler").setLevel(quiet)
+    # Alembic says "Context impl SQLiteImpl." on every start: noise in cron mail.
+    logging.getLogger("alembic").setLevel(quiet)

@@ -57,3 +57,19 @@ INGEST_LAST_SUCCESS = Gauge(
     "When a feed was last fetched successfully (Unix time).",
     registry=REGISTRY,
 )
+UPDATES_POISONED = Counter(
+    "digestbot_updates_poisoned_total",
+    "Updates skipped because they could not be decoded (confirmed, content not logged).",
+    registry=REGISTRY,
+)
+RATE_LIMITED = Counter(
+    "digestbot_bot_api_rate_limited_total",
+    "429 answers from the Bot API, by traffic (reply or bulk).",
+    ["traffic"],
+    registry=REGISTRY,
+)
+SEND_RATE = Gauge(
+    "digestbot_send_rate_per_second",
+    "The shared rate budget's current messages per second (lowered after 429s).",
+    registry=REGISTRY,
+)

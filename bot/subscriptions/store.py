@@ -60,7 +60,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import StoreError
 from bot.subscriptions.models import chat_prefs, deliveries, queue_items, subscribers
-from bot.subscriptions.schedule import Preferences, frequency_of, next_slot_after
+from bot.subscriptions.schedule import (
+    CHANNEL_FREQUENCY,
+    Preferences,
+    frequency_of,
+    next_slot_after,
+)
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -106,6 +111,9 @@ class Claimed:
     article_id: str
     attempts: int
     lang: str
+    #: a registered channel (posts carry a link to the bot, not a reader's buttons);
+    #: groups have negative ids too and keep the reader's buttons
+    channel: bool = False
 
 
 @dataclass(frozen=True)
@@ -155,6 +163,23 @@ def create_store_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+SUPPORTED_BACKENDS = ("sqlite", "postgresql")
+
+
+def check_database_url(url: str) -> None:
+    """Raise :class:`StoreError` (password hidden) for a URL of a database we do not support."""
+    try:
+        parsed = make_url(url)
+    except Exception:  # sqlalchemy.exc.ArgumentError, ValueError: not a URL at all
+        raise StoreError("DIGESTBOT_DATABASE_URL is not a database URL") from None
+    backend = parsed.get_backend_name()
+    if backend not in SUPPORTED_BACKENDS:
+        shown = parsed.render_as_string(hide_password=True)
+        raise StoreError(
+            f"unsupported database {backend!r} in {shown}: use sqlite:///path or postgresql://"
+        )
+
+
 def _subscriber_lang(chat_id: int, lang: str) -> Any:
     return update(subscribers).where(subscribers.c.chat_id == chat_id).values(lang=lang)
 
@@ -168,6 +193,7 @@ class SubscriptionStore:
     @classmethod
     def from_url(cls, url: str, *, migrate: bool = True, **engine_kwargs: Any) -> SubscriptionStore:
         """Open (and by default migrate) the database at ``url``; raises :class:`StoreError`."""
+        check_database_url(url)
         try:
             store = cls(create_store_engine(url, **engine_kwargs))
             if migrate:
@@ -177,6 +203,13 @@ class SubscriptionStore:
                 f"cannot open the subscription database: {exc.__class__.__name__}: "
                 f"{str(exc).splitlines()[0]}"
             ) from exc
+        except OSError as exc:  # e.g. the data directory is a file
+            why = exc.strerror or str(exc)
+            if isinstance(exc, FileExistsError | NotADirectoryError):
+                why = "not a directory (check DIGESTBOT_DATA_DIR)"
+            raise StoreError(
+                f"cannot open the subscription database: {exc.filename}: {why}"
+            ) from None
         return store
 
     @property
@@ -587,20 +620,22 @@ class SubscriptionStore:
             rows = conn.execute(stmt).all()
             if not rows:
                 return []
-            langs = dict(
-                conn.execute(
-                    select(subscribers.c.chat_id, subscribers.c.lang).where(
-                        subscribers.c.chat_id.in_({r.chat_id for r in rows})
-                    )
+            chats = {
+                chat_id: (lang, frequency)
+                for chat_id, lang, frequency in conn.execute(
+                    select(
+                        subscribers.c.chat_id, subscribers.c.lang, subscribers.c.frequency
+                    ).where(subscribers.c.chat_id.in_({r.chat_id for r in rows}))
                 ).all()
-            )
+            }
         out = [
             Claimed(
                 id=r.id,
                 chat_id=r.chat_id,
                 article_id=r.article_id,
                 attempts=r.attempts,
-                lang=langs.get(r.chat_id, "ar"),
+                lang=chats.get(r.chat_id, ("ar", ""))[0],
+                channel=chats.get(r.chat_id, ("ar", ""))[1] == CHANNEL_FREQUENCY,
             )
             for r in rows
         ]
@@ -699,6 +734,15 @@ class SubscriptionStore:
                 update(d)
                 .where(d.c.id == delivery_id)
                 .values(attempts=d.c.attempts + 1, last_error=reason)
+            )
+
+    def note_error(self, delivery_id: int, error: str) -> None:
+        """Keep a note on a delivery for operators (e.g. "maybe delivered"); status unchanged."""
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(deliveries)
+                .where(deliveries.c.id == delivery_id)
+                .values(last_error=error[:300])
             )
 
     def mark_failed(self, delivery_id: int, error: str) -> None:

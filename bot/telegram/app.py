@@ -25,8 +25,10 @@ from telegram.ext import (
 from bot.config import Settings
 from bot.model import Cache
 from bot.telegram import handlers as h
-from bot.telegram import intake, reach, subscribe
+from bot.telegram import intake, memory, reach, subscribe
+from bot.telegram.client import file_url, make_bot
 from bot.telegram.i18n import LANGS, catalogue, t
+from bot.telegram.ratelimit import SharedRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -95,17 +97,20 @@ def build_application(
         link_preview_options=LinkPreviewOptions(is_disabled=True),
         do_quote=False,
     )
-    builder = (
-        Application.builder()
-        .token(token)
-        .defaults(defaults)
-        .concurrent_updates(True)
-        .post_init(register_commands)
+    api = base_url or settings.telegram_api_url or "https://api.telegram.org/bot"
+    # one client, one rate budget: replies and scheduled sends share it (bot.telegram.client)
+    client = make_bot(
+        token,
+        base_url=api,
+        base_file_url=file_url(api),
+        defaults=defaults,
+        limiter=SharedRateLimiter(settings.send_rate),
     )
-    api = base_url or settings.telegram_api_url
-    if api:
-        builder = builder.base_url(api).base_file_url(_file_url(api))
+    builder = (
+        Application.builder().bot(client).concurrent_updates(True).post_init(register_commands)
+    )
     application = builder.build()
+    memory.install(application, settings.max_chats_in_memory)
 
     views = h.prepare_bot_data(application.bot_data, cache)
     if store is not None:
@@ -127,12 +132,19 @@ def build_application(
     application.add_handler(
         CallbackQueryHandler(h.instrumented("callback", "unknown")(h.on_bad_button))
     )
+    # UpdateType.MESSAGES: a channel post is never answered as a chat (channels: reach.py)
     application.add_handler(
-        MessageHandler(filters.COMMAND, h.instrumented("command", "unknown")(h.unknown_command)),
+        MessageHandler(
+            filters.COMMAND & filters.UpdateType.MESSAGES,
+            h.instrumented("command", "unknown")(h.unknown_command),
+        ),
     )
     application.add_handler(
         MessageHandler(
-            filters.TEXT & ~filters.COMMAND & (filters.ChatType.PRIVATE | filters.REPLY),
+            filters.TEXT
+            & ~filters.COMMAND
+            & filters.UpdateType.MESSAGES
+            & (filters.ChatType.PRIVATE | filters.REPLY),
             h.instrumented("text", "text")(h.free_text),
         )
     )
@@ -148,11 +160,3 @@ def build_application(
     views.commands = commands
     views.warm()  # first visits are served from memory too
     return application
-
-
-def _file_url(base_url: str) -> str:
-    """``…/bot`` → ``…/file/bot`` (the Bot API's file download prefix)."""
-    head, sep, tail = base_url.rstrip("/").rpartition("/bot")
-    if sep and not tail:
-        return f"{head}/file/bot"
-    return base_url.rstrip("/") + "/file/bot"

@@ -27,6 +27,7 @@ from bot.model import Cache
 from bot.observability.metrics import COMMAND_LATENCY, UPDATES_HANDLED
 from bot.telegram import callbacks as cb
 from bot.telegram import render
+from bot.telegram.client import answered
 from bot.telegram.i18n import (
     Lang,
     client_lang,
@@ -184,8 +185,9 @@ async def _edit(query: CallbackQuery, screen: Screen) -> None:
     except BadRequest as exc:
         if "not modified" in str(exc).lower():
             return
-        if not isinstance(query.message, Message):
-            raise
+        if not isinstance(query.message, Message):  # an inline message: nothing to send to
+            log.info("edit of an inline message refused (%s)", exc)
+            return
         log.info("edit refused (%s); sending the screen as a new message", exc)
         await show(query.message, screen)
         return
@@ -518,9 +520,13 @@ async def on_error(update: object, context: Context) -> None:
     log.error("error while handling an update", exc_info=context.error)
     if not isinstance(update, Update) or isinstance(context.error, Forbidden | RetryAfter):
         return  # blocked, or flood-controlled: a reply now would fail the same way
+    if isinstance(context.error, TimedOut):
+        return  # the Bot API may well have delivered the reply: no «error» after it
     lang = _lang(context)
     try:
         if update.callback_query is not None:
+            if answered(context.bot, update.callback_query.id):
+                return  # a query is answered once; the user already saw that answer
             await update.callback_query.answer(t(lang, "error"), show_alert=True)
         elif update.effective_message is not None:
             await update.effective_message.reply_text(render.finish(lang, t(lang, "error")))

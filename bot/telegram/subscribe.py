@@ -12,7 +12,9 @@ The panel state (a draft of the preferences and whether we wait for typed input)
 ``chat_data``; the subscription itself only in the database, so nothing is lost on restart.
 Typed input (a time or a zone after "other…") is read by a handler in group -1 that stops
 the update only when it consumed it; all other text reaches the core's free-text handler.
-``/stats`` only matches ``Settings.admins``; for everyone else it falls through to the
+In a group only its administrators may subscribe it, change or stop the subscription
+(:mod:`bot.telegram.permissions`); others get a polite refusal. ``/stats`` only matches
+``Settings.admins``; for everyone else it falls through to the
 core's unknown-command answer.
 """
 
@@ -53,6 +55,7 @@ from bot.subscriptions.store import Subscriber, SubscriptionStore
 from bot.telegram import render
 from bot.telegram.handlers import reply
 from bot.telegram.i18n import Lang, chose_lang, lang_of, t
+from bot.telegram.permissions import admins_only, may_manage
 
 log = logging.getLogger(__name__)
 
@@ -389,7 +392,7 @@ async def settings_command(update: Update, context: Context) -> None:
 
 async def _open(update: Update, context: Context, mode: Literal["new", "edit"]) -> None:
     message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None:
+    if message is None or chat is None or not await admins_only(update, context):
         return
     lang = _lang(context)
     store = _service(context).store
@@ -422,7 +425,7 @@ async def _open(update: Update, context: Context, mode: Literal["new", "edit"]) 
 async def unsubscribe_command(update: Update, context: Context) -> None:
     """/unsubscribe: stop deliveries; the queue is kept for a later /subscribe."""
     message, chat = update.effective_message, update.effective_chat
-    if message is None or chat is None:
+    if message is None or chat is None or not await admins_only(update, context):
         return
     lang = _lang(context)
     service = _service(context)
@@ -484,6 +487,8 @@ async def typed_input(update: Update, context: Context) -> None:
     draft = _draft(context)
     if message is None or draft is None or draft.awaiting is None or not message.text:
         return
+    if not await may_manage(update, context):
+        return  # someone else in the group: their text is not the panel's input
     lang = _lang(context)
     try:
         if draft.awaiting == "time":
@@ -514,11 +519,16 @@ async def on_button(update: Update, context: Context) -> None:
     """Every ``sub:…`` button: panel choices, confirm/cancel, next digest, unsubscribe."""
     query = update.callback_query
     chat = update.effective_chat
-    if query is None or chat is None or query.data is None:
+    if query is None:
         return
     lang = _lang(context)
+    if chat is None or query.data is None:  # e.g. a button on an inline message
+        await query.answer(t(lang, "button_unavailable"))
+        return
     data = query.data
     service = _service(context)
+    if data != CB_NEXT and not await admins_only(update, context):
+        return
     if data == CB_NEXT:
         await query.answer()
         if not await service.send_next(chat.id) and isinstance(query.message, Message):

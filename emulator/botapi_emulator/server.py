@@ -44,6 +44,7 @@ from botapi_emulator.html_entities import (
     trim_text,
     utf16_len,
 )
+from botapi_emulator.members import ChatMembers, get_chat_member
 from botapi_emulator.models import Button, ChatEvent, RecordedCall, SentMessage
 from botapi_emulator.reach import ReachMixin, Upload
 
@@ -325,6 +326,8 @@ class BotAPIEmulator(ReachMixin):
         self._closing = False
         self._inflight = 0
         self._server: tornado.httpserver.HTTPServer | None = None
+        #: group roles for ``getChatMember``: ``members.set(chat, user, "administrator")``
+        self.members = ChatMembers()
 
     # ------------------------------------------------------------------ lifecycle
 
@@ -1343,6 +1346,7 @@ _METHODS: dict[str, tuple[str, _Handler]] = {
         ("getMyCommands", BotAPIEmulator._m_get_my_commands),
         ("deleteMyCommands", BotAPIEmulator._m_delete_my_commands),
         ("getChat", BotAPIEmulator._m_get_chat),
+        ("getChatMember", get_chat_member),
         ("setWebhook", BotAPIEmulator._m_set_webhook),
         ("deleteWebhook", BotAPIEmulator._m_delete_webhook),
         ("getWebhookInfo", BotAPIEmulator._m_get_webhook_info),
