@@ -192,15 +192,20 @@ async def test_a_round_records_every_refusal_and_goes_on(
 
     status = {local(o.url): (o.status, o.reason) for o in report.outcomes}
     print(status)
-    assert status["/news/a"] == ("accepted", None)
     assert status["/news/b"] == ("accepted", None)
     assert status["/news/c"] == ("accepted", None)
     assert status["/news/d"] == ("accepted", None)
     assert status["/news/e"] == ("accepted", None)
     assert status["/news/a-again"] == ("refused", "duplicate_guid")
-    assert status["/news/a?utm_source=rss&utm_medium=feed"] == ("refused", "duplicate_url")
-    assert status["/amp/news/a"] == ("refused", "duplicate_url")
-    assert status["/wire/copy"] == ("refused", "near_duplicate")
+    # one story at four addresses: whichever is judged first is accepted (pages are
+    # fetched concurrently); the same canonical URL is a duplicate_url, the wire copy
+    # under another headline a near_duplicate
+    story = ["/news/a", "/news/a?utm_source=rss&utm_medium=feed", "/amp/news/a", "/wire/copy"]
+    (first,) = [k for k in story if status[k][0] == "accepted"]
+    for k in story:
+        if k != first:
+            copy = "/wire/copy" in (k, first)
+            assert status[k] == ("refused", "near_duplicate" if copy else "duplicate_url"), k
     assert status["/news/farm"] == ("refused", "off_topic")
     assert status["/news/english"] == ("refused", "not_arabic")
     assert status["/news/short"] == ("refused", "too_short")
@@ -214,9 +219,9 @@ async def test_a_round_records_every_refusal_and_goes_on(
     assert report.failed_feeds == 3 and report.feeds == 5
 
     rows = {r.id: r for r in store.list_articles()}
-    a = next(r for r in rows.values() if local(r.urls[0]) == "/news/a")
-    assert a.title == "معاهدة وشراكة"
-    assert [e["outlet"] for e in a.also_reported_by] == ["وكالة أخرى"]
+    a = next(r for r in rows.values() if local(r.urls[0]) == first)
+    others = {"وكالة أخرى"} if first != "/wire/copy" else {"صحيفة الاختبار"}
+    assert a.also_reported_by and {e["outlet"] for e in a.also_reported_by} == others
     nodate = next(r for r in rows.values() if local(r.urls[0]) == "/news/b")
     assert nodate.published == clock().date().isoformat()
     assert "no date" in (nodate.published_reason or "")
@@ -249,7 +254,9 @@ async def test_a_round_records_every_refusal_and_goes_on(
     ) >= 1
     refused = {"status": "refused", "reason": "near_duplicate"}
     assert (REGISTRY.get_sample_value("digestbot_ingest_articles_total", refused) or 0) >= 1
-    assert "/news/a" not in fetched
+    feeds_and_retries = {"/feed.rss", "/feed.atom", "/bad.xml", "/not-a-feed", "/feed-gone"}
+    feeds_and_retries |= {"/err500", "/slow", "/drip"}  # transient failures are tried again
+    assert set(fetched) <= feeds_and_retries, fetched
     assert again.announced == []
     assert [art for chat, art, _s, _n in subs.delivery_log() if chat == 1] == queued
     # the failing feeds back off: the next poll is further away than the interval
