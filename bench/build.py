@@ -9,7 +9,7 @@ and its cost per article (CPU time, so other load on the machine does not count)
 the end the process's peak resident memory. Synthetic
 articles are deterministic (seeded RNG): 5–40 paragraphs drawn from the cleaned seed
 paragraphs, written to a temporary seeds/ directory with an articles.toml, so the loader
-is measured too. Target (DESIGN.md §7): ≤ 50 ms per article median, linear growth.
+is measured too. Target (docs/architecture.md, Targets): ≤ 50 ms per article median, linear growth.
 """
 
 from __future__ import annotations

@@ -30,6 +30,7 @@ from bot.cache.store import load_cache
 from bot.delivery.scheduler import DeliveryService
 from bot.subscriptions.channels import ChannelRegistry
 from bot.subscriptions.store import SubscriptionStore
+from bot.telegram.delivery_message import compose_delivery
 
 CACHE = Path(__file__).resolve().parent.parent / "summaries" / "cache.json"
 FIRST = -1_001_000_000_000
@@ -47,7 +48,9 @@ async def run(channels: int, rate: float) -> dict[str, object]:
                 emu.add_channel(chat_id, title=f"قناة {chat_id}")
                 emu.reach.bot_status[chat_id] = "administrator"
             async with Bot(emu.token, base_url=emu.base_url) as bot:
-                service = DeliveryService(store, bot, lambda: cache, rate=rate)
+                service = DeliveryService(
+                    store, bot, lambda: cache, compose=compose_delivery, rate=rate
+                )
                 await service.sync()
                 for chat_id in ids:
                     registry.add(chat_id, datetime.now(UTC))

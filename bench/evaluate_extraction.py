@@ -62,7 +62,7 @@ def _no_network() -> Iterator[list[str]]:
         attempts.append(repr(address))
         raise OSError("network disabled by bench")
 
-    socket.socket.connect = refuse  # type: ignore[method-assign]
+    socket.socket.connect = refuse  # type: ignore[method-assign, assignment]
     try:
         yield attempts
     finally:

@@ -1,4 +1,4 @@
-"""Fan-out to 10,000 subscribers through the Bot API emulator (DESIGN.md §7).
+"""Fan-out to 10,000 subscribers through the Bot API emulator (docs/architecture.md, Targets).
 
     .venv/bin/python bench/fanout.py [--subscribers 10000] [--rate-seconds 20]
                                      [--database-url postgresql+psycopg://…]

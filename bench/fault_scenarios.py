@@ -48,6 +48,7 @@ from bot.lifecycle import start_polling, stop_polling
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram.app import build_application
+from bot.telegram.delivery_message import compose_delivery
 
 CACHE = sample_cache()
 PAST = datetime(2020, 1, 1, tzinfo=UTC)
@@ -145,8 +146,8 @@ async def fanout(
     bot: Bot = Bot(emu.token, base_url=emu.base_url, request=request)
     if limiter:
         try:  # the shared client, where this checkout has one (as `deliver` builds it)
+            from bot.delivery.ratelimit import SharedRateLimiter
             from bot.telegram.client import make_bot
-            from bot.telegram.ratelimit import SharedRateLimiter
 
             bot = make_bot(
                 emu.token,
@@ -161,7 +162,9 @@ async def fanout(
             pass
     started = time.monotonic()
     async with bot:
-        svc = DeliveryService(store, bot, lambda: CACHE, rate=rate, concurrency=concurrency)
+        svc = DeliveryService(
+            store, bot, lambda: CACHE, compose=compose_delivery, rate=rate, concurrency=concurrency
+        )
         result = await svc.run_round(force=True)
     await emu.wait_until_quiet(idle=max(0.5, read_timeout), timeout=60)
     store.close()

@@ -32,7 +32,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -47,7 +47,7 @@ CHAT = 777_000_001
 TARGET_RATIO = 1.2
 
 
-def run_bare_bot(reply: Callable[[Any, Any], Awaitable[None]]) -> int:
+def run_bare_bot(reply: Callable[[Any, Any], Coroutine[Any, Any, None]]) -> int:
     """Poll the emulator with a plain PTB Application that only has ``reply`` for text."""
     from telegram import Update
     from telegram.ext import Application, MessageHandler, filters

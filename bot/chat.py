@@ -48,6 +48,9 @@ _PRESS = re.compile(r"^#\s*(\d+)$")
 _BARE_NUMBER = re.compile(r"^(\d{1,2})$")
 _SLEEP = re.compile(r"^:sleep\s+(\d+(?:\.\d+)?)$")
 _QUIT = frozenset({":q", ":quit", ":exit"})
+
+#: one character of a message and the entity types (bold, link, …) covering it
+Styled = tuple[str, frozenset[str]]
 _ADDRESSED = re.compile(r"^/[A-Za-z0-9_]+@([A-Za-z0-9_]+)")
 #: The bot's @username in the emulator, so ``/digest@digestbot`` reaches it as in a group.
 BOT_USERNAME = "digestbot"
@@ -100,9 +103,9 @@ def _direction(text: str) -> str | None:
     return None
 
 
-def _styled_chars(text: str, entities: Sequence[MessageEntity]) -> list[tuple[str, frozenset[str]]]:
+def _styled_chars(text: str, entities: Sequence[MessageEntity]) -> list[Styled]:
     """Each character of ``text`` with the entity types covering it (UTF-16 offsets)."""
-    chars: list[tuple[str, frozenset[str]]] = []
+    chars: list[Styled] = []
     position = 0
     for ch in text:
         covering = frozenset(e.type for e in entities if e.offset <= position < e.offset + e.length)
@@ -111,15 +114,30 @@ def _styled_chars(text: str, entities: Sequence[MessageEntity]) -> list[tuple[st
     return chars
 
 
-def _wrap(
-    chars: list[tuple[str, frozenset[str]]], width: int
-) -> list[list[tuple[str, frozenset[str]]]]:
+def _wrap(chars: list[Styled], width: int) -> list[list[Styled]]:
     """Word-wrap one paragraph to ``width`` columns (long words are cut)."""
-    lines: list[list[tuple[str, frozenset[str]]]] = []
-    line: list[tuple[str, frozenset[str]]] = []
+    lines: list[list[Styled]] = []
+    line: list[Styled] = []
     used = 0
-    words: list[list[tuple[str, frozenset[str]]]] = []
-    current: list[tuple[str, frozenset[str]]] = []
+    for word in _words(chars):
+        w = _width(word)
+        if used + w > width and line:
+            lines.append(_rstrip(line))
+            line, used = [], 0
+        while w > width:
+            head, word = _cut(word, width)
+            lines.append(head)
+            w = _width(word)
+        line.extend(word)
+        used += w
+    lines.append(_rstrip(line))
+    return lines
+
+
+def _words(chars: list[Styled]) -> list[list[Styled]]:
+    """Runs of characters each ending after a space (the last perhaps without one)."""
+    words: list[list[Styled]] = []
+    current: list[Styled] = []
     for item in chars:
         current.append(item)
         if item[0] == " ":
@@ -127,28 +145,27 @@ def _wrap(
             current = []
     if current:
         words.append(current)
-    for word in words:
-        w = sum(char_width(c) for c, _ in word)
-        if used + w > width and line:
-            while line and line[-1][0] == " ":
-                line.pop()
-            lines.append(line)
-            line, used = [], 0
-        while w > width:
-            head, taken = [], 0
-            while word and taken + char_width(word[0][0]) <= width:
-                taken += char_width(word[0][0])
-                head.append(word.pop(0))
-            if not head:
-                head.append(word.pop(0))
-            lines.append(head)
-            w = sum(char_width(c) for c, _ in word)
-        line.extend(word)
-        used += w
+    return words
+
+
+def _width(word: list[Styled]) -> int:
+    return sum(char_width(c) for c, _ in word)
+
+
+def _cut(word: list[Styled], width: int) -> tuple[list[Styled], list[Styled]]:
+    """The head of a too-long word that fits ``width`` (at least one character), the rest."""
+    taken = 0
+    for count, (ch, _styles) in enumerate(word):
+        if taken + char_width(ch) > width:
+            return (word[:count], word[count:]) if count else (word[:1], word[1:])
+        taken += char_width(ch)
+    return word, []
+
+
+def _rstrip(line: list[Styled]) -> list[Styled]:
     while line and line[-1][0] == " ":
         line.pop()
-    lines.append(line)
-    return lines
+    return line
 
 
 def layout(
@@ -182,9 +199,9 @@ def layout(
 
 
 def _split_lines(
-    chars: list[tuple[str, frozenset[str]]],
-) -> list[list[tuple[str, frozenset[str]]]]:
-    lines: list[list[tuple[str, frozenset[str]]]] = [[]]
+    chars: list[Styled],
+) -> list[list[Styled]]:
+    lines: list[list[Styled]] = [[]]
     for item in chars:
         if item[0] == "\n":
             lines.append([])
@@ -193,7 +210,7 @@ def _split_lines(
     return lines
 
 
-def _render(chars: list[tuple[str, frozenset[str]]], color: bool) -> str:
+def _render(chars: list[Styled], color: bool) -> str:
     if not color:
         return "".join(c for c, _ in chars)
     out: list[str] = []
@@ -364,28 +381,10 @@ class ChatSession:
     async def step(self, line: str, *, echo: bool) -> bool:
         """Run one input line; return False when the user asked to quit."""
         text = line.strip()
-        if not text:
-            return True
         if text in _QUIT:
             return False
-        if text == ":help":
-            self.transcript.write(_HELP)
+        if not text or await self._local(text):
             return True
-        if text.startswith(":lang"):
-            parts = text.split()
-            if len(parts) == 2 and re.fullmatch(r"[a-z]{2}", parts[1]):
-                self.options.language_code = parts[1]
-                self.transcript.notice(f"your Telegram language is now {parts[1]}")
-            else:
-                self.transcript.notice("usage: :lang en")
-            return True
-        sleep = _SLEEP.match(text)
-        if sleep:
-            await asyncio.sleep(float(sleep.group(1)))
-            self.transcript.flush()
-            return True
-        if text.startswith("#") and not _PRESS.match(text):
-            return True  # a comment line in a script
         if text.split(" ", 1)[0] in chat_reach.COMMANDS:
             if echo:
                 self.transcript.user_line(text)
@@ -399,21 +398,8 @@ class ChatSession:
             _BARE_NUMBER.match(text) if not echo and self.transcript.keyboard else None
         )
         if press:
-            number = int(press.group(1))
-            button = self.transcript.button(number)
-            if button is None or button.callback_data is None or self.transcript.keyboard is None:
-                self.transcript.notice(f"there is no button {number} on the latest keyboard")
-                self.failures += 1
+            if not self._press(int(press.group(1)), echo=echo):
                 return True
-            if not echo:
-                self.transcript.user_line(f"[{button.text}]")
-            self.emulator.user_presses(
-                self.options.chat_id,
-                self.transcript.keyboard.message_id,
-                button.callback_data,
-                language_code=self.options.language_code,
-                first_name=self.options.name,
-            )
         else:
             self.emulator.user_sends(
                 self.options.chat_id,
@@ -422,19 +408,61 @@ class ChatSession:
                 first_name=self.options.name,
             )
         if not await self._await_reply(before):
-            self.transcript.flush()
-            self.transcript.notice(f"no reply within {self.options.reply_timeout:g}s")
-            other = _ADDRESSED.match(text) if not press else None
-            bot = self.emulator.bot_username
-            if other is not None and other.group(1).lower() != bot.lower():
-                self.transcript.notice(
-                    f"that command is addressed to @{other.group(1)}; this bot is @{bot}"
-                )
-            self.failures += 1
+            self._no_reply(text if not press else None)
             return True
         await self.emulator.wait_until_quiet(self.options.idle, self.options.reply_timeout)
         self.transcript.flush()
         return True
+
+    async def _local(self, text: str) -> bool:
+        """The chat's own commands (:help, :lang, :sleep) and comments: True when handled."""
+        if text == ":help":
+            self.transcript.write(_HELP)
+            return True
+        if text.startswith(":lang"):
+            parts = text.split()
+            if len(parts) == 2 and re.fullmatch(r"[a-z]{2}", parts[1]):
+                self.options.language_code = parts[1]
+                self.transcript.notice(f"your Telegram language is now {parts[1]}")
+            else:
+                self.transcript.notice("usage: :lang en")
+            return True
+        if sleep := _SLEEP.match(text):
+            await asyncio.sleep(float(sleep.group(1)))
+            self.transcript.flush()
+            return True
+        return text.startswith("#") and not _PRESS.match(text)  # a comment line in a script
+
+    def _press(self, number: int, *, echo: bool) -> bool:
+        """Press button ``number`` of the latest keyboard; False (and a notice) if none."""
+        button = self.transcript.button(number)
+        keyboard = self.transcript.keyboard
+        if button is None or button.callback_data is None or keyboard is None:
+            self.transcript.notice(f"there is no button {number} on the latest keyboard")
+            self.failures += 1
+            return False
+        if not echo:
+            self.transcript.user_line(f"[{button.text}]")
+        self.emulator.user_presses(
+            self.options.chat_id,
+            keyboard.message_id,
+            button.callback_data,
+            language_code=self.options.language_code,
+            first_name=self.options.name,
+        )
+        return True
+
+    def _no_reply(self, sent: str | None) -> None:
+        """Say that nothing came, and why when the command was for another bot."""
+        self.transcript.flush()
+        self.transcript.notice(f"no reply within {self.options.reply_timeout:g}s")
+        other = _ADDRESSED.match(sent) if sent is not None else None
+        bot = self.emulator.bot_username
+        if other is not None and other.group(1).lower() != bot.lower():
+            self.transcript.notice(
+                f"that command is addressed to @{other.group(1)}; this bot is @{bot}"
+            )
+        self.failures += 1
 
     async def _await_reply(self, after: int) -> bool:
         """Wait for something visible in this chat (a chat action alone does not count)."""

@@ -23,7 +23,7 @@ DEFAULT_DATA_DIR = Path("data")
 
 
 class Settings(BaseSettings):
-    """Everything an operator can set. Names match DESIGN.md §3 and deploy/.env.example."""
+    """Everything an operator can set. Names match deploy/.env.example."""
 
     model_config = SettingsConfigDict(
         env_file=".env", env_file_encoding="utf-8", extra="ignore", populate_by_name=True

@@ -123,6 +123,27 @@ def _read(path: Path, meta: ArticleMeta) -> str:
 def _parse_entry(entry: Mapping[str, Any], where: str) -> ArticleMeta:
     if isinstance(entry.get("id"), str):
         where = f"{where} (id {entry['id']!r})"
+    _check_field_names(entry, where)
+    article_id = _required(entry, where, "id")
+    file = _required(entry, where, "file")
+    precision = _required(entry, where, "published_precision")
+    language = _optional(entry, where, "language") or "ar"
+    url = _optional(entry, where, "url")
+    _check_values(where, article_id, file, precision, language, url)
+    return ArticleMeta(
+        id=article_id,
+        file=file,
+        title=_required(entry, where, "title"),
+        source=_optional(entry, where, "source"),
+        url=url,
+        published=_parse_date(entry["published"], cast(Precision, precision), where),
+        published_precision=cast(Precision, precision),
+        published_reason=_required(entry, where, "published_reason"),
+        language=language,
+    )
+
+
+def _check_field_names(entry: Mapping[str, Any], where: str) -> None:
     unknown = set(entry) - set(_REQUIRED) - set(_OPTIONAL)
     if unknown:
         raise CorpusError(f"{where}: unknown field(s) {sorted(unknown)}")
@@ -130,40 +151,33 @@ def _parse_entry(entry: Mapping[str, Any], where: str) -> ArticleMeta:
     if missing:
         raise CorpusError(f"{where}: missing field(s) {missing}")
 
-    def text(key: str, *, optional: bool = False) -> str | None:
-        value = entry.get(key)
-        if value is None and optional:
-            return None
-        if not isinstance(value, str) or not value.strip():
-            raise CorpusError(f"{where}: field {key!r} must be a non-empty string")
-        return value.strip()
 
-    article_id = cast(str, text("id"))
+def _optional(entry: Mapping[str, Any], where: str, key: str) -> str | None:
+    """A non-empty string field, stripped; None when absent."""
+    return None if entry.get(key) is None else _required(entry, where, key)
+
+
+def _required(entry: Mapping[str, Any], where: str, key: str) -> str:
+    value = entry.get(key)
+    if not isinstance(value, str) or not value.strip():
+        raise CorpusError(f"{where}: field {key!r} must be a non-empty string")
+    return value.strip()
+
+
+def _check_values(
+    where: str, article_id: str, file: str, precision: str, language: str, url: str | None
+) -> None:
+    """The shapes the fields must have: one error naming the first field that is wrong."""
     if not _ID_RE.fullmatch(article_id):
         raise CorpusError(f"{where}: id must be 1-32 letters, digits, '-' or '_'")
-    file = cast(str, text("file"))
     if Path(file).name != file or not file.endswith(".txt"):
         raise CorpusError(f"{where}: file {file!r} must be a plain *.txt name inside the seeds dir")
-    precision = cast(str, text("published_precision"))
     if precision not in _PRECISIONS:
         raise CorpusError(f"{where}: published_precision {precision!r} is not one of {_PRECISIONS}")
-    language = text("language", optional=True) or "ar"
     if not re.fullmatch(r"[a-z]{2,3}(?:-[A-Za-z]{2,4})?", language):
         raise CorpusError(f"{where}: language {language!r} is not a language code such as 'ar'")
-    url = text("url", optional=True)
     if url is not None and not re.match(r"https?://\S+$", url):
         raise CorpusError(f"{where}: url {url!r} is not an http(s) URL")
-    return ArticleMeta(
-        id=article_id,
-        file=file,
-        title=cast(str, text("title")),
-        source=text("source", optional=True),
-        url=url,
-        published=_parse_date(entry["published"], cast(Precision, precision), where),
-        published_precision=cast(Precision, precision),
-        published_reason=cast(str, text("published_reason")),
-        language=language,
-    )
 
 
 def _parse_date(value: object, precision: Precision, where: str) -> dt.date:

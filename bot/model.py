@@ -1,4 +1,4 @@
-"""The cache contract (DESIGN.md §2) as pydantic models.
+"""The cache contract (docs/architecture.md, "The cache contract") as pydantic models.
 
 Every served item carries :class:`Evidence` so the bot can always say where a line comes
 from. No wall-clock timestamps: the same inputs give byte-identical JSON.
@@ -10,10 +10,18 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 Granularity = Literal["day", "month", "year"]
 Stance = Literal["critical", "supportive", "neutral", "no_comment"]
+
+
+def iso_at(value: str, precision: str | None) -> str:
+    """An ISO date (``YYYY-MM-DD``, ``YYYY-MM``, ``YYYY``) cut to ``precision`` ("day",
+    "month", "year"; None keeps it): never more precise than what is known. The one rule
+    every reader of the cache (the bot, the Markdown pages) formats dates with."""
+    keep = {"year": 1, "month": 2, "day": 3}.get(precision or "")
+    return "-".join(value.split("-")[:keep])
 
 
 class _Frozen(BaseModel):
@@ -45,12 +53,34 @@ class Digest(_Frozen):
     sentences: list[str]  # as written, in original order
 
 
+class DateResolution(_Frozen):
+    """How an event's date was worked out: data the bot words in either language.
+
+    ``kind``: ``absolute`` (written in full); ``relative`` (counted from the article's
+    publication: «الخميس», «الشهر الماضي»); ``anaphor`` (the same, next or previous period
+    as the text's previous date: «اليوم التالي»); ``offset`` (days before or after another
+    date of the sentence, whose words follow the phrase: «قبل يومين من …»); ``undated``
+    (the article's own news, dated by its publication).
+    """
+
+    kind: Literal["absolute", "relative", "anaphor", "offset", "undated"]
+    phrase: str | None = None  # the words as written (relative, anaphor, offset)
+    value: str | None = None  # what they resolved to: YYYY-MM-DD, YYYY-MM, YYYY, YYYY..YYYY
+    rule: str | None = None  # the rule applied, in English, for review: "next such day"
+    #: the publication date counted from, as precisely as it is known (relative, undated)
+    published: str | None = None
+    anchor: str | None = None  # the other date of the text, as written (anaphor, offset)
+
+
+ABSOLUTE = DateResolution(kind="absolute")
+
+
 class TimelineEvent(_Frozen):
     date: str  # YYYY-MM-DD, YYYY-MM or YYYY per granularity
     granularity: Granularity
     end: str | None = None  # range end, same format, when the text gives a range
     text: str  # the event as written (sentence or clause)
-    resolution: str  # how the date was resolved, e.g. "absolute" or "relative: الخميس → ..."
+    resolution: DateResolution  # how the date was worked out
     sources: list[Evidence]
     #: part of the period the text names (أوائل/مطلع → early, منتصف → mid, أواخر → late)
     qualifier: Literal["early", "mid", "late"] | None = None

@@ -276,3 +276,25 @@ def _lines_with_offsets(text: str) -> list[tuple[int, str]]:
         out.append((offset, line))
         offset += len(line)
     return out
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "وقال إن الاتفاق مهم.وأضاف أن التنفيذ قريب.",
+            ["وقال إن الاتفاق مهم.", "وأضاف أن التنفيذ قريب."],
+        ),
+        (
+            "وقع الاتفاق عام 2024.وقال الوزير إنه مهم",
+            ["وقع الاتفاق عام 2024.", "وقال الوزير إنه مهم"],
+        ),
+        ("هل انتهى؟وقال آخر: «كلا.»وتابع حديثه", ["هل انتهى؟", "وقال آخر: «كلا.»", "وتابع حديثه"]),
+        ('قال: "الاتفاق مهم."وأضاف أن', ['قال: "الاتفاق مهم."', "وأضاف أن"]),
+        # initials, decimals, Latin abbreviations and web addresses stay whole
+        ("ذكرت أ.ف.ب أن 1.7 مليون شخص نزحوا.", ["ذكرت أ.ف.ب أن 1.7 مليون شخص نزحوا."]),
+        ("نشر الموقع aljazeera.net التقرير.", ["نشر الموقع aljazeera.net التقرير."]),
+    ],
+)
+def test_sentence_glued_to_the_next_without_a_space_ends(text: str, expected: list[str]) -> None:
+    assert split_sentences(text) == expected

@@ -222,3 +222,35 @@ def test_clean_only_removes_never_rewrites(raw: str) -> None:
     assert all(_no_space(f) in flat for f in c.furniture)
     if c.title is not None:
         assert _no_space(c.title) in flat
+
+
+def test_headline_glued_to_the_dateline_is_split_from_the_lede() -> None:
+    c = clean(
+        "البلدان يوقعان اتفاقية تجارة حرة تاريخية عمان (وكالات) - قال وزير التجارة إن "
+        "الاتفاقية تدخل حيز التنفيذ اليوم.\nوأضاف أن البلدين سيتعاونان."
+    )
+    assert c.paragraphs[0] == "البلدان يوقعان اتفاقية تجارة حرة تاريخية"
+    assert c.paragraphs[1].startswith("عمان (وكالات) - قال وزير التجارة")
+
+
+def test_a_parenthesis_inside_running_text_is_no_dateline() -> None:
+    text = "قال الكرملين (وكالات) - إن المعاهدة مهمة. وأضاف أن البلدين سيتعاونان."
+    assert clean(text).paragraphs == (text,)
+
+
+@pytest.mark.parametrize(
+    "line", ["مشاركة » الأربعاء ديسمبر 04, 2024 10:29 pm", "6. يوليو 2024 - 10:48"]
+)
+def test_a_share_or_timestamp_line_is_furniture(line: str) -> None:
+    c = clean(f"عنوان الخبر عن الاتفاق\n{line}\nقال الوزير إن الاتفاق مهم جدا للبلدين.")
+    assert line not in c.paragraphs
+
+
+def test_a_short_sentence_with_a_time_stays() -> None:
+    line = "ويبدأ الاجتماع 10:30 يوم 5 مايو 2024."
+    assert line in clean(f"قال الوزير إن الاتفاق مهم جدا للبلدين.\n{line}").paragraphs
+
+
+def test_presentation_forms_become_letters() -> None:
+    c = clean("أعلن الملك حداد وطﻧﻲ ﻟﻣدة ﺛﻼﺛﺔ أﯾﺎم في البلاد بعد الكارثة.")
+    assert "حداد وطني لمدة ثلاثة" in c.paragraphs[0]

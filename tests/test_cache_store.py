@@ -9,7 +9,15 @@ import pytest
 
 from bot.cache.store import dumps_cache, load_cache, loads_cache
 from bot.errors import CacheError
-from bot.model import SCHEMA_VERSION, ArticleEntry, Cache, Digest, Evidence, TimelineEvent
+from bot.model import (
+    ABSOLUTE,
+    SCHEMA_VERSION,
+    ArticleEntry,
+    Cache,
+    Digest,
+    Evidence,
+    TimelineEvent,
+)
 
 
 def _cache() -> Cache:
@@ -40,7 +48,7 @@ def _cache() -> Cache:
                 date="2024-06",
                 granularity="month",
                 text="وقع البلدان الاتفاقية",
-                resolution="absolute",
+                resolution=ABSOLUTE,
                 sources=[Evidence(article_id="000", sentence_index=2, text="جملة ثالثة.")],
             )
         ],

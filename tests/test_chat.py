@@ -26,7 +26,7 @@ from telegram.ext import (
 from bot.cache.store import dumps_cache
 from bot.chat import ChatOptions, display_width, layout, run_chat
 from bot.cli import main as cli_main
-from bot.model import ArticleEntry, Cache, Digest, Evidence, TimelineEvent
+from bot.model import ABSOLUTE, ArticleEntry, Cache, Digest, Evidence, TimelineEvent
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
 
@@ -201,7 +201,7 @@ def _tiny_cache() -> Cache:
                 date="2024-06-19",
                 granularity="day",
                 text="وقّع الطرفان الاتفاقية.",
-                resolution="absolute",
+                resolution=ABSOLUTE,
                 sources=[source],
             )
         ],

@@ -77,8 +77,8 @@ def test_env_example_defaults_load(tmp_path: Path) -> None:
     env.write_text("\n".join(lines) + "\n", encoding="utf-8")
     saved = {k: os.environ.pop(k) for k in list(os.environ) if k in _setting_names()}
     try:
-        from_file = Settings(_env_file=env)  # type: ignore[call-arg]
-        default = Settings(_env_file=None)  # type: ignore[call-arg]
+        from_file = Settings(_env_file=env)
+        default = Settings(_env_file=None)
     finally:
         os.environ.update(saved)
     for name in (
@@ -255,7 +255,7 @@ async def test_healthcheck_script_exit_codes(health_server: tuple[WebServer, _Fl
 
 def test_health_url_follows_the_settings() -> None:
     def url(**kw: Any) -> str | None:
-        return health_url(Settings(_env_file=None, **kw), environ={})  # type: ignore[call-arg]
+        return health_url(Settings(_env_file=None, **kw), environ={})
 
     assert url(DIGESTBOT_METRICS_PORT=9090, DIGESTBOT_WEBHOOK_LISTEN="0.0.0.0") == (
         "http://127.0.0.1:9090/healthz"
@@ -270,7 +270,7 @@ def test_health_url_follows_the_settings() -> None:
     assert (
         health_url(Settings(_env_file=None), environ={"DIGESTBOT_HEALTH_URL": "http://h/x"})
         == "http://h/x"
-    )  # type: ignore[call-arg]
+    )
 
 
 # -- compose.yaml ---------------------------------------------------------------------

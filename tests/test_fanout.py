@@ -20,6 +20,7 @@ from bot.delivery.pacing import Pacer
 from bot.delivery.scheduler import DeliveryService, article_refs
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore
+from bot.telegram.delivery_message import compose_delivery
 
 CACHE = sample_cache()
 FIRST = sorted(CACHE.articles, key=lambda a: (a.published, a.id))[0]
@@ -37,7 +38,15 @@ async def bot(emulator: BotAPIEmulator) -> AsyncIterator[Bot]:
 def service(
     store: SubscriptionStore, bot: Bot, clock: Clock, rate: float | None = None, **kw: object
 ) -> DeliveryService:
-    return DeliveryService(store, bot, lambda: CACHE, rate=rate, clock=clock, **kw)  # type: ignore[arg-type]
+    return DeliveryService(
+        store,
+        bot,
+        lambda: CACHE,
+        compose=compose_delivery,
+        rate=rate,
+        clock=clock,
+        **kw,  # type: ignore[arg-type]
+    )
 
 
 def subscribe_all(

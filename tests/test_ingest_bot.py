@@ -8,7 +8,6 @@ import asyncio
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 import pytest_asyncio
@@ -16,7 +15,6 @@ from botapi_emulator import BotAPIEmulator
 from botapi_emulator.models import SentMessage
 from ingest_support import body, page
 from pytest_httpserver import HTTPServer
-from telegram.ext import Application
 from test_subscriptions_support import open_store
 
 from bot.cache.store import load_cache
@@ -28,15 +26,13 @@ from bot.lifecycle import start_polling, stop_polling
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram.app import build_application
+from bot.telegram.context import App
 from bot.telegram.i18n import t
-from bot.telegram.intake import BOT_DATA_INTAKE
-from bot.telegram.reach import BOT_DATA_SHARE
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 CHAT = 901
 ADMIN = 4243
-App = Application[Any, Any, Any, Any, Any, Any]
 TITLE = "لجنة مشتركة لمتابعة المعاهدة بين موسكو وبيونغ يانغ"
 
 
@@ -72,7 +68,8 @@ async def bot(
     app = build_application(
         settings, cache, token=emulator.token, base_url=emulator.base_url, store=store
     )
-    intake: Intake = app.bot_data[BOT_DATA_INTAKE]
+    intake = app.bot_data.intake
+    assert isinstance(intake, Intake)
     intake.new_fetcher = lambda: Fetcher(delay=0.0, read_timeout=2, deadline=5)
     await start_polling(app, poll_timeout=1)
     try:
@@ -93,7 +90,7 @@ async def test_an_ingested_file_reaches_latest_without_a_restart(
 ) -> None:
     app, store = bot
     store.subscribe(CHAT, Preferences(hour=8), datetime.now(UTC))
-    share_before = app.bot_data[BOT_DATA_SHARE]
+    share_before = app.bot_data.share
     before = await say(emulator, "/latest")
     assert TITLE not in plain(before.text)
     menu = await say(emulator, "/digest")
@@ -116,7 +113,7 @@ async def test_an_ingested_file_reaches_latest_without_a_restart(
     else:
         pytest.fail("the new article never reached /latest")
     assert plain(latest.text).index(TITLE) < plain(latest.text).index("/digest")
-    assert app.bot_data[BOT_DATA_SHARE] is not share_before  # reach follows the new cache
+    assert app.bot_data.share is not share_before  # reach follows the new cache
     # it was queued once for the subscriber
     queued = [a for c, a, _s, _n in store.delivery_log() if c == CHAT]
     assert queued.count(outcome.id) == 1

@@ -98,7 +98,7 @@ def test_a_closing_shaped_mark_after_that_opens_the_quote() -> None:
 
 
 def test_seed_quotes_end_at_their_marks(seeds: list[Reaction]) -> None:
-    [blinken] = [r for r in at(seeds, "002", 57) if "بلينكن" in r.actor]
+    [blinken] = [r for r in at(seeds, "002", 58) if "بلينكن" in r.actor]
     assert blinken.quote.endswith("في شبه الجزيرة الكورية")
     [putin18] = at(seeds, "002", 18)
     assert "وهو ما" not in putin18.quote and not putin18.quote.endswith("”")
@@ -161,7 +161,7 @@ def test_seed_paraphrases_start_with_the_verb(seeds: list[Reaction]) -> None:
         if r.kind == "paraphrase":
             assert not r.quote.startswith(bare), r.quote
             assert r.quote.split()[-1] not in ("بينما", "كما", "فيما", "و"), r.quote
-    assert any(r.quote.startswith("دعا المجتمع الدولي") for r in at(seeds, "002", 56))
+    assert any(r.quote.startswith("دعا المجتمع الدولي") for r in at(seeds, "002", 57))
     assert not at(seeds, "003", 10)  # the subheading
 
 
@@ -189,7 +189,7 @@ def test_role_comes_from_the_statements_own_article() -> None:
 
 
 def test_seed_jean_pierre_role_in_002(seeds: list[Reaction]) -> None:
-    [r] = [r for r in at(seeds, "002", 54) if "بيير" in r.actor]
+    [r] = [r for r in at(seeds, "002", 55) if "بيير" in r.actor]
     assert r.role == "المتحدثة باسم البيت الأبيض"
     [r] = [r for r in at(seeds, "003", 17) if "بيير" in r.actor]
     assert r.role == "المتحدثة باسم وزارة الخارجية"
@@ -233,7 +233,7 @@ def test_counterpart_takes_the_referents_role() -> None:
 
 
 def test_seed_blinkens_counterpart(seeds: list[Reaction]) -> None:
-    actors = {r.actor for r in at(seeds, "002", 57)}
+    actors = {r.actor for r in at(seeds, "002", 58)}
     assert "وزير الخارجية الكوري الجنوبي" in actors
     assert not any("نظير" in r.actor for r in seeds)
 

@@ -18,6 +18,7 @@ from test_telegram_support import sample_cache
 from bot.delivery.scheduler import DeliveryService, article_refs
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore
+from bot.telegram.delivery_message import compose_delivery
 
 CACHE = sample_cache()
 
@@ -46,7 +47,15 @@ async def test_a_send_that_times_out_is_not_sent_again(
     emulator.inject_fault("sendMessage", kind="slow", times=None, delay=1.0)
     request = HTTPXRequest(connection_pool_size=32, read_timeout=0.3)
     async with Bot(emulator.token, base_url=emulator.base_url, request=request) as bot:
-        svc = DeliveryService(store, bot, lambda: CACHE, rate=None, clock=clock, concurrency=20)
+        svc = DeliveryService(
+            store,
+            bot,
+            lambda: CACHE,
+            compose=compose_delivery,
+            rate=None,
+            clock=clock,
+            concurrency=20,
+        )
         fan = svc.fanout()
         fan.backoff = 0.01
         await svc.promote(force=True)
@@ -81,8 +90,24 @@ async def test_two_concurrent_forced_rounds_give_one_digest_per_chat(
         emulator.inject_fault("sendMessage", kind="slow", times=None, delay=0.05)
         request = HTTPXRequest(connection_pool_size=32)
         async with Bot(emulator.token, base_url=emulator.base_url, request=request) as bot:
-            a = DeliveryService(first, bot, lambda: CACHE, rate=None, clock=clock, concurrency=2)
-            b = DeliveryService(second, bot, lambda: CACHE, rate=None, clock=clock, concurrency=2)
+            a = DeliveryService(
+                first,
+                bot,
+                lambda: CACHE,
+                compose=compose_delivery,
+                rate=None,
+                clock=clock,
+                concurrency=2,
+            )
+            b = DeliveryService(
+                second,
+                bot,
+                lambda: CACHE,
+                compose=compose_delivery,
+                rate=None,
+                clock=clock,
+                concurrency=2,
+            )
             round_a = asyncio.create_task(a.run_round(force=True))
             await emulator.wait_for_bot_messages(chats[0], 1, timeout=10)
             await asyncio.sleep(0.2)  # a is mid-round: some chats served, others not yet

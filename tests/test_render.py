@@ -9,7 +9,7 @@ import pytest
 from botapi_emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
 from test_telegram_support import REAL_CACHE, sample_cache
 
-from bot.model import Cache
+from bot.model import ABSOLUTE, Cache, DateResolution
 from bot.telegram import render
 from bot.telegram.i18n import Lang
 from bot.telegram.rtl import RLM, needs_rlm, rtl_lines
@@ -45,9 +45,9 @@ def all_screens(cache: Cache, lang: Lang) -> list[str]:
         render.render_timeline(lang, cache, 1, "n", 2024).text,
         render.render_reactions(lang, cache, None, 0).text,
         render.render_reactions(lang, cache, 0, 0).text,
-        render.render_search(lang, cache, "اتفاقية <b>&", hits)[0],
-        render.render_search(lang, cache, "اتفاقية <b>&", hits * 3, 1)[0],
-        render.render_search(lang, cache, "<b>&", [])[0],
+        render.render_search(lang, cache, "اتفاقية <b>&", hits).text,
+        render.render_search(lang, cache, "اتفاقية <b>&", hits * 3, 1).text,
+        render.render_search(lang, cache, "<b>&", []).text,
     ]
 
 
@@ -134,7 +134,9 @@ def test_timeline_orders_pages_and_filters(cache: Cache) -> None:
     assert only_2023.pages == 1
     assert re.findall(r"حدث رقم (\d)", only_2023.text) == ["0", "1"]
     assert "January 2023" in only_2023.text  # month precision: no day invented
-    assert "date resolved: relative: الخميس → التاريخ" in only_2023.text  # unparsed: as is
+    assert "«الخميس», counted from the article's publication date (5 December 2024)" in (
+        only_2023.text
+    )
 
 
 def test_empty_cache_screens_are_polite() -> None:
@@ -188,7 +190,7 @@ def test_search_is_arabic_normalised(cache: Cache) -> None:
 def test_search_results_are_cited(cache: Cache) -> None:
     index = SearchIndex(cache)
     hits = index.search_all(query_words("الطرفين"))
-    plain = valid(render.render_search("ar", cache, "الطرفين", hits)[0])
+    plain = valid(render.render_search("ar", cache, "الطرفين", hits).text)
     assert "[ملخص]" in plain and "[بند]" in plain
     assert "المصادر:" in plain and re.search(f"[{SUP}]", plain)
 
@@ -247,15 +249,20 @@ def test_real_cache_every_page_is_valid(lang: Lang) -> None:
 
 
 def test_relative_dates_say_how_they_were_resolved() -> None:
-    how = "relative: الخميس → 2024-12-05 (latest such weekday not after, published 2024-12-05)"
+    how = DateResolution(
+        kind="relative",
+        phrase="الخميس",
+        value="2024-12-05",
+        rule="latest such weekday not after",
+        published="2024-12-05",
+    )
     assert render.resolution_note("ar", how) == (
         "التاريخ مستنتج من «الخميس» بالنسبة إلى تاريخ نشر المقال (5 ديسمبر 2024)"
     )
     assert "counted from the article's publication date (5 December 2024)" in (
         render.resolution_note("en", how)
     )
-    assert render.resolution_note("ar", "absolute") == ""
-    assert "something else" in render.resolution_note("en", "something else")
+    assert render.resolution_note("ar", ABSOLUTE) == ""
 
 
 def test_dates_are_never_more_precise_than_known(cache: Cache) -> None:
@@ -272,7 +279,9 @@ def test_dates_are_never_more_precise_than_known(cache: Cache) -> None:
 
 
 def test_relative_note_respects_the_articles_date_precision(cache: Cache) -> None:
-    how = "relative: سبتمبر الماضي → 2023-09 (last such month before, published 2024-06-01)"
+    how = DateResolution(
+        kind="relative", phrase="سبتمبر الماضي", value="2023-09", published="2024-06-01"
+    )
     monthly = cache.articles[0].model_copy(
         update={"published": "2024-06-01", "published_precision": "month"}
     )
@@ -336,24 +345,27 @@ def test_english_reactions_name_parties_in_english(cache: Cache) -> None:
     ("resolution", "ar", "en"),
     [
         (
-            "relative: بعد يوم من … → 2024-06-21 (1 day(s) before «يوم 22 يونيو», same sentence)",
+            DateResolution(
+                kind="offset", phrase="بعد يوم من", value="2024-06-21", anchor="يوم 22 يونيو"
+            ),
             "التاريخ مستنتج من «بعد يوم من …» بالنسبة إلى «يوم 22 يونيو» في النص نفسه",
             "counted from «يوم 22 يونيو» in the same text",
         ),
         (
-            "relative: undated news of the article (lede and headline) → 2024-11 "
-            "(publication month, published 2024-11-10)",
+            DateResolution(kind="undated", value="2024-11", published="2024-11-10"),
             "لم يذكر النص تاريخًا؛ أُرِّخ الخبر بتاريخ نشر المقال (10 نوفمبر 2024)",
             "the text gives no date; dated by the article's publication (10 November 2024)",
         ),
         (
-            "relative: أيام → 2024-06-18 (the one before day as «الخميس», sentence 3)",
+            DateResolution(kind="anaphor", phrase="أيام", value="2024-06-18", anchor="الخميس"),
             "التاريخ مستنتج من «أيام» بالنسبة إلى «الخميس» في النص نفسه",
             "counted from «الخميس» in the same text",
         ),
     ],
 )
-def test_every_kind_of_resolution_reads_as_prose(resolution: str, ar: str, en: str) -> None:
+def test_every_kind_of_resolution_reads_as_prose(
+    resolution: DateResolution, ar: str, en: str
+) -> None:
     assert render.resolution_note("ar", resolution) == ar
     assert en in render.resolution_note("en", resolution)
 

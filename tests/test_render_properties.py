@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_telegram_support import ev, sample_cache
 
-from bot.model import Cache, Reaction, TimelineEvent, TreatyArticle
+from bot.model import ABSOLUTE, Cache, DateResolution, Reaction, TimelineEvent, TreatyArticle
 from bot.telegram import render
 from bot.telegram.i18n import LANGS, Lang
 from bot.telegram.search import SearchIndex, query_words
@@ -60,7 +60,19 @@ def caches(draw: st.DrawFn) -> Cache:
             granularity="day",
             end=draw(st.none() | st.just("2024-07")),
             text=draw(long_texts if i == 0 else texts),
-            resolution=draw(st.sampled_from(["absolute", "relative: " + draw(texts)])),
+            resolution=draw(
+                st.sampled_from(
+                    [
+                        ABSOLUTE,
+                        DateResolution(
+                            kind="relative",
+                            phrase=draw(texts),
+                            value="2024-06",
+                            published="2024-06-19",
+                        ),
+                    ]
+                )
+            ),
             sources=[ev("000_aaaa", i, "x"), ev(draw(texts), 3, "y")],
         )
         for i in range(draw(st.integers(0, 8)))
@@ -108,7 +120,7 @@ def test_every_reply_splits_into_valid_parts(cache: Cache, query: str, lang: Lan
         render.render_treaty(lang, cache),
         render.render_timeline(lang, cache, 0, "o", None).text,
         render.render_reactions(lang, cache, 0, 0).text,
-        render.render_search(lang, cache, query, hits)[0],
+        render.render_search(lang, cache, query, hits).text,
         *(render.render_digest(lang, cache, a) for a in cache.articles),
     ]
     for screen in screens:

@@ -10,7 +10,7 @@ from botapi_emulator.html_entities import parse_html
 from test_telegram_support import REAL_CACHE, ev, sample_cache
 
 from bot.arabic.normalize import normalize
-from bot.model import Cache, TimelineEvent
+from bot.model import ABSOLUTE, Cache, TimelineEvent
 from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.search import SearchIndex, query_words, word_forms
@@ -171,7 +171,7 @@ def test_range_event_is_listed_under_each_year() -> None:
         end="1953",
         granularity="year",
         text="الحرب الكورية",
-        resolution="absolute",
+        resolution=ABSOLUTE,
         sources=[ev("000_aaaa", 20, "x")],
     )
     cache: Cache = sample_cache().model_copy(update={"timeline": [war]})
@@ -199,8 +199,8 @@ def test_reaction_hits_name_the_party_in_the_readers_language() -> None:
     index = SearchIndex(cache)
     hits = [h for h in index.search_all(query_words("كوليبا")) if h.kind == "reaction"]
     assert hits
-    en = plain(render.render_search("en", cache, "كوليبا", hits)[0])
-    ar = plain(render.render_search("ar", cache, "كوليبا", hits)[0])
+    en = plain(render.render_search("en", cache, "كوليبا", hits).text)
+    ar = plain(render.render_search("ar", cache, "كوليبا", hits).text)
     assert "(Ukraine)" in en and "(أوكرانيا)" in ar
     # and an English party name finds the reaction too
     assert any(h.kind == "reaction" for h in index.search_all(query_words("Ukraine")))

@@ -23,11 +23,11 @@ from sqlalchemy import create_engine, select
 from test_shutdown_support import BotProcess, database_url, free_port, until
 from test_telegram_support import sample_cache
 
-from bot.delivery.message import render_delivery
 from bot.delivery.scheduler import article_refs
 from bot.subscriptions.models import deliveries
 from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore
+from bot.telegram.delivery_message import compose_delivery
 
 pytestmark = pytest.mark.slow
 
@@ -83,7 +83,7 @@ async def test_sigterm_during_fanout_loses_no_delivery(
     prepare_queue(db_url, emulator)
     cache = sample_cache()
     head = statuses(db_url)[SUBSCRIBERS[0]][0][0]
-    rendered = render_delivery(cache, head, "ar")
+    rendered = compose_delivery(cache, head, "ar")
     assert rendered is not None and len(rendered.parts) == 1
 
     metrics_port = free_port()
@@ -159,7 +159,7 @@ async def test_sigterm_during_fanout_loses_no_delivery(
 async def test_kill_9_during_fanout_then_restart_loses_nothing(
     emulator: BotAPIEmulator, tmp_path: Path, db_url: str
 ) -> None:
-    """DESIGN §7: kill -9 mid-round, restart: 0 deliveries lost, ≤ 1 duplicate each."""
+    """kill -9 mid-round, restart: 0 deliveries lost, ≤ 1 duplicate each."""
     prepare_queue(db_url, emulator)
     bot = await BotProcess(
         tmp_path,
@@ -268,7 +268,7 @@ async def wait_serving(proc: BotProcess, port: int) -> None:
 async def test_two_webhook_replicas_share_a_queue_and_survive_losing_one(
     emulator: BotAPIEmulator, tmp_path: Path
 ) -> None:
-    """DESIGN §8: replicas on one PostgreSQL with one shared webhook secret, both running
+    """Replicas on one PostgreSQL with one shared webhook secret, both running
     the scheduler against the same queue (SKIP LOCKED claims). SIGTERM to the replica that
     is sending, mid-round: the other one finishes the round. Every subscriber gets the
     digest; nobody gets it twice."""
@@ -325,8 +325,9 @@ async def test_two_webhook_replicas_share_a_queue_and_survive_losing_one(
         finally:
             for proc in replicas:
                 await proc.stop()
-        assert replicas[survivor].proc is not None
-        assert replicas[survivor].proc.returncode == 0, replicas[survivor].logs()[-3000:]
+        survived = replicas[survivor].proc
+        assert survived is not None
+        assert survived.returncode == 0, replicas[survivor].logs()[-3000:]
         assert "released" in replicas[victim].logs()  # its unsent claims went back
         assert survivor_sent > sent_before[survivor]  # ... and the survivor sent them
         received = digests_received(emulator)

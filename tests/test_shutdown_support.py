@@ -97,8 +97,10 @@ class BotProcess:
 
     async def stop(self, seconds: float = 45.0) -> int:
         """SIGTERM and wait; SIGKILL if it hangs (then the test fails on the code)."""
-        if self.proc is None or self.proc.returncode is not None:
-            return self.proc.returncode if self.proc else 0
+        if self.proc is None:
+            return 0
+        if self.proc.returncode is not None:
+            return self.proc.returncode
         self.terminate()
         try:
             return await self.wait(seconds)

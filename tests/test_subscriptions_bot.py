@@ -1,5 +1,5 @@
 """/subscribe, /settings, /unsubscribe, /stats and scheduled deliveries through the real
-PTB Application polling the emulator (DESIGN.md §5)."""
+PTB Application polling the emulator (docs/architecture.md)."""
 # ruff: noqa: F811
 
 from __future__ import annotations
@@ -21,11 +21,11 @@ from test_telegram_support import sample_cache
 from bot.config import Settings
 from bot.delivery.scheduler import DeliveryService
 from bot.lifecycle import start_polling, stop_polling
+from bot.observability.metrics import REGISTRY
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram import render
 from bot.telegram.app import build_application
 from bot.telegram.i18n import t
-from bot.telegram.subscribe import BOT_DATA_DELIVERY
 
 App = Application[Any, Any, Any, Any, Any, Any]
 CHAT = 777
@@ -54,7 +54,7 @@ async def bot(
     app = build_application(
         settings, CACHE, token=emulator.token, base_url=emulator.base_url, store=store
     )
-    service: DeliveryService = app.bot_data[BOT_DATA_DELIVERY]
+    service: DeliveryService = app.bot_data.delivery
     service.clock = clock
     await start_polling(app, poll_timeout=1)
     try:
@@ -79,7 +79,8 @@ async def press(emu: BotAPIEmulator, msg: SentMessage, data: str) -> SentMessage
             break
         await asyncio.sleep(0.02)
     assert emu.callback_answer(query) is not None
-    await emu.wait_until_quiet(idle=0.1, timeout=5)
+    # the edit follows the answer; on a loaded machine it can lag the answer by 0.1 s
+    await emu.wait_until_quiet(idle=0.3, timeout=5)
     return emu.message(msg.chat_id, msg.message_id)
 
 
@@ -111,6 +112,42 @@ async def test_subscribe_with_the_panel_and_typed_zone(
         2,
         "UTC+03:00",
     )
+
+
+async def test_an_english_reader_whose_first_message_is_subscribe_gets_english(
+    emulator: BotAPIEmulator, bot: tuple[App, SubscriptionStore]
+) -> None:
+    """The reader's language is worked out before any handler runs, subscriptions' too."""
+    _app, store = bot
+    emulator.user_sends(CHAT, "/subscribe", language_code="en-GB")
+    (panel,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    assert "Subscribe to digests" in panel.text and "الاشتراك" not in panel.text
+    done = await press(emulator, panel, "sub:ok")
+    assert "اشتركت" not in done.text
+    sub = store.get(CHAT)
+    assert sub is not None and sub.active and sub.lang == "en"
+
+
+async def test_subscription_commands_and_buttons_are_timed_for_metrics(
+    emulator: BotAPIEmulator, bot: tuple[App, SubscriptionStore]
+) -> None:
+    def count(command: str) -> float:
+        value = REGISTRY.get_sample_value(
+            "digestbot_command_latency_seconds_count", {"command": command}
+        )
+        return value or 0.0
+
+    before = {name: count(name) for name in ("subscribe", "sub", "unsubscribe")}
+    (panel,) = await say(emulator, "/subscribe")
+    await press(emulator, panel, "sub:ok")
+    await say(emulator, "/unsubscribe")
+    expected = {"subscribe": 1.0, "sub": 1.0, "unsubscribe": 1.0}
+    for _ in range(100):  # a handler is timed once its reply is sent
+        counted = {name: count(name) - before[name] for name in before}
+        if counted == expected:
+            break
+        await asyncio.sleep(0.02)
+    assert counted == expected
 
 
 async def test_bad_arguments_change_nothing(
@@ -226,7 +263,7 @@ async def test_a_new_cache_is_queued_for_every_subscriber(
     await say(emulator, "/subscribe 08:00 UTC")
     before = store.pending_count(CHAT)
     extra = CACHE.articles[0].model_copy(update={"id": "009_new", "published": "2025-01-02"})
-    app.bot_data["cache"] = CACHE.model_copy(update={"articles": [*CACHE.articles, extra]})
+    app.bot_data.cache = CACHE.model_copy(update={"articles": [*CACHE.articles, extra]})
     for _ in range(50):
         if store.pending_count(CHAT) > before:
             break

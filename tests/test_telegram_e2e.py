@@ -16,7 +16,7 @@ import pytest_asyncio
 from botapi_emulator import BotAPIEmulator
 from botapi_emulator.models import SentMessage
 from telegram import Update
-from telegram.ext import Application, CommandHandler, ContextTypes
+from telegram.ext import Application, CommandHandler
 from test_telegram_support import REAL_CACHE, sample_cache
 
 from bot.cache.store import load_cache
@@ -24,6 +24,7 @@ from bot.config import Settings
 from bot.lifecycle import start_polling, stop_polling
 from bot.model import Cache, TreatyArticle
 from bot.telegram.app import build_application
+from bot.telegram.context import Context
 from bot.telegram.i18n import t
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -42,7 +43,7 @@ async def stop_bot(app: App) -> None:
     await stop_polling(app)
 
 
-async def _boom(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+async def _boom(update: Update, context: Context) -> None:
     raise RuntimeError("handler failed on purpose")
 
 

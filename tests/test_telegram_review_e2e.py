@@ -19,6 +19,7 @@ from bot.subscriptions.schedule import Preferences
 from bot.subscriptions.store import SubscriptionStore, create_store_engine
 from bot.telegram import handlers as h
 from bot.telegram.app import build_application
+from bot.telegram.context import BotData
 from bot.telegram.i18n import lang_of, set_lang, t
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -50,7 +51,7 @@ async def test_search_pages_and_a_forgotten_query_asks_to_search_again(
     second = emulator.message(CHAT, first.message_id)
     assert "11–20 من" in second.text and "صفحة 2/" in second.text
     assert second.buttons[0].text == t("ar", "btn_prev")
-    bot.bot_data[h.BOT_DATA_VIEWS]._queries.clear()  # as after many other searches
+    bot.bot_data.views._queries.clear()  # as after many other searches
     pressed = emulator.press_button(CHAT, first.message_id, t("ar", "btn_prev"))
     for _ in range(200):
         if (answer := emulator.callback_answer(pressed)) is not None:
@@ -109,6 +110,12 @@ def counting_store(tmp_path: Path) -> CountingStore:
     return store
 
 
+def bot_data_with(store: SubscriptionStore) -> BotData:
+    data = BotData()
+    data.store = store
+    return data
+
+
 def _update(language_code: str | None) -> Any:
     return SimpleNamespace(
         effective_chat=SimpleNamespace(id=7, type="private"),
@@ -122,14 +129,14 @@ async def test_subscription_language_wins_over_the_client_and_is_read_once(
     store = counting_store(tmp_path)
     store.subscribe(7, Preferences(hour=8, minute=0, tz="UTC", frequency="daily"), NOW)
     store.set_lang(7, "en")
-    context: Any = SimpleNamespace(bot_data={h.BOT_DATA_STORE: store}, user_data={})
+    context: Any = SimpleNamespace(bot_data=bot_data_with(store), user_data={})
     await h.resolve_lang(_update("ar"), context)
     await h.resolve_lang(_update("ar"), context)
     assert lang_of(context.user_data) == "en" and store.calls == 1
     set_lang(context.user_data, "ar")  # an explicit /lang still wins
     assert lang_of(context.user_data) == "ar"
     empty = counting_store(tmp_path / "other")
-    nobody: Any = SimpleNamespace(bot_data={h.BOT_DATA_STORE: empty}, user_data={})
+    nobody: Any = SimpleNamespace(bot_data=bot_data_with(empty), user_data={})
     await h.resolve_lang(_update("en-US"), nobody)
     assert lang_of(nobody.user_data) == "en" and empty.calls == 1
 

@@ -9,13 +9,20 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.model import (
+    ABSOLUTE,
     ArticleEntry,
     Cache,
+    DateResolution,
     Digest,
     Evidence,
     Reaction,
     TimelineEvent,
     TreatyArticle,
+)
+
+#: a weekday counted from the publication date, as the pipeline resolves «الخميس»
+THURSDAY = DateResolution(
+    kind="relative", phrase="الخميس", value="2024-12-05", published="2024-12-05"
 )
 
 REAL_CACHE = Path(__file__).resolve().parent.parent / "summaries" / "cache.json"
@@ -88,7 +95,7 @@ def sample_cache(n_events: int = 9) -> Cache:
                 date=f"{year}-{month:02d}-{10 + i}" if i % 3 else f"{year}-{month:02d}",
                 granularity="day" if i % 3 else "month",
                 text=f"حدث رقم {i}: وقّع بوتين وكيم اتفاقية <شراكة> & تعاون.",
-                resolution="absolute" if i % 2 else "relative: الخميس → التاريخ",
+                resolution=ABSOLUTE if i % 2 else THURSDAY,
                 sources=[ev("000_aaaa", i, "جملة"), ev("001_bbbb", i + 1, "جملة")],
             )
         )

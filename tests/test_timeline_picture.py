@@ -18,14 +18,13 @@ from test_telegram_support import REAL_CACHE, ev, sample_cache
 from bot.cache.store import load_cache
 from bot.config import Settings
 from bot.lifecycle import start_polling, stop_polling
-from bot.model import Cache, TimelineEvent
+from bot.model import ABSOLUTE, Cache, TimelineEvent
 from bot.picture.draw import Picture
 from bot.picture.layout import DEFAULT_BUDGET, MAX_HEIGHT_PX, height, plan_rows
 from bot.picture.shaping import is_presentation_form, unshaped_letters, visual
 from bot.telegram import render
 from bot.telegram.app import build_application
 from bot.telegram.i18n import t
-from bot.telegram.reach import BOT_DATA_PICTURES
 from bot.telegram.timeline_picture import TimelinePictures, caption, render_picture
 
 App = Application[Any, Any, Any, Any, Any, Any]
@@ -35,9 +34,9 @@ CHAT = 5151
 def _event(day: str, gran: str, text: str, n_sources: int = 1) -> TimelineEvent:
     return TimelineEvent(
         date=day,
-        granularity=gran,  # type: ignore[arg-type]
+        granularity=gran,
         text=text,
-        resolution="absolute",
+        resolution=ABSOLUTE,
         sources=[ev(f"{i:03d}_x", i, "جملة") for i in range(n_sources)],
     )
 
@@ -182,7 +181,7 @@ def test_no_dated_events_no_picture() -> None:
 
 def test_caption_fits_telegram() -> None:
     for lang in ("ar", "en"):
-        text = caption(sample_cache(), lang)  # type: ignore[arg-type]
+        text = caption(sample_cache(), lang)
         assert len(text) <= 1024
 
 
@@ -232,7 +231,7 @@ async def test_picture_button_sends_a_photo_then_reuses_its_file_id(
     (again,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
     assert again.photo is not None and again.photo[-1]["file_id"] == file_id
     assert emulator.calls_of("sendPhoto")[-1].params["photo"] == file_id
-    assert bot.bot_data[BOT_DATA_PICTURES].drawn == 1
+    assert bot.bot_data.pictures is not None and bot.bot_data.pictures.drawn == 1
     assert all(c.ok for c in emulator.calls_of("sendPhoto"))
 
 
@@ -245,5 +244,6 @@ async def test_picture_in_english_for_english_readers(emulator: BotAPIEmulator, 
     (photo,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=30)
     assert photo.text.startswith("🖼 Timeline:")
     assert await emulator.wait_until_quiet()
-    pictures = bot.bot_data[BOT_DATA_PICTURES]
+    pictures = bot.bot_data.pictures
+    assert pictures is not None
     assert pictures.file_id("en") is not None and pictures.file_id("ar") is None

@@ -39,4 +39,5 @@ def test_any_subset_in_any_order(order: list[int], size: int) -> None:
         for s in e.sources:
             assert by_id[s.article_id].sentences[s.sentence_index].text == s.text
         assert any(e.text in s.text for s in e.sources)
-        assert e.resolution == "absolute" or e.resolution.startswith("relative: ")
+        how = e.resolution
+        assert how.kind == "absolute" or (how.value and (how.phrase or how.kind == "undated"))

@@ -26,16 +26,15 @@ def test_numbered_clauses_by_ordinal_word_and_numeral_in_order() -> None:
     assert numbered[2].title.startswith("حماية البيانات الشخصية")
 
 
-def test_cited_charter_article_is_a_reference_without_treaty_number() -> None:
+def test_cited_charter_article_is_not_a_provision_of_its_own() -> None:
+    # Issue 11: «المادة 51 من ميثاق الأمم المتحدة» is what a clause cites, not a clause of
+    # the agreement (it used to be listed as an unnumbered "reference" item).
     a = article(
         "a",
         "ويقدم كل طرف المساعدة وفقا للمادة 2 من ميثاق "
         "الأمم المتحدة التي تحظر استخدام القوة ضد سلامة أراضي الدول.",
     )
-    [p] = extract_treaty_articles([a])
-    assert p.number is None
-    assert p.title.startswith("مادة 2 من ميثاق الأمم المتحدة")
-    assert "تحظر استخدام القوة" in p.title
+    assert extract_treaty_articles([a]) == []
 
 
 def test_obligations_split_at_coordinated_verbal_nouns() -> None:

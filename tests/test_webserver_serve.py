@@ -21,7 +21,6 @@ from test_telegram_support import sample_cache
 from bot.config import Settings
 from bot.telegram.app import build_application
 from bot.telegram.webserver import (
-    BOT_DATA_STORE,
     WebhookConfig,
     WebServer,
     application_health,
@@ -38,7 +37,7 @@ def free_port() -> int:
 
 
 def make_app(emulator: BotAPIEmulator, tmp_path: Path) -> Any:
-    settings = Settings(  # type: ignore[call-arg]
+    settings = Settings(
         _env_file=None,
         DIGESTBOT_DATABASE_URL=f"sqlite:///{tmp_path / 'bot.sqlite3'}",
         DIGESTBOT_TICK_SECONDS=60,
@@ -180,12 +179,13 @@ async def test_health_turns_503_when_the_database_goes_away(
     app = make_app(emulator, tmp_path)
     checks = application_health(app)
     assert (await checks.run()).ok
-    app.bot_data[BOT_DATA_STORE].engine.dispose()
+    assert app.bot_data.store is not None
+    app.bot_data.store.engine.dispose()
     (tmp_path / "bot.sqlite3").unlink()
     (tmp_path / "bot.sqlite3").mkdir()  # a directory where the database file was
     report = await checks.run()
     assert not report.ok and report.checks["database"] is False
-    app.bot_data.pop("cache")
+    app.bot_data.cache = None
     assert (await checks.run()).checks["cache"] is False
 
 

@@ -13,13 +13,15 @@ the text of a particular article.
   a "read also" marker drops itself and the headline list after it; an end marker (source
   line, tags, related/most-read lists, back-to-top) ends the article.
 * Footer: short unpunctuated lines left at the end (signature, author's role) are dropped.
-* Repairs: a leading bullet is removed; a heading whose first word was glued to the end
+* Repairs: Arabic presentation forms (PDF copies) become the letters they draw; a
+  leading bullet is removed; a heading whose first word was glued to the end
   of the previous paragraph ("… رئيسية. بند" + "الدفاع المشترك") is put back together.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -70,6 +72,9 @@ _PROMPT_RE = re.compile(
     r"newsletter)"
 )
 _UPDATED_RE = re.compile(r"^(?:اخر تحديث|تاريخ النشر|نشر في|updated|published)\b")
+#: Arabic presentation forms (text copied from PDFs): the letters they draw, for search
+_PRESENTATION_RE = re.compile("[\ufb50-\ufdff\ufe70-\ufefe]+")
+_CLOCK_RE = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?!\d)")
 _WEATHER_RE = re.compile(r"^[-+−]?\d+(?:[.,]\d+)?\s*°?\s*[cf]?$|°")
 
 _BREADCRUMB_RE = re.compile(r"^(?:الرئيسيه|الصفحه الرئيسيه|home)\b|\s[>»|/›]\s")
@@ -93,6 +98,7 @@ class CleanText:
 
 def clean(raw: str) -> CleanText:
     """Separate title, body paragraphs, URLs and furniture lines of one scraped article."""
+    raw = _PRESENTATION_RE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), raw)
     lines = [_strip_bullet(line.strip("\ufeff\u200b")) for line in split_paragraphs(raw)]
     lines = [line for line in lines if line]
     urls = _unique(m.group().rstrip(".,،)") for m in URL_RE.finditer(raw))
@@ -133,7 +139,26 @@ def clean(raw: str) -> CleanText:
     while len(body) > 1 and _is_signature(body[-1]):
         furniture.append(body.pop())
     body = _rejoin_split_headings(body)
+    if body:
+        body[:1] = _split_dateline(body[0])
     return CleanText(title=title, paragraphs=tuple(body), urls=urls, furniture=tuple(furniture))
+
+
+#: "… الاتفاق موسكو (رويترز) - قال …": a headline run into the dateline of the lede
+_DATELINE_RE = re.compile(r"\s+(?=[\u0621-\u064a]{2,}\s*\([^()\d]{1,30}\)\s*[-–—:]\s)")
+_MIN_HEADLINE_WORDS = 4
+
+
+def _split_dateline(line: str) -> list[str]:
+    """A first paragraph that opens with a headline glued to the lede's dateline ("…
+    تاريخية موسكو (رويترز) - قال …") is two paragraphs: the headline, then the lede."""
+    m = _DATELINE_RE.search(line)
+    if m is None:
+        return [line]
+    head = line[: m.start()]
+    if len(words(head)) < _MIN_HEADLINE_WORDS or any(c in head for c in TERMINALS):
+        return [line]
+    return [head, line[m.end() :]]
 
 
 def is_heading(paragraph: str) -> bool:
@@ -241,6 +266,11 @@ def _is_furniture(line: str) -> bool:
         return True
     if _UPDATED_RE.match(key) and n <= 12:
         return True
+    if _CLOCK_RE.search(key) and n <= 10 and not _ends_with_terminal(line):
+        # "مشاركة » الأربعاء ديسمبر 04, 2024 10:29 pm", "6. يوليو 2024 - 10:48"
+        tokens = words(key)
+        if any(t in _DATE_WORDS or re.fullmatch(r"\d{4}", t) for t in tokens):
+            return True
     if _MOST_READ_RE.match(key) or _READ_ALSO_RE.match(key):
         return True
     return bool(_PROMPT_RE.match(key)) and n <= 12

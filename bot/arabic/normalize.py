@@ -27,6 +27,14 @@ _STABLE_RE = re.compile(
     "\u060c\u061b\u061f]*"  # ، ؛ ؟
 )
 
+#: Arabic-Indic and Eastern Arabic-Indic digits → ASCII
+_DIGITS = {
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+}
+_ASCII_DIGITS = str.maketrans(_DIGITS)
+
+#: the one Arabic fold table: every spelling variant → the form used for matching
 _FOLD = str.maketrans(
     {
         "أ": "ا",
@@ -44,13 +52,16 @@ _FOLD = str.maketrans(
         "ە": "ه",
         "ؤ": "و",
         "ئ": "ي",
-        # Arabic-Indic and Eastern Arabic-Indic digits → ASCII
-        **{chr(0x0660 + i): str(i) for i in range(10)},
-        **{chr(0x06F0 + i): str(i) for i in range(10)},
+        **_DIGITS,
         "٫": ".",  # Arabic decimal separator
         "٬": ",",  # Arabic thousands separator
     }
 )
+
+
+def ascii_digits(text: str) -> str:
+    """Arabic-Indic digits (٠-٩, ۰-۹) as ASCII, nothing else changed: "٠٧:٣٠" → "07:30"."""
+    return text.translate(_ASCII_DIGITS)
 
 
 def strip_diacritics(text: str) -> str:

@@ -10,6 +10,9 @@ of dots) followed by a space or the end of the line, and at every line break, ex
 * after a list number at the start of a line ("1. ...");
 * at "،" or "؛" (never sentence ends).
 
+A terminal glued to the next Arabic word ("…الاتفاق.وأضاف", pages that lost the space)
+ends the sentence too when an Arabic word or a number precedes it.
+
 A bullet (•, ▪, ●, ◦) after a space also starts a new sentence. Every piece is an exact
 substring of the input with only surrounding whitespace stripped, so nothing is lost or
 invented except whitespace.
@@ -69,6 +72,8 @@ _QUOTE_OR_BRACKET_RE = re.compile(
 _LIST_NUMBER_RE = re.compile(r"\s*(?:\d+|[٠-٩]+|[A-Za-z])\.$")
 _TOKEN_BEFORE_RE = re.compile(rf"(?:[^\W\d_]|[{MARKS}])+$")
 _NUMBER_THEN_SPACE_RE = re.compile(r"\d\s+$")
+_ARABIC_WORD_RE = re.compile(rf"[\u0621-\u064a][{MARKS}\u0640]*[\u0621-\u064a]")
+_ARABIC_BEFORE_RE = re.compile(rf"(?:[\u0621-\u064a{MARKS}\u0640]+|\d+)$")
 _INITIALS_TAIL_RE = re.compile(r"(?:[^\W\d_]\u0640?\.)+$")
 
 
@@ -134,7 +139,9 @@ def _boundaries(line: str) -> Iterator[int]:
             k = j
             while k < n and line[k] in _TRAILING_CLOSERS:
                 k += 1
-            if (k == n or line[k].isspace()) and _ends_sentence(line, i, j):
+            if ((k == n or line[k].isspace()) and _ends_sentence(line, i, j)) or (
+                k < n and _glued(line, i, k)
+            ):
                 yield k
             resume = k
         elif i in closes_at and _quote_ends_sentence(line, i):
@@ -165,13 +172,35 @@ def _ends_sentence(line: str, start: int, end: int) -> bool:
     return word.lower() not in _LATIN_TITLES
 
 
+def _glued(line: str, start: int, after: int) -> bool:
+    """A sentence end with no space after it: «…الاتفاق.وأضاف» (pages that lost the space).
+
+    Only between Arabic words: the word before has two letters or more, or is a number
+    ("عام 2024.وقال"), so initials ("أ.ف.ب"), decimals ("1.7"), Latin abbreviations and
+    web addresses ("aljazeera.net") are left alone; the next word has two Arabic letters.
+    """
+    if not _ARABIC_WORD_RE.match(line, after):
+        return False
+    while start > 0 and line[start - 1] in _TRAILING_CLOSERS:
+        start -= 1  # «…في العصر الجديد”.واكد»: a closing quote before the full stop
+    token = _ARABIC_BEFORE_RE.search(line, 0, start)
+    if token is None:
+        return False
+    word = strip_diacritics(token.group())
+    return len(word) >= 2 or word.isdigit()
+
+
 def _quote_ends_sentence(line: str, close: int) -> bool:
     """A quotation closing right after its own full stop ends the sentence: «… جيد.» ثم.
 
     Not after a question mark: a quoted question is usually embedded in the sentence.
     """
-    if close + 1 < len(line) and not line[close + 1].isspace():
-        return False
+    if (
+        close + 1 < len(line)
+        and not line[close + 1].isspace()
+        and not _ARABIC_WORD_RE.match(line, close + 1)
+    ):
+        return False  # glued to the next Arabic word («…جيد.»وأضاف) it still ends
     inner = line[:close].rstrip()
     if not inner or inner[-1] not in TERMINALS or inner[-1] in "?؟":
         return False  # a quoted question often sits inside a sentence: وتساءل «لماذا؟» في إشارة

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from bot.model import ArticleEntry, Digest
+from bot.model import ArticleEntry, Digest, iso_at
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|])")
 
@@ -20,8 +20,7 @@ def escape_md(text: str) -> str:
 
 def shown_date(entry: ArticleEntry) -> str:
     """The publication date only as precise as it is known: 2024-06-19, 2024-06 or 2024."""
-    length = {"day": 10, "month": 7, "year": 4}[entry.published_precision]
-    return entry.published[:length]
+    return iso_at(entry.published, entry.published_precision)
 
 
 def render_digest_markdown(entry: ArticleEntry, digest: Digest) -> str:

@@ -18,12 +18,13 @@ from pathlib import Path
 
 from bot.config import load_settings
 from bot.delivery.fanout import RoundResult
+from bot.delivery.ratelimit import SharedRateLimiter
 from bot.delivery.scheduler import DeliveryService
 from bot.ingest.serving import serving_cache
 from bot.observability.logs import configure_logging
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram.client import file_url, make_bot
-from bot.telegram.ratelimit import SharedRateLimiter
+from bot.telegram.delivery_message import compose_delivery
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -75,6 +76,7 @@ async def run_round(args: argparse.Namespace) -> RoundResult:
         store,
         bot,
         lambda: cache,
+        compose=compose_delivery,
         rate=rate,
         per_chat_interval=settings.per_chat_interval,
         concurrency=args.concurrency,

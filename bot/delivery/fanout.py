@@ -15,7 +15,7 @@
 * A timeout *after* the request left (read/write timeout) is ambiguous — Telegram may have
   delivered the message and only its answer was lost. Such a part is never sent again:
   at most once for ambiguous sends, at least once for everything else (see README).
-* Sends go through the bot's shared rate budget (:mod:`bot.telegram.ratelimit`) when it
+* Sends go through the bot's shared rate budget (:mod:`bot.delivery.ratelimit`) when it
   has one, so replies and digests never exceed Telegram's limit together.
 """
 
@@ -45,10 +45,10 @@ from telegram.error import (
 
 from bot.delivery.message import Rendered
 from bot.delivery.pacing import Pacer, retry_after_seconds
+from bot.delivery.ratelimit import BULK, shared_limiter
 from bot.observability.logs import redact
 from bot.observability.metrics import DELIVERIES
 from bot.subscriptions.store import Claimed, SubscriptionStore, default_worker_id
-from bot.telegram.ratelimit import BULK, shared_limiter
 
 log = logging.getLogger(__name__)
 
@@ -134,7 +134,6 @@ class FanOut:
         self.max_backoff = max_backoff
         self.flush_every = flush_every
         self.should_stop = should_stop or (lambda: False)
-        self.on_sent: Callable[[Claimed], Awaitable[None]] | None = None
         # scheduled sends share the process's rate budget but handle their own 429s
         self._bulk: dict[str, Any] = {"rate_limit_args": BULK} if shared_limiter(bot) else {}
 
@@ -298,8 +297,6 @@ class FanOut:
             result.ambiguous += 1
             DELIVERIES.labels(outcome="ambiguous").inc()
             await self._db(self.store.note_error, c.id, AMBIGUOUS_NOTE)
-        if self.on_sent is not None:
-            await self.on_sent(c)
         return True
 
     async def _send_part(self, chat_id: int, rendered: Rendered, index: int) -> None:

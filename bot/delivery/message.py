@@ -1,75 +1,42 @@
-"""What a scheduled delivery looks like: the bot's digest rendering plus three buttons.
+"""What a scheduled delivery sends, and the seam through which it is composed.
 
-Reuses :func:`bot.telegram.render.render_digest` (title, outlet, date, cited sentences,
-link to the original) so a scheduled digest reads exactly like ``/digest``.
+The delivery layer queues, paces and sends; it does not know how a digest reads. The
+Telegram layer supplies a :class:`Composer` (``bot.telegram.delivery_message``) that
+turns (cache, article, language) into :class:`Rendered` parts and a keyboard, so a
+scheduled digest reads exactly like ``/digest`` without delivery importing the renderer.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardMarkup
 
 from bot.model import Cache
-from bot.telegram import callbacks as cb
-from bot.telegram import render
-from bot.telegram.i18n import coerce_lang, t
-from bot.telegram.share import digest_code
-from bot.telegram.split import split_html
-
-CB_NEXT = "sub:next"
-CB_UNSUBSCRIBE = "sub:unsub"
-CB_SETTINGS = "sub:settings"
 
 
 @dataclass(frozen=True)
 class Rendered:
+    """A delivery's message: HTML parts (each ≤ 4096) and the keyboard of the last part."""
+
     parts: list[str]
     markup: InlineKeyboardMarkup | None
 
 
-def delivery_keyboard(lang: str, cache: Cache) -> InlineKeyboardMarkup:
-    """Next digest · timeline · unsubscribe."""
-    language = coerce_lang(lang)
-    timeline = cb.encode(cb.TimelinePage(0, "n", None), cb.cache_tag(cache.source_digest))
-    return InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(t(language, "sub_btn_next"), callback_data=CB_NEXT),
-                InlineKeyboardButton(t(language, "sub_btn_timeline"), callback_data=timeline),
-            ],
-            [
-                InlineKeyboardButton(
-                    t(language, "sub_btn_unsubscribe"), callback_data=CB_UNSUBSCRIBE
-                )
-            ],
-        ]
-    )
+class Composer(Protocol):
+    """Compose the message for one queued article; None when the cache no longer has it.
 
+    ``channel``: a channel post, which carries a link to the bot (``bot_username``)
+    instead of the reader's buttons.
+    """
 
-def render_delivery(cache: Cache, article_id: str, lang: str) -> Rendered | None:
-    """The message(s) for one queued article, or None when the cache no longer has it."""
-    article = cache.article(article_id)
-    if article is None:
-        return None
-    language = coerce_lang(lang)
-    text = render.render_digest(language, cache, article)
-    return Rendered(parts=split_html(text), markup=delivery_keyboard(language, cache))
-
-
-def render_channel_delivery(
-    cache: Cache, article_id: str, lang: str, bot_username: str | None
-) -> Rendered | None:
-    """A digest as a channel post: the same text; instead of the reader's buttons (next,
-    unsubscribe — which any viewer could press), one link to the digest in the bot."""
-    rendered = render_delivery(cache, article_id, lang)
-    if rendered is None:
-        return None
-    if not bot_username:
-        return Rendered(parts=rendered.parts, markup=None)
-    link = f"https://t.me/{bot_username}?start={digest_code(article_id)}"
-    label = t(coerce_lang(lang), "share_open_in_bot")
-    return Rendered(
-        parts=rendered.parts,
-        markup=InlineKeyboardMarkup([[InlineKeyboardButton(label, url=link)]]),
-    )
+    def __call__(
+        self,
+        cache: Cache,
+        article_id: str,
+        lang: str,
+        *,
+        channel: bool = False,
+        bot_username: str | None = None,
+    ) -> Rendered | None: ...

@@ -20,13 +20,14 @@ from datetime import datetime, timedelta
 from telegram import Bot
 
 from bot.delivery.fanout import Clock, FanOut, RoundResult, utcnow
-from bot.delivery.message import Rendered, render_channel_delivery, render_delivery
+from bot.delivery.message import Composer, Rendered
 from bot.delivery.pacing import Pacer
+from bot.delivery.ratelimit import shared_limiter
 from bot.delivery.round_lock import forced_round
 from bot.model import Cache
 from bot.observability.metrics import QUEUE_DEPTH
+from bot.subscriptions.models import DeliveryStatus
 from bot.subscriptions.store import ArticleRef, Claimed, SubscriptionStore, default_worker_id
-from bot.telegram.ratelimit import shared_limiter
 
 log = logging.getLogger(__name__)
 
@@ -74,6 +75,7 @@ class DeliveryService:
         bot: Bot,
         cache: Callable[[], Cache],
         *,
+        compose: Composer,
         rate: float | None,
         per_chat_interval: float = 1.0,
         clock: Clock = utcnow,
@@ -87,6 +89,7 @@ class DeliveryService:
         self.is_running = is_running or (lambda: True)
         self.bot = bot
         self.cache = cache
+        self.compose = compose
         self.clock = clock
         self.worker_id = worker_id or default_worker_id()
         # with the bot's shared budget the global rate is its job; the pacer keeps per chat
@@ -100,7 +103,6 @@ class DeliveryService:
         self._rendered: dict[tuple[int, str, str, bool], Rendered | None] = {}
         self._synced: int | None = None  # id() of the cache last synced into the queue
         self._stopping = False
-        self.last_result: RoundResult | None = None
 
     def render(self, claimed: Claimed) -> Rendered | None:
         """Render once per (cache, article, language, kind of chat): a fan-out sends the
@@ -111,10 +113,12 @@ class DeliveryService:
         if key not in self._rendered:
             if len(self._rendered) > 256:
                 self._rendered.clear()
-            self._rendered[key] = (
-                render_channel_delivery(cache, claimed.article_id, claimed.lang, self._username())
-                if channel
-                else render_delivery(cache, claimed.article_id, claimed.lang)
+            self._rendered[key] = self.compose(
+                cache,
+                claimed.article_id,
+                claimed.lang,
+                channel=channel,
+                bot_username=self._username() if channel else None,
             )
         return self._rendered[key]
 
@@ -174,7 +178,6 @@ class DeliveryService:
     async def _send_round(self, *, force: bool) -> RoundResult:
         await self.promote(force=force)
         result = await self.fanout().run()
-        self.last_result = result
         QUEUE_DEPTH.set(await self.store.call(self.store.queue_depth))
         return result
 
@@ -214,7 +217,6 @@ class DeliveryService:
         except Exception:  # e.g. the database went away; the next tick starts a new round
             log.exception("fan-out round failed; claims are retried after their lease")
             return RoundResult()
-        self.last_result = result
         if result.sent or result.deferred or result.deactivated:
             log.info(
                 "fan-out: %d sent, %d deferred, %d deactivated, %d rate-limited",
@@ -224,11 +226,6 @@ class DeliveryService:
                 result.rate_limited,
             )
         return result
-
-    async def wait_idle(self) -> None:
-        """Wait for the running fan-out (tests, benchmarks)."""
-        if self._task is not None:
-            await asyncio.shield(self._task)
 
     async def stop(self) -> None:
         """Cancel the fan-out; it records what it sent and releases what it claimed."""
@@ -248,7 +245,7 @@ class DeliveryService:
             limit=1,
             lease=self.lease,
             chat_id=chat_id,
-            statuses=("ready", "queued"),
+            statuses=(DeliveryStatus.READY, DeliveryStatus.QUEUED),
         )
         if not claims:
             return False

@@ -8,7 +8,6 @@ dependency, imported lazily so the bot never needs it.
 
 from __future__ import annotations
 
-import re
 import statistics
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +21,6 @@ from bot.corpus_types import Article
 from bot.digest.digest import digest_article
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
-_WORD = re.compile(r"\w+")
 
 
 class ArabicRougeTokenizer:
@@ -33,7 +31,7 @@ class ArabicRougeTokenizer:
 
 
 def _squash(text: str) -> str:
-    return " ".join(_WORD.findall(normalize(text)))
+    return " ".join(words(normalize(text)))
 
 
 def load_gold(path: Path) -> dict[str, list[str]]:

@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from bot.arabic.tokens import words
+
 MIN_SENTENCES = 3
 MAX_SENTENCES = 5
 CHAR_BUDGET = 700
@@ -25,7 +27,6 @@ _TERMINAL = re.compile(r"[.!?؟…]['\"”»)\]]*\s*$")
 _FULL_STOP = re.compile(r"(?<!\.)\.['\"”»)\]]*\s*$")  # one ".", not ".." or "…"
 _URL = re.compile(r"https?://|www\.", re.IGNORECASE)
 _LEAD_IN = re.compile(r"[:：]\s*$")
-_WORD = re.compile(r"\w+")
 
 
 #: openings that point back to an earlier sentence ("وهو ما", "وبعد ذلك", "وخلالها",
@@ -49,7 +50,7 @@ class Candidate:
 
 
 def _word_count(text: str) -> int:
-    return len(_WORD.findall(text))
+    return len(words(text))
 
 
 def is_content_sentence(text: str) -> bool:
@@ -92,7 +93,7 @@ def candidates(
 
 def _squash(text: str) -> str:
     """Letters and digits only, single-spaced: punctuation never makes two sentences differ."""
-    return " ".join(_WORD.findall(text))
+    return " ".join(words(text))
 
 
 def choose(

@@ -1,7 +1,7 @@
 """The Arabic tokenizer, stemmer and stop words handed to sumy.
 
 sumy's own ``Tokenizer("arabic")`` (pyarabic) cuts sentences at every Arabic comma and
-inside quotations (DESIGN.md §6), so digests built on it read as fragments. This adapter
+inside quotations, so digests built on it read as fragments. This adapter
 gives sumy the project's sentence splitter and word tokenizer; the sentences shown to
 readers stay exactly as written.
 

@@ -27,6 +27,8 @@ from functools import cache
 from pathlib import Path
 from typing import Literal, TypeVar
 
+from bot.model import ABSOLUTE, DateResolution
+
 Granularity = Literal["day", "month", "year", "range"]
 Unit = Literal["day", "month", "year"]
 Qualifier = Literal["early", "mid", "late"]
@@ -77,14 +79,14 @@ class DateMention:
     value: dt.date
     value_end: dt.date | None
     qualifier: Qualifier | None
-    resolution: str
+    resolution: DateResolution
     #: finest part of the publication date the resolution relied on (None: absolute), so a
     #: caller whose publication date is only known to the month can drop day-relative ones
     anchor: Unit | None = None
 
     @property
     def relative(self) -> bool:
-        return self.resolution != "absolute"
+        return self.resolution.kind != "absolute"
 
 
 def fold(text: str) -> tuple[str, list[int]]:
@@ -266,26 +268,26 @@ class _Hit:
     value: dt.date
     value_end: dt.date | None
     qualifier: Qualifier | None
-    resolution: str
+    resolution: DateResolution
 
 
-def _day_hit(m: re.Match[str], d: dt.date, resolution: str) -> _Hit:
+def _day_hit(m: re.Match[str], d: dt.date, resolution: DateResolution) -> _Hit:
     return _Hit(m.start(), m.end(), "day", "day", d, None, None, resolution)
 
 
 def _month_hit(
-    m: re.Match[str], first: dt.date, resolution: str, qualifier: Qualifier | None = None
+    m: re.Match[str], first: dt.date, resolution: DateResolution, qualifier: Qualifier | None = None
 ) -> _Hit:
     return _Hit(m.start(), m.end(), "month", "month", first, None, qualifier, resolution)
 
 
 def _year_hit(
-    start: int, end: int, year: int, resolution: str, qualifier: Qualifier | None = None
+    start: int, end: int, year: int, resolution: DateResolution, qualifier: Qualifier | None = None
 ) -> _Hit:
     return _Hit(start, end, "year", "year", dt.date(year, 1, 1), None, qualifier, resolution)
 
 
-def _year_range_hit(m: re.Match[str], first: int, last: int, resolution: str) -> _Hit:
+def _year_range_hit(m: re.Match[str], first: int, last: int, resolution: DateResolution) -> _Hit:
     return _Hit(
         m.start(),
         m.end(),
@@ -353,9 +355,11 @@ def format_date(value: dt.date, unit: Unit) -> str:
     return _fmt(value, unit)
 
 
-def _rel_note(m: re.Match[str], value: str, pub: dt.date, why: str) -> str:
+def _rel_note(m: re.Match[str], value: str, pub: dt.date, why: str) -> DateResolution:
     """Resolution of the relative expression matched by ``m``."""
-    return f"relative: {m.group(0).strip()} → {value} ({why}, published {pub.isoformat()})"
+    return DateResolution(
+        kind="relative", phrase=m.group(0).strip(), value=value, rule=why, published=pub.isoformat()
+    )
 
 
 def _step_note(why: str, step: int) -> str:
@@ -381,11 +385,11 @@ def _dmy(m: re.Match[str], pub: dt.date) -> _Hit | None:
     month = _month_of(m["m"])
     day = int(m["d"]) if m["d"] else v.ordinals[re.sub(r"\s+", " ", m["ord"])]
     rel = _word(v.relative, m["rel"])
+    resolution: DateResolution | None = None
     if m["y"]:
-        year, resolution = int(m["y"]), "absolute"
+        year, resolution = int(m["y"]), ABSOLUTE
     else:
         year = _year_of_month(month, rel, pub, day)
-        resolution = ""
     start = _safe_date(year, month, day)
     if start is None:
         return None
@@ -394,7 +398,7 @@ def _dmy(m: re.Match[str], pub: dt.date) -> _Hit | None:
         end = _safe_date(year, month, int(m["d2"]))
         if end is None or end <= start:
             return None
-    if not resolution:
+    if resolution is None:
         why = {
             "current": "current year",
             "next": "next such day",
@@ -416,7 +420,7 @@ def _my(m: re.Match[str], pub: dt.date) -> _Hit | None:
     if bare and re.sub(r"\s+", " ", name) in v.ambiguous_bare and qualifier is None:
         return None
     if m["y"]:
-        year, resolution = int(m["y"]), "absolute"
+        year, resolution = int(m["y"]), ABSOLUTE
     else:
         year = _year_of_month(month, rel, pub)
         why = {
@@ -436,7 +440,7 @@ def _numeric(m: re.Match[str], pub: dt.date) -> _Hit | None:
         d = _safe_date(int(m["iy"]), int(m["im"]), int(m["id"]))
     if d is None:
         return None
-    return _day_hit(m, d, "absolute")
+    return _day_hit(m, d, ABSOLUTE)
 
 
 def _expand_y2(y: int, y2s: str) -> int:
@@ -452,13 +456,13 @@ def _yrange(m: re.Match[str], pub: dt.date) -> _Hit | None:
     y2 = _expand_y2(y, m["y2"])
     if not y < y2 <= y + 100:
         return None
-    return _year_range_hit(m, y, y2, "absolute")
+    return _year_range_hit(m, y, y2, ABSOLUTE)
 
 
 def _year(m: re.Match[str], pub: dt.date) -> _Hit | None:
     del pub
     qualifier = _word(_vocab().qualifiers, m["q"])
-    return _year_hit(m.start(), m.end("y"), int(m["y"]), "absolute", qualifier)
+    return _year_hit(m.start(), m.end("y"), int(m["y"]), ABSOLUTE, qualifier)
 
 
 def _more_years(m: re.Match[str]) -> Iterator[_Hit]:
@@ -467,12 +471,12 @@ def _more_years(m: re.Match[str]) -> Iterator[_Hit]:
         return
     offset = m.start("more")
     for y in re.finditer(r"\d{4}", m["more"]):
-        yield _year_hit(offset + y.start(), offset + y.end(), int(y.group()), "absolute")
+        yield _year_hit(offset + y.start(), offset + y.end(), int(y.group()), ABSOLUTE)
 
 
 def _tyear(m: re.Match[str], pub: dt.date) -> _Hit | None:
     del pub
-    return _year_hit(m.start("y"), m.end("y"), int(m["y"]), "absolute")
+    return _year_hit(m.start("y"), m.end("y"), int(m["y"]), ABSOLUTE)
 
 
 def _period(m: re.Match[str], pub: dt.date) -> _Hit | None:
@@ -481,6 +485,8 @@ def _period(m: re.Match[str], pub: dt.date) -> _Hit | None:
     step = {"past": -1, "current": 0, "next": 1}[rel]
     qualifier = _word(v.qualifiers, m["q"])
     if m["p"] in ("العام", "السنه"):
+        if m["p"] == "العام" and _general_adjective(m):
+            return None  # "أمينه العام السابق": the former secretary-general
         y = pub.year + step
         note = _rel_note(m, f"{y:04d}", pub, _step_note("year of publication", step))
         return _year_hit(m.start(), m.end(), y, note, qualifier)
@@ -518,7 +524,7 @@ def _ago(m: re.Match[str], pub: dt.date) -> _Hit | None:
 def _decade(m: re.Match[str], pub: dt.date) -> _Hit | None:
     v = _vocab()
     name = re.sub(r"\s+", " ", m["c"])
-    century, resolution, why = v.centuries[name], "absolute", ""
+    century, resolution, why = v.centuries[name], ABSOLUTE, ""
     if name.endswith("الماضي"):
         century, why = pub.year // 100 - 1, "century before publication's"
     elif name.endswith("الحالي") or name.startswith("هذا"):
@@ -537,7 +543,61 @@ def _the_two(m: re.Match[str]) -> bool:
     before = m.string[: m.start()].split()
     if m.group(0).startswith(("ب", "ل", "و")) and not m.group(0).startswith("ال"):
         return True  # "بالاثنين", "للاثنين": the two
+    if (
+        before
+        and len(before[-1]) > 4
+        and before[-1].endswith("ين")
+        and before[-1] not in _DAY_WORDS
+    ):
+        return True  # "بين البلدين الاثنين": "the two" agreeing with a dual/plural noun
     return bool(before and before[-1] in _TWO_BEFORE) or bool(_TWO_AFTER.match(m.string, m.end()))
+
+
+#: nouns that "العام" qualifies as "general" ("الأمين العام", "المدعي العام", "الرأي العام")
+_GENERAL_NOUNS = frozenset(
+    _f(w)
+    for w in (
+        "أمين",
+        "مدير",
+        "مدعي",
+        "نائب",
+        "رأي",
+        "قطاع",
+        "مؤتمر",
+        "مفتش",
+        "مراقب",
+        "منسق",
+        "قائد",
+        "إضراب",
+        "عفو",
+        "أمن",
+        "نظام",
+        "مرشد",
+        "قنصل",
+        "مستشار",
+    )
+)
+_DAY_WORDS = frozenset({"يوم", "صباح", "مساء", "فجر", "ليله", "ظهر"})
+
+
+def _general_adjective(m: re.Match[str]) -> bool:
+    """Is "العام" in the match the adjective "general" of the noun before it?"""
+    before = m.string[: m.start()].split()
+    if not before:
+        return False
+    word = before[-1]
+    for prefix in ("وال", "فال", "بال", "لل", "ال", "و", "ف"):
+        if word.startswith(prefix) and len(word) - len(prefix) >= 3:
+            word = word[len(prefix) :]
+            break
+    for suffix in ("هم", "ها", "ه"):
+        if (
+            word.endswith(suffix)
+            and len(word) - len(suffix) >= 3
+            and word[: -len(suffix)] in _GENERAL_NOUNS
+        ):
+            return True
+    return word in _GENERAL_NOUNS
 
 
 def _weekday(m: re.Match[str], pub: dt.date) -> _Hit | None:
@@ -599,7 +659,7 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
 
 
 def _anchor(builder: str, hit: _Hit) -> Unit | None:
-    if hit.resolution == "absolute":
+    if hit.resolution.kind == "absolute":
         return None
     if builder in ("dmy", "my"):
         return "month"  # the publication month decides the year of "يونيو" / "8 نوفمبر"
@@ -651,15 +711,16 @@ def find_dates(
     for h, anchor in sorted(chosen, key=lambda ha: ha[0].start):
         start = index[h.start]
         end = index[h.end - 1] + 1
-        if h.resolution != "absolute" and any(a <= start and end <= b for a, b in quotes):
+        if h.resolution.kind != "absolute" and any(a <= start and end <= b for a, b in quotes):
             continue
         written = text[start:end]
-        resolution = h.resolution.replace(folded[h.start : h.end].strip(), written, 1)
-        if published_precision != "day":
-            resolution = resolution.replace(
-                f"published {published.isoformat()}",
-                f"published {_fmt(published, published_precision)}",
-            )
+        resolution = h.resolution
+        if resolution.phrase is not None:
+            phrase = resolution.phrase.replace(folded[h.start : h.end].strip(), written, 1)
+            resolution = resolution.model_copy(update={"phrase": phrase})
+        if published_precision != "day" and resolution.published is not None:
+            shown = _fmt(published, published_precision)
+            resolution = resolution.model_copy(update={"published": shown})
         out.append(
             DateMention(
                 start=start,
@@ -717,6 +778,8 @@ def find_anaphora(text: str) -> list[Anaphor]:
     quotes = quoted_spans(text)
     out = []
     for m in _ANAPHOR.finditer(folded):
+        if m["p"] == "العام" and _general_adjective(m):
+            continue  # "أمينه العام السابق": the former secretary-general
         start, end = index[m.start()], index[m.end() - 1] + 1
         if any(a <= start and end <= b for a, b in quotes):
             continue
@@ -747,9 +810,12 @@ def resolve_anaphor(a: Anaphor, previous: DateMention, where: str) -> DateMentio
         value=value,
         value_end=None,
         qualifier=None,
-        resolution=(
-            f"relative: {a.text} → {_fmt(value, a.unit)} ({how} {a.unit} as «{previous.text}», "
-            f"{where})"
+        resolution=DateResolution(
+            kind="anaphor",
+            phrase=a.text,
+            value=_fmt(value, a.unit),
+            rule=f"{how} {a.unit} as the anchor, {where}",
+            anchor=previous.text,
         ),
         anchor=previous.anchor,
     )

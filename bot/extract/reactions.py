@@ -59,6 +59,12 @@ _THAT = frozenset(
         "بأنهم",
         "أنها",
         "انهم",
+        "إنني",
+        "أنني",
+        "بأنني",
+        "إننا",
+        "أننا",
+        "بأننا",
     )
 )
 _PARTICIPLES = frozenset(
@@ -81,7 +87,10 @@ _DISCOURSE = frozenset(
     normalize(w) for w in ("كما", "ثم", "فيما", "بينما", "حيث", "قد", "وقد", "كذلك", "لكنه")
 )
 #: "بحسب X" / "وفقا لـX": X's account follows (the ل of وفقا glues to X).
-_ACCORDING = frozenset(normalize(w) for w in ("بحسب", "حسب", "وفقا", "وفقًا", "وفق"))
+_ACCORDING = frozenset(
+    normalize(w) for w in ("بحسب", "حسب", "وفقا", "وفقًا", "وفق", "حسبما", "بحسبما", "وفقما")
+)
+_WHAT_SUFFIXES = ("ها", "ه", "")
 _REPLY_NOUNS = frozenset(normalize(w) for w in ("رد", "ردا", "تعليق", "موقف", "تعقيب"))
 _QUOTE_CHARS = "".join(sorted(OPEN_QUOTES | CLOSE_QUOTES)) + " .،"
 #: How many sentences back a pronoun ("وأضاف") may reach for its speaker.
@@ -201,6 +210,9 @@ def _verb_kind(tok: Tok, v: Vocabulary) -> str | None:
     return None
 
 
+_OBJECT_PRONOUNS = frozenset({"له", "لها", "لهم", "لهما", "اليه", "اليها", "اليهم"})
+
+
 def _clause_start(toks: Toks, k: int) -> int:
     s = k
     while s > 0 and toks[s - 1].text not in BOUNDARY:
@@ -210,9 +222,11 @@ def _clause_start(toks: Toks, k: int) -> int:
 
 def _subject_before(toks: Toks, k: int, text: str, ctx: _Ctx) -> Mention | None:
     """Speaker written before the verb ("الناتو حذر", "جون كيربي منسق … قال")."""
-    for s in range(_clause_start(toks, k), k):
+    # "وكان رئيس الدولة … قد أعرب": the particle قد may stand between subject and verb.
+    end = k - 1 if k > 0 and toks[k - 1].norm == "قد" else k
+    for s in range(_clause_start(toks, k), end):
         m = ctx.parse(toks, s, text, subject=True)
-        if m and m.end == k and m.kind != "media":
+        if m and m.end == end and m.kind != "media":
             return m
     return None
 
@@ -270,7 +284,14 @@ def _content(text: str, toks: Toks, start: int, stop: int) -> tuple[str, str, st
                 break
         quote = " … ".join(seg[a:b].strip(" .،") for a, b in joined)
         whole = seg[joined[0][0] - 1 :].strip(" .،")
+        quoted_clause = clause[:1] in OPEN_QUOTES and clause[1:].startswith(
+            seg[joined[0][0] : joined[0][1]].strip()[:10]
+        )
         if len(quote.split()) >= 5 or (clause and clause.strip(_QUOTE_CHARS) == quote):
+            return quote, "quote", "quote"
+        if quoted_clause:
+            # «إن "الاتفاق مهم"، وكان الوزير قد زار …»: the words said end at the closing
+            # mark; what follows is the writer's background
             return quote, "quote", "quote"
         if not clause:
             # "مؤكدا على تعزيز العلاقات “في كل المجالات”": the fragment needs its lead-in.
@@ -434,145 +455,275 @@ def _sentence_statements(text: str, ctx: _Ctx) -> list[_Said]:
     """(how, mention or None for a pronoun, words, kind) for each statement in a sentence.
 
     ``how`` is "speech" (speaker written), "pronoun" (refers back), "participle"
-    ("…، مؤكدا أن": the sentence's subject) or "no_comment".
+    ("…، مؤكدا أن": the sentence's subject) or "no_comment". Two passes: find each
+    statement's verb, speaker and where its words start; then cut the words.
     """
-    v = ctx.v
     toks = tokenize(text)
-    depth = _quote_depths(toks, text)
-    found: list[_Found] = []  # (verb index, content start, how, mention, co-speakers)
-    for k, tok in enumerate(toks):
-        how = _verb_kind(tok, v)
-        if how is None or depth[k]:
-            continue
-        if k > 0 and toks[k - 1].word and toks[k - 1].norm in _THAT:
-            continue  # "أكدت … أنها عبرت …": a verb inside reported speech
-        core = strip_conjunction(tok.norm)
-        if (core in v.needs_about or tok.norm in v.needs_about) and "عن" not in [
-            t.norm for t in toks[k + 1 : k + 16]
-        ]:
-            continue
-        if how == "attribution":
-            for j in range(k + 1, min(len(toks), k + 8)):
-                if toks[j].norm in ("عن", "الي"):
-                    m = ctx.parse(toks, j + 1, text)
-                    if m and m.kind != "media":
-                        found.append((k, m.end, "speech", m, []))
-                    break
-            continue
-        if how == "according":
-            # "وفقًا ليوري أوشاكوف- مساعد الرئيس الروسي- تحل …": a person's or an official's
-            # account (an agency's or a text's is a source, not a reaction).
-            m = ctx.parse(toks, k + 1, text, subject=False)
-            if m is not None and m.kind == "media":
-                # "وبحسب الوكالة الكورية فإن “…”": an outlet voicing a position in a quote
-                # (not "بحسب ما ذكرت وكالة …", a report's attribution).
-                o = _outlet(toks, m.start, text, ctx)
-                j = o.end
-                while j < len(toks) and not toks[j].word:
-                    j += 1
-                if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
-                    found.append((k, j + 1, "outlet", o, []))
-                continue
-            if m is not None and m.kind in ("person", "role") and (m.role or m.name):
-                j = m.end
-                while j < len(toks) and not toks[j].word:
-                    j += 1
-                if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
-                    j += 1
-                found.append((k, j, "according", m, []))
-            continue
-        if how == "noun":
-            # "لتأكيد بوتين أن …", "لتصريحات بوتين في هذا الشأن، “…”": a speech noun, its
-            # speaker in the genitive, then the words within a few tokens.
-            m = ctx.parse(toks, k + 1, text, subject=True)
-            if m is None or m.kind not in ("person", "role", "party"):
-                continue
-            opener = next(
-                (j for j in range(m.end, min(len(toks), m.end + 6)) if _opens_speech(toks, j)),
-                None,
-            )
-            if opener is not None:
-                found.append((k, opener, "speech", m, []))
-            continue
-        if how == "participle":
-            if found:
-                continue  # "…، مؤكدا أن …" continues the statement just found
-            found.append((k, k + 1, "participle", None, []))
-            continue
-        m = ctx.parse(toks, k + 1, text, subject=True)
-        if m is not None and m.kind == "media":
-            if core not in v.report_verbs and tok.norm not in v.report_verbs:
-                o = _outlet(toks, m.start, text, ctx)
-                found.append((k, o.end, "outlet", o, []))
-            continue
-        if m is None:
-            before = _subject_before(toks, k, text, ctx)
-            if before is not None:
-                found.append((k, k + 1, "speech", before, []))
-                continue
-            glued = (
-                core != tok.norm or k == 0 or not toks[k - 1].word or toks[k - 1].norm in _DISCOURSE
-            )
-            if k > 0 and toks[k - 1].norm == "ما":
-                continue  # "ما وصفه بأنه …": "what he called", not a new statement
-            about = core in v.needs_about and k + 1 < len(toks) and toks[k + 1].norm == "عن"
-            if glued and (_opens_speech(toks, k + 1) or core in v.continuations or about):
-                found.append((k, k + 1, "pronoun", None, []))
-            continue
-        extra: list[Mention] = []
-        j = m.end
-        # Coordinated speakers: "تقول كوريا الجنوبية وأوكرانيا والغرب إن …".
-        while j < len(toks) and toks[j].word and toks[j].norm.startswith("و"):
-            nxt = ctx.parse(toks, j, text)
-            if nxt is None or nxt.kind in ("media", "collective"):
-                break
-            extra.append(nxt)
-            j = nxt.end
-        found.append((k, j, "speech", m, extra))
-    out: list[_Said] = []
-    for n, (k, cstart, how, m, extra) in enumerate(found):
-        stop = found[n + 1][0] if n + 1 < len(found) else len(toks)
-        words, kind, source = _content(text, toks, cstart, stop)
-        if how == "according" and cstart < stop:
-            words, kind = text[toks[cstart].start : toks[stop - 1].end].strip(" .،"), "paraphrase"
-            source = "according"
-            how = "speech"
-        if how == "outlet":
-            # An outlet is a speaker only when it voices a position in quotation marks.
-            said = text[toks[min(cstart, stop - 1)].start : toks[stop - 1].end]
-            if not any(c in said for c in OPEN_QUOTES | CLOSE_QUOTES):
-                continue
-            how = "speech"
-        verb = _as_written(toks[k])
-        denial = strip_conjunction(toks[k].norm) in v.denial_verbs
-        if kind == "paraphrase" and cstart < stop and (denial or source == "rest"):
-            # A paraphrase starts with its speech verb and the verb's complement as written
-            # ("دعا المجتمع الدولي إلى …", "أشار إلى …", "تنفي … تبادل الأسلحة").
-            rest = text[toks[cstart].start : toks[stop - 1].end].strip(" .،:")
-            if how in ("speech", "pronoun", "participle") and not rest.startswith(verb):
-                words = f"{verb} {rest}"
-        if kind == "paraphrase":
-            words = _clause_end(words, v)
-        context = text[toks[k].start : toks[stop - 1].end]
-        weak = kind == "paraphrase" and not any(
-            t.norm in _THAT or t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES
-            for t in toks[cstart:stop]
-        )
-        if weak and how == "speech" and k > 0:
-            # "«…»، قال الوزير للصحفيين": the quotation comes before the verb.
-            begin = found[n - 1][1] if n else 0
-            earlier, earlier_kind, _ = _content(text, toks, begin, k)
-            if earlier_kind == "quote":
-                words, kind = earlier, earlier_kind
-                context = text[toks[begin].start : toks[stop - 1].end]
-        if not words:
-            continue
-        out.append(_Said(how, m, words, kind, toks[k].start, context))
-        for e in extra:
-            out.append(_Said("speech", e, words, kind, toks[k].start, context))
+    found, reported = _find_statements(toks, text, ctx)
+    out = [said for n in range(len(found)) for said in _said(n, found, toks, text, ctx.v)]
+    out.extend(reported)
     for m, words in _no_comment(toks, text, ctx):
         out.append(_Said("no_comment", m, words, "no_comment", text.find(words), words))
     return out
+
+
+def _find_statements(toks: Toks, text: str, ctx: _Ctx) -> tuple[list[_Found], list[_Said]]:
+    """Each statement's (verb index, content start, how, mention, co-speakers), and the
+    statements whose words come before their source ("…، وفق ما ذكرته الوزارة")."""
+    v = ctx.v
+    depth = _quote_depths(toks, text)
+    found: list[_Found] = []
+    reported: list[_Said] = []
+    consumed = -1  # tokens of a "وفق ما ذكرته …" source already read
+    for k, tok in enumerate(toks):
+        how = _verb_kind(tok, v)
+        if how is None or depth[k] or k < consumed or _not_a_statement(toks, k, v):
+            continue
+        if how == "attribution":
+            hit = _attributed(toks, k, text, ctx)
+        elif how == "according":
+            said_before = _what_they_said(toks, k, text, ctx)
+            if said_before is not None:
+                reported.append(said_before[0])
+                consumed = said_before[1]
+                continue
+            hit = _according(toks, k, text, ctx)
+        elif how == "noun":
+            hit = _speech_noun(toks, k, text, ctx)
+        elif how == "participle":
+            # "…، مؤكدا أن …" continues the statement just found
+            hit = None if found else (k, k + 1, "participle", None, [])
+        else:
+            hit = _speech_verb(toks, k, text, ctx)
+        if hit is not None:
+            found.append(hit)
+    return found, reported
+
+
+#: "وسبق أن أعلن", "بعد أن قال": أن here opens narration, not reported speech
+_NARRATIVE_THAT = frozenset(
+    normalize(w) for w in ("سبق", "وسبق", "بعد", "وبعد", "قبل", "وقبل", "منذ", "كما")
+)
+
+
+def _not_a_statement(toks: Toks, k: int, v: Vocabulary) -> bool:
+    """A verb inside reported speech, or one that is speech only with a complement it lacks."""
+    if (
+        k > 0
+        and toks[k - 1].word
+        and toks[k - 1].norm in _THAT
+        and not (k > 1 and toks[k - 2].norm in _NARRATIVE_THAT)
+    ):
+        return True  # "أكدت … أنها عبرت …": a verb inside reported speech
+    tok = toks[k]
+    core = strip_conjunction(tok.norm)
+    if (core in v.needs_about or tok.norm in v.needs_about) and "عن" not in [
+        t.norm for t in toks[k + 1 : k + 16]
+    ]:
+        return True
+    return (core in v.needs_object or tok.norm in v.needs_object) and not any(
+        f in v.speech_objects for t in toks[k + 1 : k + 12] for f in variants(t.norm)
+    )  # "قدم مساعدات" is a deed; "قدم تعازيه" a statement
+
+
+def _attributed(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
+    """ "نقلت الوكالة عن بوتين قوله": the speaker after عن/إلى."""
+    for j in range(k + 1, min(len(toks), k + 8)):
+        if toks[j].norm in ("عن", "الي"):
+            m = ctx.parse(toks, j + 1, text)
+            return (k, m.end, "speech", m, []) if m and m.kind != "media" else None
+    return None
+
+
+def _according(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
+    """ "وفقًا ليوري أوشاكوف- مساعد الرئيس الروسي- تحل …": a person's or an official's
+    account (an agency's or a text's is a source, not a reaction)."""
+    m = ctx.parse(toks, k + 1, text, subject=False)
+    if m is not None and m.kind == "media":
+        # "وبحسب الوكالة الكورية فإن “…”": an outlet voicing a position in a quote
+        # (not "بحسب ما ذكرت وكالة …", a report's attribution).
+        o = _outlet(toks, m.start, text, ctx)
+        j = o.end
+        while j < len(toks) and not toks[j].word:
+            j += 1
+        if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
+            return (k, j + 1, "outlet", o, [])
+        return None
+    if m is not None and (
+        m.kind == "party" or (m.kind in ("person", "role") and (m.role or m.name))
+    ):
+        j = m.end
+        while j < len(toks) and not toks[j].word:
+            j += 1
+        if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
+            j += 1
+        return (k, j, "according", m, [])
+    return None
+
+
+def _speech_noun(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
+    """ "لتأكيد بوتين أن …", "لتصريحات بوتين في هذا الشأن، “…”": a speech noun, its
+    speaker in the genitive, then the words within a few tokens."""
+    m = ctx.parse(toks, k + 1, text, subject=True)
+    if m is None or m.kind not in ("person", "role", "party"):
+        return None
+    opener = next(
+        (j for j in range(m.end, min(len(toks), m.end + 6)) if _opens_speech(toks, j)),
+        None,
+    )
+    return (k, opener, "speech", m, []) if opener is not None else None
+
+
+def _speech_verb(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
+    """A speech verb with its speaker after it (or before it), or none written: a pronoun
+    when the words follow at once ("وأضاف: …")."""
+    v = ctx.v
+    tok = toks[k]
+    core = strip_conjunction(tok.norm)
+    after = k + 1
+    if after < len(toks) and toks[after].norm in _OBJECT_PRONOUNS:
+        after += 1  # "وجه له المرشد الأعلى … رسالة": the addressee before the subject
+    m = ctx.parse(toks, after, text, subject=True)
+    quoted = _quoted_speaker(toks, after, text, ctx) if m is None else None
+    if quoted is not None:
+        return (k, quoted.end + 1, "speech", quoted, [])  # 'وقال "ليم" إن …'
+    if m is not None and m.kind == "media":
+        if core not in v.report_verbs and tok.norm not in v.report_verbs:
+            o = _outlet(toks, m.start, text, ctx)
+            return (k, o.end, "outlet", o, [])
+        return None
+    if m is None:
+        before = _subject_before(toks, k, text, ctx)
+        if before is not None:
+            return (k, k + 1, "speech", before, [])
+        glued = core != tok.norm or k == 0 or not toks[k - 1].word or toks[k - 1].norm in _DISCOURSE
+        if k > 0 and toks[k - 1].norm == "ما":
+            return None  # "ما وصفه بأنه …": "what he called", not a new statement
+        about = core in v.needs_about and k + 1 < len(toks) and toks[k + 1].norm == "عن"
+        if glued and (_opens_speech(toks, k + 1) or core in v.continuations or about):
+            return (k, k + 1, "pronoun", None, [])
+        opener = _after_adverbial(toks, k + 1)
+        if glued and opener is not None:
+            return (k, opener, "pronoun", None, [])  # "وقال في بيان إن …"
+        return None
+    extra: list[Mention] = []
+    j = m.end
+    # Coordinated speakers: "تقول كوريا الجنوبية وأوكرانيا والغرب إن …".
+    while j < len(toks) and toks[j].word and toks[j].norm.startswith("و"):
+        nxt = ctx.parse(toks, j, text)
+        if nxt is None or nxt.kind in ("media", "collective"):
+            break
+        extra.append(nxt)
+        j = nxt.end
+    return (k, j, "speech", m, extra)
+
+
+def _quoted_speaker(toks: Toks, i: int, text: str, ctx: _Ctx) -> Mention | None:
+    """A speaker's name in quotation marks right after the verb ('وأضاف "مدبولي": …')."""
+    if i + 2 >= len(toks) or toks[i].text not in OPEN_QUOTES | CLOSE_QUOTES:
+        return None
+    m = ctx.parse(toks, i + 1, text, subject=True)
+    if m is None or m.kind not in ("person", "party", "role") or m.end >= len(toks):
+        return None
+    if toks[m.end].text in OPEN_QUOTES | CLOSE_QUOTES:
+        return m
+    # 'أعلنت “قطر الخيرية” عن …': a body named after its country, in quotes
+    close = m.end + 1
+    if m.kind == "party" and close < len(toks) and toks[close].text in OPEN_QUOTES | CLOSE_QUOTES:
+        return replace(m, end=close, surface=text[toks[i + 1].start : toks[m.end].end])
+    return None
+
+
+_ADVERBIAL_STARTS = frozenset(normalize(w) for w in ("في", "خلال", "عبر", "لدى", "أمام"))
+_ADVERBIAL_REACH = 5
+
+
+def _after_adverbial(toks: Toks, j: int) -> int | None:
+    """Where the words start after a short phrase like "في بيان" / "خلال مؤتمر صحفي"
+    between a speech verb and "إن" or a colon; None when there is no such phrase."""
+    if j >= len(toks) or not toks[j].word or toks[j].norm not in _ADVERBIAL_STARTS:
+        return None
+    for k in range(j + 1, min(len(toks), j + _ADVERBIAL_REACH + 1)):
+        if _opens_speech(toks, k):
+            return k
+        if not toks[k].word and toks[k].text not in "،,":
+            return None
+    return None
+
+
+def _said(n: int, found: list[_Found], toks: Toks, text: str, v: Vocabulary) -> list[_Said]:
+    """The words of the ``n``-th statement: up to the next statement's verb, a quotation
+    or a paraphrase cut at the clause's end; one per co-speaker."""
+    k, cstart, how, m, extra = found[n]
+    stop = found[n + 1][0] if n + 1 < len(found) else len(toks)
+    words, kind, source = _content(text, toks, cstart, stop)
+    if how == "according" and cstart < stop:
+        words, kind = text[toks[cstart].start : toks[stop - 1].end].strip(" .،"), "paraphrase"
+        source = "according"
+        how = "speech"
+    if how == "outlet":
+        # An outlet is a speaker only when it voices a position in quotation marks.
+        said = text[toks[min(cstart, stop - 1)].start : toks[stop - 1].end]
+        if not any(c in said for c in OPEN_QUOTES | CLOSE_QUOTES):
+            return []
+        how = "speech"
+    verb = _as_written(toks[k])
+    denial = strip_conjunction(toks[k].norm) in v.denial_verbs
+    if kind == "paraphrase" and cstart < stop and (denial or source == "rest"):
+        # A paraphrase starts with its speech verb and the verb's complement as written
+        # ("دعا المجتمع الدولي إلى …", "أشار إلى …", "تنفي … تبادل الأسلحة").
+        rest = text[toks[cstart].start : toks[stop - 1].end].strip(" .،:")
+        if how in ("speech", "pronoun", "participle") and not rest.startswith(verb):
+            words = f"{verb} {rest}"
+    if kind == "paraphrase":
+        words = _clause_end(words, v)
+    context = text[toks[k].start : toks[stop - 1].end]
+    weak = kind == "paraphrase" and not any(
+        t.norm in _THAT or t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES
+        for t in toks[cstart:stop]
+    )
+    if weak and how == "speech" and k > 0:
+        # "«…»، قال الوزير للصحفيين": the quotation comes before the verb.
+        begin = found[n - 1][1] if n else 0
+        earlier, earlier_kind, _ = _content(text, toks, begin, k)
+        if earlier_kind == "quote":
+            words, kind = earlier, earlier_kind
+            context = text[toks[begin].start : toks[stop - 1].end]
+    if not words:
+        return []
+    out = [_Said(how, m, words, kind, toks[k].start, context)]
+    out += [_Said("speech", e, words, kind, toks[k].start, context) for e in extra]
+    return out
+
+
+def _what_they_said(toks: Toks, k: int, text: str, ctx: _Ctx) -> tuple[_Said, int] | None:
+    """ "…، وفق ما ذكرته وزارة الداخلية", "بحسب ما قال المعهد", "حسبما أفادت الوزارة": the
+    clause before is what the named speaker said (an outlet's report stays a source)."""
+    j = k + 1
+    if not toks[k].norm.endswith("ما"):
+        if j >= len(toks) or toks[j].norm != "ما":
+            return None
+        j += 1
+    if j >= len(toks) or not toks[j].word:
+        return None
+    verb = strip_conjunction(toks[j].norm)
+    forms = {verb[: len(verb) - len(x)] for x in _WHAT_SUFFIXES if verb.endswith(x)}
+    v = ctx.v
+    if not forms & (v.speech_verbs | v.report_verbs):
+        return None
+    j += 1
+    if j < len(toks) and toks[j].norm in ("عنه", "عنها"):
+        j += 1
+    m = ctx.parse(toks, j, text, subject=True)
+    if m is None or m.kind not in ("person", "role", "party"):
+        return None
+    start = _clause_start(toks, k)
+    while start > 0 and toks[start - 1].text in "،,":
+        start = _clause_start(toks, start - 1)
+    words = text[toks[start].start : toks[k].start].strip(" ،,.") if start < k else ""
+    if not words:
+        return None
+    return _Said("speech", m, words, "paraphrase", toks[k].start, words), m.end
 
 
 # --- resolution within and across articles -----------------------------------------
@@ -591,7 +742,8 @@ class _Registry:
         self.by_article.setdefault(pos[0], []).append((pos, actor))
 
     def by_name(self, name: tuple[str, ...], pos: tuple[int, int]) -> Actor | None:
-        """The closest earlier (else the first later) fuller mention in the same article."""
+        """The closest earlier (else the first later) fuller mention in the same article,
+        else the first one in the dossier."""
         same = [
             (p, a)
             for p, a in self.by_article.get(pos[0], ())
@@ -600,7 +752,30 @@ class _Registry:
         earlier = [a for p, a in same if p <= pos]
         if earlier:
             return earlier[-1]
-        return same[0][1] if same else None
+        if same:
+            return same[0][1]
+        # An article may name a person only by surname ("قال بوتين") when another article
+        # of the dossier gives the full name and role: take the first such one.
+        return next(
+            (
+                a
+                for _, a in self.persons
+                if short_refers_to(name, a.name) or names_match(name, a.name)
+            ),
+            None,
+        )
+
+    def party_of(self, name: tuple[str, ...]) -> str | None:
+        """The party some mention of this person gives ("الرئيس بوتين" has none; "الرئيس
+        الروسي فلاديمير بوتين" in the same dossier does)."""
+        return next(
+            (
+                a.party
+                for _, a in self.persons
+                if a.party and (short_refers_to(name, a.name) or names_match(name, a.name))
+            ),
+            None,
+        )
 
     def by_role(self, party: str, role: str, pos: tuple[int, int]) -> Actor | None:
         """ "الرئيس الروسي" → the last named person of that party with the same role word."""
@@ -677,8 +852,16 @@ _SUFFIXES = frozenset({"", "ه", "ها", "هما", "هم", "نا", "ي", "ا", "
 def _word_forms(word: str) -> frozenset[str]:
     """A normalised word without proclitics, the article or a future سـ ("وستضر" → "تضر")."""
     vs = variants(word)
+    # "إدانتها" → "إدانة": a noun's tā' marbūṭa is written ت before a pronoun suffix
+    owned = {
+        f[: -len(x) - 1] + "ه"
+        for f in vs
+        for x in ("هما", "هم", "ها", "ه", "نا")
+        if f.endswith("ت" + x) and len(f) - len(x) >= 4
+    }
     return frozenset(
         set(vs)
+        | owned
         | {f[2:] for f in vs if f.startswith("ال")}
         | {f[1:] for f in vs if f.startswith("س") and len(f) >= 4}
     )
@@ -739,9 +922,66 @@ def stance_of(
         return "supportive" if sup or topical else "neutral"
     if crit:
         return "critical"
+    if signatories and _cue_hits(norm, voc.ties) and not _cue_hits(norm, voc.welcome):
+        # an outsider describing the parties' alliance growing ("تحالف القوى … يتنامى",
+        # "يتعزز التحالف بين هذه الدول") speaks of a threat, not of progress
+        return "critical"
     if sup:
         return "supportive"
     return "neutral"
+
+
+#: the article's main country must be named this often, and this much more than the next
+HOME_MIN = 2
+HOME_LEAD = 2.0
+
+
+def _home_party(article: Article, v: Vocabulary) -> str | None:
+    """The country an article is about: named (or its adjective used) clearly more often
+    than any other, counting the headline."""
+    counts: Counter[str] = Counter()
+    for text in (article.meta.title, *(s.text for s in article.sentences)):
+        toks = tokenize(text)
+        i = 0
+        while i < len(toks):
+            hit = nationality_at(toks, i, v) or party_at(toks, i, v)
+            if hit and v.party_kinds.get(hit[1]) == "country":
+                counts[hit[1]] += 1
+                i += hit[0]
+            else:
+                i += 1
+    ranked = counts.most_common(2)
+    if not ranked or ranked[0][1] < HOME_MIN:
+        return None
+    if len(ranked) > 1 and ranked[0][1] < HOME_LEAD * ranked[1][1]:
+        return None
+    return ranked[0][0]
+
+
+def _bare_role_referent(
+    actor: Actor, pos: int, index: int, statements: Sequence[Statement], reg: _Registry
+) -> Actor:
+    """A one-word role without a party ("الوزارة", "الرئيس") is the last speaker of the
+    article whose role has that head word, else the last person introduced with it."""
+    words = normalize(actor.role or "").split()
+    if len(words) != 1:
+        return actor
+    head = _role_head(words[0])
+    for st in reversed(statements):
+        if st.order[0] != pos:
+            break
+        if (
+            st.actor.party
+            and st.actor.role
+            and head in {_role_head(w) for w in normalize(st.actor.role).split()}
+        ):
+            return st.actor
+    named = [
+        a
+        for p, a in reg.persons
+        if p[0] == pos and p[1] <= index and a.party and a.role and _role_head(a.role) == head
+    ]
+    return named[-1] if named else actor
 
 
 def _is_independent(role: str | None, v: Vocabulary) -> bool:
@@ -788,6 +1028,7 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
     for pos, art in enumerate(articles):
         last: tuple[int, Actor] | None = None
         outlets: list[tuple[int, str, str]] | None = None
+        home: tuple[str | None] | None = None
         for s in art.sentences:
             if _is_heading(art, s.index):
                 continue
@@ -808,6 +1049,23 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                         if party is None:
                             continue  # an outlet of no known country is a source only
                         resolved = replace(resolved, party=party)
+                    if resolved.party is None and resolved.kind == "role":
+                        # "وأشارت الوزارة", "وقال الرئيس": the body or officer named before
+                        resolved = _bare_role_referent(resolved, pos, s.index, statements, reg)
+                    if (
+                        resolved.party is None
+                        and resolved.kind in ("role", "person")
+                        and resolved.role
+                        and not _is_independent(resolved.role, v)
+                        and not _possessive_role(resolved.role)
+                        and not _counterpart_word(resolved.role)
+                    ):
+                        # "وزارة الداخلية", "رئيس الوزراء": an official of the country the
+                        # article is about
+                        if home is None:
+                            home = (_home_party(art, v),)
+                        if home[0] is not None:
+                            resolved = replace(resolved, party=home[0])
                     if resolved.party is None and _possessive_role(resolved.role):
                         # "أمينها العام": the officer of the body named before in the sentence.
                         owner = _party_before(s.text, said.verb_at, ctx)
@@ -957,7 +1215,7 @@ def _resolve(actor: Actor, pos: tuple[int, int], reg: _Registry) -> Actor:
                 "person",
                 full.name if len(full.name) >= len(actor.name) else actor.name,
                 actor.role or full.role,
-                actor.party or full.party,
+                actor.party or full.party or reg.party_of(actor.name),
                 full.surface,
             )
         return actor

@@ -148,9 +148,9 @@ def is_name_token(tok: Tok, v: Vocabulary, corpus: frozenset[str] = frozenset())
         return False
     n = tok.norm
     core = strip_conjunction(n)
-    if n.startswith(("ال", "لل")) or core.startswith("ال"):
-        return False
-    if n in v.name_stop or core in v.name_stop:
+    if n.startswith(("ال", "لل", "بال", "كال")) or core.startswith("ال"):
+        return False  # "بالمديرية": a definite noun behind a preposition
+    if (n in v.name_stop or core in v.name_stop) and not _written_ali(tok):
         return False
     if n in v.role_heads or core in v.role_heads or n in v.role_complements:
         return False
@@ -166,6 +166,12 @@ def is_name_token(tok: Tok, v: Vocabulary, corpus: frozenset[str] = frozenset())
     return not (corpus and any(x in corpus for x in variants(n)[1:] if x != core))
 
 
+def _written_ali(tok: Tok) -> bool:
+    """The name «علي» (with yā') rather than the preposition «على» (alif maqṣūra), which
+    fold to one form: "المرشد الأعلى علي خامنئي"."""
+    return tok.text.endswith("علي") and tok.text in ("علي", "وعلي")
+
+
 def _role_phrase(toks: Toks, i: int, v: Vocabulary) -> tuple[int, str | None]:
     """Consume a role phrase at ``i``: head, genitive complements, party or nationality.
 
@@ -179,12 +185,14 @@ def _role_phrase(toks: Toks, i: int, v: Vocabulary) -> tuple[int, str | None]:
 
 def _complements(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str | None]:
     """Genitive complements after a role or group word ("باسم وزارة الخارجية الأمريكية",
-    "في البرلمان العراقي"); returns (end index, first party or nationality met)."""
+    "في البرلمان العراقي"); returns (end index, the first nationality met, else the first
+    party)."""
     party: str | None = None
+    nationality: str | None = None
     while j < len(toks) and toks[j].word:
         nat = nationality_at(toks, j, v)
         if nat:
-            party = party or nat[1]
+            nationality = nationality or nat[1]
             j += nat[0]
             continue
         par = party_at(toks, j, v)
@@ -203,7 +211,14 @@ def _complements(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str | None]:
         if norm in v.role_complements or (
             not norm.startswith("و") and any(f in v.role_complements for f in forms[1:])
         ):
-            if norm == "في" and not (j + 1 < len(toks) and toks[j + 1].norm.startswith("ال")):
+            if norm == "في" and not (
+                j + 1 < len(toks)
+                and (
+                    toks[j + 1].norm.startswith("ال")
+                    or toks[j + 1].norm in v.role_complements
+                    or party_at(toks, j + 1, v)
+                )
+            ):
                 break
             j += 1
             continue
@@ -211,7 +226,9 @@ def _complements(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str | None]:
             j += 1
             continue
         break
-    return j, party
+    # A nationality adjective outranks a body's name: "مستشار مجلس الأمن القومي الأمريكي"
+    # speaks for the United States, not for the UN Security Council.
+    return j, nationality or party
 
 
 def media_phrase(toks: Toks, i: int, v: Vocabulary) -> tuple[int, str | None]:
@@ -262,6 +279,7 @@ def _name_run(
     return j
 
 
+_NAME_QUOTES = frozenset('"“”«»')
 _COMPOUND_SECONDS = frozenset({"الدين", "الله", "الرحمن", "الاسلام"})
 _NAME_PARTICLES = frozenset({"ابو", "بن", "ابن", "عبد", "ال", "بنت", "ام"})
 
@@ -346,6 +364,9 @@ def parse_mention(
     end, party = _role_phrase(toks, i, v)
     if end > i:
         role = _surface(toks, i, end, text)[skip:]
+        if core in v.bodies or norm in v.bodies:
+            # "وزارة الخارجية الأوكرانية زيارة …": an institution has no person's name
+            return Mention("role", (), role, party, role, i, end)
         j = end
         if (
             j + 1 < len(toks)
@@ -355,6 +376,14 @@ def parse_mention(
         ):
             j += 1
         k = _name_run(toks, j, v, corpus, after_role=True)
+        if k == j and j + 2 < len(toks) and toks[j].text in _NAME_QUOTES:
+            # «المتحدث باسم الوزارة "ليم سو-سوك"»: a name in quotation marks after the role
+            q = _name_run(toks, j + 1, v, corpus, after_role=True)
+            if q > j + 1 and q < len(toks) and toks[q].text in _NAME_QUOTES:
+                name = _names(toks, j + 1, q)
+                return Mention(
+                    "person", name, role, party, _surface(toks, i, q + 1, text)[skip:], i, q + 1
+                )
         if k > j:
             name = _names(toks, j, k)
             return Mention("person", name, role, party, _surface(toks, i, k, text)[skip:], i, k)
@@ -376,7 +405,10 @@ def parse_mention(
     role_end, party = _role_phrase(toks, j, v)
     # Without a comma the appositive role is indefinite ("جون كيربي منسق …"); a definite one
     # is a construct ("زيارة الرئيس الروسي"), not a name and its role.
-    if role_end > j and (j > k or not toks[j].norm.startswith("ال")):
+    body = j < len(toks) and (
+        toks[j].norm in v.bodies or strip_conjunction(toks[j].norm) in v.bodies
+    )
+    if role_end > j and (j > k or not toks[j].norm.startswith("ال")) and not body:
         start = max(i, k - 2) if known is not None else i
         while start < k and toks[start].text == "-":
             start += 1

@@ -14,6 +14,7 @@ Titles are the obligation's own leading words, never hand-written.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from bot.arabic.normalize import normalize
 from bot.arabic.stem import stem
 from bot.arabic.stopwords import is_stop_word
 from bot.corpus_types import Article
+from bot.extract.events import event_classes
 from bot.extract.speakers import CLOSE_QUOTES, OPEN_QUOTES, Toks, match_phrase, tokenize
 from bot.extract.vocabulary import Vocabulary, strip_conjunction, variants, vocabulary
 from bot.model import Evidence, TreatyArticle
@@ -50,6 +52,15 @@ class _Found:
     sentence_index: int
     sentence: str
     order: tuple[int, int]
+    #: index of the «… ما يلي:» lead when the mention is an item of that list
+    listed: int | None = None
+
+    @property
+    def apart(self) -> tuple[str, str]:
+        """Mentions with the same key are distinct provisions: the pieces of one sentence
+        (split there on purpose) and the items of one list."""
+        where = f"L{self.listed}" if self.listed is not None else f"S{self.sentence_index}"
+        return (self.article_id, where)
 
 
 # --- numbered clauses --------------------------------------------------------------
@@ -266,7 +277,14 @@ def _numbered(text: str, v: Vocabulary) -> list[tuple[int | None, str | None, st
 
 
 def _treaty_word_at(toks: Toks, i: int, v: Vocabulary) -> bool:
-    return toks[i].word and any(x in v.treaty_words for x in variants(toks[i].norm))
+    """ "الاتفاقية", "للمعاهدة", and the indefinite accusative "اتفاقا"."""
+    return toks[i].word and any(
+        x in v.treaty_words or (x.endswith("ا") and x[:-1] in v.treaty_words)
+        for x in variants(toks[i].norm)
+    )
+
+
+_TERMS_WORDS = frozenset(normalize(w) for w in ("شروط", "بنود", "نص", "أحكام"))
 
 
 def _cue_at(toks: Toks, i: int, v: Vocabulary) -> int:
@@ -280,7 +298,11 @@ def _cue_at(toks: Toks, i: int, v: Vocabulary) -> int:
             continue
         if len(phrase) == 1:
             # "بموجب" counts only before the agreement itself ("بموجب الاتفاقية").
-            if phrase[0] == "بموجب" and not (i + 1 < len(toks) and _treaty_word_at(toks, i + 1, v)):
+            # (or its terms: "بموجب شروط الاتفاق").
+            nxt = i + 1
+            if nxt < len(toks) and toks[nxt].norm in _TERMS_WORDS:
+                nxt += 1
+            if phrase[0] == "بموجب" and not (nxt < len(toks) and _treaty_word_at(toks, nxt, v)):
                 return 0
             return 1
         if all(i + k < len(toks) and toks[i + k].norm == phrase[k] for k in range(1, len(phrase))):
@@ -326,7 +348,20 @@ def _about_agreement(toks: Toks, cue: int, v: Vocabulary) -> bool:
     if any(_treaty_word_at(toks, i, v) for i in range(cue)):
         return True
     _s, e = _clause_bounds(toks, cue)
-    return any(_treaty_word_at(toks, i, v) for i in range(cue, e))
+    if any(_treaty_word_at(toks, i, v) for i in range(cue, e)):
+        return True
+    # "وتضمنت البنود أن …": the agreement's terms as the subject (not "المادة 38", which
+    # may be a law's)
+    nxt = cue + 1
+    return nxt < len(toks) and any(
+        x in _TERMS_WORDS or x[2:] in _TERMS_WORDS for x in variants(toks[nxt].norm)
+    )
+
+
+#: words that open an aside about the agreement between commas
+_PARENTHESIS_STARTS = frozenset(
+    normalize(w) for w in ("المتوقع", "المتوقعة", "الذي", "التي", "المقرر", "الموقع", "الموقعة")
+)
 
 
 def _object_start(toks: Toks, j: int, v: Vocabulary) -> int:
@@ -341,11 +376,25 @@ def _object_start(toks: Toks, j: int, v: Vocabulary) -> int:
     while j < len(toks):
         t = toks[j]
         if not t.word:
+            if t.text in "،," and j + 1 < len(toks) and toks[j + 1].norm in _PARENTHESIS_STARTS:
+                # "ويتضمن الاتفاق، المتوقع دخوله حيز التنفيذ غدا، انسحاب …": past the aside
+                close = next(
+                    (k for k in range(j + 1, min(len(toks), j + 15)) if toks[k].text in "،,"),
+                    None,
+                )
+                if close is not None:
+                    j = close + 1
+                    continue
             if t.text in _QUOTES or t.text in "،,":
                 j += 1
                 continue
             break
-        if t.norm in v.strip_leading or _treaty_word_at(toks, j, v):
+        if (
+            t.norm in v.strip_leading
+            or _treaty_word_at(toks, j, v)
+            or t.norm in _TERMS_WORDS
+            or any(x in v.clause_words for x in variants(t.norm))
+        ):
             j += 1
             continue
         # "الذي تضمنته المعاهدة": a relative clause naming the agreement again.
@@ -359,9 +408,10 @@ def _object_start(toks: Toks, j: int, v: Vocabulary) -> int:
     return j
 
 
-def _object_end(toks: Toks, j: int, replaces: bool) -> int:
+def _object_end(toks: Toks, j: int, replaces: bool, v: Vocabulary) -> int:
     """The obligation runs to a sentence-level boundary; a comma ends it unless a
-    coordinated verbal noun follows ("…، والتعاون …")."""
+    coordinated verbal noun follows ("…، والتعاون …") — not a verb whose subject is the
+    agreement again ("…، وتمثل هذه الاتفاقية أقوى رابط"), which is the writer's comment."""
     k = j
     while k < len(toks):
         t = toks[k]
@@ -369,16 +419,73 @@ def _object_end(toks: Toks, j: int, replaces: bool) -> int:
             break
         if t.text in "،," and not replaces:
             nxt = toks[k + 1] if k + 1 < len(toks) else None
-            if not (nxt and nxt.word and _coordinated_noun(nxt.norm)):
+            if not (nxt and nxt.word and (_coordinated_noun(nxt.norm) or _next_item(toks, k + 1))):
+                break
+            if _treaty_word_at(toks, k + 1, v):
+                break  # "…،والاتفاق سيتم …": a new clause about the agreement
+            after = k + 2
+            if after < len(toks) and (
+                toks[after].norm in _DEMONSTRATIVES or _treaty_word_at(toks, after, v)
+            ):
                 break
         k += 1
     return k
 
 
+_DEMONSTRATIVES = frozenset(normalize(w) for w in ("هذه", "هذا", "تلك", "ذلك"))
+#: an object that only announces a list: "تنص على ما يلي:", "تشمل البنود التالية:"
+_LIST_WORDS = frozenset(
+    normalize(w)
+    for w in ("ما", "يلي", "التالي", "التالية", "الآتي", "الآتية", "البنود", "النقاط", "أبرزها")
+)
+#: object words that tell a past deed or speech, never a clause ("بموجب اتفاق وقعه …")
+_NARRATIVE_CLASSES = frozenset({"say", "sign", "ratify", "visit", "meet"})
+
+
+def _list_lead(toks: Toks, a: int, b: int) -> bool:
+    """The object is only "ما يلي" / "البنود التالية": the items follow the colon."""
+    words = [t.norm for t in toks[a:b] if t.word]
+    return bool(words) and all(w in _LIST_WORDS for w in words)
+
+
+def _narrative(toks: Toks, a: int) -> bool:
+    """The object opens with a verb of saying, signing or visiting: what someone did under
+    the agreement ("بموجب الاتفاقية، قال بوتين …"), not what it provides."""
+    while a < len(toks) and not toks[a].word:
+        a += 1
+    return a < len(toks) and bool(event_classes(toks[a].text) & _NARRATIVE_CLASSES)
+
+
+def _opens_sentence(toks: Toks, i: int) -> bool:
+    """The cue is the sentence's first word, or after كما/و: "كما تنص على …"."""
+    before = [t for t in toks[:i] if t.word]
+    return not before or (len(before) == 1 and before[0].norm in ("كما", "وكما"))
+
+
+#: ordinals qualify the noun before ("المراجعة الأولى والثانية"): no new obligation
+_ORDINALS = frozenset(
+    normalize(w)
+    for w in (
+        "الثاني",
+        "الثانية",
+        "الثالث",
+        "الثالثة",
+        "الرابع",
+        "الرابعة",
+        "الخامس",
+        "الخامسة",
+        "السادس",
+        "السادسة",
+        "الأخيرة",
+        "الأخير",
+    )
+)
+
+
 def _coordinated_noun(norm: str) -> bool:
     """ "والتعاون", "وتنسيق": و + a definite noun or a verbal noun of the تفعيل pattern;
     not a relational adjective ("والتجاري", "والتقني"), which only qualifies the noun before."""
-    if not norm.startswith("و") or len(norm) < 5 or norm.endswith("ي"):
+    if not norm.startswith("و") or len(norm) < 5 or norm.endswith("ي") or norm[1:] in _ORDINALS:
         return False
     rest = norm[1:]
     if rest[:1] in ("ب", "ل") and (rest[1:].startswith(("ال", "ت")) and len(rest) >= 5):
@@ -388,12 +495,27 @@ def _coordinated_noun(norm: str) -> bool:
     return rest.startswith("ال") or (rest.startswith("ت") and len(rest) >= 4)
 
 
+#: words that add another obligation: "… مقابل نشر الجيش"، "فضلا عن إنهاء"، "ولن تنفذ …"
+_NEXT_ITEM = frozenset(
+    normalize(w)
+    for w in ("مقابل", "فضلا", "فضلًا", "علاوة", "إضافة", "بالإضافة", "ولن", "ولا", "وأن", "وان")
+)
+
+
+def _next_item(toks: Toks, k: int) -> bool:
+    """At ``k`` another obligation begins: a coordinator of obligations ("مقابل", "فضلا
+    عن", "ولن", "وأن") followed by a verbal noun, a verb or a subject."""
+    return toks[k].word and toks[k].norm in _NEXT_ITEM
+
+
 def _split(toks: Toks, a: int, b: int) -> list[tuple[int, int]]:
-    """Split an object at coordinated verbal nouns; parts under 3 words stay joined."""
+    """Split an object at coordinated verbal nouns and obligation coordinators; parts
+    under 3 words stay joined."""
     cuts = [a]
     for k in range(a + 1, b):
         t = toks[k]
-        if t.word and _coordinated_noun(t.norm) and (toks[k - 1].text in "،," or toks[k - 1].word):
+        noun = t.word and _coordinated_noun(t.norm)
+        if (noun and (toks[k - 1].text in "،," or toks[k - 1].word)) or _next_item(toks, k):
             cuts.append(k)
     parts: list[tuple[int, int]] = []
     for n, start in enumerate(cuts):
@@ -423,7 +545,13 @@ def _title(toks: Toks, a: int, text: str, v: Vocabulary, b: int | None = None) -
     while (
         j < b
         and toks[j].word
-        and (toks[j].norm in _TITLE_SKIP or toks[j].norm in v.strip_leading or _cue_at(toks, j, v))
+        and (
+            toks[j].norm in _TITLE_SKIP
+            or toks[j].norm in v.strip_leading
+            or _cue_at(toks, j, v)
+            or toks[j].norm in _NEXT_ITEM
+            or (toks[j].norm == "عن" and j > a)
+        )
     ):
         j += 1
     while j < b and not toks[j].word:
@@ -483,8 +611,12 @@ def _balance_quotes(s: str) -> str:
     return s
 
 
-def _unnumbered(text: str, v: Vocabulary) -> list[tuple[str, str]]:
-    """(title, text) for each obligation an agreement is said to contain in a sentence."""
+def _unnumbered(text: str, v: Vocabulary, *, follows: bool = False) -> list[tuple[str, str]]:
+    """(title, text) for each obligation an agreement is said to contain in a sentence.
+
+    ``follows``: the previous sentence names the agreement, so a cue opening this one
+    without a subject ("كما تنص على …") is about it too.
+    """
     toks = tokenize(text)
     out: list[tuple[str, str]] = []
     i = 0
@@ -509,16 +641,18 @@ def _unnumbered(text: str, v: Vocabulary) -> list[tuple[str, str]]:
                 j = k + m
                 break
         relative = i > 0 and toks[i - 1].norm in _RELATIVE
+        # "كما تنص على …" (no subject between verb and على) continues the previous sentence.
+        continued = follows and _opens_sentence(toks, i) and n == 2 and toks[i + 1].norm == "علي"
         if (
             relative
             or _other_agreement(toks, i, v)
-            or not (_about_agreement(toks, i, v) or _self_sufficient(toks, i, n))
+            or not (_about_agreement(toks, i, v) or _self_sufficient(toks, i, n) or continued)
         ):
             i = j
             continue
         a = j if replaces else _object_start(toks, j, v)
-        b = _object_end(toks, a, replaces)
-        if _words(toks, a, b) == 0:
+        b = _object_end(toks, a, replaces, v)
+        if _words(toks, a, b) == 0 or _list_lead(toks, a, b) or _narrative(toks, a):
             i = max(j, b)
             continue
         if replaces:
@@ -550,6 +684,111 @@ def _unnumbered(text: str, v: Vocabulary) -> list[tuple[str, str]]:
                     out.append((title, _balance_quotes(body)))
         i = max(j, b)
     return out
+
+
+# --- a joint statement's points ----------------------------------------------------
+
+_JOINT_ADJECTIVES = frozenset(
+    normalize(w) for w in ("الختامي", "المشترك", "الثلاث", "الثلاثي", "الثنائي", "الصادر")
+)
+_OPENERS = frozenset(normalize(w) for w in ("إلى", "على", "عن", "أن", "بأن", "إن", "ب"))
+_JOINT_REACH = 25
+#: a point ends where its source or frame is named ("… بموجب اتفاق وقعه …", "وفقا لـ …")
+_SOURCE_WORDS = frozenset(normalize(w) for w in ("بموجب", "وفقا", "وفقًا", "وفق", "بحسب", "حسب"))
+
+
+def _phrase_at(toks: Toks, i: int, phrases: tuple[tuple[str, ...], ...]) -> int:
+    """Length of the first of ``phrases`` at ``i`` (conjunction stripped), 0 if none."""
+    for phrase in phrases:
+        if i + len(phrase) > len(toks):
+            continue
+        first = toks[i].norm
+        if phrase[0] not in (first, strip_conjunction(first)):
+            continue
+        if all(toks[i + k].norm == phrase[k] for k in range(1, len(phrase))):
+            return len(phrase)
+    return 0
+
+
+def _joint_subject_end(toks: Toks, j: int, v: Vocabulary) -> int | None:
+    """End of a joint subject at ``j`` ("الجانبان", "قادة دول "المجموعة"", "البيان
+    الختامي لقمة …"), None when the word at ``j`` is no joint subject."""
+    if j >= len(toks) or not toks[j].word:
+        return None
+    head = toks[j].norm
+    if head not in v.joint_heads and head not in v.joint_complement_heads:
+        return None
+    k = j + 1
+    if head in v.joint_complement_heads:
+        # the genitive: more group words, a name, a quoted name ("قادة دول "بريكس"")
+        while k < len(toks) and toks[k].norm in v.joint_complement_heads:
+            k += 1
+        if k + 2 < len(toks) and toks[k].text in _QUOTES and toks[k + 2].text in _QUOTES:
+            k += 3
+        elif k < len(toks) and toks[k].word and toks[k].norm not in _OPENERS:
+            k += 1
+    while k < len(toks) and toks[k].word and toks[k].norm in _JOINT_ADJECTIVES:
+        k += 1
+    return k
+
+
+def _joint_points(text: str, v: Vocabulary) -> list[tuple[str, str]]:
+    """(title, text) of what a joint statement declares: "وأكد الجانبان على احترام …",
+    "ودعا قادة المجموعة إلى …", "وجاء في البيان: "…"" — the object after the subject."""
+    toks = tokenize(text)
+    out: list[tuple[str, str]] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        start: int | None = None
+        if t.word and strip_conjunction(t.norm) == "جاء" and i + 1 < len(toks):
+            # "وجاء في البيان: …"
+            if toks[i + 1].norm == "في" and (n := _phrase_at(toks, i + 2, v.joint_documents)):
+                start = i + 2 + n
+        elif t.word and (t.norm in v.joint_verbs or strip_conjunction(t.norm) in v.joint_verbs):
+            end = _joint_subject_end(toks, i + 1, v)
+            if end is not None:
+                start = end
+                if end < len(toks) and toks[end].text in "،,":
+                    # a parenthesis after the subject: on to the verb's preposition
+                    start = next(
+                        (
+                            k
+                            for k in range(end, min(len(toks), end + _JOINT_REACH))
+                            if toks[k].norm in _OPENERS
+                        ),
+                        None,
+                    )
+        if start is None:
+            i += 1
+            continue
+        a = start
+        while a < len(toks) and (
+            not toks[a].word or toks[a].norm in _OPENERS or toks[a].norm in ("من", "جديد", "مجددا")
+        ):
+            if toks[a].text in ".؛;":
+                break
+            a += 1
+        b = a
+        while b < len(toks) and toks[b].text not in ".؛;" and toks[b].norm not in _SOURCE_WORDS:
+            b += 1
+        if _words(toks, a, b) >= 2:
+            body = text[toks[a].start : toks[b - 1].end].strip(" .،:" + _QUOTES)
+            title = _title(toks, a, text, v, b)
+            if title:
+                out.append((title, _balance_quotes(body)))
+        i = max(b, i + 1)
+    return out
+
+
+def _joint_occasion(art: Article, v: Vocabulary) -> bool:
+    """The article reports a summit or a joint declaration (or an agreement)."""
+    for s in art.sentences:
+        toks = tokenize(s.text)
+        for i in range(len(toks)):
+            if _treaty_word_at(toks, i, v) or _phrase_at(toks, i, v.joint_occasions):
+                return True
+    return False
 
 
 _LIST_REACH = 8
@@ -617,28 +856,94 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
     v = vocabulary()
     found: list[_Found] = []
     for pos, art in enumerate(articles):
-        # Clause numbers count only in an article that names an agreement somewhere; an
-        # election law's "المادة 38" is not a treaty provision.
-        about_agreement = any(
-            _treaty_word_at(toks, i, v)
-            for s in art.sentences
-            for toks in (tokenize(s.text),)
-            for i in range(len(toks))
-        )
-        for s in art.sentences:
-            numbered = _numbered(s.text, v) if about_agreement else []
-            for number, ref, title, text in numbered:
-                found.append(
-                    _Found(number, ref, title, text, art.id, s.index, s.text, (pos, s.index))
+        found.extend(_article_provisions(pos, art, v))
+    return [_provision(g, v) for g in _groups(found, v)]
+
+
+def _article_provisions(pos: int, art: Article, v: Vocabulary) -> list[_Found]:
+    """Every provision mention of one article, in reading order."""
+    found: list[_Found] = []
+    # Clause numbers count only in an article that names an agreement somewhere; an
+    # election law's "المادة 38" is not a treaty provision.
+    about_agreement = any(
+        _treaty_word_at(toks, i, v)
+        for s in art.sentences
+        for toks in (tokenize(s.text),)
+        for i in range(len(toks))
+    )
+    items = _listed_items(art, v)
+    occasion = _joint_occasion(art, v)
+    for s in art.sentences:
+        if s.index in items:
+            toks = tokenize(s.text)
+            title = _conditional_title(toks, 0, s.text, v) or _title(toks, 0, s.text, v)
+            text = s.text.strip(" .،")
+            found.append(
+                _Found(
+                    None, None, title, text, art.id, s.index, s.text, (pos, s.index), items[s.index]
                 )
-            if any(n is not None for n, *_ in numbered):
-                continue  # the numbered clause already covers this sentence's obligation
-            if _item_of_other_list(art, s.index, v):
-                continue
-            for title, text in _unnumbered(s.text, v):
-                found.append(
-                    _Found(None, None, title, text, art.id, s.index, s.text, (pos, s.index))
-                )
+            )
+            continue
+        numbered = _numbered(s.text, v) if about_agreement else []
+        for number, ref, title, text in numbered:
+            found.append(_Found(number, ref, title, text, art.id, s.index, s.text, (pos, s.index)))
+        if any(n is not None for n, *_ in numbered):
+            continue  # the numbered clause already covers this sentence's obligation
+        if _item_of_other_list(art, s.index, v):
+            continue
+        prev = art.sentences[s.index - 1].text if s.index else ""
+        follows = bool(prev) and _names_agreement(prev, v)
+        pieces = _unnumbered(s.text, v, follows=follows)
+        if not pieces and occasion:
+            pieces = _joint_points(s.text, v)
+        for title, text in pieces:
+            found.append(_Found(None, None, title, text, art.id, s.index, s.text, (pos, s.index)))
+    return found
+
+
+def _names_agreement(text: str, v: Vocabulary) -> bool:
+    toks = tokenize(text)
+    return any(_treaty_word_at(toks, i, v) for i in range(len(toks)))
+
+
+_MAX_ITEMS = 12
+_MAX_ITEM_WORDS = 60
+
+
+def _listed_items(art: Article, v: Vocabulary) -> dict[int, int]:
+    """Sentences listed after a lead such as «وتنص الاتفاقية على ما يلي:»: each its own
+    paragraph, up to the first that is narration again (a statement, a new lead, a long
+    sentence) — they are the provisions, not «ما يلي». Maps item index → lead index."""
+    out: dict[int, int] = {}
+    sentences = art.sentences
+    for s in sentences:
+        if not s.text.rstrip().endswith(":"):
+            continue
+        toks = tokenize(s.text)
+        cue = next((i for i in range(len(toks)) if _cue_at(toks, i, v)), None)
+        if cue is None or not _list_lead(toks, cue + _cue_at(toks, cue, v), len(toks)):
+            continue
+        prev = sentences[s.index - 1].text if s.index else ""
+        if not (_about_agreement(toks, cue, v) or _names_agreement(prev, v)):
+            continue
+        last_paragraph = s.paragraph
+        for item in sentences[s.index + 1 : s.index + 1 + _MAX_ITEMS]:
+            words = [t for t in tokenize(item.text) if t.word]
+            if (
+                item.paragraph == last_paragraph
+                or item.text.rstrip().endswith(":")
+                or len(words) > _MAX_ITEM_WORDS
+                or any("say" in event_classes(t.text) for t in words[:3])
+            ):
+                break
+            out[item.index] = s.index
+            last_paragraph = item.paragraph
+    return out
+
+
+def _groups(found: list[_Found], v: Vocabulary) -> list[list[_Found]]:
+    """Merge mentions of one provision: numbered clauses by number, unnumbered ones by
+    shared stems, and an unnumbered one into the numbered clause it clearly reports."""
     groups: list[list[_Found]] = []
     keyed: dict[tuple[str, str], list[_Found]] = {}
     loose: list[tuple[frozenset[str], _Found]] = []
@@ -646,7 +951,7 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
         if f.number is not None:
             keyed.setdefault(("n", f"{f.number:06d}"), []).append(f)
         elif f.reference is not None:
-            keyed.setdefault(("r", normalize(f.reference)), []).append(f)
+            continue  # "المادة 51 من ميثاق الأمم المتحدة" is cited, not a provision
         else:
             loose.append((_stems(f.title + " " + f.text, v), f))
     # Single-link clustering of unnumbered obligations, in reading order.
@@ -660,14 +965,26 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
 
     title_stems = [_stems(f.title, v) for _, f in loose]
     concepts = frozenset(v.synonyms.values())
+    apart = [{f.apart} for _, f in loose]  # per root: keys its members hold
+    # Linked mentions share a stem, so each is compared only with the earlier mentions
+    # sharing one (in the same order as the full scan), and not at all with those already
+    # in its cluster: comparing every pair made a large dossier's build quadratic.
+    with_stem: dict[str, list[int]] = {}
     for x in range(len(loose)):
-        for y in range(x):
+        earlier: set[int] = set()
+        for stem_ in loose[x][0] | title_stems[x]:
+            earlier.update(with_stem.get(stem_, ()))
+            with_stem.setdefault(stem_, []).append(x)
+        for y in sorted(earlier):
+            if root(x) == root(y):
+                continue  # already one provision: linking them changes nothing
             if _linked(title_stems[x], title_stems[y], concepts) or _linked(
                 loose[x][0], loose[y][0], concepts
             ):
                 rx, ry = root(x), root(y)
-                if rx != ry:
+                if not apart[rx] & apart[ry]:
                     parent[max(rx, ry)] = min(rx, ry)
+                    apart[min(rx, ry)] |= apart[max(rx, ry)]
     clusters: dict[int, list[_Found]] = {}
     for idx, (_, f) in enumerate(loose):
         clusters.setdefault(root(idx), []).append(f)
@@ -698,15 +1015,17 @@ def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
         key=lambda g: (-len({(f.article_id, f.sentence_index) for f in g}), g[0].order),
     )
     groups.extend(unnumbered)
-    return [_provision(g, v) for g in groups]
+    return groups
 
 
 def _provision(group: list[_Found], v: Vocabulary) -> TreatyArticle:
     """One provision from its mentions: the most representative mention gives title and text."""
     stems = [_stems(f.title, v) for f in group]
+    # Σ_j≠i |stems_i ∩ stems_j| = Σ_(s ∈ stems_i) (members holding s − 1): linear in the group
+    holding = Counter(s for member in stems for s in member)
 
     def centrality(i: int) -> tuple[int, int, tuple[int, int]]:
-        score = sum(len(stems[i] & stems[j]) for j in range(len(group)) if j != i)
+        score = sum(holding[s] - 1 for s in stems[i])
         return (-score, len(group[i].title), group[i].order)
 
     numbered = [i for i in range(len(group)) if group[i].number is not None]

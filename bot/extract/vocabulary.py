@@ -53,6 +53,7 @@ class Vocabulary:
     media: frozenset[str]
     independent: frozenset[str]
     collective: frozenset[str]
+    bodies: frozenset[str]
     name_stop: frozenset[str]
     single_word_places: frozenset[str]
     place_words: frozenset[str]
@@ -61,6 +62,8 @@ class Vocabulary:
     attribution: frozenset[str]
     speech_nouns: frozenset[str]
     needs_about: frozenset[str]
+    needs_object: frozenset[str]
+    speech_objects: frozenset[str]
     no_comment: tuple[tuple[str, ...], ...]
     no_comment_verbs: frozenset[str]
     denial_verbs: frozenset[str]
@@ -68,6 +71,8 @@ class Vocabulary:
     clause_breaks: tuple[tuple[str, ...], ...]
     clause_breaks_after_comma: tuple[tuple[str, ...], ...]
     critical: tuple[tuple[str, ...], ...]
+    ties: tuple[tuple[str, ...], ...]
+    welcome: tuple[tuple[str, ...], ...]
     supportive: tuple[tuple[str, ...], ...]
     topic: frozenset[str]
     treaty_words: frozenset[str]
@@ -75,6 +80,11 @@ class Vocabulary:
     obligation_cues: tuple[tuple[str, ...], ...]
     replaces_cues: tuple[tuple[str, ...], ...]
     external_words: frozenset[str]
+    joint_verbs: frozenset[str]
+    joint_heads: frozenset[str]
+    joint_complement_heads: frozenset[str]
+    joint_documents: tuple[tuple[str, ...], ...]
+    joint_occasions: tuple[tuple[str, ...], ...]
     ordinals: tuple[tuple[tuple[str, ...], int], ...]
     synonyms: dict[str, str]  # stem → stem of its group's first word
     strip_leading: frozenset[str]
@@ -111,6 +121,7 @@ def vocabulary() -> Vocabulary:
             nat.add((tuple(normalize(form).split()), party))
     roles = _load("roles.toml")["roles"]
     speech = _load("speech_verbs.toml")["speech"]
+    joint = _load("treaty_cues.toml")["joint"]
     stance = _load("stance.toml")["stance"]
     treaty = _load("treaty_cues.toml")
     cues = treaty["treaty"]
@@ -146,6 +157,7 @@ def vocabulary() -> Vocabulary:
         media=_norm_all(roles["media"]),
         independent=_norm_all(roles["independent"]),
         collective=_norm_all(roles["collective"]),
+        bodies=_norm_all(roles["bodies"]),
         name_stop=_norm_all(_load("roles.toml")["names"]["stop"]),
         place_words=frozenset(w for ws, _ in aliases for w in ws if len(ws) > 1) - {"ال"},
         single_word_places=frozenset(w[0] for w, _ in (*aliases, *nat) if len(w) == 1),
@@ -154,6 +166,8 @@ def vocabulary() -> Vocabulary:
         attribution=_norm_all(speech["attribution"]),
         speech_nouns=_norm_all(speech["nouns"]),
         needs_about=_norm_all(speech["needs_about"]),
+        needs_object=_norm_all(speech["needs_object"]),
+        speech_objects=_norm_all(speech["speech_objects"]),
         no_comment=_phrases(speech["no_comment"]),
         no_comment_verbs=_norm_all(speech["no_comment_verbs"]),
         denial_verbs=_norm_all(speech["denial"]),
@@ -161,6 +175,8 @@ def vocabulary() -> Vocabulary:
         clause_breaks=_phrases(speech["clause_breaks"]),
         clause_breaks_after_comma=_phrases(speech["clause_breaks_after_comma"]),
         critical=_phrases(stance["critical"]),
+        ties=_phrases(stance["ties"]),
+        welcome=_phrases(stance["welcome"]),
         supportive=_phrases(stance["supportive"]),
         topic=_norm_all(stance["topic"]),
         treaty_words=_norm_all(cues["treaty_words"]),
@@ -168,6 +184,11 @@ def vocabulary() -> Vocabulary:
         obligation_cues=_phrases(cues["obligation_cues"]),
         replaces_cues=_phrases(cues["replaces_cues"]),
         external_words=_norm_all(cues["external_words"]),
+        joint_verbs=_norm_all(joint["verbs"]),
+        joint_heads=_norm_all(joint["heads"]),
+        joint_complement_heads=_norm_all(joint["complement_heads"]),
+        joint_documents=_phrases(joint["documents"]),
+        joint_occasions=_phrases(joint["occasions"]),
         ordinals=longest_first(ordinals),
     )
 

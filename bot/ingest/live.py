@@ -32,7 +32,8 @@ from bot.corpus_types import Article, ArticleMeta
 from bot.digest.digest import digest_article
 from bot.errors import CacheError, CorpusError
 from bot.extract.reactions import extract_reactions
-from bot.extract.timeline import Candidate, Undated, candidates, merge, undated_reports
+from bot.extract.timeline import Undated, merge, undated_reports
+from bot.extract.timeline_candidates import Candidate, candidates
 from bot.extract.treaty import extract_treaty_articles
 from bot.extract.vocabulary import vocabulary
 from bot.ingest.serving import live_cache_path, serving_cache

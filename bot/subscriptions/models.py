@@ -9,6 +9,7 @@ exactly these tables; ``tests/test_subscriptions_store.py`` checks they agree.
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
@@ -112,6 +113,21 @@ queue_items = Table(
     UniqueConstraint("article_id", "fingerprint", name="uq_queue_items_article_version"),
 )
 
+
+class DeliveryStatus(StrEnum):
+    """Where a delivery is in the queue (the ``deliveries.status`` column).
+
+    queued → ready (its slot came) → claimed (a sender holds a lease) → sent | failed;
+    a released or retried claim goes back to ready, a paused chat's back to queued.
+    """
+
+    QUEUED = "queued"
+    READY = "ready"
+    CLAIMED = "claimed"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 deliveries = Table(
     "deliveries",
     metadata,
@@ -124,8 +140,7 @@ deliveries = Table(
     ),
     Column("item_seq", BigInteger, ForeignKey("queue_items.seq"), nullable=False),
     Column("article_id", String(200), nullable=False),
-    # queued → ready (its slot came) → claimed (a sender holds a lease) → sent | failed
-    Column("status", String(10), nullable=False, default="queued"),
+    Column("status", String(10), nullable=False, default=DeliveryStatus.QUEUED.value),
     Column("claimed_by", String(64), nullable=True),
     Column("claim_expires_at", UTCDateTime, nullable=True),
     Column("not_before", UTCDateTime, nullable=True),

@@ -17,6 +17,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone, tzinfo
 from typing import Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from bot.arabic.normalize import ascii_digits
+
 Frequency = Literal["daily", "twice", "weekly", "each"]
 #: what a reader can choose; "each" is a channel's: every digest as soon as it is queued
 FREQUENCIES: Final[tuple[Frequency, ...]] = ("daily", "twice", "weekly")
@@ -63,7 +65,7 @@ class Preferences:
 
 def parse_time(text: str) -> tuple[int, int]:
     """``"8"``, ``"08:30"``, ``"8.30"``, Arabic-Indic digits → (hour, minute); else raise."""
-    digits = text.translate(str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789"))
+    digits = ascii_digits(text)
     m = _TIME.match(digits)
     if not m:
         raise InvalidPreference(f"not a time of day: {text!r}")

@@ -6,7 +6,7 @@ deliver``/``subscribers`` commands and Alembic (which is synchronous); the stdli
 and psycopg drivers are the best-tested ones; and every hot path is a set-based statement
 over hundreds of rows, so the thread hop costs far less than the SQL it carries.
 
-Queue semantics (DESIGN.md §5):
+Queue semantics (see also docs/architecture.md):
 
 * ``queue_items`` is the append-only list of article *versions* in publication order
   (``seq``). :meth:`sync_articles` appends new ids (and rebuilt ids whose digest changed)
@@ -59,7 +59,13 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot.errors import StoreError
-from bot.subscriptions.models import chat_prefs, deliveries, queue_items, subscribers
+from bot.subscriptions.models import (
+    DeliveryStatus,
+    chat_prefs,
+    deliveries,
+    queue_items,
+    subscribers,
+)
 from bot.subscriptions.schedule import (
     CHANNEL_FREQUENCY,
     Preferences,
@@ -70,7 +76,7 @@ from bot.subscriptions.schedule import (
 P = ParamSpec("P")
 R = TypeVar("R")
 StartPolicy = Literal["oldest", "newest", "latest_only"]
-PENDING = ("queued", "ready", "claimed")
+PENDING = (DeliveryStatus.QUEUED, DeliveryStatus.READY, DeliveryStatus.CLAIMED)
 
 
 @dataclass(frozen=True)
@@ -322,7 +328,7 @@ class SubscriptionStore:
                 s.c.chat_id,
                 q.c.seq,
                 q.c.article_id,
-                literal("queued"),
+                literal(DeliveryStatus.QUEUED.value),
                 literal(0),
             )
             .select_from(s.join(q, q.c.seq > s.c.queued_through))
@@ -461,8 +467,11 @@ class SubscriptionStore:
             # a ready or claimed digest goes back to the queue: resubscribing resumes it
             conn.execute(
                 update(deliveries)
-                .where(deliveries.c.chat_id == chat_id, deliveries.c.status.in_(("ready",)))
-                .values(status="queued", not_before=None)
+                .where(
+                    deliveries.c.chat_id == chat_id,
+                    deliveries.c.status.in_((DeliveryStatus.READY,)),
+                )
+                .values(status=DeliveryStatus.QUEUED, not_before=None)
             )
         return bool(n)
 
@@ -554,24 +563,28 @@ class SubscriptionStore:
         d2 = deliveries.alias("d2")
         busy = exists(
             select(literal(1)).where(
-                d2.c.chat_id == d.c.chat_id, d2.c.status.in_(("ready", "claimed"))
+                d2.c.chat_id == d.c.chat_id,
+                d2.c.status.in_((DeliveryStatus.READY, DeliveryStatus.CLAIMED)),
             )
         )
         head_seq = (
             select(func.min(d2.c.item_seq))
-            .where(d2.c.chat_id == d.c.chat_id, d2.c.status == "queued")
+            .where(d2.c.chat_id == d.c.chat_id, d2.c.status == DeliveryStatus.QUEUED)
             .scalar_subquery()
         )
         heads = select(d.c.id).where(
-            d.c.chat_id.in_(chat_ids), d.c.status == "queued", d.c.item_seq == head_seq, ~busy
+            d.c.chat_id.in_(chat_ids),
+            d.c.status == DeliveryStatus.QUEUED,
+            d.c.item_seq == head_seq,
+            ~busy,
         )
         ids = [r[0] for r in conn.execute(heads)]
         if not ids:
             return 0
         conn.execute(
             update(d)
-            .where(d.c.id.in_(ids), d.c.status == "queued")
-            .values(status="ready", not_before=None)
+            .where(d.c.id.in_(ids), d.c.status == DeliveryStatus.QUEUED)
+            .values(status=DeliveryStatus.READY, not_before=None)
         )
         return len(ids)
 
@@ -585,7 +598,7 @@ class SubscriptionStore:
         limit: int = 200,
         lease: timedelta = timedelta(minutes=2),
         chat_id: int | None = None,
-        statuses: Iterable[str] = ("ready",),
+        statuses: Iterable[DeliveryStatus] = (DeliveryStatus.READY,),
     ) -> list[Claimed]:
         """Atomically take up to ``limit`` sendable deliveries for ``worker`` under a lease.
 
@@ -600,7 +613,7 @@ class SubscriptionStore:
                 d.c.status.in_(list(statuses)),
                 or_(d.c.not_before.is_(None), d.c.not_before <= now),
             ),
-            and_(d.c.status == "claimed", d.c.claim_expires_at < now),
+            and_(d.c.status == DeliveryStatus.CLAIMED, d.c.claim_expires_at < now),
         )
         pick = select(d.c.id).where(sendable)
         if chat_id is not None:
@@ -613,7 +626,7 @@ class SubscriptionStore:
         stmt = (
             update(d)
             .where(d.c.id.in_(pick.scalar_subquery()))
-            .values(status="claimed", claimed_by=worker, claim_expires_at=now + lease)
+            .values(status=DeliveryStatus.CLAIMED, claimed_by=worker, claim_expires_at=now + lease)
             .returning(d.c.id, d.c.chat_id, d.c.article_id, d.c.attempts)
         )
         with self.engine.begin() as conn:
@@ -642,8 +655,8 @@ class SubscriptionStore:
         out.sort(key=lambda c: c.id)
         return out
 
-    def mark_sent(self, ids: Sequence[int], now: datetime, worker: str | None = None) -> int:
-        """Record successful sends (only rows this worker still holds when ``worker`` given)."""
+    def mark_sent(self, ids: Sequence[int], now: datetime) -> int:
+        """Record successful sends."""
         if not ids:
             return 0
         now = _utc(now)
@@ -651,7 +664,7 @@ class SubscriptionStore:
             stmt = update(deliveries).where(deliveries.c.id.in_(list(ids)))
             return conn.execute(
                 stmt.values(
-                    status="sent",
+                    status=DeliveryStatus.SENT,
                     sent_at=now,
                     claimed_by=None,
                     claim_expires_at=None,
@@ -667,8 +680,12 @@ class SubscriptionStore:
         with self.engine.begin() as conn:
             return conn.execute(
                 update(d)
-                .where(d.c.id.in_(list(ids)), d.c.status == "claimed", d.c.claimed_by == worker)
-                .values(status="ready", claimed_by=None, claim_expires_at=None)
+                .where(
+                    d.c.id.in_(list(ids)),
+                    d.c.status == DeliveryStatus.CLAIMED,
+                    d.c.claimed_by == worker,
+                )
+                .values(status=DeliveryStatus.READY, claimed_by=None, claim_expires_at=None)
             ).rowcount
 
     def claimers(self) -> list[str]:
@@ -679,7 +696,7 @@ class SubscriptionStore:
                 r[0]
                 for r in conn.execute(
                     select(d.c.claimed_by)
-                    .where(d.c.status == "claimed", d.c.claimed_by.is_not(None))
+                    .where(d.c.status == DeliveryStatus.CLAIMED, d.c.claimed_by.is_not(None))
                     .distinct()
                 )
             ]
@@ -691,12 +708,12 @@ class SubscriptionStore:
         their deliveries are retried at once instead of after the lease.
         """
         d = deliveries
-        stmt = update(d).where(d.c.status == "claimed")
+        stmt = update(d).where(d.c.status == DeliveryStatus.CLAIMED)
         if worker is not None:
             stmt = stmt.where(d.c.claimed_by == worker)
         with self.engine.begin() as conn:
             return conn.execute(
-                stmt.values(status="ready", claimed_by=None, claim_expires_at=None)
+                stmt.values(status=DeliveryStatus.READY, claimed_by=None, claim_expires_at=None)
             ).rowcount
 
     def retry_later(self, delivery_id: int, not_before: datetime, error: str, worker: str) -> None:
@@ -705,9 +722,13 @@ class SubscriptionStore:
         with self.engine.begin() as conn:
             conn.execute(
                 update(d)
-                .where(d.c.id == delivery_id, d.c.status == "claimed", d.c.claimed_by == worker)
+                .where(
+                    d.c.id == delivery_id,
+                    d.c.status == DeliveryStatus.CLAIMED,
+                    d.c.claimed_by == worker,
+                )
                 .values(
-                    status="ready",
+                    status=DeliveryStatus.READY,
                     claimed_by=None,
                     claim_expires_at=None,
                     not_before=_utc(not_before),
@@ -727,8 +748,16 @@ class SubscriptionStore:
             )
             conn.execute(
                 update(d)
-                .where(d.c.chat_id == chat_id, d.c.status.in_(("ready", "claimed")))
-                .values(status="queued", claimed_by=None, claim_expires_at=None, not_before=None)
+                .where(
+                    d.c.chat_id == chat_id,
+                    d.c.status.in_((DeliveryStatus.READY, DeliveryStatus.CLAIMED)),
+                )
+                .values(
+                    status=DeliveryStatus.QUEUED,
+                    claimed_by=None,
+                    claim_expires_at=None,
+                    not_before=None,
+                )
             )
             conn.execute(
                 update(d)
@@ -753,7 +782,7 @@ class SubscriptionStore:
                 update(d)
                 .where(d.c.id == delivery_id)
                 .values(
-                    status="failed",
+                    status=DeliveryStatus.FAILED,
                     claimed_by=None,
                     claim_expires_at=None,
                     attempts=d.c.attempts + 1,
@@ -800,9 +829,9 @@ class SubscriptionStore:
             blocked=int(row[2]),
             by_frequency={k: int(v) for k, v in freq.items()},
             pending=sum((int(status.get(k, 0)) for k in PENDING), 0),
-            ready=int(status.get("ready", 0)),
-            sent=int(status.get("sent", 0)),
-            failed=int(status.get("failed", 0)),
+            ready=int(status.get(DeliveryStatus.READY, 0)),
+            sent=int(status.get(DeliveryStatus.SENT, 0)),
+            failed=int(status.get(DeliveryStatus.FAILED, 0)),
             items=int(items),
         )
 

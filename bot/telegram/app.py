@@ -2,33 +2,46 @@
 
 ``build_application`` is shared by ``digestbot run``, ``digestbot chat``, the tests and
 the benchmarks, so they all serve exactly the same bot. The cache is loaded by the
-caller once; handlers read it (and the search index built from it) from ``bot_data``.
+caller once; handlers read it (and the search index built from it) from the typed
+``bot_data`` (:class:`~bot.telegram.context.BotData`).
+
+Groups: :data:`BEFORE_ALL` runs the per-update work (the reader's language) for every
+update; -1 holds the subscriptions' interceptors (typed input, a returning /start); 0 the
+commands, the buttons (routed by action type through :mod:`bot.telegram.callbacks`) and
+the catch-alls; 1 what follows a /lang choice. Every handler of group 0 is timed for
+/metrics.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-from typing import Any
+from typing import Any, cast
 
-from telegram import BotCommand, LinkPreviewOptions
+from telegram import BotCommand, LinkPreviewOptions, Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
+    ChatMemberHandler,
+    ChosenInlineResultHandler,
     CommandHandler,
     Defaults,
+    InlineQueryHandler,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
 from bot.config import Settings
+from bot.delivery.ratelimit import SharedRateLimiter
 from bot.model import Cache
+from bot.subscriptions.store import SubscriptionStore
+from bot.telegram import callbacks as cb
 from bot.telegram import handlers as h
 from bot.telegram import intake, memory, reach, subscribe
 from bot.telegram.client import file_url, make_bot
+from bot.telegram.context import CONTEXT_TYPES, App
 from bot.telegram.i18n import LANGS, catalogue, t
-from bot.telegram.ratelimit import SharedRateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -46,18 +59,28 @@ CORE_COMMANDS: dict[str, h.Handler] = {
     "about": intake.about,
 }
 
-#: callback kind (see bot.telegram.callbacks) → handler
-BUTTONS: dict[str, h.Handler] = {
-    "tl": h.on_timeline_button,
-    "ty": h.on_year_menu_button,
-    "rx": h.on_reactions_button,
-    "dg": h.on_digest_button,
-    "dl": h.on_digest_list_button,
-    "lg": h.on_lang_button,
-    "sr": h.on_search_button,
+#: subscription commands, listed after the core ones (/stats only for Settings.admins)
+SUBSCRIPTION_COMMANDS: dict[str, h.Handler] = {
+    "subscribe": subscribe.subscribe_command,
+    "settings": subscribe.settings_command,
+    "unsubscribe": subscribe.unsubscribe_command,
 }
 
-BOT_DATA_STORE = subscribe.BOT_DATA_STORE
+#: action type (see bot.telegram.callbacks) → handler
+BUTTONS: dict[type[object], h.Handler] = {
+    cb.TimelinePage: h.on_timeline_button,
+    cb.YearMenu: h.on_year_menu_button,
+    cb.ReactionsParty: h.on_reactions_button,
+    cb.DigestOf: h.on_digest_button,
+    cb.DigestList: h.on_digest_list_button,
+    cb.SetLang: h.on_lang_button,
+    cb.SearchPage: h.on_search_button,
+    cb.SubscriptionAction: subscribe.on_button,
+    cb.TimelinePicture: reach.on_picture_button,
+}
+
+#: the group of the per-update work: before every other handler
+BEFORE_ALL = -100
 
 
 def registered_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> list[str]:
@@ -72,9 +95,9 @@ def registered_commands(application: Application[Any, Any, Any, Any, Any, Any]) 
     return core + [c for c in described if c not in CORE_COMMANDS]
 
 
-async def register_commands(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+async def register_commands(application: App) -> None:
     """Register the command menu in Arabic (also the default) and English (post_init)."""
-    commands: list[str] = application.bot_data.get(h.BOT_DATA_COMMANDS, [])
+    commands = application.bot_data.commands
     for lang in LANGS:
         menu = [BotCommand(c, t(lang, f"cmd_{c}")[:256]) for c in commands]
         await application.bot.set_my_commands(menu, language_code=lang)
@@ -89,8 +112,8 @@ def build_application(
     *,
     token: str,
     base_url: str | None = None,
-    store: object | None = None,
-) -> Application[Any, Any, Any, Any, Any, Any]:
+    store: SubscriptionStore | None = None,
+) -> App:
     """The bot for ``cache``, talking to ``base_url`` (a Bot API ending in ``/bot``)."""
     defaults = Defaults(
         parse_mode=ParseMode.HTML,
@@ -107,28 +130,86 @@ def build_application(
         limiter=SharedRateLimiter(settings.send_rate),
     )
     builder = (
-        Application.builder().bot(client).concurrent_updates(True).post_init(register_commands)
+        Application.builder()
+        .bot(client)
+        .context_types(CONTEXT_TYPES)
+        .concurrent_updates(True)
+        .post_init(register_commands)
     )
-    application = builder.build()
+    # the client is our ExtBot subclass (ResilientBot); App names the ExtBot it extends
+    application = cast(App, builder.build())
     memory.install(application, settings.max_chats_in_memory)
 
     views = h.prepare_bot_data(application.bot_data, cache)
-    if store is not None:
-        application.bot_data[BOT_DATA_STORE] = store
-
-    for name, handler in CORE_COMMANDS.items():
-        application.add_handler(CommandHandler(name, h.instrumented("command", name)(handler)))
-    for kind, handler in BUTTONS.items():
-        application.add_handler(
-            CallbackQueryHandler(
-                h.instrumented("callback", kind)(handler), pattern=h.callback_pattern(kind)
-            )
-        )
-    # Subscriptions add their own commands and buttons; the catch-alls must come after.
+    application.bot_data.store = store
     subscribe.install(application, settings)
     reach.install(application, settings, cache)
     intake.install(application, settings)  # /latest, /add, /feeds, live cache reload, polling
-    intake.on_cache_swap(application.bot_data, functools.partial(reach.rebind, settings))
+    intake.on_cache_swap(
+        application.bot_data, lambda _data, new: reach.install(application, settings, new)
+    )
+    add_handlers(application, settings)
+    application.add_error_handler(h.on_error)
+    commands = registered_commands(application)
+    application.bot_data.commands = commands
+    views.commands = commands
+    views.warm()  # first visits are served from memory too
+    return application
+
+
+def add_handlers(application: App, settings: Settings) -> None:
+    """Every handler of the bot, in its group; the one place they are registered."""
+    _add_before_handlers(application)
+    _add_commands_and_buttons(application, settings)
+    _add_reach(application)
+    _add_catch_alls(application)
+    # After /lang (command or button) stored the choice: save it for the chat.
+    application.add_handler(CommandHandler("lang", subscribe.follow_lang), group=1)
+    application.add_handler(
+        CallbackQueryHandler(subscribe.follow_lang, pattern=cb.pattern(cb.SetLang)), group=1
+    )
+
+
+def _add_before_handlers(application: App) -> None:
+    """Per-update work first; then what may stop an update before the commands see it."""
+    application.add_handler(TypeHandler(Update, h.before_every_update), group=BEFORE_ALL)
+    # A channel post is never answered as a chat: /channel inside it, else nothing.
+    channel_post = h.instrumented("channel", "post")(reach.on_channel_post)
+    application.add_handler(MessageHandler(filters.UpdateType.CHANNEL_POST, channel_post), group=-3)
+    # Subscriptions' interceptors: a chat back after blocking us; a time or zone typed
+    # after "other…" (stops the update only when it consumed it).
+    application.add_handler(CommandHandler("start", subscribe.reactivate_on_start), group=-1)
+    application.add_handler(
+        MessageHandler(filters.TEXT & ~filters.COMMAND, subscribe.typed_input), group=-1
+    )
+
+
+def _add_commands_and_buttons(application: App, settings: Settings) -> None:
+    for name, handler in {**CORE_COMMANDS, **SUBSCRIPTION_COMMANDS}.items():
+        application.add_handler(CommandHandler(name, h.instrumented("command", name)(handler)))
+    if settings.admins:
+        stats = h.instrumented("command", "stats")(subscribe.stats_command)
+        admins = filters.User(user_id=settings.admins)
+        application.add_handler(CommandHandler("stats", stats, filters=admins))
+    for action, handler in BUTTONS.items():
+        timed = h.instrumented("callback", cb.KINDS[action])(handler)
+        application.add_handler(CallbackQueryHandler(timed, pattern=cb.pattern(action)))
+
+
+def _add_reach(application: App) -> None:
+    """The bot's membership of channels, inline queries and the results posted from them."""
+    member = h.instrumented("member", "my_chat_member")(reach.on_my_chat_member)
+    application.add_handler(ChatMemberHandler(member, ChatMemberHandler.MY_CHAT_MEMBER))
+    application.add_handler(
+        InlineQueryHandler(h.instrumented("inline", "inline")(reach.on_inline_query))
+    )
+    application.add_handler(
+        ChosenInlineResultHandler(h.instrumented("inline", "chosen")(reach.on_chosen_result))
+    )
+
+
+def _add_catch_alls(application: App) -> None:
+    """After every command and button: stale buttons, unknown commands, free text."""
     application.add_handler(
         CallbackQueryHandler(h.instrumented("callback", "unknown")(h.on_bad_button))
     )
@@ -154,9 +235,3 @@ def build_application(
             h.instrumented("text", "other")(h.other_message),
         )
     )
-    application.add_error_handler(h.on_error)
-    commands = registered_commands(application)
-    application.bot_data[h.BOT_DATA_COMMANDS] = commands
-    views.commands = commands
-    views.warm()  # first visits are served from memory too
-    return application

@@ -9,7 +9,7 @@
 * **Answered callback queries** are remembered briefly, so the error handler never answers
   a query a second time (Telegram refuses that, and the user saw the first answer).
 * **One rate budget**: the client carries the process's
-  :class:`~bot.telegram.ratelimit.SharedRateLimiter`, used by replies and scheduled sends.
+  :class:`~bot.delivery.ratelimit.SharedRateLimiter`, used by replies and scheduled sends.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from telegram.request import HTTPXRequest
 from telegram.warnings import PTBUserWarning
 
 from bot.bounded import TTLCache
+from bot.delivery.ratelimit import SharedRateLimiter
 from bot.observability.metrics import UPDATES_POISONED
-from bot.telegram.ratelimit import SharedRateLimiter
 
 log = logging.getLogger(__name__)
 

@@ -1,9 +1,10 @@
 """Command, button and error handlers: thin glue between Telegram updates and the views.
 
 Each handler takes a ready screen from the :class:`~bot.telegram.views.Views` in
-``context.bot_data`` (built once by :func:`bot.telegram.app.build_application`) and sends
-it through :func:`show`/:func:`reply`, which send pre-split parts and ride out a Bot API
-429 or 5xx. Wiring lives in :mod:`bot.telegram.app`.
+``context.bot_data.views`` (built once by :func:`bot.telegram.app.build_application`) and
+sends it through :func:`show`/:func:`reply`, which send pre-split parts and ride out a Bot
+API 429 or 5xx. Per-update work (the reader's language) runs once, before any handler, in
+:func:`before_every_update`. Wiring lives in :mod:`bot.telegram.app`.
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from typing import Any, Final, TypeVar
 
 from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
-from telegram.ext import ContextTypes
 
 from bot.arabic.normalize import normalize
 from bot.delivery.pacing import retry_after_seconds
@@ -28,6 +28,7 @@ from bot.observability.metrics import COMMAND_LATENCY, UPDATES_HANDLED
 from bot.telegram import callbacks as cb
 from bot.telegram import render
 from bot.telegram.client import answered
+from bot.telegram.context import BotData, Context
 from bot.telegram.i18n import (
     Lang,
     client_lang,
@@ -44,15 +45,9 @@ from bot.telegram.views import Screen, Views
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
 Handler = Callable[[Update, Context], Coroutine[Any, Any, None]]
 T = TypeVar("T")
 
-BOT_DATA_CACHE: Final = "cache"
-BOT_DATA_COMMANDS: Final = "commands"
-BOT_DATA_VIEWS: Final = "views"
-BOT_DATA_STORE: Final = "subscription_store"  # same key as bot.telegram.subscribe
-BOT_DATA_SHARED: Final = "shared_item_screen"  # (lang, code, bot username) → Screen | None
 MAX_RETRY_AFTER: Final = 10.0
 FREE_TEXT_SEARCH_CHARS: Final = 200
 
@@ -61,7 +56,7 @@ FREE_TEXT_SEARCH_CHARS: Final = 200
 
 
 def instrumented(kind: str, name: str) -> Callable[[Handler], Handler]:
-    """Count the update and time the handler under ``name`` for /metrics."""
+    """Count the update and time the handler under ``name`` for /metrics (nothing else)."""
 
     def wrap(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -69,7 +64,6 @@ def instrumented(kind: str, name: str) -> Callable[[Handler], Handler]:
             UPDATES_HANDLED.labels(kind=kind).inc()
             started = time.perf_counter()
             try:
-                await resolve_lang(update, context)
                 await handler(update, context)
             finally:
                 COMMAND_LATENCY.labels(command=name).observe(time.perf_counter() - started)
@@ -79,17 +73,21 @@ def instrumented(kind: str, name: str) -> Callable[[Handler], Handler]:
     return wrap
 
 
+async def before_every_update(update: object, context: Context) -> None:
+    """Per-update work, in the earliest group (a ``TypeHandler``), before any handler:
+    every handler, whichever module registered it, sees the reader's language."""
+    if isinstance(update, Update):
+        await resolve_lang(update, context)
+
+
 async def _saved_lang(update: Update, context: Context) -> str | None:
     """The language saved for this private chat (its /lang choice or its subscription's)."""
-    store = context.bot_data.get(BOT_DATA_STORE)
+    store = context.bot_data.store
     chat = update.effective_chat
     if store is None or chat is None or chat.type != "private":
         return None
-    lookup, call = getattr(store, "chat_lang", None), getattr(store, "call", None)
-    if lookup is None or call is None:
-        return None
     try:
-        lang = await call(lookup, chat.id)
+        lang = await store.call(store.chat_lang, chat.id)
     except Exception:  # the store is optional here: fall back to the client's language
         log.warning("could not read the chat's saved language", exc_info=True)
         return None
@@ -114,8 +112,7 @@ async def resolve_lang(update: Update, context: Context) -> None:
 
 
 def _views(context: Context) -> Views:
-    views: Views = context.bot_data[BOT_DATA_VIEWS]
-    return views
+    return context.bot_data.views
 
 
 def _lang(context: Context) -> Lang:
@@ -240,7 +237,7 @@ async def start(update: Update, context: Context) -> None:
         context.args = []
         await routes[payload](update, context)
         return
-    shared = context.bot_data.get(BOT_DATA_SHARED)  # a shared item's deep link (reach)
+    shared = context.bot_data.shared  # a shared item's deep link (reach)
     if payload and shared and (screen := shared(_lang(context), payload, context.bot.username)):
         await show(message, screen)
         return
@@ -534,14 +531,9 @@ async def on_error(update: object, context: Context) -> None:
         log.warning("could not tell the user about the error", exc_info=True)
 
 
-def callback_pattern(kind: str) -> re.Pattern[str]:
-    """Regex selecting our callback data of one kind (decode() still validates it)."""
-    return re.compile(rf"^{cb.VERSION}:[0-9a-z]+:{kind}:")
-
-
-def prepare_bot_data(bot_data: dict[str, Any], cache: Cache) -> Views:
+def prepare_bot_data(bot_data: BotData, cache: Cache) -> Views:
     """Everything handlers need, computed once at start-up."""
     views = Views(cache)
-    bot_data[BOT_DATA_CACHE] = cache  # also read by subscriptions and the health check
-    bot_data[BOT_DATA_VIEWS] = views
+    bot_data.cache = cache  # also read by subscriptions and the health check
+    bot_data.views = views
     return views

@@ -2,7 +2,7 @@
 /feeds, and two JobQueue jobs — one swaps in a new live cache without a restart, one
 polls the due feeds.
 
-The cache swap replaces ``bot_data["cache"]`` and ``bot_data["views"]`` in one step on
+The cache swap replaces ``bot_data.cache`` and ``bot_data.views`` in one step on
 the event loop, so a handler sees the old cache or the new one; buttons from the old one
 carry its tag and get the polite "stale" answer. The delivery tick notices the new cache
 object and queues its new articles (already announced ones are not queued twice).
@@ -14,10 +14,10 @@ import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, Final
+from typing import Final
 
 from telegram import Message, Update
-from telegram.ext import Application, CommandHandler, ContextTypes, filters
+from telegram.ext import CommandHandler, filters
 
 from bot.config import Settings
 from bot.errors import CorpusError
@@ -28,25 +28,24 @@ from bot.model import Cache
 from bot.subscriptions.store import SubscriptionStore, default_worker_id
 from bot.telegram import handlers as h
 from bot.telegram import render
+from bot.telegram.context import App, BotData, Context
 from bot.telegram.i18n import Lang, lang_of, t
 from bot.telegram.views import Screen, Views
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
-AnyApp = Application[Any, Any, Any, Any, Any, Any]
 BOT_DATA_INTAKE: Final = "intake"
 BOT_DATA_WATCHER: Final = "live_cache_watcher"
 BOT_DATA_SWAP_HOOKS: Final = "cache_swap_hooks"
 
 #: what else must be rebuilt for a new cache (e.g. reach's share index and pictures)
-SwapHook = Callable[[dict[str, Any], Cache], None]
+SwapHook = Callable[[BotData, Cache], None]
 
 
-def on_cache_swap(bot_data: dict[str, Any], hook: SwapHook) -> None:
+def on_cache_swap(bot_data: BotData, hook: SwapHook) -> None:
     """Run ``hook(bot_data, new_cache)`` whenever a new live cache is swapped in, before
     handlers see it; features that keep per-cache objects register here (app.py)."""
-    bot_data.setdefault(BOT_DATA_SWAP_HOOKS, []).append(hook)
+    bot_data.swap_hooks.append(hook)
 
 
 LATEST: Final = 5
@@ -57,33 +56,33 @@ def _lang(context: Context) -> Lang:
 
 
 def _intake(context: Context) -> Intake | None:
-    intake = context.bot_data.get(BOT_DATA_INTAKE)
+    intake = context.bot_data.intake
     return intake if isinstance(intake, Intake) else None
 
 
-def _prepare(bot_data: dict[str, Any], cache: Cache) -> Views:
+def _prepare(bot_data: BotData, cache: Cache) -> Views:
     """Every common screen of ``cache``, rendered before anyone is served from it."""
-    views = Views(cache, commands=bot_data.get(h.BOT_DATA_COMMANDS, []))
+    views = Views(cache, commands=bot_data.commands)
     views.warm()
     return views
 
 
-def _install(bot_data: dict[str, Any], cache: Cache, views: Views) -> None:
-    for hook in bot_data.get(BOT_DATA_SWAP_HOOKS, []):
+def _install(bot_data: BotData, cache: Cache, views: Views) -> None:
+    for hook in bot_data.swap_hooks:
         hook(bot_data, cache)
-    bot_data[h.BOT_DATA_VIEWS] = views
-    bot_data[h.BOT_DATA_CACHE] = cache
+    bot_data.views = views
+    bot_data.cache = cache
     log.info(
         "live cache swapped in: %d articles (%s)", len(cache.articles), cache.source_digest[:24]
     )
 
 
-def _unchanged(bot_data: dict[str, Any], cache: Cache) -> bool:
-    current = bot_data.get(h.BOT_DATA_CACHE)
+def _unchanged(bot_data: BotData, cache: Cache) -> bool:
+    current = bot_data.cache
     return isinstance(current, Cache) and current.source_digest == cache.source_digest
 
 
-def swap_cache(bot_data: dict[str, Any], cache: Cache) -> bool:
+def swap_cache(bot_data: BotData, cache: Cache) -> bool:
     """Serve ``cache`` from now on (views rendered before the swap); False if unchanged."""
     if _unchanged(bot_data, cache):
         return False
@@ -91,11 +90,11 @@ def swap_cache(bot_data: dict[str, Any], cache: Cache) -> bool:
     return True
 
 
-async def reload_now(bot_data: dict[str, Any]) -> bool:
+async def reload_now(bot_data: BotData) -> bool:
     """Swap in the live cache if its file changed. Loading and rendering run in a worker
     thread so updates keep being answered; the swap itself is two assignments on the
     event loop, so a handler sees the old cache or the new one."""
-    watcher = bot_data.get(BOT_DATA_WATCHER)
+    watcher = bot_data.live_watcher
     if not isinstance(watcher, LiveCacheWatcher):
         return False
     try:
@@ -227,7 +226,7 @@ async def latest(update: Update, context: Context) -> None:
     """/latest: the newest digests of the cache being served."""
     if (message := update.effective_message) is None:
         return
-    cache: Cache = context.bot_data[h.BOT_DATA_CACHE]
+    cache = context.bot_data.current_cache()
     also: dict[str, list[str]] = {}
     if (intake := _intake(context)) is not None:
         rows = await intake.store.call(intake.store.accepted)
@@ -260,14 +259,14 @@ async def _with_freshness(message: Message, context: Context, screen: Screen) ->
 async def about(update: Update, context: Context) -> None:
     """/about: the core screen plus how fresh the dossier is."""
     if (message := update.effective_message) is not None:
-        views: Views = context.bot_data[h.BOT_DATA_VIEWS]
+        views = context.bot_data.views
         await _with_freshness(message, context, views.about(_lang(context)))
 
 
 async def sources(update: Update, context: Context) -> None:
     """/sources: the core screen plus how fresh the dossier is."""
     if (message := update.effective_message) is not None:
-        views: Views = context.bot_data[h.BOT_DATA_VIEWS]
+        views = context.bot_data.views
         await _with_freshness(message, context, views.sources(_lang(context)))
 
 
@@ -293,13 +292,13 @@ async def feeds_command(update: Update, context: Context) -> None:
     await h.reply(message, render_feeds(_lang(context), feeds))
 
 
-def install(application: AnyApp, settings: Settings) -> None:
+def install(application: App, settings: Settings) -> None:
     """Wire the intake into ``application`` (after subscriptions, which open the store)."""
     bot_data = application.bot_data
-    subs = bot_data.get(h.BOT_DATA_STORE)
+    subs = bot_data.store
     if isinstance(subs, SubscriptionStore):
         try:
-            bot_data[BOT_DATA_INTAKE] = Intake(
+            bot_data.intake = Intake(
                 ArticleStore(subs),
                 seeds_dir=settings.seeds_dir,
                 data_dir=settings.data_dir,
@@ -307,7 +306,7 @@ def install(application: AnyApp, settings: Settings) -> None:
             )
         except CorpusError as exc:  # no dossier definition here: serve without intake
             log.warning("live intake disabled: %s", exc)
-    bot_data[BOT_DATA_WATCHER] = LiveCacheWatcher(live_cache_path(settings.data_dir))
+    bot_data.live_watcher = LiveCacheWatcher(live_cache_path(settings.data_dir))
     application.add_handler(CommandHandler("latest", h.instrumented("command", "latest")(latest)))
     if settings.admins:
         admins = filters.User(user_id=settings.admins)
@@ -329,7 +328,7 @@ def install(application: AnyApp, settings: Settings) -> None:
         name="digestbot-live-cache",
         job_kwargs=once,
     )
-    if settings.poll_seconds > 0 and BOT_DATA_INTAKE in bot_data:
+    if settings.poll_seconds > 0 and bot_data.intake is not None:
         application.job_queue.run_repeating(
             _poll_job,
             interval=settings.poll_seconds,

@@ -7,6 +7,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot.model import Cache
 from bot.telegram import callbacks as cb
 from bot.telegram.i18n import Lang, t
+from bot.telegram.paging import page_of
 from bot.telegram.render import (
     ARTICLES_PAGE_SIZE,
     article_button_label,
@@ -102,17 +103,16 @@ def reactions_keyboard(
 
 def digest_menu_keyboard(lang: Lang, tag: str, cache: Cache, page: int) -> InlineKeyboardMarkup:
     """One button per article on this page, then paging."""
-    start = page * ARTICLES_PAGE_SIZE
-    chunk = cache.articles[start : start + ARTICLES_PAGE_SIZE]
+    paged = page_of(len(cache.articles), ARTICLES_PAGE_SIZE, page)
     rows = [
-        [_button(article_button_label(a, lang), cb.DigestOf(start + i), tag)]
-        for i, a in enumerate(chunk)
+        [_button(article_button_label(a, lang), cb.DigestOf(paged.start + i), tag)]
+        for i, a in enumerate(paged.of(cache.articles))
     ]
     nav: list[InlineKeyboardButton] = []
-    if page > 0:
-        nav.append(_button(t(lang, "btn_prev"), cb.DigestList(page - 1), tag))
-    if start + ARTICLES_PAGE_SIZE < len(cache.articles):
-        nav.append(_button(t(lang, "btn_next"), cb.DigestList(page + 1), tag))
+    if paged.index > 0:
+        nav.append(_button(t(lang, "btn_prev"), cb.DigestList(paged.index - 1), tag))
+    if paged.index < paged.count - 1:
+        nav.append(_button(t(lang, "btn_next"), cb.DigestList(paged.index + 1), tag))
     if nav:
         rows.append(nav)
     return InlineKeyboardMarkup(rows)

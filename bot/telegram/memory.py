@@ -18,7 +18,9 @@ from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
 
 AnyApp = Application[Any, Any, Any, Any, Any, Any]
-GROUP = -100
+#: its own group, before the per-update work of bot.telegram.app.BEFORE_ALL (-100):
+#: PTB runs only the first matching handler of a group, so the two cannot share one
+GROUP = -101
 
 
 class RecentChats:

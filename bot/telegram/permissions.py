@@ -2,7 +2,8 @@
 a group (asked with ``getChatMember``, cached briefly).
 
 Without this any member of a group could subscribe it, change its schedule or cancel it.
-The answer for a (group, user) pair is kept for :data:`TTL` seconds in a bounded cache, so
+The answer for a (group, user) pair is kept for a minute in a bounded cache
+(``BotData.group_admins``), so
 a burst of button presses costs one Bot API call, and a demoted admin loses the right
 within a minute. A message sent anonymously on behalf of the group itself (``sender_chat``
 is the group: only admins can do that) counts as an administrator's. When Telegram cannot
@@ -12,32 +13,23 @@ answer, the check fails closed: the user is refused and may try again.
 from __future__ import annotations
 
 import logging
-from typing import Final
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
-from telegram.ext import ContextTypes
 
 from bot.bounded import TTLCache
 from bot.telegram import render
+from bot.telegram.context import Context
 from bot.telegram.i18n import lang_of, t
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
-TTL: Final = 60.0
-MAX_ENTRIES: Final = 10_000
-BOT_DATA_ADMINS: Final = "group_admins"
 _ADMIN = frozenset({ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR})
 
 
 def _cache(context: Context) -> TTLCache[tuple[int, int], bool]:
-    cache = context.bot_data.get(BOT_DATA_ADMINS)
-    if not isinstance(cache, TTLCache):
-        cache = TTLCache[tuple[int, int], bool](MAX_ENTRIES, TTL)
-        context.bot_data[BOT_DATA_ADMINS] = cache
-    return cache
+    return context.bot_data.group_admins
 
 
 async def may_manage(update: Update, context: Context) -> bool:

@@ -1,6 +1,7 @@
-"""Handlers that take the bot's content beyond a private chat: the timeline picture (and,
-wired here too, inline mode, share links and channels). :func:`install` adds them to the
-application; :mod:`bot.telegram.app` calls it once, before its catch-all handlers.
+"""Handlers that take the bot's content beyond a private chat: the timeline picture,
+inline mode, share links and channels. :func:`install` prepares what they read in the
+typed ``bot_data``; :func:`bot.telegram.app.add_handlers` registers them with every other
+handler.
 """
 
 from __future__ import annotations
@@ -8,30 +9,23 @@ from __future__ import annotations
 import functools
 import logging
 import re
-from typing import Any, Final
+from typing import Final
 
 from telegram import InputFile, Message, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import BadRequest
 from telegram.ext import (
-    Application,
     ApplicationHandlerStop,
-    CallbackQueryHandler,
-    ChatMemberHandler,
-    ChosenInlineResultHandler,
-    InlineQueryHandler,
-    MessageHandler,
-    filters,
 )
 
 from bot.config import Settings
 from bot.delivery.fanout import utcnow
 from bot.model import Cache
 from bot.subscriptions.channels import ChannelRegistry, is_channel_id
-from bot.subscriptions.store import SubscriptionStore
 from bot.telegram import callbacks as cb
 from bot.telegram import handlers as h
 from bot.telegram import inline
+from bot.telegram.context import App, Context
 from bot.telegram.i18n import Lang, lang_of, t
 from bot.telegram.render import finish
 from bot.telegram.share import CODE, ShareIndex
@@ -40,20 +34,19 @@ from bot.telegram.views import Screen
 
 log = logging.getLogger(__name__)
 
-AnyApp = Application[Any, Any, Any, Any, Any, Any]
-BOT_DATA_PICTURES: Final = "timeline_pictures"
-BOT_DATA_SHARE: Final = "share_index"
 _SHARE_PREFIXES: Final = ("d_", "e_", "p_", "r_")
 _CHANNEL_COMMAND: Final = re.compile(r"^/channel(?:@\w+)?(?:\s+(?P<arg>\S+))?\s*$", re.IGNORECASE)
 _ADMIN: Final = (ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.OWNER)
 
 
-def _pictures(context: h.Context) -> TimelinePictures:
-    pictures: TimelinePictures = context.bot_data[BOT_DATA_PICTURES]
+def _pictures(context: Context) -> TimelinePictures:
+    pictures = context.bot_data.pictures
+    if pictures is None:
+        raise RuntimeError("reach.install did not run")
     return pictures
 
 
-async def send_timeline_picture(message: Message, context: h.Context) -> None:
+async def send_timeline_picture(message: Message, context: Context) -> None:
     """Send the timeline picture to ``message``'s chat: by ``file_id`` once uploaded."""
     lang = lang_of(context.user_data)
     pictures = _pictures(context)
@@ -76,7 +69,7 @@ async def send_timeline_picture(message: Message, context: h.Context) -> None:
         pictures.remember_file_id(lang, sent.photo[-1].file_id)
 
 
-async def on_picture_button(update: Update, context: h.Context) -> None:
+async def on_picture_button(update: Update, context: Context) -> None:
     """«🖼 صورة» under /timeline: the picture as a new message below the list."""
     query = update.callback_query
     if query is None or not isinstance(query.message, Message):
@@ -101,13 +94,15 @@ def shared_screen(share: ShareIndex, lang: Lang, code: str, username: str | None
     return Screen((share.message(lang, item, username),), share.keyboard(lang, item))
 
 
-async def on_inline_query(update: Update, context: h.Context) -> None:
+async def on_inline_query(update: Update, context: Context) -> None:
     """``@bot words``: matching items as article results (see :mod:`bot.telegram.inline`)."""
     query = update.inline_query
     if query is None:
         return
     lang = lang_of(context.user_data)
-    share: ShareIndex = context.bot_data[BOT_DATA_SHARE]
+    share = context.bot_data.share
+    if share is None:
+        raise RuntimeError("reach.install did not run")
     items = inline.matching_items(share, h._views(context).index, query.query)
     chunk, next_offset = inline.page(items, query.offset)
     answer = inline.results(share, chunk, lang, context.bot.username)
@@ -123,19 +118,19 @@ async def on_inline_query(update: Update, context: h.Context) -> None:
     )
 
 
-async def on_chosen_result(update: Update, context: h.Context) -> None:
+async def on_chosen_result(update: Update, context: Context) -> None:
     """A reader posted one of our inline results: counted in the logs (no reply exists)."""
     chosen = update.chosen_inline_result
     if chosen is not None:
         log.info("inline result %s posted", chosen.result_id)
 
 
-def _registry(context: h.Context) -> ChannelRegistry | None:
-    store = context.bot_data.get(h.BOT_DATA_STORE)
-    return ChannelRegistry(store) if isinstance(store, SubscriptionStore) else None
+def _registry(context: Context) -> ChannelRegistry | None:
+    store = context.bot_data.store
+    return ChannelRegistry(store) if store is not None else None
 
 
-async def on_channel_post(update: Update, context: h.Context) -> None:
+async def on_channel_post(update: Update, context: Context) -> None:
     """Posts in a channel where the bot is an administrator. Only administrators can
     post in a channel, so ``/channel`` there registers it (``/channel off`` stops it);
     anything else is the channel's own content and gets no answer."""
@@ -172,7 +167,7 @@ async def on_channel_post(update: Update, context: h.Context) -> None:
     raise ApplicationHandlerStop
 
 
-async def on_my_chat_member(update: Update, context: h.Context) -> None:
+async def on_my_chat_member(update: Update, context: Context) -> None:
     """The bot was removed from a registered channel (pause) or made admin again (resume)."""
     change = update.my_chat_member
     registry = _registry(context)
@@ -187,35 +182,9 @@ async def on_my_chat_member(update: Update, context: h.Context) -> None:
         log.info("bot removed from channel %d: posting paused", chat_id)
 
 
-def rebind(settings: Settings, bot_data: dict[str, Any], cache: Cache) -> None:
-    """Per-cache objects for a new cache (the intake swapped in a live one)."""
-    bot_data[BOT_DATA_PICTURES] = TimelinePictures(cache, folder=settings.data_dir / "pictures")
-    share = bot_data[BOT_DATA_SHARE] = ShareIndex(cache)
-    bot_data[h.BOT_DATA_SHARED] = functools.partial(shared_screen, share)
-
-
-def install(application: AnyApp, settings: Settings, cache: Cache) -> None:
-    """Add the reach handlers; call before the application's catch-all handlers."""
-    rebind(settings, application.bot_data, cache)
-    application.add_handler(
-        MessageHandler(
-            filters.UpdateType.CHANNEL_POST, h.instrumented("channel", "post")(on_channel_post)
-        ),
-        group=-3,  # before every other group: a channel post is never answered as a chat
-    )
-    application.add_handler(
-        ChatMemberHandler(
-            h.instrumented("member", "my_chat_member")(on_my_chat_member),
-            ChatMemberHandler.MY_CHAT_MEMBER,
-        )
-    )
-    application.add_handler(InlineQueryHandler(h.instrumented("inline", "inline")(on_inline_query)))
-    application.add_handler(
-        ChosenInlineResultHandler(h.instrumented("inline", "chosen")(on_chosen_result))
-    )
-    application.add_handler(
-        CallbackQueryHandler(
-            h.instrumented("callback", "tp")(on_picture_button),
-            pattern=re.compile(rf"^{cb.VERSION}:[0-9a-z]+:tp$"),
-        )
-    )
+def install(application: App, settings: Settings, cache: Cache) -> None:
+    """Prepare what the reach handlers read: the timeline pictures and the share index."""
+    bot_data = application.bot_data
+    bot_data.pictures = TimelinePictures(cache, folder=settings.data_dir / "pictures")
+    share = bot_data.share = ShareIndex(cache)
+    bot_data.shared = functools.partial(shared_screen, share)

@@ -1,4 +1,4 @@
-"""Pure rendering of cache items into Telegram HTML, in the house style of DESIGN.md §3.
+"""Pure rendering of cache items into Telegram HTML, in the bot's one house style.
 
 Nothing here touches Telegram or the network: each function takes the cache, a language
 and the view's state and returns HTML text, so every reply can be unit-tested. All text
@@ -9,14 +9,23 @@ numbers resolved at the bottom of the message, each naming the article and the s
 from __future__ import annotations
 
 import html
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
-from bot.model import ArticleEntry, Cache, Evidence, Reaction, TimelineEvent, TreatyArticle
+from bot.model import (
+    ArticleEntry,
+    Cache,
+    DateResolution,
+    Evidence,
+    Reaction,
+    TimelineEvent,
+    TreatyArticle,
+    iso_at,
+)
 from bot.telegram.callbacks import Order
 from bot.telegram.i18n import Lang, t
+from bot.telegram.paging import page_of
 from bot.telegram.rtl import rtl_lines
 from bot.telegram.search import Hit
 
@@ -71,10 +80,8 @@ def format_date(lang: Lang, value: str, precision: str | None = None) -> str:
     ``precision`` ("day", "month", "year") trims a date stored as a full ISO day but
     known only to the month or year (e.g. a publication month stored as ``2024-06-01``).
     """
-    parts = value.split("-")
-    keep = {"year": 1, "month": 2, "day": 3}.get(precision or "", len(parts))
     try:
-        numbers = [int(p) for p in parts[:keep]]
+        numbers = [int(p) for p in iso_at(value, precision).split("-")]
     except ValueError:
         return value
     if len(numbers) >= 2 and 1 <= numbers[1] <= 12:
@@ -213,7 +220,7 @@ def article_button_label(article: ArticleEntry, lang: Lang = "ar", limit: int = 
 
 
 def render_digest_menu(lang: Lang, cache: Cache, page: int) -> str:
-    pages = max(1, -(-len(cache.articles) // ARTICLES_PAGE_SIZE))
+    pages = page_of(len(cache.articles), ARTICLES_PAGE_SIZE, page).count
     if not cache.articles:
         return finish(lang, t(lang, "empty_digests"))
     return finish(
@@ -314,36 +321,29 @@ def _event_line(lang: Lang, event: TimelineEvent, cites: Citations) -> str:
     return line
 
 
-_RELATIVE = re.compile(r"^relative:\s*(?P<phrase>.+?)\s*→.*published (?P<published>[\d-]+)\)?\s*$")
-_ANCHORED = re.compile(r"^relative:\s*(?P<phrase>.+?)\s*→[^(]*\(.*«(?P<anchor>[^»]+)»")
-_UNDATED = "relative: undated news"
-
-
-def resolution_note(lang: Lang, resolution: str, articles: Sequence[ArticleEntry] = ()) -> str:
+def resolution_note(
+    lang: Lang, resolution: DateResolution, articles: Sequence[ArticleEntry] = ()
+) -> str:
     """How a date not written in full was worked out, in the reader's words; empty for
-    absolute dates.
-
-    The pipeline writes one of three forms (bot.extract.dates / bot.extract.timeline):
-    ``relative: الخميس → 2024-12-05 (…, published 2024-12-05)`` (counted from the
-    article's date), ``relative: بعد يوم من … → 2024-06-21 (… «يوم 22 يونيو», …)``
-    (counted from another date in the text) and ``relative: undated news … (…, published
-    2024-11-10)`` (the article's news, dated by its publication). The publication date is
-    shown no more precisely than the source article's date is known.
-    """
-    if not resolution or resolution.startswith("absolute"):
-        return ""
-    if resolution.startswith(_UNDATED) and (match := _RELATIVE.match(resolution)):
-        return t(lang, "date_undated", published=_published(lang, match, articles))
-    if (anchored := _ANCHORED.match(resolution)) is not None:
-        return t(lang, "date_anchored", phrase=anchored["phrase"], anchor=anchored["anchor"])
-    if (match := _RELATIVE.match(resolution)) is not None:
-        published = _published(lang, match, articles)
-        return t(lang, "date_relative", phrase=match["phrase"], published=published)
-    return t(lang, "date_resolved", how=resolution)
+    absolute dates. The publication date is shown no more precisely than the source
+    article's date is known."""
+    phrase, anchor = resolution.phrase or "", resolution.anchor or ""
+    match resolution.kind:
+        case "absolute":
+            return ""
+        case "undated":
+            return t(lang, "date_undated", published=_published(lang, resolution, articles))
+        case "anaphor":
+            return t(lang, "date_anchored", phrase=phrase, anchor=anchor)
+        case "offset":  # the phrase's own anchor follows it in the text: «قبل يومين من …»
+            return t(lang, "date_anchored", phrase=f"{phrase} …", anchor=anchor)
+        case "relative":
+            published = _published(lang, resolution, articles)
+            return t(lang, "date_relative", phrase=phrase, published=published)
 
 
-def _published(lang: Lang, match: re.Match[str], articles: Sequence[ArticleEntry]) -> str:
-    day = match["published"]
+def _published(lang: Lang, resolution: DateResolution, articles: Sequence[ArticleEntry]) -> str:
+    day = resolution.published or ""
     precision = next((a.published_precision for a in articles if a.published == day), None)
     return format_date(lang, day, precision)
 
@@ -352,8 +352,8 @@ def render_timeline(
     lang: Lang, cache: Cache, page: int, order: Order, year: int | None
 ) -> TimelineView:
     events = timeline_events(cache, order, year)
-    pages = max(1, -(-len(events) // TIMELINE_PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    paged = page_of(len(events), TIMELINE_PAGE_SIZE, page)
+    page, pages = paged.index, paged.count
     title = t(lang, "timeline_title", page=counter(lang, page + 1), pages=counter(lang, pages))
     if year is not None:
         title += " · " + t(lang, "year_label", year=year)
@@ -363,7 +363,7 @@ def render_timeline(
             _join(lang, [f"📅 <b>{esc(title)}</b>", t(lang, "empty_timeline")]), page, pages
         )
     cites = Citations(cache, lang)
-    chunk = events[page * TIMELINE_PAGE_SIZE : (page + 1) * TIMELINE_PAGE_SIZE]
+    chunk = paged.of(events)
     lines = [_event_line(lang, e, cites) for e in chunk]
     return TimelineView(
         _join(lang, [f"📅 <b>{esc(title)}</b>", "\n".join(lines)], cites), page, pages
@@ -460,8 +460,8 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
         party = None
     chosen = parties[party] if party is not None else None
     items = reactions_of(cache, party)
-    pages = max(1, -(-len(items) // REACTIONS_PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
+    paged = page_of(len(items), REACTIONS_PAGE_SIZE, page)
+    page, pages = paged.index, paged.count
     title = t(lang, "reactions_title", page=counter(lang, page + 1), pages=counter(lang, pages))
     if chosen is not None:
         title += " · " + party_name(lang, cache, chosen)
@@ -469,7 +469,7 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
         text = _join(lang, [f"🗣 <b>{esc(title)}</b>", t(lang, "empty_reactions")])
         return ReactionsView(text, party, page, pages)
     cites = Citations(cache, lang)
-    chunk = items[page * REACTIONS_PAGE_SIZE : (page + 1) * REACTIONS_PAGE_SIZE]
+    chunk = paged.of(items)
     lines = [_reaction_line(lang, r, cites) for r in chunk]
     text = _join(lang, [f"🗣 <b>{esc(title)}</b>", "\n".join(lines)], cites)
     return ReactionsView(text, party, page, pages)
@@ -481,22 +481,27 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
 SEARCH_PAGE_SIZE = 10
 
 
+@dataclass(frozen=True)
+class SearchView:
+    text: str
+    page: int  # clamped
+    pages: int
+
+
 def render_search(
     lang: Lang, cache: Cache, query: str, hits: Sequence[Hit], page: int = 0
-) -> tuple[str, int, int]:
-    """One page of hits: each the matching sentence or item as written, cited.
-
-    ``hits`` are all the hits; returns the text, the clamped page and the page count.
-    """
+) -> SearchView:
+    """One page of hits (``hits`` are all of them): each the matching sentence or item as
+    written, cited."""
     shown_query = esc(truncate(" ".join(query.split()), 60))
     if not hits:
         text = t(lang, "search_none", query=shown_query) + "\n\n" + t(lang, "search_rule")
-        return finish(lang, text), 0, 1
+        return SearchView(finish(lang, text), 0, 1)
     total = len(hits)
-    pages = -(-total // SEARCH_PAGE_SIZE)
-    page = min(max(page, 0), pages - 1)
-    chunk = hits[page * SEARCH_PAGE_SIZE : (page + 1) * SEARCH_PAGE_SIZE]
-    first = page * SEARCH_PAGE_SIZE + 1
+    paged = page_of(total, SEARCH_PAGE_SIZE, page)
+    page, pages = paged.index, paged.count
+    chunk = paged.of(hits)
+    first = paged.start + 1
     last = first + len(chunk) - 1
     shown = (
         counter(lang, first) + "–" + counter(lang, last) if last > first else counter(lang, first)
@@ -520,4 +525,4 @@ def render_search(
     blocks = [title, "\n".join(lines)]
     if pages > 1:
         blocks.append(f"<i>{t(lang, 'search_narrow')}</i>")
-    return _join(lang, blocks, cites), page, pages
+    return SearchView(_join(lang, blocks, cites), page, pages)

@@ -12,7 +12,6 @@ import unicodedata
 
 RLM = "\u200f"
 _TAG = re.compile(r"<[^>]*>")
-_ARABIC_DIGITS = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def _first_visible(line: str) -> str | None:
@@ -34,8 +33,3 @@ def needs_rlm(line: str) -> bool:
 def rtl_lines(text: str) -> str:
     """Prefix U+200F to every line whose first character would make it read left-to-right."""
     return "\n".join(RLM + line if needs_rlm(line) else line for line in text.split("\n"))
-
-
-def arabic_digits(text: str) -> str:
-    """Western digits as Arabic-Indic digits (for UI counters such as ``١/٤``)."""
-    return text.translate(_ARABIC_DIGITS)

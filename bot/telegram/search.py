@@ -7,7 +7,8 @@ a word that appears only in a sentence no digest or item quotes cannot be found.
 
 The matching rule. Text and query are normalised (:func:`bot.arabic.normalize.normalize`:
 hamza/alef, ya/alef maqsura, ta marbuta, diacritics, tatweel, Arabic-Indic digits, Latin
-case) and cut into words at anything that is not a letter or digit. A query word is
+case) and cut into words as :mod:`bot.arabic.tokens` defines them (runs of letters and
+digits; a decimal like "1.7" stays whole). A query word is
 reduced to its *core* by dropping a leading article or article-with-conjunction ("ال",
 "وال", "بال", "فال", "كال", "لل"). A text word matches a query word when the text word —
 as written, without such an article, or without a single leading "و", "ب", "ل", "ف" or
@@ -23,12 +24,12 @@ prepared word sets.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
 from bot.arabic.normalize import normalize
+from bot.arabic.tokens import words as word_tokens
 from bot.model import Cache, Evidence
 
 Kind = Literal["digest", "sentence", "timeline", "treaty", "reaction"]
@@ -38,7 +39,6 @@ MIN_PREFIX_CHARS = 3
 QUERY_KEY_CHARS = 10
 _PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
 _CLITICS = ("و", "ب", "ل", "ف", "ك")
-_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def _core(word: str) -> str:
 def word_forms(text: str) -> frozenset[str]:
     """The normalised words of ``text``, each also without a leading article or clitic."""
     forms: set[str] = set()
-    for word in _WORD.findall(normalize(text)):
+    for word in word_tokens(normalize(text)):
         forms.add(word)
         forms.add(_core(word))
         for clitic in _CLITICS:
@@ -79,8 +79,8 @@ def word_forms(text: str) -> frozenset[str]:
 
 def query_words(query: str) -> list[str]:
     """The normalised word cores of a query, bounded so a huge message stays cheap."""
-    words = [_core(w[:MAX_WORD_CHARS]) for w in _WORD.findall(normalize(query)) if w]
-    unique = list(dict.fromkeys(words))
+    cores = [_core(w[:MAX_WORD_CHARS]) for w in word_tokens(normalize(query)) if w]
+    unique = list(dict.fromkeys(cores))
     return unique[:MAX_QUERY_WORDS]
 
 

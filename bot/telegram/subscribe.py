@@ -1,12 +1,12 @@
 """Subscription commands (/subscribe, /settings, /unsubscribe, /stats) and the delivery tick.
 
-``install(application, settings)`` is the one entry point ``build_application`` calls. It
-finds or creates its collaborators in ``application.bot_data``:
-
-* ``"cache"`` — the loaded :class:`bot.model.Cache` (put there by the bot core),
-* ``"subscription_store"`` — a :class:`SubscriptionStore`; opened (and migrated) from
-  ``settings.effective_database_url`` when the caller did not pass one,
-* ``"delivery"`` — the :class:`DeliveryService` (its ``clock`` is injectable for tests).
+``install(application, settings)`` sets up the collaborators in the typed
+``application.bot_data`` (:class:`bot.telegram.context.BotData`): the ``store`` (a
+:class:`SubscriptionStore`, opened and migrated from ``settings.effective_database_url``
+when the caller did not pass one), the ``delivery`` service (its ``clock`` is injectable
+for tests) and the repeating delivery tick. The handlers below are registered with every
+other handler in :mod:`bot.telegram.app`; their buttons go through the one callback codec
+(:mod:`bot.telegram.callbacks`).
 
 The panel state (a draft of the preferences and whether we wait for typed input) lives in
 ``chat_data``; the subscription itself only in the database, so nothing is lost on restart.
@@ -25,23 +25,14 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
-from telegram.ext import (
-    Application,
-    ApplicationHandlerStop,
-    CallbackQueryHandler,
-    CommandHandler,
-    ContextTypes,
-    MessageHandler,
-    filters,
-)
+from telegram.ext import ApplicationHandlerStop
 
 from bot.config import Settings
 from bot.delivery.fanout import utcnow
-from bot.delivery.message import CB_NEXT, CB_SETTINGS, CB_UNSUBSCRIBE
 from bot.delivery.scheduler import DeliveryService, article_refs
 from bot.model import Cache
 from bot.subscriptions.schedule import (
@@ -52,20 +43,16 @@ from bot.subscriptions.schedule import (
     zone_of,
 )
 from bot.subscriptions.store import Subscriber, SubscriptionStore
+from bot.telegram import callbacks as cb
 from bot.telegram import render
+from bot.telegram.context import App, Context
+from bot.telegram.delivery_message import compose_delivery
 from bot.telegram.handlers import reply
 from bot.telegram.i18n import Lang, chose_lang, lang_of, t
 from bot.telegram.permissions import admins_only, may_manage
 
 log = logging.getLogger(__name__)
 
-Context = ContextTypes.DEFAULT_TYPE
-AnyApp = Application[Any, Any, Any, Any, Any, Any]
-
-BOT_DATA_CACHE: Final = "cache"
-BOT_DATA_STORE: Final = "subscription_store"
-BOT_DATA_SETTINGS: Final = "settings"
-BOT_DATA_DELIVERY: Final = "delivery"
 _DRAFT: Final = "sub_draft"
 JOB_NAME: Final = "digestbot-delivery-tick"
 
@@ -217,6 +204,13 @@ def summary(lang: Lang, prefs: Preferences) -> str:
     )
 
 
+FREQUENCIES: Final[tuple[Literal["daily", "twice", "weekly"], ...]] = ("daily", "twice", "weekly")
+
+
+def _button(label: str, action: cb.SubscriptionMenu | cb.PanelAction) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=cb.encode(action))
+
+
 def _mark(selected: bool, label: str) -> str:
     return f"• {label} •" if selected else label
 
@@ -226,37 +220,31 @@ def panel_keyboard(lang: Lang, draft: Draft) -> InlineKeyboardMarkup:
     rows: list[list[InlineKeyboardButton]] = [
         [
             InlineKeyboardButton(
-                _mark(p.time_label == q, q), callback_data=f"sub:t:{q.replace(':', '')}"
+                _mark(p.time_label == q, q),
+                callback_data=cb.encode(cb.PanelTime(*parse_time(q))),
             )
             for q in QUICK_TIMES
         ],
-        [InlineKeyboardButton(t(lang, "sub_btn_other_time"), callback_data="sub:t:x")],
+        [_button(t(lang, "sub_btn_other_time"), cb.PanelAsk("time"))],
         [
-            InlineKeyboardButton(
-                _mark(p.frequency == f, t(lang, f"sub_btn_{f}")), callback_data=f"sub:f:{f}"
-            )
-            for f in ("daily", "twice", "weekly")
+            _button(_mark(p.frequency == f, t(lang, f"sub_btn_{f}")), cb.PanelFrequency(f))
+            for f in FREQUENCIES
         ],
     ]
     if p.frequency == "weekly":
         days = [
-            InlineKeyboardButton(
-                _mark(p.weekday == d, t(lang, f"sub_weekday_{d}")), callback_data=f"sub:w:{d}"
-            )
+            _button(_mark(p.weekday == d, t(lang, f"sub_weekday_{d}")), cb.PanelWeekday(d))
             for d in range(7)
         ]
         rows += [days[:4], days[4:]]
-    zones = [
-        InlineKeyboardButton(_mark(p.tz == z, z), callback_data=f"sub:z:{i}")
-        for i, z in enumerate(QUICK_ZONES)
-    ]
+    zones = [_button(_mark(p.tz == z, z), cb.PanelZone(i)) for i, z in enumerate(QUICK_ZONES)]
     rows += [zones[:3], zones[3:]]
-    rows.append([InlineKeyboardButton(t(lang, "sub_btn_other_tz"), callback_data="sub:z:x")])
+    rows.append([_button(t(lang, "sub_btn_other_tz"), cb.PanelAsk("tz"))])
     ok = "sub_btn_confirm" if draft.mode == "new" else "sub_btn_save"
     rows.append(
         [
-            InlineKeyboardButton(t(lang, ok), callback_data="sub:ok"),
-            InlineKeyboardButton(t(lang, "sub_btn_cancel"), callback_data="sub:no"),
+            _button(t(lang, ok), cb.PanelDone(confirm=True)),
+            _button(t(lang, "sub_btn_cancel"), cb.PanelDone(confirm=False)),
         ]
     )
     return InlineKeyboardMarkup(rows)
@@ -303,8 +291,8 @@ def already_keyboard(lang: Lang) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(t(lang, "sub_btn_settings"), callback_data=CB_SETTINGS),
-                InlineKeyboardButton(t(lang, "sub_btn_unsubscribe"), callback_data=CB_UNSUBSCRIBE),
+                _button(t(lang, "sub_btn_settings"), cb.SubscriptionMenu("settings")),
+                _button(t(lang, "sub_btn_unsubscribe"), cb.SubscriptionMenu("unsub")),
             ]
         ]
     )
@@ -314,12 +302,13 @@ def already_keyboard(lang: Lang) -> InlineKeyboardMarkup:
 
 
 def _service(context: Context) -> DeliveryService:
-    service: DeliveryService = context.bot_data[BOT_DATA_DELIVERY]
-    return service
+    return context.bot_data.delivery
 
 
 def _settings(context: Context) -> Settings:
-    settings: Settings = context.bot_data[BOT_DATA_SETTINGS]
+    settings = context.bot_data.settings
+    if settings is None:
+        raise RuntimeError("subscriptions run without settings")
     return settings
 
 
@@ -516,84 +505,81 @@ async def _edit(query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | 
 
 
 async def on_button(update: Update, context: Context) -> None:
-    """Every ``sub:…`` button: panel choices, confirm/cancel, next digest, unsubscribe."""
-    query = update.callback_query
-    chat = update.effective_chat
+    """Every subscription button, dispatched by its action type."""
+    query, chat = update.callback_query, update.effective_chat
     if query is None:
         return
     lang = _lang(context)
     if chat is None or query.data is None:  # e.g. a button on an inline message
         await query.answer(t(lang, "button_unavailable"))
         return
-    data = query.data
+    try:
+        action = cb.decode(query.data, "")  # subscription buttons carry no cache tag
+    except (cb.Stale, cb.Forged):
+        await query.answer(t(lang, "sub_panel_expired"), show_alert=True)
+        return
+    reading = isinstance(action, cb.SubscriptionMenu) and action.choice == "next"
+    if not reading and not await admins_only(update, context):
+        return  # in a group, only its administrators change its subscription
+    if isinstance(action, cb.SubscriptionMenu):
+        steps = {"next": _next_digest, "unsub": _unsubscribe_button, "settings": _settings_panel}
+        await steps[action.choice](query, context, chat.id, lang)
+    elif isinstance(action, cb.PANEL_ACTIONS):
+        await _on_panel(query, context, chat.id, lang, action)
+    else:
+        await query.answer(t(lang, "sub_panel_expired"), show_alert=True)
+
+
+async def _next_digest(query: CallbackQuery, context: Context, chat_id: int, lang: Lang) -> None:
+    """ "Next digest" under a delivered one: send it now, or say the queue is empty."""
+    await query.answer()
+    if not await _service(context).send_next(chat_id) and isinstance(query.message, Message):
+        await _say(query.message, lang, t(lang, "sub_queue_empty"))
+
+
+async def _unsubscribe_button(
+    query: CallbackQuery, context: Context, chat_id: int, lang: Lang
+) -> None:
     service = _service(context)
-    if data != CB_NEXT and not await admins_only(update, context):
+    stopped = await service.store.call(
+        service.store.deactivate, chat_id, "unsubscribed", service.clock()
+    )
+    key = "sub_unsubscribed" if stopped else "sub_not_subscribed"
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _say(query.message, lang, t(lang, key))
+
+
+async def _settings_panel(query: CallbackQuery, context: Context, chat_id: int, lang: Lang) -> None:
+    """ "Settings" on a subscriber's summary: the panel in place of the summary."""
+    store = _service(context).store
+    sub = await store.call(store.get, chat_id)
+    await query.answer()
+    if sub is None or not sub.active:
+        await _edit(query, render.finish(lang, t(lang, "sub_not_subscribed")), None)
         return
-    if data == CB_NEXT:
-        await query.answer()
-        if not await service.send_next(chat.id) and isinstance(query.message, Message):
-            await _say(query.message, lang, t(lang, "sub_queue_empty"))
-        return
-    if data == CB_UNSUBSCRIBE:
-        stopped = await service.store.call(
-            service.store.deactivate, chat.id, "unsubscribed", service.clock()
-        )
-        key = "sub_unsubscribed" if stopped else "sub_not_subscribed"
-        await query.answer()
-        if isinstance(query.message, Message):
-            await _say(query.message, lang, t(lang, key))
-        return
-    if data == CB_SETTINGS:
-        sub = await service.store.call(service.store.get, chat.id)
-        await query.answer()
-        if sub is None or not sub.active:
-            await _edit(query, render.finish(lang, t(lang, "sub_not_subscribed")), None)
-            return
-        panel = Draft("edit", sub.prefs)
-        _set_draft(context, panel)
-        await _edit(query, panel_text(lang, panel), panel_keyboard(lang, panel))
-        return
+    panel = Draft("edit", sub.prefs)
+    _set_draft(context, panel)
+    await _edit(query, panel_text(lang, panel), panel_keyboard(lang, panel))
+
+
+async def _on_panel(
+    query: CallbackQuery, context: Context, chat_id: int, lang: Lang, action: cb.PanelAction
+) -> None:
+    """A choice on the panel: ask for typed input, finish, or change the draft and redraw."""
     draft = _draft(context)
     if draft is None:
         await query.answer(t(lang, "sub_panel_expired"), show_alert=True)
         return
-    _, kind, value = [*data.split(":", 2), "", ""][:3]
+    if isinstance(action, cb.PanelAsk):
+        await _ask_typed(query, lang, draft, action.field)
+        return
+    if isinstance(action, cb.PanelDone):
+        await _finish_panel(query, context, chat_id, lang, draft, action.confirm)
+        return
     try:
-        if kind == "t" and value == "x":
-            draft.awaiting = "time"
-            await query.answer()
-            if isinstance(query.message, Message):
-                await _say(query.message, lang, t(lang, "sub_ask_time"))
-            return
-        if kind == "z" and value == "x":
-            draft.awaiting = "tz"
-            await query.answer()
-            if isinstance(query.message, Message):
-                await _say(query.message, lang, t(lang, "sub_ask_tz"))
-            return
-        if kind == "t":
-            hour, minute = parse_time_input(f"{value[:2]}:{value[2:]}")
-            draft.prefs = draft.prefs.with_(hour=hour, minute=minute)
-        elif kind == "f":
-            draft.prefs = draft.prefs.with_(frequency=value)
-        elif kind == "w":
-            draft.prefs = draft.prefs.with_(weekday=int(value))
-        elif kind == "z":
-            draft.prefs = draft.prefs.with_(tz=QUICK_ZONES[int(value)])
-        elif kind == "ok":
-            text = await _apply(context, chat.id, lang, draft)
-            _set_draft(context, None)
-            await query.answer()
-            await _edit(query, render.finish(lang, text), None)
-            return
-        elif kind == "no":
-            _set_draft(context, None)
-            await query.answer()
-            await _edit(query, render.finish(lang, t(lang, "sub_cancelled")), None)
-            return
-        else:
-            raise ValueError(data)
-    except (BadInput, InvalidPreference, ValueError, IndexError):
+        draft.prefs = changed(draft.prefs, action)
+    except (InvalidPreference, IndexError):
         await query.answer(t(lang, "sub_panel_expired"), show_alert=True)
         return
     draft.awaiting = None
@@ -601,29 +587,67 @@ async def on_button(update: Update, context: Context) -> None:
     await _edit(query, panel_text(lang, draft), panel_keyboard(lang, draft))
 
 
+def changed(
+    prefs: Preferences, action: cb.PanelTime | cb.PanelFrequency | cb.PanelWeekday | cb.PanelZone
+) -> Preferences:
+    """The draft's preferences after one panel choice (InvalidPreference, IndexError)."""
+    match action:
+        case cb.PanelTime(hour, minute):
+            return prefs.with_(hour=hour, minute=minute)
+        case cb.PanelFrequency(frequency):
+            return prefs.with_(frequency=frequency)
+        case cb.PanelWeekday(day):
+            return prefs.with_(weekday=day)
+        case cb.PanelZone(index):
+            return prefs.with_(tz=QUICK_ZONES[index])
+
+
+async def _ask_typed(
+    query: CallbackQuery, lang: Lang, draft: Draft, field: Literal["time", "tz"]
+) -> None:
+    """ "Other…": the next text message is read by :func:`typed_input`."""
+    draft.awaiting = field
+    await query.answer()
+    if isinstance(query.message, Message):
+        await _say(
+            query.message, lang, t(lang, "sub_ask_time" if field == "time" else "sub_ask_tz")
+        )
+
+
+async def _finish_panel(
+    query: CallbackQuery, context: Context, chat_id: int, lang: Lang, draft: Draft, confirm: bool
+) -> None:
+    """Confirm (subscribe or save) or cancel; the panel becomes the outcome's text."""
+    text = await _apply(context, chat_id, lang, draft) if confirm else t(lang, "sub_cancelled")
+    _set_draft(context, None)
+    await query.answer()
+    await _edit(query, render.finish(lang, text), None)
+
+
 # --- wiring ---------------------------------------------------------------------------
 
 
 async def _tick(context: Context) -> None:
     service = _service(context)
-    if not context.bot_data.get("delivery_started"):
+    if not context.bot_data.delivery_started:
         await service.start()
-        context.bot_data["delivery_started"] = True
+        context.bot_data.delivery_started = True
     await service.tick()
 
 
-def install(application: AnyApp, settings: Settings) -> None:
-    """Add the subscription handlers and the repeating delivery tick to ``application``."""
+def install(application: App, settings: Settings) -> None:
+    """Open the store (unless given), the delivery service and its repeating tick."""
     bot_data = application.bot_data
-    bot_data[BOT_DATA_SETTINGS] = settings
-    store = bot_data.get(BOT_DATA_STORE)
-    if not isinstance(store, SubscriptionStore):
+    bot_data.settings = settings
+    store = bot_data.store
+    if store is None:
         store = SubscriptionStore.from_url(settings.effective_database_url)
-        bot_data[BOT_DATA_STORE] = store
+        bot_data.store = store
     service = DeliveryService(
         store,
         application.bot,
-        lambda: bot_data[BOT_DATA_CACHE],
+        bot_data.current_cache,
+        compose=compose_delivery,
         rate=settings.send_rate,
         per_chat_interval=settings.per_chat_interval,
         clock=utcnow,
@@ -631,26 +655,11 @@ def install(application: AnyApp, settings: Settings) -> None:
         # what it holds and releases the rest even when post_stop is never called
         is_running=lambda: application.running,
     )
-    bot_data[BOT_DATA_DELIVERY] = service
-    if isinstance(cache := bot_data.get(BOT_DATA_CACHE), Cache):
+    bot_data.delivery = service
+    if isinstance(cache := bot_data.cache, Cache):
         # before the first update: a /subscribe in the first second already sees the queue
         store.sync_articles(article_refs(cache), utcnow())
         service.mark_synced(cache)
-
-    application.add_handler(CommandHandler("start", reactivate_on_start), group=-1)
-    application.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, typed_input), group=-1)
-    application.add_handler(CommandHandler("lang", follow_lang), group=1)
-    application.add_handler(
-        CallbackQueryHandler(follow_lang, pattern=r"^\d+:[0-9a-z]+:lg:"), group=1
-    )
-    application.add_handler(CommandHandler("subscribe", subscribe_command))
-    application.add_handler(CommandHandler("settings", settings_command))
-    application.add_handler(CommandHandler("unsubscribe", unsubscribe_command))
-    if settings.admins:
-        application.add_handler(
-            CommandHandler("stats", stats_command, filters=filters.User(user_id=settings.admins))
-        )
-    application.add_handler(CallbackQueryHandler(on_button, pattern=r"^sub:"))
 
     if application.job_queue is None:  # pragma: no cover - the job-queue extra is a dependency
         raise RuntimeError("python-telegram-bot[job-queue] is required for scheduled digests")
@@ -664,7 +673,7 @@ def install(application: AnyApp, settings: Settings) -> None:
 
     previous = application.post_stop
 
-    async def post_stop(app: AnyApp) -> None:
+    async def post_stop(app: App) -> None:
         await service.stop()
         if previous is not None:
             await previous(app)

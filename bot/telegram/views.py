@@ -22,6 +22,7 @@ from bot.telegram import keyboards as kb
 from bot.telegram import render
 from bot.telegram.callbacks import Order, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
+from bot.telegram.paging import page_of
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
 from bot.telegram.share import (
     digest_code,
@@ -130,10 +131,10 @@ class Views:
     # --- digests ----------------------------------------------------------------------
 
     def digest_pages(self) -> int:
-        return max(1, -(-len(self.cache.articles) // render.ARTICLES_PAGE_SIZE))
+        return page_of(len(self.cache.articles), render.ARTICLES_PAGE_SIZE, 0).count
 
     def digest_menu(self, lang: Lang, page: int) -> Screen:
-        page = min(max(page, 0), self.digest_pages() - 1)
+        page = page_of(len(self.cache.articles), render.ARTICLES_PAGE_SIZE, page).index
 
         def build() -> Screen:
             markup = (
@@ -166,15 +167,13 @@ class Views:
 
         def build() -> Screen:
             view = render.render_timeline(lang, self.cache, page, order, year)
-            size = render.TIMELINE_PAGE_SIZE
             events = render.timeline_events(self.cache, order, year)
-            chunk = events[view.page * size : (view.page + 1) * size]
+            chunk = page_of(len(events), render.TIMELINE_PAGE_SIZE, view.page).of(events)
             share = share_query([event_code(e) for e in chunk])
             markup = kb.timeline_keyboard(lang, self.tag, view.page, view.pages, order, year, share)
             return Screen.of(view.text, markup)
 
-        pages = max(1, -(-self._events_in[year] // render.TIMELINE_PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
+        page = page_of(self._events_in[year], render.TIMELINE_PAGE_SIZE, page).index
         return self._get(("tl", lang, page, order, year), build)
 
     def year_menu(self, lang: Lang, order: Order) -> InlineKeyboardMarkup:
@@ -215,15 +214,12 @@ class Views:
     def reactions(self, lang: Lang, party: int | None, page: int) -> Screen:
         if party is not None and not 0 <= party < len(self.parties):
             party = None
-        pages = max(1, -(-self._reactions_of[party] // render.REACTIONS_PAGE_SIZE))
-        page = min(max(page, 0), pages - 1)
+        page = page_of(self._reactions_of[party], render.REACTIONS_PAGE_SIZE, page).index
 
         def build() -> Screen:
             view = render.render_reactions(lang, self.cache, party, page)
-            size = render.REACTIONS_PAGE_SIZE
-            chunk = render.reactions_of(self.cache, view.party)[
-                view.page * size : (view.page + 1) * size
-            ]
+            items = render.reactions_of(self.cache, view.party)
+            chunk = page_of(len(items), render.REACTIONS_PAGE_SIZE, view.page).of(items)
             markup = kb.reactions_keyboard(
                 lang,
                 self.tag,
@@ -265,5 +261,6 @@ class Views:
             return None
         self._queries.move_to_end(key)
         query, hits = remembered
-        text, page, pages = render.render_search(lang, self.cache, query, hits, page)
+        view = render.render_search(lang, self.cache, query, hits, page)
+        text, page, pages = view.text, view.page, view.pages
         return Screen.of(text, kb.search_keyboard(lang, self.tag, key, page, pages))

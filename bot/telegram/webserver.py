@@ -20,7 +20,6 @@ import hmac
 import json
 import logging
 import re
-import secrets
 import signal
 import socket
 from collections.abc import Awaitable, Callable, Sequence
@@ -36,11 +35,14 @@ from telegram import Bot, Update
 from telegram.error import InvalidToken, NetworkError
 from telegram.ext import Application
 
+from bot import lifecycle
 from bot.errors import ConfigError, DigestbotError
+from bot.lifecycle import Polling, Webhook
 from bot.observability.health import HealthChecks, sqlalchemy_ping
 from bot.observability.logs import redact
 from bot.observability.metrics import REGISTRY
 from bot.telegram.client import skip_poisoned
+from bot.telegram.context import App
 
 log = logging.getLogger(__name__)
 
@@ -49,11 +51,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 SECRET_PATTERN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 #: Updates are a few KiB; anything far larger is not from Telegram.
 MAX_BODY_BYTES = 1 << 20
-
-
-def generate_secret() -> str:
-    """A fresh secret token for ``setWebhook`` when the operator configured none."""
-    return secrets.token_urlsafe(32)
 
 
 def webhook_path(url: str) -> str:
@@ -260,25 +257,19 @@ class WebServer:
 
 # -- serving an Application ---------------------------------------------------------------
 
-#: ``application.bot_data`` keys this module reads (set by the bot and subscriptions code).
-BOT_DATA_CACHE = "cache"
-BOT_DATA_STORE = "subscription_store"
-
 AnyApplication = Application[Any, Any, Any, Any, Any, Any]
 
 
-def application_health(application: AnyApplication) -> HealthChecks:
-    """Health of a built bot: its cache is in ``bot_data`` and its store's database answers."""
+def application_health(application: App) -> HealthChecks:
+    """Health of a built bot: its cache is loaded and its store's database answers."""
     bot_data = application.bot_data
 
     async def database() -> bool:
-        store = bot_data.get(BOT_DATA_STORE)
-        engine = getattr(store, "engine", None)
-        if engine is None:  # no subscription store configured: nothing to reach
-            return store is None
-        return await sqlalchemy_ping(engine)()
+        if bot_data.store is None:  # no subscription store configured: nothing to reach
+            return True
+        return await sqlalchemy_ping(bot_data.store.engine)()
 
-    return HealthChecks(lambda: bot_data.get(BOT_DATA_CACHE) is not None, database)
+    return HealthChecks(lambda: bot_data.cache is not None, database)
 
 
 @dataclass(frozen=True)
@@ -292,7 +283,7 @@ class WebhookConfig:
 
 
 async def serve(
-    application: AnyApplication,
+    application: App,
     *,
     health: HealthChecks | None = None,
     webhook: WebhookConfig | None = None,
@@ -331,7 +322,10 @@ async def serve(
         servers.append(WebServer(health, listen=metrics[0], port=metrics[1]))
     try:
         try:
-            await _start(application, servers, webhook, allowed_updates)
+            updates = Webhook(webhook.url, webhook.secret) if webhook is not None else Polling()
+            await lifecycle.start(
+                application, updates=updates, servers=servers, allowed_updates=allowed_updates
+            )
         except InvalidToken:
             # PTB's message repeats the token; never let it reach a log or a terminal.
             raise ConfigError(
@@ -345,35 +339,11 @@ async def serve(
             on_ready(servers)
         await stop.wait()
     finally:
-        await _shut_down(application, servers)
+        await lifecycle.stop(application, servers=servers)
+        await _close_database(application)
         for sig in signals:
             with contextlib.suppress(NotImplementedError, RuntimeError):
                 loop.remove_signal_handler(sig)
-
-
-async def _start(
-    application: AnyApplication,
-    servers: list[WebServer],
-    webhook: WebhookConfig | None,
-    allowed_updates: Sequence[str] | None,
-) -> None:
-    """PTB's start-up order, then our HTTP servers, then updates start flowing."""
-    await application.initialize()
-    if application.post_init is not None:
-        await application.post_init(application)
-    await application.start()
-    for server in servers:
-        await server.start()
-    if webhook is not None:
-        await application.bot.set_webhook(
-            url=webhook.url, secret_token=webhook.secret, allowed_updates=allowed_updates
-        )
-        log.info("webhook registered; taking updates")
-    else:
-        if application.updater is None:
-            raise ConfigError("polling needs an Application built with an updater")
-        await application.updater.start_polling(allowed_updates=allowed_updates)
-        log.info("long polling; taking updates")
 
 
 def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
@@ -381,24 +351,10 @@ def _on_signal(sig: signal.Signals, stop: asyncio.Event) -> None:
     stop.set()
 
 
-async def _shut_down(application: AnyApplication, servers: list[WebServer]) -> None:
-    """The ordered, best-effort stop; each step runs even if an earlier one failed."""
-    for server in servers:
-        server.stop_accepting()
-    if application.updater is not None and application.updater.running:
-        await _step("stop polling", application.updater.stop())
-    if application.running:
-        await _step("stop application", application.stop())
-        if application.post_stop is not None:
-            await _step("post_stop", application.post_stop(application))
-    for server in servers:
-        await _step("stop HTTP server", server.stop())
-    await _step("shut down application", application.shutdown())
-    if application.post_shutdown is not None:
-        await _step("post_shutdown", application.post_shutdown(application))
-    close = getattr(application.bot_data.get(BOT_DATA_STORE), "close", None)
-    if callable(close):
-        await _step("close database", asyncio.to_thread(close))
+async def _close_database(application: App) -> None:
+    store = application.bot_data.store
+    if store is not None:
+        await _step("close database", asyncio.to_thread(store.close))
     log.info("stopped")
 
 

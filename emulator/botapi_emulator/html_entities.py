@@ -123,132 +123,156 @@ def parse_html(text: str, *, strict_ampersand: bool = True) -> tuple[str, list[M
     tags, mismatched end tags, and (when ``strict_ampersand``) a ``&`` that is not an
     entity. Plain text is *not* trimmed; see :func:`trim_text`.
     """
-    out: list[str] = []
-    u16 = 0
-    stack: list[_Open] = []
-    entities: list[MessageEntity] = []
-    n = len(text)
-    i = 0
-    while i < n:
-        ch = text[i]
-        if ch == "&":
-            decoded = _decode_entity(text, i)
-            if decoded is not None:
-                out.append(decoded[0])
-                u16 += utf16_len(decoded[0])
-                i = decoded[1]
+    return _Parser(text, strict_ampersand).run()
+
+
+class _Parser:
+    """One pass over the markup: text and entities go out, open tags wait on a stack."""
+
+    def __init__(self, text: str, strict_ampersand: bool) -> None:
+        self.text = text
+        self.n = len(text)
+        self.i = 0
+        self.strict_ampersand = strict_ampersand
+        self.out: list[str] = []
+        self.u16 = 0  # UTF-16 length of the output so far
+        self.stack: list[_Open] = []
+        self.entities: list[MessageEntity] = []
+
+    def run(self) -> tuple[str, list[MessageEntity]]:
+        while self.i < self.n:
+            if self.text[self.i] == "&" and self._entity():
                 continue
-            if strict_ampersand:
-                raise HTMLParseError(
-                    f"Unsupported HTML entity at byte offset {_byte_offset(text, i)}: "
-                    'write "&amp;" for a literal "&"'
-                )
-        if ch != "<":
-            out.append(ch)
-            u16 += 2 if ord(ch) > 0xFFFF else 1
-            i += 1
-            continue
-
-        begin = i
-        if i + 1 < n and text[i + 1] == "/":
-            # An end tag.
-            if not stack:
-                raise HTMLParseError(
-                    f"Unexpected end tag at byte offset {_byte_offset(text, begin)}"
-                )
-            i += 2
-            while i < n and text[i] not in _SPACES and text[i] != ">":
-                i += 1
-            end_name = text[begin + 2 : i].lower()
-            while i < n and text[i] in _SPACES:
-                i += 1
-            if i >= n or text[i] != ">":
-                raise HTMLParseError(f"Unclosed end tag at byte offset {_byte_offset(text, begin)}")
-            i += 1
-            opened = stack.pop()
-            if end_name and end_name != opened.tag:
-                raise HTMLParseError(
-                    f"Unmatched end tag at byte offset {_byte_offset(text, begin)}, "
-                    f'expected "</{opened.tag}>", found "</{end_name}>"'
-                )
-            _close(opened, u16, "".join(out[opened.out_index :]), entities)
-            continue
-
-        # A start tag: the name runs to the first space or '>'.
-        i += 1
-        while i < n and text[i] not in _SPACES and text[i] != ">":
-            i += 1
-        if i >= n:
-            raise HTMLParseError(f"Unclosed start tag at byte offset {_byte_offset(text, begin)}")
-        tag = text[begin + 1 : i].lower()
-        if tag not in SUPPORTED_TAGS:
+            if (ch := self.text[self.i]) != "<":
+                self.out.append(ch)
+                self.u16 += 2 if ord(ch) > 0xFFFF else 1
+                self.i += 1
+            elif self.i + 1 < self.n and self.text[self.i + 1] == "/":
+                self._end_tag()
+            else:
+                self._start_tag()
+        if self.stack:
             raise HTMLParseError(
-                f'Unsupported start tag "{tag}" at byte offset {_byte_offset(text, begin)}'
+                f'Can\'t find end tag corresponding to start tag "{self.stack[-1].tag}"'
             )
-        argument = ""
-        expandable = False
-        while True:
-            while i < n and text[i] in _SPACES:
-                i += 1
-            if i >= n:
-                raise HTMLParseError(
-                    f"Unclosed start tag at byte offset {_byte_offset(text, begin)}"
-                )
-            if text[i] == ">":
-                i += 1
-                break
-            name_start = i
-            while i < n and text[i] not in _SPACES and text[i] not in "=>":
-                i += 1
-            attribute = text[name_start:i].lower()
-            if not attribute:
-                raise HTMLParseError(
-                    f'Empty attribute name in the tag "{tag}" at byte offset '
-                    f"{_byte_offset(text, begin)}"
-                )
-            while i < n and text[i] in _SPACES:
-                i += 1
-            if i >= n or text[i] != "=":
-                if tag == "blockquote" and attribute == "expandable":
-                    expandable = True
-                    continue
-                raise HTMLParseError(
-                    f'Expected equal sign in declaration of an attribute of the tag "{tag}" '
-                    f"at byte offset {_byte_offset(text, begin)}"
-                )
-            i += 1
-            while i < n and text[i] in _SPACES:
-                i += 1
-            if i >= n:
-                raise HTMLParseError(
-                    f"Unclosed start tag at byte offset {_byte_offset(text, begin)}"
-                )
-            value, i = _attribute_value(text, i)
-            if tag == "a" and attribute == "href":
-                argument = value
-            elif tag == "code" and attribute == "class" and value.startswith("language-"):
-                argument = value[len("language-") :]
-            elif tag == "span" and attribute == "class" and value.startswith("tg-"):
-                argument = value[len("tg-") :]
-            elif tag == "tg-emoji" and attribute == "emoji-id":
-                argument = value
-            elif tag == "blockquote" and attribute == "expandable":
+        # A <code class="language-x"> not wrapped by <pre> is plain code, as in Telegram.
+        entities = [
+            MessageEntity("code", e.offset, e.length) if e.type == "code" else e
+            for e in self.entities
+        ]
+        entities.sort(key=lambda e: (e.offset, -e.length))
+        return "".join(self.out), entities
+
+    def _emit(self, piece: str) -> None:
+        self.out.append(piece)
+        self.u16 += utf16_len(piece)
+
+    def _error(self, what: str, begin: int, tail: str = "") -> HTMLParseError:
+        """tdlib's wording: what went wrong, where (in UTF-8 bytes), then any detail."""
+        return HTMLParseError(f"{what} at byte offset {_byte_offset(self.text, begin)}{tail}")
+
+    def _entity(self) -> bool:
+        """``&…;`` at the cursor: emitted and consumed (True), or a literal ``&`` (False)."""
+        decoded = _decode_entity(self.text, self.i)
+        if decoded is not None:
+            self._emit(decoded[0])
+            self.i = decoded[1]
+            return True
+        if self.strict_ampersand:
+            raise self._error(
+                "Unsupported HTML entity", self.i, ': write "&amp;" for a literal "&"'
+            )
+        return False
+
+    def _skip_spaces(self) -> None:
+        while self.i < self.n and self.text[self.i] in _SPACES:
+            self.i += 1
+
+    def _name(self, stops: str = ">") -> str:
+        """The run of characters up to a space or one of ``stops``, lower-cased."""
+        start = self.i
+        while (
+            self.i < self.n and self.text[self.i] not in _SPACES and self.text[self.i] not in stops
+        ):
+            self.i += 1
+        return self.text[start : self.i].lower()
+
+    def _end_tag(self) -> None:
+        begin = self.i
+        if not self.stack:
+            raise self._error("Unexpected end tag", begin)
+        self.i += 2
+        end_name = self._name()
+        self._skip_spaces()
+        if self.i >= self.n or self.text[self.i] != ">":
+            raise self._error("Unclosed end tag", begin)
+        self.i += 1
+        opened = self.stack.pop()
+        if end_name and end_name != opened.tag:
+            raise self._error(
+                "Unmatched end tag", begin, f', expected "</{opened.tag}>", found "</{end_name}>"'
+            )
+        _close(opened, self.u16, "".join(self.out[opened.out_index :]), self.entities)
+
+    def _start_tag(self) -> None:
+        """A start tag: the name runs to the first space or '>', then its attributes."""
+        begin = self.i
+        self.i += 1
+        tag = self._name()
+        if self.i >= self.n:
+            raise self._error("Unclosed start tag", begin)
+        if tag not in SUPPORTED_TAGS:
+            raise self._error(f'Unsupported start tag "{tag}"', begin)
+        argument, expandable = "", False
+        while (attribute := self._attribute(tag, begin)) is not None:
+            name, value = attribute
+            if value is None:  # <blockquote expandable>
+                expandable = True
+            elif (found := _tag_argument(tag, name, value)) is not None:
+                argument = found
+            elif tag == "blockquote" and name == "expandable":
                 expandable = True
         if tag == "span" and argument != "spoiler":
-            raise HTMLParseError(
-                f'Tag "span" must have class "tg-spoiler" at byte offset '
-                f"{_byte_offset(text, begin)}"
-            )
-        stack.append(_Open(tag, argument, u16, len(out), expandable))
+            raise self._error('Tag "span" must have class "tg-spoiler"', begin)
+        self.stack.append(_Open(tag, argument, self.u16, len(self.out), expandable))
 
-    if stack:
-        raise HTMLParseError(f'Can\'t find end tag corresponding to start tag "{stack[-1].tag}"')
-    # A <code class="language-x"> not wrapped by <pre> is plain code, as in Telegram.
-    entities = [
-        MessageEntity("code", e.offset, e.length) if e.type == "code" else e for e in entities
-    ]
-    entities.sort(key=lambda e: (e.offset, -e.length))
-    return "".join(out), entities
+    def _attribute(self, tag: str, begin: int) -> tuple[str, str | None] | None:
+        """The next ``name=value`` of a start tag; None at its '>' (consumed)."""
+        self._skip_spaces()
+        if self.i >= self.n:
+            raise self._error("Unclosed start tag", begin)
+        if self.text[self.i] == ">":
+            self.i += 1
+            return None
+        name = self._name("=>")
+        if not name:
+            raise self._error(f'Empty attribute name in the tag "{tag}"', begin)
+        self._skip_spaces()
+        if self.i >= self.n or self.text[self.i] != "=":
+            if tag == "blockquote" and name == "expandable":
+                return name, None
+            raise self._error(
+                f'Expected equal sign in declaration of an attribute of the tag "{tag}"', begin
+            )
+        self.i += 1
+        self._skip_spaces()
+        if self.i >= self.n:
+            raise self._error("Unclosed start tag", begin)
+        value, self.i = _attribute_value(self.text, self.i)
+        return name, value
+
+
+def _tag_argument(tag: str, attribute: str, value: str) -> str | None:
+    """What an attribute contributes to its entity (a link, a language, …), if anything."""
+    if tag == "a" and attribute == "href":
+        return value
+    if tag == "code" and attribute == "class" and value.startswith("language-"):
+        return value[len("language-") :]
+    if tag == "span" and attribute == "class" and value.startswith("tg-"):
+        return value[len("tg-") :]
+    if tag == "tg-emoji" and attribute == "emoji-id":
+        return value
+    return None
 
 
 def _attribute_value(text: str, i: int) -> tuple[str, int]:

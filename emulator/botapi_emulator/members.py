@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Literal
 
+from botapi_emulator.errors import bad_request
+from botapi_emulator.params import as_int
+
 if TYPE_CHECKING:
     from botapi_emulator.server import BotAPIEmulator
 
@@ -80,12 +83,10 @@ def member_json(status: MemberStatus, user: dict[str, Any]) -> dict[str, Any]:
 
 async def get_chat_member(emulator: BotAPIEmulator, params: dict[str, Any]) -> Any:
     """The Bot API method: the chat must exist; the user id must be an integer."""
-    from botapi_emulator.server import _as_int, _bad
-
     state = emulator._resolve_chat(params, writing=False)
-    user_id = _as_int(params, "user_id")
+    user_id = as_int(params, "user_id")
     if user_id is None:
-        raise _bad("user_id is empty")
+        raise bad_request("user_id is empty")
     if user_id == emulator.bot_id:
         return member_json("administrator", emulator._bot_json())
     user = {"id": user_id, "is_bot": False, "first_name": "مستخدم"}

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from botapi_emulator.html_entities import HTMLParseError, MessageEntity, parse_html, trim_text
 from botapi_emulator.html_entities import utf16_len as _utf16_len
+from botapi_emulator.methods import Formatted
 from botapi_emulator.models import ChatEvent, SentMessage
 
 if TYPE_CHECKING:
@@ -222,9 +223,8 @@ class ReachMixin:
         plain, parse_mode, entities = emu._caption(params)
         markup = emu._reply_markup(params)
         raw = params.get("caption") if isinstance(params.get("caption"), str) else ""
-        msg = emu._store_bot_message(
-            state, params, str(raw or ""), plain, parse_mode, entities, markup
-        )
+        text = Formatted(str(raw or ""), plain, parse_mode, entities)
+        msg = emu._store_bot_message(state, params, text, markup)
         msg.photo = photo.sizes()
         emu._event(ChatEvent("message", state.chat.id, msg))
         return emu._message_json(msg)
@@ -304,7 +304,9 @@ class ReachMixin:
 
     async def _m_answer_inline_query(self, params: dict[str, Any]) -> Any:
         emu = cast("BotAPIEmulator", self)
-        from botapi_emulator.server import _as_int, _as_json, _as_str
+        from botapi_emulator.params import as_int as _as_int
+        from botapi_emulator.params import as_json as _as_json
+        from botapi_emulator.params import as_str as _as_str
 
         query_id = _as_str(params, "inline_query_id") or ""
         query = emu.reach.queries.get(query_id)
@@ -349,9 +351,11 @@ class ReachMixin:
         if result is None:
             raise KeyError(f"no result {result_id!r} in the answer to {query_id}")
         content = result["input_message_content"]
-        raw, plain, parse_mode, entities = emu._format(
+        formatted = emu._format(
             {"text": content["message_text"], "parse_mode": content.get("parse_mode")}
         )
+        raw, plain = formatted.raw, formatted.plain
+        parse_mode, entities = formatted.parse_mode, formatted.entities
         state = emu._chats.get(chat_id)
         if state is None:
             emu.add_chat(chat_id)
@@ -443,7 +447,8 @@ class ReachMixin:
     def channel_post(self, chat_id: int, text: str) -> int:
         """An admin posts ``text`` in a channel (commands get entities); returns its id."""
         emu = cast("BotAPIEmulator", self)
-        from botapi_emulator.server import _BOT_COMMAND_IN_TEXT, _utf16_offset
+        from botapi_emulator.control import _BOT_COMMAND_IN_TEXT
+        from botapi_emulator.core import utf16_offset as _utf16_offset
 
         state = emu._chats[chat_id]
         entities = [
