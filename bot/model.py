@@ -104,6 +104,35 @@ class Reaction(_Frozen):
     sources: list[Evidence]
 
 
+class ArticleText(_Frozen):
+    """An article's body as the pipeline split it, so a reader can check any citation and
+    search every sentence (not only those the views quote)."""
+
+    article_id: str
+    sentences: list[str]  # as written, by Evidence.sentence_index
+    paragraphs: list[int]  # the paragraph (0-based) of each sentence
+    headings: list[int] = Field(default_factory=list)  # indices of section headings
+
+    def reader_number(self, index: int) -> int | None:
+        """The 1-based number a reader counts for sentence ``index`` (headings are not
+        counted); None for a heading or an index outside the article."""
+        if not 0 <= index < len(self.sentences) or index in self.headings:
+            return None
+        return index + 1 - sum(1 for h in self.headings if h < index)
+
+    def index_of(self, number: int) -> int | None:
+        """The sentence index a reader's 1-based ``number`` refers to; None if none."""
+        headings = set(self.headings)
+        counted = 0
+        for index in range(len(self.sentences)):
+            if index in headings:
+                continue
+            counted += 1
+            if counted == number:
+                return index
+        return None
+
+
 class Cache(_Frozen):
     schema_version: int = Field(default=SCHEMA_VERSION, alias="schema")
     source_digest: str
@@ -115,6 +144,8 @@ class Cache(_Frozen):
     reactions: list[Reaction] = Field(default_factory=list)
     #: English names of the parties in ``reactions`` (the Arabic key is the Arabic name)
     party_names_en: dict[str, str] = Field(default_factory=dict)
+    #: every article's sentences (optional: caches built before it have none)
+    texts: list[ArticleText] = Field(default_factory=list)
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -123,3 +154,6 @@ class Cache(_Frozen):
 
     def digest(self, article_id: str) -> Digest | None:
         return next((d for d in self.digests if d.article_id == article_id), None)
+
+    def text(self, article_id: str) -> ArticleText | None:
+        return next((x for x in self.texts if x.article_id == article_id), None)

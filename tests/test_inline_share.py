@@ -144,7 +144,7 @@ async def test_deep_links_open_items_with_a_share_button(
     emulator.user_sends(CHAT, "/start d_001")
     (digest,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
     assert "hura7.com" in digest.text
-    emulator.user_sends(CHAT, "/digest 1")
+    emulator.user_sends(CHAT, "/digest 000")  # one numbering: the article's own number
     (screen,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
     share_buttons = [b for b in raw_buttons(screen) if "switch_inline_query" in b]
     assert share_buttons == [{"text": "مشاركة", "switch_inline_query": "d_000"}]
@@ -156,7 +156,6 @@ async def test_share_under_list_screens_offers_their_items(
     cache = sample_cache()
     for command, kind, count in (
         ("/timeline", "timeline", 6),
-        ("/reactions", "reaction", 3),
         ("/treaty_articles", "treaty", 2),
     ):
         emulator.user_sends(CHAT, command)
@@ -169,6 +168,18 @@ async def test_share_under_list_screens_offers_their_items(
         answer = await emulator.wait_for_inline_answer(query_id, timeout=10)
         assert [r["id"] for r in answer["results"]] == codes
         assert all(r["title"].startswith(t("ar", f"kind_{kind}")) for r in answer["results"])
+    # reactions: the glance lists parties; a stance's statements carry «مشاركة»
+    emulator.user_sends(CHAT, "/reactions")
+    (glance,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    emulator.press_button(CHAT, glance.message_id, "🔴 منتقد")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    critical = emulator.message(CHAT, glance.message_id)
+    (button,) = [b for b in raw_buttons(critical) if "switch_inline_query" in b]
+    codes = button["switch_inline_query"].split()
+    assert len(codes) == sum(1 for r in cache.reactions if r.stance == "critical")
+    query_id = emulator.user_inline_query(USER, button["switch_inline_query"])
+    answer = await emulator.wait_for_inline_answer(query_id, timeout=10)
+    assert [r["id"] for r in answer["results"]] == codes
     # the first timeline page's codes are its events, oldest first
     first_page = sorted(cache.timeline, key=render.chronological)[:6]
     assert codes_of_first_page(emulator) == [event_code(e) for e in first_page]

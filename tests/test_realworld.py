@@ -171,7 +171,7 @@ def test_reaction_with_wrong_party_is_not_matched_and_stance_is_separate() -> No
             actor_key="صفدي",
             role=None,
             party=party,
-            stance=stance,  # type: ignore[arg-type]
+            stance=stance,
             quote="q",
             kind="quote",
             sources=ev,

@@ -84,8 +84,8 @@ def test_digest_has_title_outlet_date_sentences_and_link(cache: Cache) -> None:
     assert digest is not None
     for sentence in digest.sentences:
         assert sentence in plain
-    # each sentence traceable: the footnote names the article and the sentence numbers
-    assert re.search(r"¹ الأول — «.+» — الجمل 1، 4، 8", plain)
+    # each line traceable: its own footnote gives the sentence number and a /source command
+    assert re.search(r"الأول — «.+»\n\u200f?¹ الجملة 1 /source_000_1\n\u200f?² الجملة 4", plain)
 
 
 def test_digest_without_url_or_digest_says_so(cache: Cache) -> None:
@@ -95,13 +95,14 @@ def test_digest_without_url_or_digest_says_so(cache: Cache) -> None:
     assert "Read the original" not in plain
 
 
-def test_citations_number_articles_in_order_and_resolve_at_bottom(cache: Cache) -> None:
+def test_citations_number_lines_in_order_and_resolve_at_bottom(cache: Cache) -> None:
     plain = valid(render.render_timeline("ar", cache, 0, "o", None).text)
     body, footer = plain.split("المصادر:")
-    assert "¹ ²" in body
-    assert "¹ الأول" in footer and "² hura7.com" in footer
-    # sentence indices are 1-based in the footnote: evidence 0..5 → 1..6
-    assert "الجمل 1، 2، 3، 4، 5، 6" in footer
+    # one number per line, each resolved under every article it cites
+    assert [n for n in "¹²³⁴⁵⁶" if n in body] == list("¹²³⁴⁵⁶")
+    assert footer.index("الأول") < footer.index("hura7.com")
+    # sentence indices are counted from 1 in the footnote: evidence 0 → 1, 1 → 2
+    assert "¹ الجملة 1 /source_000_1" in footer and "¹ الجملة 2 /source_001_2" in footer
 
 
 def test_arabic_lines_starting_with_digits_or_latin_get_rlm(cache: Cache) -> None:
@@ -406,13 +407,13 @@ def test_qualified_periods_sort_inside_their_month_and_year(cache: Cache) -> Non
     ordered = [e.text for e in sorted(events, key=render.chronological)]
     assert ordered == [
         "late-2024",
-        "nov",
         "early-nov",
         "9-nov",
         "late-nov",
         "26-nov",
+        "nov",
         "5-dec",
-    ]  # a qualified year sits in its last third; a bare month before its days
+    ]  # a qualified year sits in its last third; a bare month after its dated days
     only = cache.model_copy(update={"timeline": events})
     newest = [e.text for e in render.timeline_events(only, "n", None)]
     assert newest == list(reversed(ordered))

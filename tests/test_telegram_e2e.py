@@ -106,7 +106,11 @@ async def test_start_help_about_sources_treaty(emulator: BotAPIEmulator, bot: Ap
     for name in ("/digest", "/timeline", "/reactions", "/search", "/subscribe", "/about"):
         assert name in helptext.text
     (about,) = await ask(emulator, "/about")
-    assert "3fa2b9c0d1e2f3a4" in about.text and "المقالات: 3" in about.text
+    assert "3 مقالات" in about.text  # for a reader; the technical details behind a button
+    emulator.press_button(CHAT, about.message_id, "تفاصيل تقنية")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    technical = emulator.message(CHAT, about.message_id)
+    assert "3fa2b9c0d1e2f3a4" in technical.text and "المقالات: 3" in technical.text
     (sources,) = await ask(emulator, "/sources")
     assert "NATO & Seoul react <b>" in sources.text  # escaped on the way, shown as written
     (treaty,) = await ask(emulator, "/treaty_articles")
@@ -127,7 +131,10 @@ async def test_deep_links(emulator: BotAPIEmulator, bot: App) -> None:
 
 async def test_digest_menu_article_button_and_back(emulator: BotAPIEmulator, bot: App) -> None:
     (menu,) = await ask(emulator, "/digest")
-    assert len(menu.buttons) == 3 and menu.buttons[0].text.startswith("الأول:")
+    # newest first, each with the number /digest takes; full titles in the message
+    assert [b.text.lstrip("\u200f")[:3] for b in menu.buttons] == ["000", "002", "001"]
+    assert "000 · القادم مخيف.. دخلت حيز التنفيذ (معاهدة الدفاع المشترك)" in menu.text
+    assert "الأول · 5 ديسمبر 2024" in menu.text
     emulator.press_button(CHAT, menu.message_id, 1)
     (digest,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
     assert "📰" in digest.text and "الأول · 5 ديسمبر 2024" in digest.text
@@ -135,19 +142,20 @@ async def test_digest_menu_article_button_and_back(emulator: BotAPIEmulator, bot
     assert [e.url for e in digest.entities if e.url] == ["https://example.com/a?x=1&y=<2>"]
     assert digest.link_preview_disabled
     assert any(e.url and e.url.startswith("https://example.com/a") for e in digest.entities)
-    # sentences carry superscripts resolved at the bottom, with sentence numbers
-    assert re.search(r"¹ الأول — «.+» — الجمل 1، 4، 8", digest.text)
+    # each line has its own superscript, resolved at the bottom with a /source command
+    assert re.search(r"الأول — «.+»\n\u200f?¹ الجملة 1 /source_000_1", digest.text)
+    # back: the menu is sent below; the digest just read stays as it was
     emulator.press_button(CHAT, digest.message_id, t("ar", "btn_all_articles"))
-    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
-    assert len(emulator.message(CHAT, digest.message_id).buttons) == 3
-    # numbers count from 1 as the menu shows them; Arabic-Indic digits work too
-    (direct,) = await ask(emulator, "/digest 2")
-    assert "hura7.com" in direct.text
-    (first,) = await ask(emulator, "/digest ١")
-    assert "الأول" in first.text
-    for missing_ref in ("/digest 99", "/digest 0", "/digest 4"):
+    (again,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    assert len(again.buttons) == 3 and "📰" in emulator.message(CHAT, digest.message_id).text
+    # one numbering: 1, 001, ١ and the full id open the same article
+    for ref in ("1", "001", "١", "001_bbbb"):
+        (direct,) = await ask(emulator, f"/digest {ref}")
+        assert "hura7.com" in direct.text, ref
+    # a wrong number shows the menu
+    for missing_ref in ("/digest 99", "/digest 4", "/digest x"):
         (missing,) = await ask(emulator, missing_ref)
-        assert "لم أجد" in missing.text
+        assert "لا يوجد مقال بهذا الرقم" in missing.text and len(missing.buttons) == 3
     assert_all_calls_ok(emulator)
 
 
@@ -187,8 +195,13 @@ async def test_reactions_by_party(emulator: BotAPIEmulator, bot: App) -> None:
     await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
     china = emulator.message(CHAT, msg.message_id)
     assert "وزارة الخارجية الصينية" in china.text and "بلينكن" not in china.text
-    assert "✓ الصين" in button_texts(china)
-    emulator.press_button(CHAT, msg.message_id, "كل الأطراف")
+    assert "‹ كل الأطراف" in button_texts(china)
+    emulator.press_button(CHAT, msg.message_id, "وزارة الخارجية الصينية")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    assert "رفضت التعليق" in emulator.message(CHAT, msg.message_id).text
+    emulator.press_button(CHAT, msg.message_id, "‹ رجوع إلى الصين")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    emulator.press_button(CHAT, msg.message_id, "‹ كل الأطراف")
     await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
     assert "بلينكن" in emulator.message(CHAT, msg.message_id).text
     (by_arg,) = await ask(emulator, "/reactions كوريا الجنوبية")
@@ -353,7 +366,8 @@ async def test_real_committed_cache(emulator: BotAPIEmulator, tmp_path: Path) ->
                 continue
             emulator.press_button(CHAT, menu.message_id, index)
             (digest,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
-            article = cache.articles[index - 1]
+            number = label.lstrip("\u200f").split(" · ", 1)[0]
+            (article,) = [a for a in cache.articles if a.id.split("_")[0] == number]
             assert article.title in digest.text
             expected = cache.digest(article.id)
             assert expected is not None and 3 <= len(expected.sentences) <= 5
@@ -405,8 +419,8 @@ async def test_every_paging_button_on_a_large_cache(
         a.model_copy(update={"id": f"{i:03d}_x{i}", "title": f"عنوان المقال {i}"})
         for i, a in enumerate(base.articles * 4)
     ]
-    reactions = [
-        r.model_copy(update={"actor": f"{r.actor} {i}"}) for i, r in enumerate(base.reactions * 5)
+    reactions = [  # one person per party, 15 statements each: three pages of statements
+        r.model_copy(update={"actor": f"{r.actor} {i}"}) for i, r in enumerate(base.reactions * 15)
     ]
     cache = base.model_copy(update={"articles": articles, "reactions": reactions})
     app = build_application(
@@ -416,12 +430,13 @@ async def test_every_paging_button_on_a_large_cache(
     try:
         (menu,) = await ask(emulator, "/digest")
         assert len(menu.buttons) == 9 and menu.buttons[-1].text == "التالي ›"
+        first_page = {b.text for b in menu.buttons}
         emulator.press_button(CHAT, menu.message_id, "التالي ›")
         await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
         page2 = emulator.message(CHAT, menu.message_id)
         assert "2/2" in page2.text
         assert [b.text for b in page2.buttons][-1] == "‹ السابق"
-        assert page2.buttons[0].text.endswith("عنوان المقال 8")
+        assert not first_page & {b.text for b in page2.buttons[:-1]}
         emulator.press_button(CHAT, menu.message_id, "‹ السابق")
         await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
         assert "1/2" in emulator.message(CHAT, menu.message_id).text
@@ -437,7 +452,11 @@ async def test_every_paging_button_on_a_large_cache(
         assert "3/4" in emulator.message(CHAT, timeline.message_id).text
 
         (rx,) = await ask(emulator, "/reactions")
-        assert "1/3" in rx.text
+        emulator.press_button(CHAT, rx.message_id, "الولايات المتحدة")
+        await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+        emulator.press_button(CHAT, rx.message_id, 1)  # the party's one person
+        await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+        assert "1/3" in emulator.message(CHAT, rx.message_id).text
         emulator.press_button(CHAT, rx.message_id, "التالي ›")
         await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
         assert "2/3" in emulator.message(CHAT, rx.message_id).text

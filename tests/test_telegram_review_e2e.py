@@ -73,9 +73,14 @@ async def test_english_client_gets_english_until_it_chooses(
     emulator.user_sends(CHAT, "/help", language_code="en")
     (arabic,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
     assert t("ar", "help_title") in arabic.text
+    # other languages get English (issue 12); Arabic clients and clients without a
+    # language get Arabic
     emulator.user_sends(CHAT + 1, "/help", language_code="fr")
-    (default,) = await emulator.wait_for_bot_messages(CHAT + 1, 1, timeout=10)
-    assert t("ar", "help_title") in default.text
+    (other,) = await emulator.wait_for_bot_messages(CHAT + 1, 1, timeout=10)
+    assert other.text.startswith(t("en", "help_title"))
+    emulator.user_sends(CHAT + 2, "/help", language_code="ar-EG")
+    (arabic_client,) = await emulator.wait_for_bot_messages(CHAT + 2, 1, timeout=10)
+    assert t("ar", "help_title") in arabic_client.text
 
 
 async def test_command_addressed_by_username_is_answered(
@@ -83,7 +88,7 @@ async def test_command_addressed_by_username_is_answered(
 ) -> None:
     (menu,) = await ask(emulator, f"/digest@{emulator.bot_username}", chat=CHAT)
     assert len(menu.buttons) == 3
-    (one,) = await ask(emulator, f"/digest@{emulator.bot_username} 2", chat=CHAT)
+    (one,) = await ask(emulator, f"/digest@{emulator.bot_username} 1", chat=CHAT)
     assert "hura7.com" in one.text
     emulator.user_sends(CHAT, "/digest@some_other_bot")
     (after,) = await ask(emulator, "/about", chat=CHAT)  # the other bot's command: no reply
@@ -190,7 +195,7 @@ async def test_unknown_party_and_language_words_get_an_answer(
     (nobody,) = await ask(emulator, "/reactions xyz", chat=CHAT)
     assert "لم أجد طرفًا باسم «xyz»" in nobody.text and nobody.buttons
     (china,) = await ask(emulator, "/reactions صين", chat=CHAT)
-    assert "· الصين" in china.text
+    assert "🗣 الصين" in china.text
     (english,) = await ask(emulator, "/lang English", chat=CHAT)
     assert english.text == t("en", "lang_set")
     (arabic,) = await ask(emulator, "/lang العربية", chat=CHAT)

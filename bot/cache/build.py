@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import __version__
+from bot.arabic.boilerplate import is_heading
 from bot.cache.markdown import render_digest_markdown
 from bot.cache.store import dumps_cache
+from bot.cache.support import Unsupported, drop_unsupported
 from bot.corpus_types import Article
 from bot.digest.digest import DEFAULT_ALGORITHM, digest_article
 from bot.digest.select import CHAR_BUDGET, MAX_SENTENCES, MIN_SENTENCES
@@ -25,10 +27,10 @@ from bot.extract.reactions import extract_reactions
 from bot.extract.timeline import extract_timeline
 from bot.extract.treaty import extract_treaty_articles
 from bot.extract.vocabulary import vocabulary
-from bot.model import SCHEMA_VERSION, ArticleEntry, Cache, Digest
+from bot.model import SCHEMA_VERSION, ArticleEntry, ArticleText, Cache, Digest
 
 #: bump when the pipeline's output changes for the same inputs and settings
-PIPELINE_VERSION = 2
+PIPELINE_VERSION = 3  # 3: the cache carries article texts; unsupported citations dropped
 CACHE_FILE = "cache.json"
 METADATA_FILE = "articles.toml"
 
@@ -112,6 +114,20 @@ def article_entry(article: Article) -> ArticleEntry:
     )
 
 
+def article_text(article: Article) -> ArticleText:
+    """The article's sentences as served by /source and searched by /search."""
+    return ArticleText(
+        article_id=article.id,
+        sentences=[s.text for s in article.sentences],
+        paragraphs=[s.paragraph for s in article.sentences],
+        headings=[
+            s.index
+            for s in article.sentences
+            if is_heading(s.text) and article.paragraphs[s.paragraph].strip() == s.text.strip()
+        ],
+    )
+
+
 def build_digests(articles: Sequence[Article], settings: BuildSettings) -> list[Digest]:
     """One :class:`Digest` per article, in the articles' order."""
     digests = []
@@ -140,7 +156,28 @@ def build_cache(
     digest: str,
     settings: BuildSettings | None = None,
 ) -> Cache:
-    """Every view the bot serves, computed once from the loaded articles."""
+    """Every view the bot serves, computed once from the loaded articles; a citation whose
+    sentence does not carry its line is dropped (see :mod:`bot.cache.support`)."""
+    return checked_cache(articles, digest=digest, settings=settings)[0]
+
+
+def checked_cache(
+    articles: Sequence[Article],
+    *,
+    digest: str,
+    settings: BuildSettings | None = None,
+) -> tuple[Cache, list[Unsupported]]:
+    """The cache as :func:`build_cache` gives it, and the unsupported citations dropped."""
+    return drop_unsupported(assemble_cache(articles, digest=digest, settings=settings))
+
+
+def assemble_cache(
+    articles: Sequence[Article],
+    *,
+    digest: str,
+    settings: BuildSettings | None = None,
+) -> Cache:
+    """Every view as the extractors give it, before the citation check."""
     settings = settings or BuildSettings()
     ordered = sorted(articles, key=lambda a: a.id)
     reactions = extract_reactions(ordered)
@@ -156,6 +193,7 @@ def build_cache(
         party_names_en={
             p: english[p] for p in sorted({r.party for r in reactions if r.party}) if p in english
         },
+        texts=[article_text(a) for a in ordered],
     )
 
 

@@ -7,8 +7,9 @@ import sys
 from pathlib import Path
 
 from bot.cache.build import (
+    CACHE_FILE,
     BuildSettings,
-    build_cache,
+    checked_cache,
     paused_gc,
     read_inputs,
     render_outputs,
@@ -16,8 +17,10 @@ from bot.cache.build import (
     stale_report,
     write_outputs,
 )
+from bot.cache.store import load_cache
+from bot.cache.support import Unsupported, unsupported
 from bot.digest.rankers import RANKERS
-from bot.errors import CorpusError
+from bot.errors import CacheError, CorpusError
 
 DEFAULT_SEEDS = Path("seeds")
 DEFAULT_OUT = Path("summaries")
@@ -42,6 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def build_files(seeds: Path, settings: BuildSettings) -> dict[str, str]:
     """Load the corpus from ``seeds`` and render every output file (no writes)."""
+    return build_checked(seeds, settings)[0]
+
+
+def build_checked(seeds: Path, settings: BuildSettings) -> tuple[dict[str, str], list[Unsupported]]:
+    """The output files and the unsupported citations the citation check dropped."""
     from bot.corpus import load_corpus  # the corpus loader pulls in the Arabic stack
 
     if not seeds.is_dir():
@@ -49,17 +57,37 @@ def build_files(seeds: Path, settings: BuildSettings) -> dict[str, str]:
     inputs = read_inputs(seeds)
     with paused_gc():
         articles = load_corpus(seeds)
-        cache = build_cache(articles, digest=source_digest(inputs, settings), settings=settings)
-        return render_outputs(cache)
+        digest = source_digest(inputs, settings)
+        cache, dropped = checked_cache(articles, digest=digest, settings=settings)
+        return render_outputs(cache), dropped
+
+
+def committed_unsupported(out: Path) -> list[Unsupported] | None:
+    """Unsupported citations in the committed cache; None when there is none to read."""
+    path = out / CACHE_FILE
+    if not path.exists():
+        return None
+    try:
+        return unsupported(load_cache(path))
+    except CacheError:
+        return None  # stale_report names the problem
 
 
 def main(args: argparse.Namespace) -> int:
     """Build (or with --check verify) the output directory; 1 means stale."""
     settings = BuildSettings(algorithm=args.algorithm)
-    outputs = build_files(args.seeds, settings)
+    outputs, dropped = build_checked(args.seeds, settings)
     out: Path = args.out
+    print(
+        f"citation check: {len(dropped)} unsupported citation(s) found and dropped"
+        + (":" if dropped else "")
+    )
+    for item in dropped:
+        print(f"  - {item.describe()}")
     if args.check:
         problems = stale_report(out, outputs)
+        committed = committed_unsupported(out) or []
+        problems += [f"unsupported citation: {u.describe()}" for u in committed]
         if problems:
             print(f"{out}/ is stale; run `digestbot build` and commit the result:", file=sys.stderr)
             for problem in problems:

@@ -5,9 +5,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.arabic.normalize import normalize
+from bot.arabic.stem import stem
 from bot.corpus_types import Article
 from bot.digest.rankers import RANKERS
-from bot.digest.select import CHAR_BUDGET, MAX_SENTENCES, MIN_SENTENCES, candidates, choose
+from bot.digest.select import (
+    CHAR_BUDGET,
+    MAX_SENTENCES,
+    MIN_SENTENCES,
+    Candidate,
+    candidates,
+    choose,
+    dangling_reference,
+)
 
 #: chosen by docs/digest-evaluation.md (bench/evaluate_digests.py)
 DEFAULT_ALGORITHM = "luhn+lead"
@@ -21,6 +30,10 @@ class DigestChoice:
     algorithm: str
     indices: tuple[int, ...]
     sentences: tuple[str, ...]
+
+
+def _chars(chosen: list[Candidate]) -> int:
+    return sum(len(c.text) for c in chosen)
 
 
 def digest_article(
@@ -43,12 +56,23 @@ def digest_article(
         title=article.meta.title,
     )
     order = ranker([c.text for c in pool], article.meta.title)
-    picked = choose(
-        [pool[i] for i in order],
-        min_sentences=min_sentences,
-        max_sentences=max_sentences,
-        budget=budget,
-    )
+    ranked = [pool[i] for i in order]
+
+    def pick(among: list[Candidate]) -> list[Candidate]:
+        return choose(
+            among, min_sentences=min_sentences, max_sentences=max_sentences, budget=budget
+        )
+
+    picked = pick(ranked)
+    # a sentence whose «هذه الزيارة» the sentence before it does not name is left out and
+    # the digest chosen again — unless that breaks the length rules (the lead stays pure)
+    while algorithm != "lead" and (bad := dangling_reference(picked, normalize, stem)):
+        ranked = [c for c in ranked if c is not bad]
+        again = pick(ranked)
+        fits = sum(len(c.text) for c in again) <= max(budget, _chars(picked))
+        if len(again) < min(min_sentences, len(picked)) or not fits:
+            break
+        picked = again
     return DigestChoice(
         article_id=article.id,
         algorithm=algorithm,

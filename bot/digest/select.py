@@ -36,6 +36,43 @@ _DANGLING = re.compile(
 )
 
 
+#: a demonstrative before a definite noun ("هذه الزيارة", "هذا الاتفاق"): the noun names
+#: something the reader must already know
+_DEMONSTRATIVE_NP = re.compile(r"(?:^|\s)[وف]?(?:هذه|هذا|تلك|ذلك|هاتين|هذين)\s+(ال\w{3,})")
+
+
+#: «هذا العام», «هذا القرن»: the demonstrative points at the present, not back in the text
+_DEICTIC_TIME = frozenset(
+    {"عام", "العام", "شهر", "اسبوع", "قرن", "يوم", "صباح", "مساء", "عقد", "وقت"}
+)
+
+
+def antecedent_nouns(text: str, normalize: Callable[[str], str]) -> list[str]:
+    """The nouns a sentence points back to with a demonstrative («هذه الزيارة» → «زياره»);
+    «هذا العام» and other times of the present are not references back."""
+    nouns = [m[2:] for m in _DEMONSTRATIVE_NP.findall(normalize(text))]
+    return [n for n in nouns if n not in _DEICTIC_TIME]
+
+
+def dangling_reference(
+    chosen: Sequence[Candidate],
+    normalize: Callable[[str], str],
+    stem: Callable[[str], str],
+) -> Candidate | None:
+    """The first chosen sentence whose demonstrative noun («هذه الزيارة») the sentence just
+    before it in the digest does not mention: the reader would take it to mean whatever
+    was named last (another visit), or nothing."""
+    previous: set[str] = set()
+    for cand in sorted(chosen, key=lambda c: c.index):
+        wanted = [stem(n) for n in antecedent_nouns(cand.text, normalize)]
+        if any(w not in previous for w in wanted):
+            return cand
+        said = words(normalize(cand.text))
+        previous = {stem(w[2:] if w.startswith("ال") and len(w) > 4 else w) for w in said}
+        previous |= {stem(w) for w in said}
+    return None
+
+
 def needs_context(text: str, normalize: Callable[[str], str]) -> bool:
     """True when a sentence opens by referring back, so it reads badly on its own."""
     return bool(_DANGLING.match(normalize(text.strip())))

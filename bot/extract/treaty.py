@@ -837,6 +837,15 @@ def _stems(text: str, v: Vocabulary) -> frozenset[str]:
     return frozenset(out)
 
 
+def shared_concepts(a: str, b: str) -> int:
+    """How many legal concepts (assistance, attack, mutual, immediate, sanctions,
+    consultation — the synonym groups of treaty_cues.toml) two texts both name: a
+    paraphrase of a clause names its concepts in other words."""
+    v = vocabulary()
+    concepts = frozenset(v.synonyms.values())
+    return len(_stems(a, v) & _stems(b, v) & concepts)
+
+
 def _linked(a: frozenset[str], b: frozenset[str], concepts: frozenset[str]) -> bool:
     """Same obligation: a short one wholly inside the other, or ≥2 shared stems that are
     either ≥40 % of the shorter or two of the legal concepts (assistance, attack, …)."""
@@ -1042,4 +1051,7 @@ def _provision(group: list[_Found], v: Vocabulary) -> TreatyArticle:
     return TreatyArticle(number=best.number, title=best.title, text=best.text, sources=sources)
 
 
-__all__ = ["extract_treaty_articles"]
+__all__ = [
+    "extract_treaty_articles",
+    "shared_concepts",
+]

@@ -9,7 +9,7 @@ always done on normalised tokens; the party keys keep their written form for dis
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -90,6 +90,8 @@ class Vocabulary:
     strip_leading: frozenset[str]
     party_index: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     nationality_index: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
+    #: party key → other English names a reader may type ("USA", "DPRK"), as written
+    party_english_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def _adjective_forms(adjective: str) -> list[str]:
@@ -110,9 +112,11 @@ def vocabulary() -> Vocabulary:
     aliases: set[tuple[tuple[str, ...], str]] = set()
     kinds: dict[str, str] = {}
     english: dict[str, str] = {}
+    english_aliases: dict[str, tuple[str, ...]] = {}
     for key, entry in parties.items():
         kinds[key] = str(entry.get("kind", "country"))
         english[key] = str(entry["en"])
+        english_aliases[key] = tuple(str(a) for a in entry.get("en_aliases", ()))
         for alias in [key, *entry["aliases"]]:
             aliases.add((tuple(normalize(alias).split()), key))
     nat: set[tuple[tuple[str, ...], str]] = set()
@@ -150,6 +154,7 @@ def vocabulary() -> Vocabulary:
         party_aliases=party_aliases,
         party_kinds=kinds,
         party_english=english,
+        party_english_aliases=english_aliases,
         nationalities=nationalities,
         role_heads=_norm_all(heads),
         role_phrases=_phrases([h for h in roles["heads"] if " " in h]),

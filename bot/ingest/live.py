@@ -25,8 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.arabic.normalize import normalize
-from bot.cache.build import BuildSettings, article_entry, paused_gc
+from bot.cache.build import BuildSettings, article_entry, article_text, paused_gc
 from bot.cache.store import dumps_cache, load_cache
+from bot.cache.support import drop_unsupported
 from bot.corpus import build_article
 from bot.corpus_types import Article, ArticleMeta
 from bot.digest.digest import digest_article
@@ -179,7 +180,7 @@ def build_live_cache(articles: Sequence[Article], products: ProductCache) -> Cac
         reactions = extract_reactions(ordered)
         treaty = extract_treaty_articles(ordered)
     english = vocabulary().party_english
-    return Cache(
+    cache = Cache(
         source_digest=dossier_digest(ordered, settings),
         digest_algorithm=settings.algorithm,
         articles=[article_entry(a) for a in ordered],
@@ -190,7 +191,9 @@ def build_live_cache(articles: Sequence[Article], products: ProductCache) -> Cac
         party_names_en={
             p: english[p] for p in sorted({r.party for r in reactions if r.party}) if p in english
         },
+        texts=[article_text(a) for a in ordered],
     )
+    return drop_unsupported(cache)[0]  # the same citation check as a full build
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

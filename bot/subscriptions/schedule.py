@@ -18,6 +18,7 @@ from typing import Final, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from bot.arabic.normalize import ascii_digits
+from bot.subscriptions.cities import zone_for_city
 
 Frequency = Literal["daily", "twice", "weekly", "each"]
 #: what a reader can choose; "each" is a channel's: every digest as soon as it is queued
@@ -76,7 +77,8 @@ def parse_time(text: str) -> tuple[int, int]:
 
 
 def normalise_zone(text: str) -> str:
-    """An IANA name (``"asia/riyadh"`` → ``"Asia/Riyadh"``) or ``"+03:00"`` → ``"UTC+03:00"``."""
+    """An IANA name (``"asia/riyadh"`` → ``"Asia/Riyadh"``), a city in Arabic or English
+    (``"القاهرة"``, ``"cairo"`` → ``"Africa/Cairo"``) or ``"+03:00"`` → ``"UTC+03:00"``."""
     raw = text.strip()
     m = _OFFSET.match(raw)
     if m:
@@ -87,7 +89,7 @@ def normalise_zone(text: str) -> str:
         return f"UTC{sign}{hours:02d}:{minutes:02d}"
     if raw.upper() in {"UTC", "GMT", "Z"}:
         return "UTC"
-    key = _ZONES_BY_LOWER.get(raw.lower().replace(" ", "_"))
+    key = _ZONES_BY_LOWER.get(raw.lower().replace(" ", "_")) or zone_for_city(raw)
     if key is None:
         raise InvalidPreference(f"unknown time zone: {text!r}")
     return key

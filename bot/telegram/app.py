@@ -37,8 +37,8 @@ from bot.delivery.ratelimit import SharedRateLimiter
 from bot.model import Cache
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram import callbacks as cb
+from bot.telegram import first_contact, intake, memory, reach, source, subscribe
 from bot.telegram import handlers as h
-from bot.telegram import intake, memory, reach, subscribe
 from bot.telegram.client import file_url, make_bot
 from bot.telegram.context import CONTEXT_TYPES, App
 from bot.telegram.i18n import LANGS, catalogue, t
@@ -57,6 +57,7 @@ CORE_COMMANDS: dict[str, h.Handler] = {
     "search": h.search,
     "lang": h.choose_lang,
     "about": intake.about,
+    "source": source.source,
 }
 
 #: subscription commands, listed after the core ones (/stats only for Settings.admins)
@@ -77,6 +78,8 @@ BUTTONS: dict[type[object], h.Handler] = {
     cb.SearchPage: h.on_search_button,
     cb.SubscriptionAction: subscribe.on_button,
     cb.TimelinePicture: reach.on_picture_button,
+    cb.ReactionsView: h.on_reactions_view_button,
+    cb.AboutPage: h.on_about_button,
 }
 
 #: the group of the per-update work: before every other handler
@@ -103,6 +106,7 @@ async def register_commands(application: App) -> None:
         await application.bot.set_my_commands(menu, language_code=lang)
         if lang == "ar":
             await application.bot.set_my_commands(menu)
+    await first_contact.register_descriptions(application)
     log.info("bot ready: %d commands registered in %s", len(commands), "/".join(LANGS))
 
 
@@ -194,6 +198,8 @@ def _add_commands_and_buttons(application: App, settings: Settings) -> None:
     for action, handler in BUTTONS.items():
         timed = h.instrumented("callback", cb.KINDS[action])(handler)
         application.add_handler(CallbackQueryHandler(timed, pattern=cb.pattern(action)))
+    tapped = h.instrumented("command", "source")(source.source)  # /source_004_17
+    application.add_handler(MessageHandler(filters.Regex(source.TAPPABLE), tapped))
 
 
 def _add_reach(application: App) -> None:

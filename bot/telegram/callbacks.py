@@ -56,6 +56,7 @@ class DigestOf:
 @dataclass(frozen=True)
 class DigestList:
     page: int
+    back: bool = False  # pressed under a digest: send the menu below it, not over it
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,22 @@ class SearchPage:
 @dataclass(frozen=True)
 class TimelinePicture:
     """/timeline's «🖼 صورة»: send the timeline as a picture."""
+
+
+@dataclass(frozen=True)
+class ReactionsView:
+    """A reactions screen below the first: a person's statements (``mode`` "p": group
+    ``a``, person ``b``) or every statement of a stance ("s": stance index ``a``)."""
+
+    mode: Literal["p", "s"]
+    a: int
+    b: int
+    page: int
+
+
+@dataclass(frozen=True)
+class AboutPage:
+    technical: bool  # the technical details rather than the reader's /about
 
 
 class SubscriptionAction:
@@ -133,6 +150,8 @@ Action = (
     | SetLang
     | SearchPage
     | TimelinePicture
+    | ReactionsView
+    | AboutPage
     | SubscriptionMenu
     | PanelAction
 )
@@ -149,6 +168,8 @@ KINDS: Final[dict[type[object], str]] = {
     SetLang: "lg",
     SearchPage: "sr",
     TimelinePicture: "tp",
+    ReactionsView: "rv",
+    AboutPage: "ab",
     SubscriptionAction: SUBSCRIPTION_PREFIX,
 }
 
@@ -192,12 +213,16 @@ def _tagged_body(action: Action) -> str:
             return f"rx:{'' if party is None else party}:{page}"
         case DigestOf(article):
             return f"dg:{article}"
-        case DigestList(page):
-            return f"dl:{page}"
+        case DigestList(page, back):
+            return f"dl:{page}:b" if back else f"dl:{page}"
         case SetLang(lang):
             return f"lg:{lang}"
         case SearchPage(key, page):
             return f"sr:{key}:{page}"
+        case ReactionsView(mode, a, b, page):
+            return f"rv:{mode}:{a}:{b}:{page}"
+        case AboutPage(technical):
+            return f"ab:{'t' if technical else 'r'}"
         case TimelinePicture():
             return "tp"
     raise ValueError(f"not a tagged action: {action!r}")
@@ -279,6 +304,12 @@ def _decode_tagged(data: str, kind: str, args: list[str]) -> Action:
             return DigestOf(_nat(article))
         case "dl", [page]:
             return DigestList(_nat(page))
+        case "dl", [page, "b"]:
+            return DigestList(_nat(page), back=True)
+        case "rv", ["p" | "s" as mode, a, b, page]:
+            return ReactionsView(mode, _nat(a), _nat(b), _nat(page))
+        case "ab", ["t" | "r" as which]:
+            return AboutPage(which == "t")
         case "lg", ["ar" | "en" as lang]:
             return SetLang(lang)
         case "sr", [key, page] if _QUERY_KEY.fullmatch(key):

@@ -39,7 +39,9 @@ from bot.telegram.i18n import (
     set_lang,
     t,
 )
+from bot.telegram.refs import find_article
 from bot.telegram.search import query_words
+from bot.telegram.source import DEEP_LINK, source
 from bot.telegram.split import split_html
 from bot.telegram.views import Screen, Views
 
@@ -196,20 +198,6 @@ def _message(update: Update) -> Message | None:
     return update.effective_message
 
 
-def _article_by_ref(cache: Cache, ref: str) -> int | None:
-    """An article's index from its id, its id's prefix (``000`` → ``000_…``), or its
-    number in the /digest menu (``1`` is the first, as the menu shows it; ``٣`` too)."""
-    ref = ref.strip()
-    if not ref:
-        return None
-    for i, article in enumerate(cache.articles):
-        if article.id == ref or article.id.split("_", 1)[0] == ref:
-            return i
-    if ref.isdigit() and 1 <= int(ref) <= len(cache.articles):
-        return int(ref) - 1
-    return None
-
-
 # --- commands -------------------------------------------------------------------------
 
 
@@ -229,6 +217,10 @@ async def start(update: Update, context: Context) -> None:
         "digest": digest,
         "search": search,
     }
+    if (link := DEEP_LINK.match(payload)) is not None:
+        context.args = [link["article"], link["n"]]
+        await source(update, context)
+        return
     if payload.startswith("digest_"):
         context.args = [payload.removeprefix("digest_")]
         await digest(update, context)
@@ -277,9 +269,10 @@ async def digest(update: Update, context: Context) -> None:
     if not context.args:
         await show(message, views.digest_menu(lang, 0))
         return
-    index = _article_by_ref(views.cache, context.args[0])
+    index = find_article(views.cache, context.args[0])
     screen = views.digest(lang, index) if index is not None else None
-    await show(message, screen or views.message(lang, "unknown_article"))
+    # a wrong number shows the menu, so the reader can pick from it
+    await show(message, screen or views.digest_menu(lang, 0, unknown=True))
 
 
 def _timeline_args(args: Sequence[str]) -> tuple[cb.Order, int | None]:
@@ -314,11 +307,13 @@ async def reactions(update: Update, context: Context) -> None:
         return
     lang, views = _lang(context), _views(context)
     wanted = " ".join(context.args or [])
-    party = views.party_index(wanted) if wanted else None
-    if wanted and party is None:
+    found = views.party_candidates(wanted) if wanted else []
+    if wanted and not found:
         await show(message, views.no_such_party(lang, wanted))
-        return
-    await show(message, views.reactions(lang, party, 0))
+    elif len(found) > 1:
+        await show(message, views.which_party(lang, wanted, found))
+    else:
+        await show(message, views.reactions(lang, found[0] if found else None, 0))
 
 
 async def _answer_search(message: Message, context: Context, query: str) -> bool:
@@ -462,6 +457,27 @@ async def on_reactions_button(update: Update, context: Context) -> None:
     await _edit(query, _views(context).reactions(_lang(context), action.party, action.page))
 
 
+async def on_reactions_view_button(update: Update, context: Context) -> None:
+    """A person's statements, or every statement of a stance."""
+    query, action = update.callback_query, _decode(update, context)
+    if query is None or not isinstance(action, cb.ReactionsView):
+        return await on_bad_button(update, context)
+    screen = _views(context).reactions_view(_lang(context), action)
+    if screen is None:
+        return await on_bad_button(update, context)
+    await query.answer()
+    await _edit(query, screen)
+
+
+async def on_about_button(update: Update, context: Context) -> None:
+    """Switch /about between the reader's text and the technical details."""
+    query, action = update.callback_query, _decode(update, context)
+    if query is None or not isinstance(action, cb.AboutPage):
+        return await on_bad_button(update, context)
+    await query.answer()
+    await _edit(query, _views(context).about(_lang(context), technical=action.technical))
+
+
 async def on_digest_button(update: Update, context: Context) -> None:
     """An article button: send its digest as a new message, keeping the menu."""
     query, action = update.callback_query, _decode(update, context)
@@ -480,7 +496,11 @@ async def on_digest_list_button(update: Update, context: Context) -> None:
     if query is None or not isinstance(action, cb.DigestList):
         return await on_bad_button(update, context)
     await query.answer()
-    await _edit(query, _views(context).digest_menu(_lang(context), action.page))
+    screen = _views(context).digest_menu(_lang(context), action.page)
+    if not action.back or not isinstance(query.message, Message):
+        await _edit(query, screen)
+    else:  # back from a digest: the menu comes below, the digest just read stays
+        await show(query.message, screen)
 
 
 async def on_lang_button(update: Update, context: Context) -> None:

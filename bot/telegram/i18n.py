@@ -119,8 +119,11 @@ def chose_lang(user_data: Mapping[str, object] | None) -> bool:
 
 
 def client_lang(language_code: str | None) -> Lang:
-    """The UI language for a Telegram client's ``language_code``: English for ``en*``."""
-    return "en" if (language_code or "").strip().lower().startswith("en") else DEFAULT_LANG
+    """The UI language for a Telegram client's ``language_code``: Arabic for ``ar*`` and
+    for a client that sends none, English for every other language (a French or Turkish
+    reader is better served by English than by Arabic)."""
+    code = (language_code or "").strip().lower()
+    return DEFAULT_LANG if not code or code.startswith("ar") else "en"
 
 
 def set_auto_lang(user_data: MutableMapping[str, object], lang: Lang) -> None:

@@ -55,7 +55,7 @@ def matching_items(share: ShareIndex, search: SearchIndex, query: str) -> list[I
         return list({item.code: item for item in codes if item is not None}.values())
     items: dict[str, Item] = {}
     for hit in search.search_all(query_words(text)):
-        item = share.item_for(hit.kind, hit.text, hit.sources)
+        item = share.item_for(hit.kind, hit.item_text or hit.text, hit.sources)
         if item is not None:
             items.setdefault(item.code, item)
     return list(items.values())

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.model import Cache
+from bot.model import ArticleEntry, Cache
 from bot.telegram import callbacks as cb
+from bot.telegram.glance import (
+    PEOPLE_PAGE_SIZE,
+    STANCE_ICON,
+    STANCES,
+    PartyGroup,
+    glance_order,
+    group_name,
+    person_name,
+)
 from bot.telegram.i18n import Lang, t
-from bot.telegram.paging import page_of
+from bot.telegram.refs import article_number
 from bot.telegram.render import (
     ARTICLES_PAGE_SIZE,
-    article_button_label,
+    menu_order,
+    outlet,
     party_name,
     reaction_parties,
     timeline_years,
     truncate,
 )
+from bot.telegram.rtl import rtl_lines
 from bot.telegram.share import share_button
 
 
@@ -101,29 +114,118 @@ def reactions_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def digest_menu_keyboard(lang: Lang, tag: str, cache: Cache, page: int) -> InlineKeyboardMarkup:
-    """One button per article on this page, then paging."""
-    paged = page_of(len(cache.articles), ARTICLES_PAGE_SIZE, page)
+def glance_keyboard(
+    lang: Lang, tag: str, cache: Cache, groups: Sequence[PartyGroup]
+) -> InlineKeyboardMarkup:
+    """One button per party (as the glance lists them), then one per stance present."""
+    buttons = [
+        _button(truncate(group_name(lang, cache, groups[i]), 24), cb.ReactionsParty(i, 0), tag)
+        for i in glance_order(groups)
+    ]
+    rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
+    present = {r.stance for g in groups for r in g.statements}
+    stances = [
+        _button(f"{STANCE_ICON[s]} {t(lang, f'stance_{s}')}", cb.ReactionsView("s", n, 0, 0), tag)
+        for n, s in enumerate(STANCES)
+        if s in present
+    ]
+    rows += [stances[i : i + 2] for i in range(0, len(stances), 2)]
+    return InlineKeyboardMarkup(rows)
+
+
+def party_keyboard(
+    lang: Lang, tag: str, cache: Cache, index: int, group: PartyGroup, page: int, pages: int
+) -> InlineKeyboardMarkup:
+    """One button per person on this page, paging, and back to every party."""
+    start = page * PEOPLE_PAGE_SIZE
     rows = [
-        [_button(article_button_label(a, lang), cb.DigestOf(paged.start + i), tag)]
-        for i, a in enumerate(paged.of(cache.articles))
+        [
+            _button(
+                truncate(person_name(lang, cache, person, group.party), 32),
+                cb.ReactionsView("p", index, start + j, 0),
+                tag,
+            )
+        ]
+        for j, person in enumerate(group.people[start : start + PEOPLE_PAGE_SIZE])
     ]
     nav: list[InlineKeyboardButton] = []
-    if paged.index > 0:
-        nav.append(_button(t(lang, "btn_prev"), cb.DigestList(paged.index - 1), tag))
-    if paged.index < paged.count - 1:
-        nav.append(_button(t(lang, "btn_next"), cb.DigestList(paged.index + 1), tag))
+    if page > 0:
+        nav.append(_button(t(lang, "btn_prev"), cb.ReactionsParty(index, page - 1), tag))
+    if page < pages - 1:
+        nav.append(_button(t(lang, "btn_next"), cb.ReactionsParty(index, page + 1), tag))
+    if nav:
+        rows.append(nav)
+    rows.append([_button(t(lang, "btn_back_parties"), cb.ReactionsParty(None, 0), tag)])
+    return InlineKeyboardMarkup(rows)
+
+
+def statements_keyboard(
+    lang: Lang,
+    tag: str,
+    view: cb.ReactionsView,
+    pages: int,
+    back: tuple[str, cb.Action],
+    share: str | None = None,
+) -> InlineKeyboardMarkup:
+    """Paging through a person's or a stance's statements, back one level, and
+    «مشاركة» for the page's statements when ``share`` (their codes) is given."""
+
+    def at(page: int) -> cb.ReactionsView:
+        return cb.ReactionsView(view.mode, view.a, view.b, page)
+
+    nav: list[InlineKeyboardButton] = []
+    if view.page > 0:
+        nav.append(_button(t(lang, "btn_prev"), at(view.page - 1), tag))
+    if view.page < pages - 1:
+        nav.append(_button(t(lang, "btn_next"), at(view.page + 1), tag))
+    rows = [nav] if nav else []
+    last = [_button(truncate(back[0], 32), back[1], tag)]
+    if share:
+        last.append(share_button(lang, share))
+    rows.append(last)
+    return InlineKeyboardMarkup(rows)
+
+
+def party_choice_keyboard(tag: str, names: list[tuple[int, str]]) -> InlineKeyboardMarkup:
+    """One button per candidate party (index into reaction_parties, shown name)."""
+    return InlineKeyboardMarkup(
+        [[_button(truncate(name, 32), cb.ReactionsParty(i, 0), tag)] for i, name in names]
+    )
+
+
+def _numbered_label(lang: Lang, cache: Cache, article: ArticleEntry) -> str:
+    """``004 · outlet: title`` cut for a phone; right-to-left from its start in Arabic."""
+    label = truncate(
+        f"{article_number(cache, article)} · {outlet(article, lang)}: {article.title}", 48
+    )
+    return rtl_lines(label) if lang == "ar" else label
+
+
+def digest_menu_keyboard(lang: Lang, tag: str, cache: Cache, page: int) -> InlineKeyboardMarkup:
+    """One button per article on this page (newest first, with its number), then paging."""
+    start = page * ARTICLES_PAGE_SIZE
+    order = menu_order(cache)
+    chunk = order[start : start + ARTICLES_PAGE_SIZE]
+    rows = [
+        [_button(_numbered_label(lang, cache, cache.articles[i]), cb.DigestOf(i), tag)]
+        for i in chunk
+    ]
+    nav: list[InlineKeyboardButton] = []
+    if page > 0:
+        nav.append(_button(t(lang, "btn_prev"), cb.DigestList(page - 1), tag))
+    if start + ARTICLES_PAGE_SIZE < len(order):
+        nav.append(_button(t(lang, "btn_next"), cb.DigestList(page + 1), tag))
     if nav:
         rows.append(nav)
     return InlineKeyboardMarkup(rows)
 
 
 def back_to_digests_keyboard(
-    lang: Lang, tag: str, article_index: int, share_code: str | None = None
+    lang: Lang, tag: str, page: int, share_code: str | None = None
 ) -> InlineKeyboardMarkup:
-    """Back to the list; «مشاركة» (``@bot <code>`` in a chat of the reader's choice)."""
-    page = article_index // ARTICLES_PAGE_SIZE
-    row = [_button(t(lang, "btn_all_articles"), cb.DigestList(page), tag)]
+    """«All articles» from a digest: sends the menu page that lists this article below it;
+    «مشاركة» (``@bot <code>`` in a chat of the reader's choice)."""
+    row = [_button(t(lang, "btn_all_articles"), cb.DigestList(page, back=True), tag)]
     if share_code is not None:
         row.append(share_button(lang, share_code))
     return InlineKeyboardMarkup([row])

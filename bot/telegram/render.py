@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from urllib.parse import urlparse
+from dataclasses import dataclass
 
 from bot.model import (
     ArticleEntry,
@@ -24,27 +23,24 @@ from bot.model import (
     iso_at,
 )
 from bot.telegram.callbacks import Order
+from bot.telegram.citations import Citations as Citations
+from bot.telegram.citations import superscript as superscript
+from bot.telegram.english import role_name
 from bot.telegram.i18n import Lang, t
 from bot.telegram.paging import page_of
-from bot.telegram.rtl import rtl_lines
-from bot.telegram.search import Hit
+from bot.telegram.refs import article_number
+from bot.telegram.rtl import ltr_lines, rtl_lines
+from bot.telegram.search import Hit, first_match, query_words
+from bot.telegram.text import SNIPPET_CHARS as SNIPPET_CHARS
+from bot.telegram.text import esc as esc
+from bot.telegram.text import outlet as outlet
+from bot.telegram.text import truncate as truncate
 
 TIMELINE_PAGE_SIZE = 6
 REACTIONS_PAGE_SIZE = 6
 ARTICLES_PAGE_SIZE = 8
-SNIPPET_CHARS = 280
 
-_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 _STANCE_ICON = {"critical": "🔴", "supportive": "🟢", "neutral": "⚪", "no_comment": "🤐"}
-
-
-def esc(text: str) -> str:
-    """Escape dynamic text for Telegram HTML."""
-    return html.escape(text, quote=False)
-
-
-def superscript(number: int) -> str:
-    return str(number).translate(_SUPERSCRIPT)
 
 
 def counter(lang: Lang, value: int) -> str:
@@ -58,20 +54,6 @@ def counter(lang: Lang, value: int) -> str:
     """
     del lang
     return str(value)
-
-
-def outlet(article: ArticleEntry, lang: Lang = "ar") -> str:
-    """The outlet's name, else the site's host name, else "unnamed outlet".
-
-    Never the internal article id: readers are told the title next to it instead.
-    """
-    if article.source:
-        return article.source
-    if article.url:
-        host = urlparse(article.url).hostname
-        if host:
-            return host.removeprefix("www.")
-    return t(lang, "unnamed_outlet")
 
 
 def format_date(lang: Lang, value: str, precision: str | None = None) -> str:
@@ -92,71 +74,30 @@ def format_date(lang: Lang, value: str, precision: str | None = None) -> str:
     return str(numbers[0]) if numbers else value
 
 
-def truncate(text: str, limit: int = SNIPPET_CHARS) -> str:
-    """Shorten at a word boundary with an ellipsis."""
+def snippet(text: str, query: Sequence[str], limit: int = SNIPPET_CHARS) -> str:
+    """A long text cut to ``limit`` around its first word matching ``query``, so the
+    reader sees why it is a hit; a short text whole."""
     if len(text) <= limit:
         return text
-    cut = text.rfind(" ", 0, limit)
-    return text[: cut if cut > limit // 2 else limit].rstrip() + "…"
-
-
-@dataclass
-class Citations:
-    """Numbers sources in order of first use and renders the footnotes.
-
-    Numbers identify articles; the footnote lists the cited sentences (1-based) so each
-    reference leads to an article and the sentences it came from.
-    """
-
-    cache: Cache
-    lang: Lang
-    _numbers: dict[str, int] = field(default_factory=dict)
-    _sentences: dict[str, set[int]] = field(default_factory=dict)
-
-    def cite(self, sources: Sequence[Evidence]) -> str:
-        """Superscript references for ``sources`` (e.g. ``" ¹ ³"``), empty if none."""
-        numbers: set[int] = set()
-        for ev in sources:
-            number = self._numbers.setdefault(ev.article_id, len(self._numbers) + 1)
-            self._sentences.setdefault(ev.article_id, set()).add(ev.sentence_index)
-            numbers.add(number)
-        return (" " + " ".join(superscript(n) for n in sorted(numbers))) if numbers else ""
-
-    def footer(self) -> str:
-        """The footnotes, or an empty string when nothing was cited.
-
-        Each footnote carries its article's link on the outlet's name (previews are off
-        bot-wide), so a URL appears once, tied to the reference it belongs to.
-        """
-        if not self._numbers:
-            return ""
-        lines = [f"<b>{esc(t(self.lang, 'sources_label'))}</b>"]
-        for article_id, number in self._numbers.items():
-            article = self.cache.article(article_id)
-            sep = "، " if self.lang == "ar" else ", "
-            cited = sorted(self._sentences[article_id])
-            sentences = sep.join(str(i + 1) for i in cited)
-            key = "sentence_label" if len(cited) == 1 else "sentences_label"
-            where = esc(t(self.lang, key, n=sentences))
-            if article is None:
-                lines.append(f"{superscript(number)} {esc(article_id)} — {where}")
-                continue
-            name = esc(outlet(article, self.lang))
-            if article.url:
-                name = f'<a href="{html.escape(article.url, quote=True)}">{name}</a>'
-            title = esc(truncate(article.title, 80))
-            lines.append(f"{superscript(number)} {name} — «{title}» — {where}")
-        return "\n".join(lines)
+    at = first_match(text, query)
+    if at is None or at < limit // 2:
+        return truncate(text, limit)
+    start = text.rfind(" ", 0, max(0, at - limit // 3)) + 1
+    return "…" + truncate(text[start:], limit - 1)
 
 
 def finish(lang: Lang, text: str) -> str:
-    """Final touch for every reply: right-to-left marks in the Arabic UI."""
-    return rtl_lines(text) if lang == "ar" else text
+    """Final touch for every reply: direction marks for the reader's language (RLM on
+    lines that would read left-to-right in the Arabic UI, LRM on lines that would read
+    right-to-left in the English one)."""
+    return rtl_lines(text) if lang == "ar" else ltr_lines(text)
 
 
 def _join(lang: Lang, body: Sequence[str], cites: Citations | None = None) -> str:
     blocks = [b for b in body if b]
     if cites is not None and (foot := cites.footer()):
+        if lang == "en":  # the sentences shown are the sources' own words
+            blocks.append(f"<i>{esc(t(lang, 'quoted_in_arabic'))}</i>")
         blocks.append(foot)
     return finish(lang, "\n\n".join(blocks))
 
@@ -219,14 +160,34 @@ def article_button_label(article: ArticleEntry, lang: Lang = "ar", limit: int = 
     return rtl_lines(label) if lang == "ar" else label
 
 
+def menu_order(cache: Cache) -> list[int]:
+    """Indices of ``cache.articles`` as the digest menu lists them: newest first."""
+    return sorted(
+        range(len(cache.articles)),
+        key=lambda i: (cache.articles[i].published, cache.articles[i].id),
+        reverse=True,
+    )
+
+
 def render_digest_menu(lang: Lang, cache: Cache, page: int) -> str:
+    """Every article of the page with its number, full title, outlet and date (newest
+    first); the buttons below carry the number and a short title."""
     pages = page_of(len(cache.articles), ARTICLES_PAGE_SIZE, page).count
     if not cache.articles:
         return finish(lang, t(lang, "empty_digests"))
-    return finish(
-        lang,
-        t(lang, "digest_menu", page=counter(lang, page + 1), pages=counter(lang, pages)),
-    )
+    page = min(max(page, 0), pages - 1)
+    title = t(lang, "digest_menu", page=counter(lang, page + 1), pages=counter(lang, pages))
+    lines = [title, ""]
+    for i in menu_order(cache)[page * ARTICLES_PAGE_SIZE : (page + 1) * ARTICLES_PAGE_SIZE]:
+        article = cache.articles[i]
+        date = format_date(lang, article.published, article.published_precision)
+        lines.append(
+            f"<b>{esc(article_number(cache, article))}</b> · {esc(article.title)}\n"
+            f"    <i>{esc(outlet(article, lang))} · {esc(date)}</i>"
+        )
+    lines.append("")
+    lines.append(t(lang, "digest_menu_hint"))
+    return finish(lang, "\n".join(lines))
 
 
 def render_digest(lang: Lang, cache: Cache, article: ArticleEntry) -> str:
@@ -286,9 +247,13 @@ _IN_YEAR = {"early": (2, 15), "mid": (6, 15), "late": (10, 15)}
 
 
 def chronological(event: TimelineEvent) -> tuple[int, int, int, int, str, str]:
-    """Sort key: «أواخر نوفمبر» after 9 November, a bare «نوفمبر» before its days.
+    """Sort key: «أواخر نوفمبر» after 9 November; a bare «نوفمبر» after every dated day of
+    November, a bare year after its dated months.
 
-    ISO strings alone would put ``2024-11`` (late November) before ``2024-11-07``.
+    A date known only to the month may be any day of it; listing it before 7–9 November
+    would read as if it came first (a signing «نوفمبر 2024» before the votes that led to
+    it). After the month's dated events, and labelled «اليوم غير مذكور», it claims nothing
+    it does not know. ISO strings alone would put ``2024-11`` before ``2024-11-07``.
     """
     parts = [int(p) for p in event.date.split("-") if p.isdigit()] + [0, 0, 0]
     y, m, d = parts[:3]
@@ -297,6 +262,10 @@ def chronological(event: TimelineEvent) -> tuple[int, int, int, int, str, str]:
         d, qualified = _IN_MONTH[event.qualifier], 1
     elif event.qualifier is not None and event.granularity == "year":
         (m, d), qualified = _IN_YEAR[event.qualifier], 1
+    elif event.granularity == "month":
+        d = 32  # after the month's last day
+    elif event.granularity == "year":
+        m = 13  # after the year's last month
     return (y, m, d, qualified, event.end or "", event.text)
 
 
@@ -311,6 +280,8 @@ def _event_line(lang: Lang, event: TimelineEvent, cites: Citations) -> str:
     when = format_date(lang, event.date, event.granularity)
     if event.qualifier:  # "أواخر نوفمبر" stays "late November", not all of November
         when = t(lang, f"qualifier_{event.qualifier}", when=when)
+    elif event.granularity in ("month", "year") and not event.end:
+        when = t(lang, f"{event.granularity}_only", when=when)
     if event.end:
         when = f"{when} – {format_date(lang, event.end, event.granularity)}"
     line = f"• <b>{esc(when)}</b> — {esc(event.text)}{cites.cite(event.sources)}"
@@ -389,7 +360,8 @@ def render_treaty(lang: Lang, cache: Cache) -> str:
         return finish(lang, t(lang, "empty_treaty"))
     cites = Citations(cache, lang)
     items = treaty_items(cache)
-    blocks = [f"📜 <b>{esc(t(lang, 'treaty_title'))}</b>"]
+    reporting = len({ev.article_id for item in items for ev in item.sources})
+    blocks = [f"📜 <b>{esc(t(lang, 'treaty_title_n', n=reporting))}</b>"]
     for item in items:
         label = (
             t(lang, "treaty_article_n", n=item.number)
@@ -426,12 +398,26 @@ class ReactionsView:
     pages: int
 
 
-def _reaction_line(lang: Lang, r: Reaction, cites: Citations) -> str:
+def actor_name(lang: Lang, cache: Cache, actor: str, role: str | None, party: str | None) -> str:
+    """How a speaker is named: a country speaking as itself by the party's name, and in
+    English an unnamed office or group («محللون», «وزارة الدفاع الأمريكية») by its
+    English title when known; a person's name always as written."""
+    if actor == party and party is not None:
+        return party_name(lang, cache, party)
+    if lang == "en" and (role is None or role == actor):
+        return role_name(actor, party, cache.party_names_en)
+    return actor
+
+
+def reaction_line(lang: Lang, r: Reaction, cites: Citations) -> str:
     # a country speaking as itself ("أوكرانيا") is a party name, not a quotation
-    actor = party_name(lang, cites.cache, r.actor) if r.actor == r.party else r.actor
+    actor = actor_name(lang, cites.cache, r.actor, r.role, r.party)
     who = f"<b>{esc(actor)}</b>"
     party = party_name(lang, cites.cache, r.party) if r.party and r.party != r.actor else None
-    details = list(dict.fromkeys(d for d in (r.role, party) if d and d != r.actor))
+    role = r.role
+    if role is not None and lang == "en":
+        role = role_name(role, r.party, cites.cache.party_names_en)
+    details = list(dict.fromkeys(d for d in (role, party) if d and d != r.actor and d != actor))
     if details:
         who += f" ({esc('، '.join(details) if lang == 'ar' else ', '.join(details))})"
     stance = f"{_STANCE_ICON[r.stance]} {esc(t(lang, f'stance_{r.stance}'))}"
@@ -470,7 +456,7 @@ def render_reactions(lang: Lang, cache: Cache, party: int | None, page: int) -> 
         return ReactionsView(text, party, page, pages)
     cites = Citations(cache, lang)
     chunk = paged.of(items)
-    lines = [_reaction_line(lang, r, cites) for r in chunk]
+    lines = [reaction_line(lang, r, cites) for r in chunk]
     text = _join(lang, [f"🗣 <b>{esc(title)}</b>", "\n".join(lines)], cites)
     return ReactionsView(text, party, page, pages)
 
@@ -512,6 +498,7 @@ def render_search(
             lang, "search_page", page=counter(lang, page + 1), pages=counter(lang, pages)
         )
     cites = Citations(cache, lang)
+    words = query_words(query)
     lines = []
     for hit in chunk:
         label = format_date(lang, hit.label) if hit.kind == "timeline" else hit.label
@@ -520,7 +507,7 @@ def render_search(
         kind = esc(t(lang, f"kind_{hit.kind}"))
         lines.append(
             f"• [{kind}] <b>{esc(truncate(label, 80))}</b> — "
-            f"{esc(truncate(hit.text))}{cites.cite(hit.sources)}"
+            f"{esc(snippet(hit.text, words))}{cites.cite(hit.sources)}"
         )
     blocks = [title, "\n".join(lines)]
     if pages > 1:

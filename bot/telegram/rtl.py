@@ -33,3 +33,24 @@ def needs_rlm(line: str) -> bool:
 def rtl_lines(text: str) -> str:
     """Prefix U+200F to every line whose first character would make it read left-to-right."""
     return "\n".join(RLM + line if needs_rlm(line) else line for line in text.split("\n"))
+
+
+LRM = "\u200e"
+
+
+def needs_lrm(line: str) -> bool:
+    """True when the line's first *strong* character (skipping bullets, digits, spaces
+    and punctuation) is right-to-left: a client would lay the whole line out RTL."""
+    for ch in _TAG.sub("", line):
+        kind = unicodedata.bidirectional(ch)
+        if kind == "L" or ch == LRM:
+            return False
+        if kind in ("R", "AL"):
+            return True
+    return False
+
+
+def ltr_lines(text: str) -> str:
+    """Prefix U+200E to every line that starts with Arabic, so an English screen's lines
+    (an Arabic quote after a bullet, a date range) all read left-to-right."""
+    return "\n".join(LRM + line if needs_lrm(line) else line for line in text.split("\n"))

@@ -1,35 +1,44 @@
-"""/search: Arabic-normalised matching of single sentences and items in the cache.
+"""/search: the whole dossier, one hit per sentence, best hits first.
 
-What is searched: each digest sentence, each source sentence the cache quotes as
-evidence (the sentences behind timeline events, provisions and reactions), each timeline
-event, each treaty provision and each reaction. The cache holds no full article text, so
-a word that appears only in a sentence no digest or item quotes cannot be found.
+What is searched: every sentence of every article when the cache carries the articles'
+text (``Cache.texts``), else the digest sentences and the sentences the views quote as
+evidence. A timeline event, provision or reaction is shown through the sentence it cites
+(its label and kind ride on that sentence's hit), so a sentence cited by three views is
+still one hit; an item whose sentence the cache does not hold is a hit of its own.
 
 The matching rule. Text and query are normalised (:func:`bot.arabic.normalize.normalize`:
 hamza/alef, ya/alef maqsura, ta marbuta, diacritics, tatweel, Arabic-Indic digits, Latin
-case) and cut into words as :mod:`bot.arabic.tokens` defines them (runs of letters and
-digits; a decimal like "1.7" stays whole). A query word is
-reduced to its *core* by dropping a leading article or article-with-conjunction ("ال",
-"وال", "بال", "فال", "كال", "لل"). A text word matches a query word when the text word —
-as written, without such an article, or without a single leading "و", "ب", "ل", "ف" or
-"ك" — *starts with* the core (so «الاتفاقية» finds «والاتفاقية», «اتفاقية» and
-«الاتفاقيات»'s stem is not guessed). Cores shorter than three letters must equal a text
-word exactly. An item is a hit when **every** query word matches a word of that item's
-own text: a digest sentence is never a hit merely because its article's title matches.
+case), transliteration variants are folded (:mod:`bot.arabic.fold`: بيونغ = بيونج) and
+words are cut at anything that is not a letter or digit. A query word is reduced to its
+*core* by dropping a leading article ("ال", "وال", "بال", "فال", "كال", "لل"). A text word
+matches when — as written, without such an article, or without a single leading "و",
+"ب", "ل", "ف" or "ك" — it *starts with* the core, or when both are forms of one broken
+plural pattern (:mod:`bot.arabic.plural`: سلاح ~ أسلحة). Cores shorter than three
+letters must equal a word. A sentence is a hit when **every** query word matches. A
+sentence that names a party (by any Arabic alias in the vocabulary) is also found by the
+party's English names ("Russia" finds «موسكو»).
 
-The index is built once at start-up; a request normalises only the query and scans the
-prepared word sets.
+Best first: words matched as written outrank folded, prefix and plural matches; then
+sentences a digest or a view cites; then the article and sentence order.
+
+The index (an inverted index of word forms, sorted for prefix look-ups) is built once when
+the cache is loaded; a request normalises the query and reads the index.
 """
 
 from __future__ import annotations
 
+import bisect
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.arabic.fold import fold
 from bot.arabic.normalize import normalize
+from bot.arabic.plural import pattern_root
 from bot.arabic.tokens import words as word_tokens
+from bot.extract.vocabulary import variants, vocabulary
 from bot.model import Cache, Evidence
 
 Kind = Literal["digest", "sentence", "timeline", "treaty", "reaction"]
@@ -39,6 +48,11 @@ MIN_PREFIX_CHARS = 3
 QUERY_KEY_CHARS = 10
 _PREFIXES = ("وال", "بال", "فال", "كال", "لل", "ال")
 _CLITICS = ("و", "ب", "ل", "ف", "ك")
+_WORD = re.compile(r"\w+")
+#: which view's label a sentence cited by several views carries (first wins)
+_KIND_ORDER: tuple[Kind, ...] = ("timeline", "treaty", "reaction", "digest", "sentence")
+#: score of a query word matched as written, folded, by prefix, by plural pattern
+_AS_WRITTEN, _FOLDED, _PREFIX, _PLURAL = 4, 3, 2, 1
 
 
 @dataclass(frozen=True)
@@ -48,12 +62,19 @@ class Hit:
     text: str  # the matching sentence or item as written
     sources: tuple[Evidence, ...]
     party: str | None = None  # a reaction's party key, named in the reader's language
+    #: the event, provision or quotation this sentence hit stands for (``text`` is the
+    #: whole sentence); None when ``text`` is the item itself or a plain sentence
+    item_text: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Entry:
     hit: Hit
-    forms: frozenset[str]  # every normalised word of the item, with and without prefixes
+    forms: frozenset[str]  # folded word forms (with and without prefixes)
+    written: frozenset[str]  # normalised, unfolded forms: an exact match scores higher
+    roots: frozenset[str]
+    weight: int = 0  # how prominently the views cite it (digest, items)
+    labels: dict[Kind, Hit] = field(default_factory=dict)
 
 
 def _core(word: str) -> str:
@@ -64,17 +85,21 @@ def _core(word: str) -> str:
     return word
 
 
-def word_forms(text: str) -> frozenset[str]:
-    """The normalised words of ``text``, each also without a leading article or clitic."""
+def _forms_of(words: Iterable[str]) -> set[str]:
     forms: set[str] = set()
-    for word in word_tokens(normalize(text)):
+    for word in words:
         forms.add(word)
         forms.add(_core(word))
         for clitic in _CLITICS:
             if word.startswith(clitic) and len(word) - 1 >= MIN_PREFIX_CHARS:
                 forms.add(word[1:])
                 forms.add(_core(word[1:]))
-    return frozenset(forms)
+    return forms
+
+
+def word_forms(text: str) -> frozenset[str]:
+    """The normalised words of ``text``, each also without a leading article or clitic."""
+    return frozenset(_forms_of(_WORD.findall(normalize(text))))
 
 
 def query_words(query: str) -> list[str]:
@@ -91,7 +116,7 @@ def query_key(words: Sequence[str]) -> str:
 
 
 def matches(words: Sequence[str], forms: frozenset[str]) -> bool:
-    """True when every query word matches one of ``forms`` under the rule above."""
+    """True when every query word matches one of ``forms`` by the prefix rule above."""
     for word in words:
         if len(word) < MIN_PREFIX_CHARS:
             if word not in forms:
@@ -101,24 +126,90 @@ def matches(words: Sequence[str], forms: frozenset[str]) -> bool:
     return True
 
 
+def word_matches(word: str, query: Sequence[str]) -> bool:
+    """True when one written ``word`` of a text matches one of the ``query`` cores."""
+    forms = {fold(f) for f in _forms_of(_WORD.findall(normalize(word)))}
+    root = pattern_root(word)
+    for core in query:
+        folded = fold(core)
+        if folded in forms:
+            return True
+        if len(folded) >= MIN_PREFIX_CHARS and any(f.startswith(folded) for f in forms):
+            return True
+        if root is not None and root == pattern_root(core):
+            return True
+    return False
+
+
+def first_match(text: str, query: Sequence[str]) -> int | None:
+    """Where in ``text`` the first word matching the query starts (for a snippet)."""
+    for match in _WORD.finditer(text):
+        if word_matches(match.group(), query):
+            return match.start()
+    return None
+
+
+def _english_party_words(text: str) -> set[str]:
+    """English names (as normalised words) of the parties ``text`` names in Arabic."""
+    vocab = vocabulary()
+    tokens = [variants(t) for t in normalize(text).split()]
+    found: set[str] = set()
+    for i, options in enumerate(tokens):
+        for option in options:
+            for phrase, party in vocab.party_index.get(option, ()):
+                rest = tokens[i + 1 : i + len(phrase)]
+                if len(rest) == len(phrase) - 1 and all(
+                    w in opts for w, opts in zip(phrase[1:], rest, strict=True)
+                ):
+                    names = [vocab.party_english.get(party, "")]
+                    names += vocab.party_english_aliases.get(party, ())
+                    for name in names:
+                        found.update(_WORD.findall(normalize(name.replace(".", ""))))
+    return found
+
+
+def _entry(hit: Hit, text: str, extra: Iterable[str] = ()) -> _Entry:
+    written = _forms_of(_WORD.findall(normalize(text)))
+    written |= set(extra)
+    folded = frozenset(fold(w) for w in written)
+    roots = frozenset(r for w in written if (r := pattern_root(w)) is not None)
+    return _Entry(hit, folded, frozenset(written), roots)
+
+
 class SearchIndex:
-    """Every searchable sentence and item of a cache, normalised once."""
+    """Every searchable sentence of a cache, normalised and indexed once."""
 
     def __init__(self, cache: Cache) -> None:
-        entries: list[_Entry] = []
-        seen: set[tuple[str, int]] = set()
+        self._entries: list[_Entry] = []
+        by_sentence: dict[tuple[str, int], _Entry] = {}
 
         def title_of(article_id: str) -> str:
             article = cache.article(article_id)
             return article.title if article else article_id
 
+        def add_sentence(ev: Evidence) -> _Entry | None:
+            key = (ev.article_id, ev.sentence_index)
+            if key not in by_sentence and ev.text.strip():
+                hit = Hit("sentence", title_of(ev.article_id), ev.text, (ev,))
+                entry = _entry(hit, ev.text, _english_party_words(ev.text))
+                by_sentence[key] = entry
+                self._entries.append(entry)
+            return by_sentence.get(key)
+
+        for body in cache.texts:
+            for index, sentence in enumerate(body.sentences):
+                add_sentence(
+                    Evidence(article_id=body.article_id, sentence_index=index, text=sentence)
+                )
         for digest in cache.digests:
-            title = title_of(digest.article_id)
             for index, sentence in zip(digest.sentence_indices, digest.sentences, strict=False):
-                seen.add((digest.article_id, index))
                 ev = Evidence(article_id=digest.article_id, sentence_index=index, text=sentence)
-                entries.append(_Entry(Hit("digest", title, sentence, (ev,)), word_forms(sentence)))
-        quoted: list[Evidence] = [
+                if (entry := add_sentence(ev)) is not None:
+                    entry.weight += 2
+                    entry.labels.setdefault(
+                        "digest", Hit("digest", entry.hit.label, sentence, (ev,))
+                    )
+        quoted = [
             ev
             for group in (
                 *(e.sources for e in cache.timeline),
@@ -128,32 +219,105 @@ class SearchIndex:
             for ev in group
         ]
         for ev in sorted(quoted, key=lambda e: (e.article_id, e.sentence_index)):
-            if (ev.article_id, ev.sentence_index) in seen or not ev.text.strip():
-                continue
-            seen.add((ev.article_id, ev.sentence_index))
-            hit = Hit("sentence", title_of(ev.article_id), ev.text, (ev,))
-            entries.append(_Entry(hit, word_forms(ev.text)))
+            add_sentence(ev)
+
+        items: list[tuple[Hit, str, str]] = []  # (item hit, its text, extra searchable words)
         for event in cache.timeline:
-            hit = Hit("timeline", event.date, event.text, tuple(event.sources))
-            entries.append(_Entry(hit, word_forms(event.text)))
-        for item in cache.treaty_articles:
-            hit = Hit("treaty", item.title, item.text, tuple(item.sources))
-            entries.append(_Entry(hit, word_forms(item.title + " " + item.text)))
+            items.append(
+                (Hit("timeline", event.date, event.text, tuple(event.sources)), event.text, "")
+            )
+        for provision in cache.treaty_articles:
+            hit = Hit("treaty", provision.title, provision.text, tuple(provision.sources))
+            items.append((hit, provision.text, provision.title))
         for r in cache.reactions:
             hit = Hit("reaction", r.actor, r.quote, tuple(r.sources), r.party)
             english = cache.party_names_en.get(r.party or "", "")
-            words = " ".join([r.actor, r.party or "", english, r.quote])
-            entries.append(_Entry(hit, word_forms(words)))
-        self._entries = entries
+            items.append((hit, r.quote, " ".join([r.actor, r.party or "", english])))
+        for hit, text, extra in items:
+            holders = [
+                by_sentence[key]
+                for ev in hit.sources
+                if (key := (ev.article_id, ev.sentence_index)) in by_sentence
+                and normalize(text) in normalize(by_sentence[key].hit.text)
+            ]
+            if not holders:  # the cache does not hold the sentence it comes from
+                self._entries.append(_entry(hit, f"{extra} {text}"))
+                continue
+            extra_forms = _forms_of(_WORD.findall(normalize(extra)))
+            for entry in holders:
+                entry.weight += 1
+                entry.labels.setdefault(hit.kind, hit)
+                entry.written = entry.written | extra_forms
+                entry.forms = entry.forms | {fold(f) for f in extra_forms}
+        for entry in self._entries:
+            kind = next((k for k in _KIND_ORDER if k in entry.labels), None)
+            if kind is not None:
+                item = entry.labels[kind]
+                reaction = entry.labels.get("reaction")
+                party = reaction.party if reaction is not None else None
+                entry.hit = Hit(
+                    kind,
+                    item.label,
+                    entry.hit.text,
+                    entry.hit.sources,
+                    party,
+                    item.text if kind not in ("digest", "sentence") else None,
+                )
+        self._postings: dict[str, set[int]] = {}
+        self._roots: dict[str, set[int]] = {}
+        for number, entry in enumerate(self._entries):
+            for form in entry.forms:
+                self._postings.setdefault(form, set()).add(number)
+            for root in entry.roots:
+                self._roots.setdefault(root, set()).add(number)
+        self._sorted_forms = sorted(self._postings)
 
     def __len__(self) -> int:
         return len(self._entries)
 
+    def _candidates(self, word: str) -> set[int]:
+        folded = fold(word)
+        if len(folded) < MIN_PREFIX_CHARS:
+            return set(self._postings.get(folded, ()))
+        found: set[int] = set()
+        start = bisect.bisect_left(self._sorted_forms, folded)
+        for form in self._sorted_forms[start:]:
+            if not form.startswith(folded):
+                break
+            found |= self._postings[form]
+        if (root := pattern_root(word)) is not None:
+            found |= self._roots.get(root, set())
+        return found
+
+    def _score(self, entry: _Entry, word: str) -> int:
+        if word in entry.written:
+            return _AS_WRITTEN
+        folded = fold(word)
+        if folded in entry.forms:
+            return _FOLDED
+        if len(folded) >= MIN_PREFIX_CHARS and any(f.startswith(folded) for f in entry.forms):
+            return _PREFIX
+        return _PLURAL
+
     def search_all(self, words: Sequence[str]) -> list[Hit]:
-        """Every hit for ``words`` (already normalised cores), in index order."""
+        """Every hit for ``words`` (already normalised cores), best first."""
         if not words:
             return []
-        return [e.hit for e in self._entries if matches(words, e.forms)]
+        found: set[int] | None = None
+        for word in words:
+            candidates = self._candidates(word)
+            found = candidates if found is None else found & candidates
+            if not found:
+                return []
+        ranked = sorted(
+            found or (),
+            key=lambda n: (
+                -sum(self._score(self._entries[n], w) for w in words),
+                -self._entries[n].weight,
+                n,
+            ),
+        )
+        return [self._entries[n].hit for n in ranked]
 
     def search(self, words: Sequence[str], limit: int = 10) -> tuple[list[Hit], int]:
         """Up to ``limit`` hits for ``words`` and the total count."""

@@ -172,7 +172,7 @@ class ShareIndex:
                 body = render.finish(lang, f"{text}\n\n{cites.footer()}")
             case "reaction":
                 r = self.cache.reactions[item.index]
-                line = render._reaction_line(lang, r, cites)
+                line = render.reaction_line(lang, r, cites)
                 body = render.finish(lang, f"🗣 {line}\n\n{cites.footer()}")
         if bot_username:
             link = html.escape(bot_link(bot_username, item.code), quote=True)

@@ -45,6 +45,7 @@ from bot.subscriptions.schedule import (
 from bot.subscriptions.store import Subscriber, SubscriptionStore
 from bot.telegram import callbacks as cb
 from bot.telegram import render
+from bot.telegram.chat_locks import chat_lock
 from bot.telegram.context import App, Context
 from bot.telegram.delivery_message import compose_delivery
 from bot.telegram.handlers import reply
@@ -533,8 +534,9 @@ async def on_button(update: Update, context: Context) -> None:
 async def _next_digest(query: CallbackQuery, context: Context, chat_id: int, lang: Lang) -> None:
     """ "Next digest" under a delivered one: send it now, or say the queue is empty."""
     await query.answer()
-    if not await _service(context).send_next(chat_id) and isinstance(query.message, Message):
-        await _say(query.message, lang, t(lang, "sub_queue_empty"))
+    async with chat_lock(chat_id):  # each press after the one before it has sent
+        if not await _service(context).send_next(chat_id) and isinstance(query.message, Message):
+            await _say(query.message, lang, t(lang, "sub_queue_empty"))
 
 
 async def _unsubscribe_button(

@@ -16,13 +16,14 @@ from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardMarkup
 
-from bot.arabic.normalize import normalize
-from bot.model import Cache
+from bot.model import Cache, Reaction
+from bot.telegram import first_contact, glance, render
 from bot.telegram import keyboards as kb
-from bot.telegram import render
-from bot.telegram.callbacks import Order, cache_tag
+from bot.telegram.callbacks import Order, ReactionsParty, ReactionsView, cache_tag
 from bot.telegram.i18n import LANGS, Lang, t
 from bot.telegram.paging import page_of
+from bot.telegram.party_lookup import PartyLookup
+from bot.telegram.refs import find_article
 from bot.telegram.search import Hit, SearchIndex, query_key, query_words
 from bot.telegram.share import (
     digest_code,
@@ -32,6 +33,7 @@ from bot.telegram.share import (
     share_keyboard,
     share_query,
 )
+from bot.telegram.source import render_source, source_keyboard
 from bot.telegram.split import split_html
 
 RECENT_QUERIES = 256
@@ -57,6 +59,8 @@ class Views:
     index: SearchIndex = field(init=False)
     years: list[int] = field(init=False)
     parties: list[str] = field(init=False)
+    lookup: PartyLookup = field(init=False)
+    groups: list[glance.PartyGroup] = field(init=False)
     _memo: dict[Hashable, Screen] = field(init=False, default_factory=dict)
     _queries: OrderedDict[str, tuple[str, tuple[Hit, ...]]] = field(
         init=False, default_factory=OrderedDict
@@ -67,12 +71,11 @@ class Views:
         self.index = SearchIndex(self.cache)
         self.years = render.timeline_years(self.cache)
         self.parties = render.reaction_parties(self.cache)
+        self.lookup = PartyLookup.of(self.parties, self.cache.party_names_en)
         self._events_in: dict[int | None, int] = {None: len(self.cache.timeline)}
         for year in self.years:
             self._events_in[year] = len(render.timeline_events(self.cache, "o", year))
-        self._reactions_of: dict[int | None, int] = {None: len(self.cache.reactions)}
-        for i, name in enumerate(self.parties):
-            self._reactions_of[i] = sum(1 for r in self.cache.reactions if r.party == name)
+        self.groups = glance.group_reactions(self.cache, self.parties)
 
     def _get(self, key: Hashable, build: Callable[[], Screen]) -> Screen:
         screen = self._memo.get(key)
@@ -104,8 +107,15 @@ class Views:
     def help(self, lang: Lang) -> Screen:
         return self._get(("help", lang), lambda: Screen.of(render.render_help(lang, self.commands)))
 
-    def about(self, lang: Lang) -> Screen:
-        return self._get(("about", lang), lambda: Screen.of(render.render_about(lang, self.cache)))
+    def about(self, lang: Lang, *, technical: bool = False) -> Screen:
+        """/about for a reader, or (``technical``) the data's technical details."""
+        return self._get(
+            ("about", lang, technical),
+            lambda: Screen.of(
+                first_contact.about_screen(lang, self.cache, technical),
+                first_contact.about_keyboard(lang, self.tag, technical),
+            ),
+        )
 
     def sources(self, lang: Lang) -> Screen:
         return self._get(
@@ -133,8 +143,9 @@ class Views:
     def digest_pages(self) -> int:
         return page_of(len(self.cache.articles), render.ARTICLES_PAGE_SIZE, 0).count
 
-    def digest_menu(self, lang: Lang, page: int) -> Screen:
-        page = page_of(len(self.cache.articles), render.ARTICLES_PAGE_SIZE, page).index
+    def digest_menu(self, lang: Lang, page: int, *, unknown: bool = False) -> Screen:
+        """A page of the article menu; ``unknown`` says first that a number was not found."""
+        page = min(max(page, 0), self.digest_pages() - 1)
 
         def build() -> Screen:
             markup = (
@@ -142,9 +153,12 @@ class Views:
                 if self.cache.articles
                 else None
             )
-            return Screen.of(render.render_digest_menu(lang, self.cache, page), markup)
+            text = render.render_digest_menu(lang, self.cache, page)
+            if unknown:
+                text = render.finish(lang, t(lang, "unknown_article_menu")) + "\n\n" + text
+            return Screen.of(text, markup)
 
-        return self._get(("dmenu", lang, page), build)
+        return self._get(("dmenu", lang, page, unknown), build)
 
     def digest(self, lang: Lang, index: int) -> Screen | None:
         """The digest of ``cache.articles[index]``; None when there is no such article."""
@@ -155,7 +169,12 @@ class Views:
             ("digest", lang, index),
             lambda: Screen.of(
                 render.render_digest(lang, self.cache, article),
-                kb.back_to_digests_keyboard(lang, self.tag, index, digest_code(article.id)),
+                kb.back_to_digests_keyboard(
+                    lang,
+                    self.tag,
+                    render.menu_order(self.cache).index(index) // render.ARTICLES_PAGE_SIZE,
+                    digest_code(article.id),
+                ),
             ),
         )
 
@@ -186,20 +205,23 @@ class Views:
 
     # --- reactions --------------------------------------------------------------------
 
+    def party_candidates(self, wanted: str) -> list[int]:
+        """Indices of the parties ``wanted`` names (see :mod:`bot.telegram.party_lookup`):
+        one for a whole name or alias, several when the name is ambiguous («كوريا»)."""
+        wanted_parties = set(self.lookup.candidates(wanted))
+        return [i for i, p in enumerate(self.parties) if p in wanted_parties]
+
     def party_index(self, wanted: str) -> int | None:
-        """The party named by ``wanted`` as typed after /reactions: its Arabic name (hamza,
-        diacritics … folded) or its English name, whole names before parts of names."""
-        key, latin = normalize(wanted).strip(), wanted.strip().casefold()
-        if not key:
-            return None
-        names = [
-            (i, normalize(p), self.cache.party_names_en.get(p, "").casefold())
-            for i, p in enumerate(self.parties)
-        ]
-        whole = (i for i, ar, en in names if key == ar or latin == en)
-        part = (i for i, ar, en in names if key in ar or (len(latin) > 1 and latin in en))
-        found = next(whole, None)
-        return found if found is not None else next(part, None)
+        """The one party ``wanted`` names; None when it names none or several."""
+        found = self.party_candidates(wanted)
+        return found[0] if len(found) == 1 else None
+
+    def which_party(self, lang: Lang, wanted: str, candidates: Sequence[int]) -> Screen:
+        """An ambiguous name («كوريا»): ask which party, one button each."""
+        shown = render.esc(render.truncate(wanted, 40))
+        text = render.finish(lang, t(lang, "which_party", party=shown))
+        names = [(i, render.party_name(lang, self.cache, self.parties[i])) for i in candidates]
+        return Screen.of(text, kb.party_choice_keyboard(self.tag, names))
 
     def no_such_party(self, lang: Lang, wanted: str) -> Screen:
         """/reactions <name> matched no party: say so, list them, offer their buttons."""
@@ -208,30 +230,85 @@ class Views:
         )
         listed = ("، " if lang == "ar" else ", ").join(render.esc(n) for n in names) or "—"
         text = t(lang, "bad_party", party=render.esc(render.truncate(wanted, 40)), parties=listed)
-        markup = kb.reactions_keyboard(lang, self.tag, self.cache, None, 0, 1)
+        markup = kb.glance_keyboard(lang, self.tag, self.cache, self.groups)
         return Screen.of(render.finish(lang, text), markup)
 
     def reactions(self, lang: Lang, party: int | None, page: int) -> Screen:
-        if party is not None and not 0 <= party < len(self.parties):
-            party = None
-        page = page_of(self._reactions_of[party], render.REACTIONS_PAGE_SIZE, page).index
+        """The glance (``party`` None) or one party's people (``party`` indexes the groups:
+        the sorted parties, then the party-less group)."""
+        if party is None or not 0 <= party < len(self.groups):
+            return self._get(
+                ("rx", lang, None, 0),
+                lambda: Screen.of(
+                    render.finish(lang, glance.render_glance(lang, self.cache, self.groups)),
+                    kb.glance_keyboard(lang, self.tag, self.cache, self.groups),
+                ),
+            )
+        group = self.groups[party]
+        pages = max(1, -(-len(group.people) // glance.PEOPLE_PAGE_SIZE))
+        page = min(max(page, 0), pages - 1)
 
         def build() -> Screen:
-            view = render.render_reactions(lang, self.cache, party, page)
-            items = render.reactions_of(self.cache, view.party)
-            chunk = page_of(len(items), render.REACTIONS_PAGE_SIZE, view.page).of(items)
-            markup = kb.reactions_keyboard(
-                lang,
-                self.tag,
-                self.cache,
-                view.party,
-                view.page,
-                view.pages,
-                share_query([reaction_code(r) for r in chunk]),
-            )
-            return Screen.of(view.text, markup)
+            text, _, _ = glance.render_party(lang, self.cache, group, page)
+            markup = kb.party_keyboard(lang, self.tag, self.cache, party, group, page, pages)
+            return Screen.of(render.finish(lang, text), markup)
 
         return self._get(("rx", lang, party, page), build)
+
+    def reactions_view(self, lang: Lang, view: ReactionsView) -> Screen | None:
+        """A person's statements or a stance's; None when the view names nothing here."""
+        if view.mode == "p":
+            if not 0 <= view.a < len(self.groups) or not 0 <= view.b < len(
+                self.groups[view.a].people
+            ):
+                return None
+            group = self.groups[view.a]
+            person = group.people[view.b]
+            items: Sequence[Reaction] = person.statements
+            name = glance.person_name(lang, self.cache, person, group.party)
+            back = (
+                t(lang, "btn_back_party", party=glance.group_name(lang, self.cache, group)),
+                ReactionsParty(view.a, 0),
+            )
+        else:
+            if not 0 <= view.a < len(glance.STANCES):
+                return None
+            stance = glance.STANCES[view.a]
+            items = [r for g in self.groups for r in g.statements if r.stance == stance]
+            name = t(lang, f"stance_{stance}")
+            back = (t(lang, "btn_back_parties"), ReactionsParty(None, 0))
+        pages = max(1, -(-len(items) // render.REACTIONS_PAGE_SIZE))
+        page = min(max(view.page, 0), pages - 1)
+        view = ReactionsView(view.mode, view.a, view.b if view.mode == "p" else 0, page)
+
+        def build() -> Screen:
+            key = "person_title" if view.mode == "p" else "stance_title"
+            title = t(lang, key, name=name, stance=name, page=page + 1, pages=pages)
+            text, _, _ = glance.render_statements(
+                lang, self.cache, title, items, page, render.REACTIONS_PAGE_SIZE
+            )
+            size = render.REACTIONS_PAGE_SIZE
+            chunk = items[page * size : (page + 1) * size]
+            share = share_query([reaction_code(r) for r in chunk])
+            markup = kb.statements_keyboard(lang, self.tag, view, pages, back, share)
+            return Screen.of(render.finish(lang, text), markup)
+
+        return self._get(("rv", lang, view), build)
+
+    # --- sources ----------------------------------------------------------------------
+
+    def source(self, lang: Lang, ref: str, number: int) -> Screen:
+        """Sentence ``number`` of article ``ref`` in its paragraph (see bot.telegram.source)."""
+        article = find_article(self.cache, ref)
+        text = self.cache.text(self.cache.articles[article].id) if article is not None else None
+
+        def build() -> Screen:
+            html, url = render_source(lang, self.cache, ref, number)
+            return Screen.of(html, source_keyboard(lang, url))
+
+        if article is None or text is None or text.index_of(number) is None:
+            return build()  # not remembered: forged numbers must not grow the memo
+        return self._get(("src", lang, article, number), build)
 
     # --- search (open-ended queries: a bounded LRU of recent ones, for paging) -------
 
