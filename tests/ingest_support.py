@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+from collections.abc import Sequence
 from email.utils import format_datetime
 
 #: on-topic sentences (each names the dossier's terms in its own way)
@@ -79,7 +80,7 @@ def page(
     )
 
 
-def rss(title: str, items: list[tuple[str, str, str | None, dt.datetime | None]]) -> str:
+def rss(title: str, items: Sequence[tuple[str, str, str | None, dt.datetime | None]]) -> str:
     """RSS 2.0: items are (guid, link, title as XML, date)."""
     out = []
     for guid, link, item_title, when in items:

@@ -116,7 +116,7 @@ async def test_an_ingested_file_reaches_latest_without_a_restart(
     assert app.bot_data.share is not share_before  # reach follows the new cache
     # it was queued once for the subscriber
     queued = [a for c, a, _s, _n in store.delivery_log() if c == CHAT]
-    assert queued.count(outcome.id) == 1
+    assert outcome.id is not None and queued.count(outcome.id) == 1
 
     # a button from the cache served before the swap answers politely
     button = menu.reply_markup["inline_keyboard"][0][0]["callback_data"]
