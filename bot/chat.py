@@ -638,6 +638,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="subscription database (default: a throw-away SQLite file)",
     )
     parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="data directory to serve from, e.g. data/ to see what `digestbot ingest` "
+        "adds (default: a throw-away one)",
+    )
+    parser.add_argument(
         "--port", type=int, default=0, help="emulator port on 127.0.0.1 (default: any free one)"
     )
     parser.add_argument("--verbose", action="store_true", help="show the bot's INFO logs")
@@ -668,10 +675,12 @@ def main(args: argparse.Namespace) -> int:
 
     script = _script_lines(args)
     with tempfile.TemporaryDirectory(prefix="digestbot-chat-") as tmp:
+        data_dir = Path(args.data_dir or tmp)
+        database = "digestbot.sqlite3" if args.data_dir else "chat.sqlite3"
         overrides: dict[str, object] = {
             "DIGESTBOT_DATABASE_URL": args.database_url
-            or f"sqlite:///{Path(tmp, 'chat.sqlite3').as_posix()}",
-            "DIGESTBOT_DATA_DIR": tmp,
+            or f"sqlite:///{(data_dir / database).as_posix()}",
+            "DIGESTBOT_DATA_DIR": data_dir,
         }
         settings = load_settings(**overrides)
         configure_logging("INFO" if args.verbose else "WARNING", settings.log_format)

@@ -23,6 +23,10 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "chat": ("bot.chat", "chat with the bot in this terminal via the bundled emulator"),
     "deliver": ("bot.delivery.commands", "run one fan-out round of due digests and exit"),
     "subscribers": ("bot.subscriptions.commands", "list, count or export subscribers"),
+    "feeds": ("bot.ingest.commands", "follow, list or stop following feeds (add|list|remove)"),
+    "ingest": ("bot.ingest.commands", "take in article URLs or .html/.txt files"),
+    "articles": ("bot.ingest.commands", "list ingested articles (--refused: with reasons)"),
+    "poll": ("bot.ingest.commands", "poll the due feeds once and publish (for cron)"),
     "channels": ("bot.subscriptions.channel_commands", "add, list or remove posting channels"),
 }
 

@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="DIGESTBOT_WEBHOOK_PORT")
     webhook_secret: SecretStr | None = Field(default=None, alias="DIGESTBOT_WEBHOOK_SECRET")
     metrics_port: int | None = Field(default=None, ge=0, le=65535, alias="DIGESTBOT_METRICS_PORT")
+    seeds_dir: Path = Field(default=Path("seeds"), alias="DIGESTBOT_SEEDS")
+    # the live intake: how often the bot looks for due feeds and for a new live cache
+    poll_seconds: float = Field(default=60.0, ge=0, alias="DIGESTBOT_POLL_SECONDS")
+    reload_seconds: float = Field(default=2.0, gt=0, alias="DIGESTBOT_RELOAD_SECONDS")
     max_chats_in_memory: int = Field(default=20_000, ge=1, alias="DIGESTBOT_MAX_CHATS_IN_MEMORY")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
     log_format: Literal["plain", "json"] = Field(default="plain", alias="DIGESTBOT_LOG_FORMAT")

@@ -100,6 +100,7 @@ async def test_kill_9_mid_fanout_then_restart_loses_nothing(
         await first.wait()
         assert first.returncode == -signal.SIGKILL
         at_kill = sends(emulator)
+        served_before_kill = {c for c in CHATS if emulator.messages(c)}
         assert 100 <= at_kill < len(CHATS), "the kill did not land mid-round"
         second = await deliver(env)
         _out, err = await second.communicate()
@@ -109,8 +110,10 @@ async def test_kill_9_mid_fanout_then_restart_loses_nothing(
         duplicated = [c for c in CHATS if got[c] > 1]
         assert lost == []
         assert max(got.values()) <= 2
-        # only sends not yet marked sent when the kill landed come again (marks are batched)
-        assert len(duplicated) < at_kill / 2
+        # only sends not yet marked sent when the kill landed come again (marks are
+        # batched): every duplicate is a chat already served before the kill. How many of
+        # those were still unmarked depends on how loaded the machine is, not on the code.
+        assert set(duplicated) <= served_before_kill
         print(f"kill -9 after {at_kill} sends: lost 0, duplicates {len(duplicated)}")
         statuses = Counter(s for _c, _a, s, _n in store.delivery_log() if s != "queued")
         assert statuses == Counter({"sent": len(CHATS)})

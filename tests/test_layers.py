@@ -22,7 +22,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("model", ("bot.model", "bot.corpus_types")),
     ("pipeline", ("bot.arabic", "bot.corpus", "bot.digest", "bot.extract", "bot.picture")),
     ("build", ("bot.cache",)),
-    ("services", ("bot.subscriptions", "bot.delivery")),
+    ("services", ("bot.subscriptions", "bot.delivery", "bot.ingest")),
     ("telegram", ("bot.telegram",)),
     ("cli", ("bot.cli", "bot.chat", "bot.chat_reach")),
 ]
@@ -34,6 +34,7 @@ CLI_MODULES = (
     "bot.delivery.commands",
     "bot.subscriptions.commands",
     "bot.subscriptions.channel_commands",
+    "bot.ingest.commands",
 )
 
 EMULATOR_ALLOWED = ("bot.chat",)

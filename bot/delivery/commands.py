@@ -16,11 +16,11 @@ import signal
 import sys
 from pathlib import Path
 
-from bot.cache.store import load_cache
 from bot.config import load_settings
 from bot.delivery.fanout import RoundResult
 from bot.delivery.ratelimit import SharedRateLimiter
 from bot.delivery.scheduler import DeliveryService
+from bot.ingest.serving import serving_cache
 from bot.observability.logs import configure_logging
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram.client import file_url, make_bot
@@ -55,7 +55,10 @@ async def run_round(args: argparse.Namespace) -> RoundResult:
     settings = load_settings()
     token = settings.require_token()
     configure_logging(settings.log_level, settings.log_format, secrets=(token,))
-    cache = load_cache(args.cache or settings.cache_path)
+    # the live cache (seeds + ingested articles) when the intake has written one
+    cache = serving_cache(
+        args.cache or settings.cache_path, settings.data_dir, explicit=args.cache is not None
+    )
     store = SubscriptionStore.from_url(settings.effective_database_url)
     rate = None if args.no_rate_limit else (args.rate or settings.send_rate)
     api = settings.telegram_api_url or "https://api.telegram.org/bot"

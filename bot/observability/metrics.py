@@ -35,6 +35,28 @@ QUEUE_DEPTH = Gauge(
     "Deliveries queued and not yet sent, as of the last scheduler tick.",
     registry=REGISTRY,
 )
+INGEST_FETCHES = Counter(
+    "digestbot_ingest_fetches_total",
+    "HTTP fetches of feeds and pages by outcome (200, 304, http, timeout, too_large, …).",
+    ["outcome"],
+    registry=REGISTRY,
+)
+INGEST_ARTICLES = Counter(
+    "digestbot_ingest_articles_total",
+    "Candidate articles judged by the intake: accepted, or refused by reason.",
+    ["status", "reason"],
+    registry=REGISTRY,
+)
+INGEST_POLL_LAG = Gauge(
+    "digestbot_ingest_poll_lag_seconds",
+    "How late the most overdue feed was when the last poll round started.",
+    registry=REGISTRY,
+)
+INGEST_LAST_SUCCESS = Gauge(
+    "digestbot_ingest_last_success_timestamp_seconds",
+    "When a feed was last fetched successfully (Unix time).",
+    registry=REGISTRY,
+)
 UPDATES_POISONED = Counter(
     "digestbot_updates_poisoned_total",
     "Updates skipped because they could not be decoded (confirmed, content not logged).",

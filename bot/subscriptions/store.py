@@ -301,45 +301,50 @@ class SubscriptionStore:
 
     def enqueue_pending(self, chat_ids: Sequence[int] | None) -> int:
         """Queue every item newer than each active subscriber's ``queued_through``."""
+        with self.engine.begin() as conn:
+            return self.enqueue_in(conn, chat_ids)
+
+    def enqueue_in(self, conn: Connection, chat_ids: Sequence[int] | None) -> int:
+        """:meth:`enqueue_pending` inside the caller's transaction (the intake announces an
+        article and queues it for every subscriber in one commit)."""
         s, q = subscribers, queue_items
         d2 = deliveries.alias("d2")
         q2 = queue_items.alias("q2")
-        with self.engine.begin() as conn:
-            top = conn.execute(select(func.coalesce(func.max(q.c.seq), 0))).scalar_one()
-            cond = [s.c.active.is_(True), q.c.seq > s.c.queued_through]
-            if chat_ids is not None:
-                cond.append(s.c.chat_id.in_(list(chat_ids)))
-            already_pending = exists(
-                select(literal(1))
-                .select_from(d2.join(q2, q2.c.seq == d2.c.item_seq))
-                .where(
-                    d2.c.chat_id == s.c.chat_id,
-                    q2.c.article_id == q.c.article_id,
-                    d2.c.status.in_(PENDING),
-                )
+        top = conn.execute(select(func.coalesce(func.max(q.c.seq), 0))).scalar_one()
+        cond = [s.c.active.is_(True), q.c.seq > s.c.queued_through]
+        if chat_ids is not None:
+            cond.append(s.c.chat_id.in_(list(chat_ids)))
+        already_pending = exists(
+            select(literal(1))
+            .select_from(d2.join(q2, q2.c.seq == d2.c.item_seq))
+            .where(
+                d2.c.chat_id == s.c.chat_id,
+                q2.c.article_id == q.c.article_id,
+                d2.c.status.in_(PENDING),
             )
-            rows = (
-                select(
-                    s.c.chat_id,
-                    q.c.seq,
-                    q.c.article_id,
-                    literal(DeliveryStatus.QUEUED.value),
-                    literal(0),
-                )
-                .select_from(s.join(q, q.c.seq > s.c.queued_through))
-                .where(and_(*cond), ~already_pending)
-                .order_by(s.c.chat_id, q.c.seq)
+        )
+        rows = (
+            select(
+                s.c.chat_id,
+                q.c.seq,
+                q.c.article_id,
+                literal(DeliveryStatus.QUEUED.value),
+                literal(0),
             )
-            stmt = (
-                self._insert_ignore()
-                .from_select(["chat_id", "item_seq", "article_id", "status", "attempts"], rows)
-                .on_conflict_do_nothing()
-            )
-            added = conn.execute(stmt).rowcount or 0
-            upd = update(s).where(s.c.active.is_(True), s.c.queued_through < top)
-            if chat_ids is not None:
-                upd = upd.where(s.c.chat_id.in_(list(chat_ids)))
-            conn.execute(upd.values(queued_through=top))
+            .select_from(s.join(q, q.c.seq > s.c.queued_through))
+            .where(and_(*cond), ~already_pending)
+            .order_by(s.c.chat_id, q.c.seq)
+        )
+        stmt = (
+            self._insert_ignore()
+            .from_select(["chat_id", "item_seq", "article_id", "status", "attempts"], rows)
+            .on_conflict_do_nothing()
+        )
+        added = conn.execute(stmt).rowcount or 0
+        upd = update(s).where(s.c.active.is_(True), s.c.queued_through < top)
+        if chat_ids is not None:
+            upd = upd.where(s.c.chat_id.in_(list(chat_ids)))
+        conn.execute(upd.values(queued_through=top))
         return max(added, 0)
 
     # -- subscribers --------------------------------------------------------------------

@@ -38,7 +38,7 @@ from bot.delivery.ratelimit import SharedRateLimiter
 from bot.model import Cache
 from bot.subscriptions.store import SubscriptionStore
 from bot.telegram import callbacks as cb
-from bot.telegram import first_contact, memory, reach, source, subscribe
+from bot.telegram import first_contact, intake, memory, reach, source, subscribe
 from bot.telegram import handlers as h
 from bot.telegram.client import file_url, make_bot
 from bot.telegram.context import CONTEXT_TYPES, App
@@ -57,10 +57,10 @@ CORE_COMMANDS: dict[str, h.Handler] = {
     "timeline": h.timeline,
     "treaty_articles": h.treaty_articles,
     "reactions": h.reactions,
-    "sources": h.sources,
+    "sources": intake.sources,  # the core screen plus the dossier's freshness
     "search": h.search,
     "lang": h.choose_lang,
-    "about": h.about,
+    "about": intake.about,
     "source": source.source,
 }
 
@@ -156,6 +156,10 @@ def build_application(
     application.bot_data.store = store
     subscribe.install(application, settings)
     reach.install(application, settings, cache)
+    intake.install(application, settings)  # /latest, /add, /feeds, live cache reload, polling
+    intake.on_cache_swap(
+        application.bot_data, lambda _data, new: reach.install(application, settings, new)
+    )
     add_handlers(application, settings)
     application.add_error_handler(h.on_error)
     commands = registered_commands(application)

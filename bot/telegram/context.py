@@ -19,6 +19,8 @@ from bot.model import Cache
 if TYPE_CHECKING:
     from bot.config import Settings
     from bot.delivery.scheduler import DeliveryService
+    from bot.ingest.intake import Intake
+    from bot.ingest.live import LiveCacheWatcher
     from bot.subscriptions.store import SubscriptionStore
     from bot.telegram.i18n import Lang
     from bot.telegram.share import ShareIndex
@@ -53,6 +55,11 @@ class BotData:
         self.group_admins: TTLCache[tuple[int, int], bool] = TTLCache(
             GROUP_ADMINS_MAX, GROUP_ADMINS_TTL
         )
+        # the live intake (bot.telegram.intake.install): the service, the live cache's
+        # watcher and what else must be rebuilt when a new cache is swapped in
+        self.intake: Intake | None = None
+        self.live_watcher: LiveCacheWatcher | None = None
+        self.swap_hooks: list[Callable[[BotData, Cache], None]] = []
         self._views: Views | None = None
         self._delivery: DeliveryService | None = None
 

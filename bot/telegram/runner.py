@@ -23,9 +23,9 @@ from urllib.parse import urlparse
 from telegram import Update
 from telegram.ext import Application
 
-from bot.cache.store import load_cache
 from bot.config import load_settings
 from bot.errors import ConfigError
+from bot.ingest.serving import serving_cache
 from bot.observability.logs import configure_logging
 from bot.telegram.app import build_application
 from bot.telegram.webserver import WebhookConfig, serve
@@ -85,7 +85,10 @@ def main(args: argparse.Namespace) -> int:
     settings = load_settings()
     token = settings.require_token()
     configure_logging(settings.log_level, settings.log_format, secrets=(token,))
-    cache = load_cache(args.cache or settings.cache_path)
+    # the live cache (seeds + ingested articles) when the intake has written one
+    cache = serving_cache(
+        args.cache or settings.cache_path, settings.data_dir, explicit=args.cache is not None
+    )
     # What is loaded now lives until exit: freeze it so full collections stop rescanning
     # the cache and the imported libraries on every pass (tail latency). Frozen at once:
     # the collections that building the application triggers would otherwise walk a

@@ -1,8 +1,8 @@
 """channels: the channels the bot posts every digest to (each is also a subscriber).
 
 Revision ID: 0004
-Revises: 0002 on the reach branch; the integrator re-chains it onto 0003 (intake) when
-merging, as agreed: 0003 = articles/feeds, 0004 = channels.
+Revises: 0003 (intake's articles/feeds; written on the reach branch against 0002 and
+re-chained when the branches met, as agreed: 0003 = articles/feeds, 0004 = channels).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 from bot.subscriptions.models import UTCDateTime
 
 revision = "0004"
-down_revision: str | None = "0002"
+down_revision: str | None = "0003"
 branch_labels = None
 depends_on = None
 
