@@ -373,3 +373,24 @@ async def test_digest_does_not_end_on_a_reference_to_another_visit(
     body = digest.text.split("المصادر:")[0]
     assert "هذه الزيارة" not in body  # «this visit» with no visit named before it
     assert_all_calls_ok(emulator)
+
+
+async def test_a_year_alone_in_its_period_is_not_labelled(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    """«(الشهر غير مذكور)» only where finer dates of that year are listed before it."""
+    cache = load_cache(REAL_CACHE)
+    alone = [
+        e.date
+        for e in cache.timeline
+        if e.granularity == "year"
+        and not e.end
+        and not e.qualifier
+        and not any(o.date.startswith(e.date + "-") for o in cache.timeline)
+    ]
+    assert alone  # the seeds date 1948 and 1961 only by year
+    timeline = await one(emulator, "/timeline")
+    for line in hit_lines(timeline):
+        if line.split(" — ")[0].strip("‏• ").split(" ")[0] in alone:
+            assert "غير مذكور" not in line.split(" — ")[0]
+    assert_all_calls_ok(emulator)

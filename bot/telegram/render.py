@@ -280,11 +280,18 @@ class TimelineView:
     pages: int
 
 
+def _has_finer(cites: Citations, event: TimelineEvent) -> bool:
+    """Does the timeline date another event more precisely inside this one's month or
+    year? Only then is «اليوم غير مذكور» needed: the undated event is listed after them."""
+    inside = event.date + "-"
+    return any(other.date.startswith(inside) for other in cites.cache.timeline)
+
+
 def _event_line(lang: Lang, event: TimelineEvent, cites: Citations, style: Style = FULL) -> str:
     when = format_date(lang, event.date, event.granularity)
     if event.qualifier:  # "أواخر نوفمبر" stays "late November", not all of November
         when = t(lang, f"qualifier_{event.qualifier}", when=when)
-    elif event.granularity in ("month", "year") and not event.end:
+    elif event.granularity in ("month", "year") and not event.end and _has_finer(cites, event):
         when = t(lang, f"{event.granularity}_only", when=when)
     if event.end:
         when = f"{when} – {format_date(lang, event.end, event.granularity)}"
