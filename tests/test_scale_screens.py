@@ -272,3 +272,28 @@ def test_search_on_a_large_dossier_pages_its_hits_one_message_each(big: Cache) -
     assert second is not None and len(second.parts) == 1
     assert second.parts[0] != first.parts[0]
     assert pages.shown_length(second.parts[0]) <= LIMIT
+
+
+def test_reactions_first_screen_lists_what_fits_and_says_how_many_more() -> None:
+    """Dozens of parties (a large dossier) still make one first screen: the parties that
+    fit, their buttons, and a line naming how many more can be asked for by name."""
+    base = sample_cache()
+    template = base.reactions[0]
+    reactions = [
+        template.model_copy(
+            update={
+                "actor": f"المتحدث الرسمي رقم {i} باسم وزارة الخارجية",
+                "actor_key": f"spk{i}",
+                "party": f"جمهورية الطرف رقم {i} الاتحادية",
+            }
+        )
+        for i in range(90)
+    ]
+    views = Views(base.model_copy(update={"reactions": reactions}))
+    screen = views.reactions("ar", None, 0)
+    assert len(screen.parts) == 1 and pages.shown_length(screen.parts[0]) <= LIMIT
+    listed = screen.parts[0].count("• ")
+    assert 0 < listed < 90 and f"{90 - listed} طرفًا آخر" in screen.parts[0]
+    assert screen.markup is not None
+    party_buttons = [b for row in screen.markup.inline_keyboard for b in row if "الطرف" in b.text]
+    assert len(party_buttons) == listed

@@ -30,6 +30,10 @@ STANCES: tuple[Stance, ...] = ("critical", "supportive", "neutral", "no_comment"
 STANCE_ICON = {"critical": "🔴", "supportive": "🟢", "neutral": "⚪", "no_comment": "🤐"}
 VOICES_SHOWN = 3
 PEOPLE_PAGE_SIZE = 8
+#: the first screen lists parties while their lines fit this many characters (one
+#: Telegram message with room for the title and hint), and at most this many buttons
+GLANCE_CHARS = 3000
+GLANCE_MAX_PARTIES = 30
 
 
 @dataclass(frozen=True)
@@ -141,14 +145,33 @@ def render_glance(lang: Lang, cache: Cache, groups: Sequence[PartyGroup]) -> str
     if not groups:
         return f"🗣 <b>{esc(t(lang, 'reactions_glance_title'))}</b>\n\n" + t(lang, "empty_reactions")
     lines = [f"🗣 <b>{esc(t(lang, 'reactions_glance_title'))}</b>", ""]
-    for i in glance_order(groups):
-        group = groups[i]
-        lines.append(
-            f"• <b>{esc(group_name(lang, cache, group))}</b> — "
-            f"{stance_summary(lang, group.statements)} — {voices(lang, cache, group)}"
-        )
+    shown = glance_shown(lang, cache, groups)
+    lines += [_party_line(lang, cache, groups[i]) for i in shown]
+    if len(shown) < len(groups):
+        lines.append(f"<i>{esc(t(lang, 'reactions_glance_more', n=len(groups) - len(shown)))}</i>")
     lines += ["", f"<i>{esc(t(lang, 'reactions_glance_hint'))}</i>"]
     return "\n".join(lines)
+
+
+def _party_line(lang: Lang, cache: Cache, group: PartyGroup) -> str:
+    return (
+        f"• <b>{esc(group_name(lang, cache, group))}</b> — "
+        f"{stance_summary(lang, group.statements)} — {voices(lang, cache, group)}"
+    )
+
+
+def glance_shown(lang: Lang, cache: Cache, groups: Sequence[PartyGroup]) -> list[int]:
+    """The parties the first screen lists, in glance order, while they fit one message:
+    a large dossier names dozens of parties; the rest are reached by name
+    (``/reactions <party>``)."""
+    shown: list[int] = []
+    used = 0
+    for i in glance_order(groups):
+        used += len(_party_line(lang, cache, groups[i])) + 1
+        if shown and (used > GLANCE_CHARS or len(shown) >= GLANCE_MAX_PARTIES):
+            break
+        shown.append(i)
+    return shown
 
 
 def render_party(lang: Lang, cache: Cache, group: PartyGroup, page: int) -> tuple[str, int, int]:

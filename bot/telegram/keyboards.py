@@ -13,7 +13,7 @@ from bot.telegram.glance import (
     STANCE_ICON,
     STANCES,
     PartyGroup,
-    glance_order,
+    glance_shown,
     group_name,
     person_name,
 )
@@ -126,7 +126,7 @@ def glance_keyboard(
     """One button per party (as the glance lists them), then one per stance present."""
     buttons = [
         _button(truncate(group_name(lang, cache, groups[i]), 24), cb.ReactionsParty(i, 0), tag)
-        for i in glance_order(groups)
+        for i in glance_shown(lang, cache, groups)
     ]
     rows = [buttons[i : i + 3] for i in range(0, len(buttons), 3)]
     present = {r.stance for g in groups for r in g.statements}
