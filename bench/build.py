@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import random
 import resource
 import statistics
@@ -27,6 +26,8 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TypeVar
+
+from scale_corpus import write_article  # bench/: one synthetic-article writer
 
 from bot.cache.build import BuildSettings, article_entry, paused_gc, render_outputs
 from bot.corpus import load_corpus
@@ -65,21 +66,8 @@ def write_synthetic(target: Path, seeds: Sequence[Article], count: int, seed: in
     for n in range(count):
         template = seeds[n % len(seeds)].meta
         paragraphs = rng.sample(pool, k=min(len(pool), rng.randint(5, 40)))
-        art_id = f"syn{n:05d}"
-        (target / f"{art_id}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
         published = template.published + dt.timedelta(days=n % 365)
-        fields = {
-            "id": art_id,
-            "file": f"{art_id}.txt",
-            "title": paragraphs[0][:120],
-            "source": template.source or "synthetic",
-            "published": published.isoformat(),
-            "published_precision": "day",
-            "published_reason": "synthetic benchmark article",
-            "language": "ar",
-        }
-        body = "\n".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in fields.items())
-        entries.append("[[article]]\n" + body + "\n")
+        entries.append(write_article(target, n, paragraphs, template.source, published))
     (target / "articles.toml").write_text("\n".join(entries), encoding="utf-8")
 
 

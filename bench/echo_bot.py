@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Coroutine
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, ContextTypes, MessageHandler, filters
@@ -21,7 +23,11 @@ async def echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await update.effective_message.reply_text(update.effective_message.text)
 
 
-def main() -> int:
+def run_bare_bot(
+    reply: Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]],
+) -> int:
+    """Poll the Bot API at TELEGRAM_API_URL with a plain PTB Application whose only
+    handler is ``reply`` for text: the baseline the benchmarks compare the bot with."""
     app = (
         Application.builder()
         .token(os.environ["TELEGRAM_BOT_TOKEN"])
@@ -29,9 +35,13 @@ def main() -> int:
         .concurrent_updates(True)
         .build()
     )
-    app.add_handler(MessageHandler(filters.TEXT, echo))
+    app.add_handler(MessageHandler(filters.TEXT, reply))
     app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0)
     return 0
+
+
+def main() -> int:
+    return run_bare_bot(echo)
 
 
 if __name__ == "__main__":

@@ -32,10 +32,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -45,23 +43,6 @@ from botapi_emulator import BotAPIEmulator  # noqa: E402
 COMMANDS = ("/timeline", "/reactions", "/digest")
 CHAT = 777_000_001
 TARGET_RATIO = 1.2
-
-
-def run_bare_bot(reply: Callable[[Any, Any], Coroutine[Any, Any, None]]) -> int:
-    """Poll the emulator with a plain PTB Application that only has ``reply`` for text."""
-    from telegram import Update
-    from telegram.ext import Application, MessageHandler, filters
-
-    app = (
-        Application.builder()
-        .token(os.environ["TELEGRAM_BOT_TOKEN"])
-        .base_url(os.environ["TELEGRAM_API_URL"])
-        .concurrent_updates(True)
-        .build()
-    )
-    app.add_handler(MessageHandler(filters.TEXT, reply))
-    app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0)
-    return 0
 
 
 def payload_echo_main() -> int:
@@ -88,6 +69,8 @@ def payload_echo_main() -> int:
         for i, part in enumerate(screen.parts):
             last = i == len(screen.parts) - 1
             await message.reply_html(part, reply_markup=screen.markup if last else None)
+
+    from echo_bot import run_bare_bot  # bench/: a bare PTB app, nothing else
 
     return run_bare_bot(echo)
 

@@ -138,7 +138,7 @@ def tile_cache(source: Path, target: Path, count: int) -> None:
 def payload_main(recorded: Path) -> int:
     """A bare PTB bot answering each command with the screens digestbot sent for it."""
     from telegram import InlineKeyboardMarkup, Update
-    from telegram.ext import Application, ContextTypes, MessageHandler, filters
+    from telegram.ext import ContextTypes
 
     screens: dict[str, list[list[Any]]] = json.loads(recorded.read_text(encoding="utf-8"))
 
@@ -150,16 +150,9 @@ def payload_main(recorded: Path) -> int:
             keyboard = InlineKeyboardMarkup.de_json(markup, context.bot) if markup else None
             await message.reply_html(text, reply_markup=keyboard)
 
-    app = (
-        Application.builder()
-        .token(os.environ["TELEGRAM_BOT_TOKEN"])
-        .base_url(os.environ["TELEGRAM_API_URL"])
-        .concurrent_updates(True)
-        .build()
-    )
-    app.add_handler(MessageHandler(filters.TEXT, answer))
-    app.run_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0)
-    return 0
+    from echo_bot import run_bare_bot  # bench/: a bare PTB app, nothing else
+
+    return run_bare_bot(answer)
 
 
 def rss_kib(pid: int) -> int:

@@ -130,18 +130,25 @@ def write_dossier(target: Path, seeds: Sequence[Article], count: int, seed: int)
         paragraphs = rng.sample(pool, k=min(len(pool), rng.randint(3, 12)))
         for sentence in own:
             paragraphs.insert(rng.randint(1, len(paragraphs)), sentence)
-        art_id = f"syn{n:05d}"
-        (target / f"{art_id}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
-        fields = {
-            "id": art_id,
-            "file": f"{art_id}.txt",
-            "title": paragraphs[0][:120],
-            "source": template.source or "synthetic",
-            "published": published.isoformat(),
-            "published_precision": "day",
-            "published_reason": "synthetic benchmark article",
-            "language": "ar",
-        }
-        body = "\n".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in fields.items())
-        entries.append("[[article]]\n" + body + "\n")
+        entries.append(write_article(target, n, paragraphs, template.source, published))
     (target / "articles.toml").write_text("\n".join(entries), encoding="utf-8")
+
+
+def write_article(
+    target: Path, n: int, paragraphs: Sequence[str], source: str | None, published: dt.date
+) -> str:
+    """Write synthetic article ``n``'s text into ``target``; return its articles.toml entry."""
+    art_id = f"syn{n:05d}"
+    (target / f"{art_id}.txt").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    fields = {
+        "id": art_id,
+        "file": f"{art_id}.txt",
+        "title": paragraphs[0][:120],
+        "source": source or "synthetic",
+        "published": published.isoformat(),
+        "published_precision": "day",
+        "published_reason": "synthetic benchmark article",
+        "language": "ar",
+    }
+    body = "\n".join(f"{k} = {json.dumps(v, ensure_ascii=False)}" for k, v in fields.items())
+    return "[[article]]\n" + body + "\n"

@@ -146,14 +146,11 @@ class Intake:
     ) -> Outcome:
         # one judgement at a time: a near-copy must find its original already recorded
         async with self._judging:
-            return await self._judge_locked(
-                page, key=key, given=given, final=final, guid=guid, feed_id=feed_id, item=item
-            )
+            return await self._judge_now(page, key, given, final, guid, feed_id, item)
 
-    async def _judge_locked(
+    async def _judge_now(
         self,
         page: Page,
-        *,
         key: str,
         given: str,
         final: str | None,
@@ -161,6 +158,7 @@ class Intake:
         feed_id: int | None,
         item: FeedItem | None,
     ) -> Outcome:
+        """The judgement itself; callers hold ``_judging``."""
         now = self.clock()
         known = await self._known_index()
         title = page.title or (item.title if item else "")
