@@ -20,6 +20,7 @@ from functools import lru_cache
 from bot.arabic.normalize import normalize
 from bot.arabic.tokens import WORD_RE
 from bot.corpus_types import Article
+from bot.extract.clauses import needs_governor, pronoun_subject, whole_sentence
 from bot.extract.speakers import (
     BOUNDARY,
     CLOSE_QUOTES,
@@ -38,6 +39,7 @@ from bot.extract.speakers import (
     short_refers_to,
     tokenize,
 )
+from bot.extract.stance_rules import harmonise_stances, is_analyst, names_signatory
 from bot.extract.vocabulary import Vocabulary, strip_conjunction, variants, vocabulary
 from bot.model import Evidence, Reaction, Stance
 
@@ -93,6 +95,8 @@ _ACCORDING = frozenset(
 _WHAT_SUFFIXES = ("ها", "ه", "")
 _REPLY_NOUNS = frozenset(normalize(w) for w in ("رد", "ردا", "تعليق", "موقف", "تعقيب"))
 _QUOTE_CHARS = "".join(sorted(OPEN_QUOTES | CLOSE_QUOTES)) + " .،"
+#: A quotation shorter than this many words ("وثيقة ثورية") is shown with its lead-in.
+_SHORT_QUOTE = 5
 #: How many sentences back a pronoun ("وأضاف") may reach for its speaker.
 _PRONOUN_REACH = 3
 
@@ -675,6 +679,14 @@ def _said(n: int, found: list[_Found], toks: Toks, text: str, v: Vocabulary) -> 
         rest = text[toks[cstart].start : toks[stop - 1].end].strip(" .،:")
         if how in ("speech", "pronoun", "participle") and not rest.startswith(verb):
             words = f"{verb} {rest}"
+    short_quote = kind == "quote" and len(words.split()) < _SHORT_QUOTE
+    if (
+        (kind == "paraphrase" and source == "clause" and needs_governor(words, v))
+        or ((source == "clause" or short_quote) and pronoun_subject(toks, cstart, stop))
+    ) and how in ("speech", "pronoun"):
+        # "تقول كييف وواشنطن إن جنودا كوريين …", "قال كيم إنه يرقى إلى مستوى …", "وصف
+        # الاتفاق بأنه “وثيقة ثورية”": the clause from its verb, not a fragment
+        words, kind = verb + text[toks[k].end : toks[stop - 1].end], "paraphrase"
     if kind == "paraphrase":
         words = _clause_end(words, v)
     context = text[toks[k].start : toks[stop - 1].end]
@@ -922,6 +934,15 @@ def stance_of(
         return "supportive" if sup or topical else "neutral"
     if crit:
         return "critical"
+    if (
+        signatories
+        and not independent
+        and _cue_hits(norm, voc.accusation)
+        and names_signatory(words, signatories, voc)
+    ):
+        # an outsider saying what a party to the agreement did ("كوريا الشمالية نشرت
+        # 10 آلاف جندي في روسيا") accuses it
+        return "critical"
     if signatories and _cue_hits(norm, voc.ties) and not _cue_hits(norm, voc.welcome):
         # an outsider describing the parties' alliance growing ("تحالف القوى … يتنامى",
         # "يتعزز التحالف بين هذه الدول") speaks of a threat, not of progress
@@ -1038,6 +1059,11 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                     if said.mention is not None
                     else _antecedents(s.text, said.verb_at, ctx)
                 )
+                words = said.words
+                if said.mention is None and len(actors) > 1:
+                    # "وتراقب كوريا الجنوبية والولايات المتحدة … وعبرتا عن قلقهما": the
+                    # parties' verb alone is a fragment; show the whole sentence
+                    words = whole_sentence(s.text)
                 if not actors and last and s.index - last[0] <= _PRONOUN_REACH:
                     actors = [last[1]]
                 for actor in actors:
@@ -1087,7 +1113,7 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                     statements.append(
                         Statement(
                             resolved,
-                            said.words,
+                            words,
                             said.kind,
                             art.id,
                             s.index,
@@ -1097,7 +1123,7 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                             no_comment=said.how == "no_comment",
                         )
                     )
-    return _merge(statements, reg, signatories, v)
+    return harmonise_stances(_merge(statements, reg, signatories, v), v)
 
 
 #: How a sentence of running text ends; a subheading has none of these.
@@ -1331,6 +1357,8 @@ def _merge(
             if party_counts
             else head.actor.party
         )
+        if is_analyst(_local_role(members, roles.get(k), party), v):
+            party = None  # an academic comments; he does not speak for his government
         stance: Stance = (
             "no_comment"
             if head.no_comment

@@ -92,6 +92,10 @@ class Vocabulary:
     nationality_index: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     #: party key → other English names a reader may type ("USA", "DPRK"), as written
     party_english_aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: role words of academics and analysts: they comment, they speak for no party
+    analysts: frozenset[str] = frozenset()
+    #: deeds that make a report about a party to the agreement an accusation
+    accusation: tuple[tuple[str, ...], ...] = ()
 
 
 def _adjective_forms(adjective: str) -> list[str]:
@@ -195,6 +199,8 @@ def vocabulary() -> Vocabulary:
         joint_documents=_phrases(joint["documents"]),
         joint_occasions=_phrases(joint["occasions"]),
         ordinals=longest_first(ordinals),
+        analysts=_norm_all(roles["analysts"]),
+        accusation=_phrases(stance["accusation"]),
     )
 
 
