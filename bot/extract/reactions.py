@@ -833,7 +833,8 @@ def _known_words(reg: _Registry) -> frozenset[str]:
 
 
 def _signatories(articles: Sequence[Article], v: Vocabulary) -> frozenset[str]:
-    """The two parties most named in sentences about the agreement."""
+    """The two parties (countries or organisations) most named in sentences about the
+    agreement, each in at least :data:`SIGNATORY_MIN_SENTENCES` of them."""
     counts: Counter[str] = Counter()
     for a in articles:
         for s in a.sentences:
@@ -850,11 +851,17 @@ def _signatories(articles: Sequence[Article], v: Vocabulary) -> frozenset[str]:
                 else:
                     i += 1
             counts.update(seen)
+    # A country or an organisation ("اتفاق مع صندوق النقد الدولي") named in a few treaty
+    # sentences; one passing mention makes no party to the agreement.
     ranked = sorted(
-        ((n, p) for p, n in counts.items() if v.party_kinds.get(p) == "country"),
+        ((n, p) for p, n in counts.items() if n >= SIGNATORY_MIN_SENTENCES),
         key=lambda x: (-x[0], x[1]),
     )
     return frozenset(p for _, p in ranked[:2])
+
+
+#: a party to the agreement is named in at least this many sentences about it
+SIGNATORY_MIN_SENTENCES = 3
 
 
 _SUFFIXES = frozenset({"", "ه", "ها", "هما", "هم", "نا", "ي", "ا", "ات"})
