@@ -11,10 +11,11 @@ from bot.extract.stance_rules import harmonise_stances, is_analyst
 from bot.extract.vocabulary import vocabulary
 from bot.model import Evidence, Reaction
 
-#: an agreement between Turkey and Iran, named in two treaty sentences
+#: an agreement between Turkey and Iran, both named in three treaty sentences
 PACT = (
     "وقعت تركيا وإيران معاهدة للدفاع المشترك في أنقرة.",
     "وتنص المعاهدة بين تركيا وإيران على التشاور المنتظم.",
+    "وتلتزم تركيا وإيران بموجب المعاهدة بتبادل المعلومات.",
 )
 
 

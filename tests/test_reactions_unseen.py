@@ -236,3 +236,25 @@ def test_envoys_and_the_un_adjective() -> None:
     assert r.party == "الأمم المتحدة"
     r = _one("وقال المبعوث الصيني الخاص تشاي جون إن الاتفاقية مهمة.")
     assert (r.actor, r.party) == ("تشاي جون", "الصين")
+
+
+def test_a_body_in_quotation_marks_after_li_is_the_officers_party() -> None:
+    r = _one('قال الأمين العام لـ"حزب الله" اللبناني، كريم منصور، إن الاتفاقية مهمة.')
+    assert (r.actor, r.party) == ("كريم منصور", "حزب الله")
+
+
+def test_a_telegram_named_far_after_a_long_subject_is_a_statement() -> None:
+    r = _one(
+        "بعث الشيخ سالم بن حمد آل سالم رئيس دولة الإمارات العربية المتحدة، برقية تهنئة إلى"
+        " الرئيس الجديد."
+    )
+    assert (r.party, r.stance) == ("الإمارات", "supportive")
+
+
+def test_an_unnamed_official_speaks_for_the_dossiers_country() -> None:
+    other = article(
+        "b", "قالت وزارة الخارجية الكوبية إن الاتفاقية مفيدة لكوبا.", "وتأمل كوبا في النمو."
+    )
+    bare = article("c", "وقال رئيس مجلس الوزراء إن الاتفاقية ستجذب الاستثمارات.")
+    found = extract_reactions([other, bare])
+    assert {r.party for r in found} == {"كوبا"}

@@ -21,6 +21,7 @@ from bot.arabic.normalize import normalize
 from bot.arabic.tokens import WORD_RE
 from bot.corpus_types import Article
 from bot.extract.clauses import needs_governor, pronoun_subject, whole_sentence
+from bot.extract.dossier import dossier_home
 from bot.extract.speakers import (
     BOUNDARY,
     CLOSE_QUOTES,
@@ -526,7 +527,7 @@ def _not_a_statement(toks: Toks, k: int, v: Vocabulary) -> bool:
     ]:
         return True
     return (core in v.needs_object or tok.norm in v.needs_object) and not any(
-        f in v.speech_objects for t in toks[k + 1 : k + 12] for f in variants(t.norm)
+        f in v.speech_objects for t in toks[k + 1 : k + 16] for f in variants(t.norm)
     )  # "قدم مساعدات" is a deed; "قدم تعازيه" a statement
 
 
@@ -833,8 +834,8 @@ def _known_words(reg: _Registry) -> frozenset[str]:
 
 
 def _signatories(articles: Sequence[Article], v: Vocabulary) -> frozenset[str]:
-    """The two parties (countries or organisations) most named in sentences about the
-    agreement, each in at least :data:`SIGNATORY_MIN_SENTENCES` of them."""
+    """The two parties most named in sentences about the agreement: countries, and
+    organisations named in at least :data:`ORGANISATION_MIN_SENTENCES` of them."""
     counts: Counter[str] = Counter()
     for a in articles:
         for s in a.sentences:
@@ -851,17 +852,21 @@ def _signatories(articles: Sequence[Article], v: Vocabulary) -> frozenset[str]:
                 else:
                     i += 1
             counts.update(seen)
-    # A country or an organisation ("اتفاق مع صندوق النقد الدولي") named in a few treaty
-    # sentences; one passing mention makes no party to the agreement.
+    # A country, or an organisation ("اتفاق مع صندوق النقد الدولي") named in several treaty
+    # sentences: the UN or NATO named in passing beside an agreement are not its parties.
     ranked = sorted(
-        ((n, p) for p, n in counts.items() if n >= SIGNATORY_MIN_SENTENCES),
+        (
+            (n, p)
+            for p, n in counts.items()
+            if v.party_kinds.get(p) == "country" or n >= ORGANISATION_MIN_SENTENCES
+        ),
         key=lambda x: (-x[0], x[1]),
     )
     return frozenset(p for _, p in ranked[:2])
 
 
-#: a party to the agreement is named in at least this many sentences about it
-SIGNATORY_MIN_SENTENCES = 3
+#: an organisation is a party to the agreement when named in this many sentences about it
+ORGANISATION_MIN_SENTENCES = 3
 
 
 _SUFFIXES = frozenset({"", "ه", "ها", "هما", "هم", "نا", "ي", "ا", "ات"})
@@ -1052,6 +1057,7 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
         _register_article(pos, art, reg, _Ctx(v, frozenset(), corpus))
     ctx = _Ctx(v, _known_words(reg), corpus)
     signatories = _signatories(articles, v)
+    dossier_country = dossier_home(articles, v)
     statements: list[Statement] = []
     for pos, art in enumerate(articles):
         last: tuple[int, Actor] | None = None
@@ -1096,7 +1102,8 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                         # "وزارة الداخلية", "رئيس الوزراء": an official of the country the
                         # article is about
                         if home is None:
-                            home = (_home_party(art, v),)
+                            # the article's own country, else the dossier's
+                            home = (_home_party(art, v) or dossier_country,)
                         if home[0] is not None:
                             resolved = replace(resolved, party=home[0])
                     if resolved.party is None and _possessive_role(resolved.role):

@@ -189,7 +189,15 @@ def _complements(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str | None]:
     party)."""
     party: str | None = None
     nationality: str | None = None
+    named: str | None = None
     while j < len(toks) and toks[j].word:
+        quoted = _quoted_party(toks, j, v)
+        if quoted:
+            # «الأمين العام لـ"حزب الله" اللبناني»: a body named in quotation marks after
+            # لـ is who the officer speaks for, whatever adjective follows it
+            named = named or quoted[1]
+            j += quoted[0]
+            continue
         nat = nationality_at(toks, j, v)
         if nat:
             nationality = nationality or nat[1]
@@ -228,7 +236,19 @@ def _complements(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str | None]:
         break
     # A nationality adjective outranks a body's name: "مستشار مجلس الأمن القومي الأمريكي"
     # speaks for the United States, not for the UN Security Council.
-    return j, nationality or party
+    return j, named or nationality or party
+
+
+def _quoted_party(toks: Toks, j: int, v: Vocabulary) -> tuple[int, str] | None:
+    """'لـ"حزب الله"' at ``j``: the glued preposition, a party in quotation marks; returns
+    (tokens consumed, party)."""
+    if toks[j].norm != "ل" or j + 2 >= len(toks) or toks[j + 1].text not in _NAME_QUOTES:
+        return None
+    hit = party_at(toks, j + 2, v)
+    close = j + 2 + hit[0] if hit else -1
+    if hit and close < len(toks) and toks[close].text in _NAME_QUOTES:
+        return close + 1 - j, hit[1]
+    return None
 
 
 def media_phrase(toks: Toks, i: int, v: Vocabulary) -> tuple[int, str | None]:
