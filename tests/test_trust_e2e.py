@@ -394,3 +394,47 @@ async def test_a_year_alone_in_its_period_is_not_labelled(
         if line.split(" — ")[0].strip("‏• ").split(" ")[0] in alone:
             assert "غير مذكور" not in line.split(" — ")[0]
     assert_all_calls_ok(emulator)
+
+
+# --- points 3 and 5: whole clauses, stance where it is clear -----------------------------
+
+
+def _statement_texts(message: SentMessage) -> list[str]:
+    """What each statement line says, after its speaker and stance label."""
+    return [line.split(": ", 1)[1] for line in hit_lines(message) if ": " in line]
+
+
+async def test_accusations_are_critical_and_shown_as_whole_clauses(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    party = await one(emulator, "/reactions أوكرانيا")
+    country = next(
+        line for line in hit_lines(party) if line.lstrip("\u200f• ").startswith("أوكرانيا")
+    )
+    assert "🔴 2" in country and "⚪" not in country  # Kyiv's troop claims are accusations
+    emulator.press_button(CHAT, party.message_id, "أوكرانيا")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    said = _statement_texts(emulator.message(CHAT, party.message_id))
+    assert any(s.startswith("تقول كييف وواشنطن إن جنودا") for s in said), said
+    assert not any(s.startswith("جنودا") for s in said)  # never the fragment
+    assert_all_calls_ok(emulator)
+
+
+async def test_an_academic_is_listed_with_the_analysts(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    lines = hit_lines(await one(emulator, "/reactions"))
+    russia = next(line for line in lines if "روسيا —" in line)
+    assert "لوكين" not in russia
+    assert "لوكين" in lines[-1] and "محللون" in lines[-1]
+    assert_all_calls_ok(emulator)
+
+
+def test_one_speakers_near_identical_lines_share_a_stance() -> None:
+    cache = load_cache(REAL_CACHE)
+    hegemony = [
+        r.stance
+        for r in cache.reactions
+        if r.actor == "فلاديمير بوتين" and "سياسة الهيمنة" in r.quote
+    ]
+    assert len(hegemony) >= 2 and set(hegemony) == {"supportive"}
