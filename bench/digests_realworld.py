@@ -4,7 +4,8 @@ Evaluation only. The gold gives, per dev article, 3–5 key sentences as short v
 quotes; a quote names the sentence it starts in (normalised text, across sentence
 boundaries, as the extraction gold does). Recall is the share of an article's key
 sentences its digest contains. Articles are ``part = "tune"`` (the rules may be tuned on
-them) or ``"untuned"`` (scored only once the rules were fixed); both are reported.
+them), ``"untuned"`` (scored only once the rules were fixed) or ``"fresh"`` (annotated
+after the rules were fixed); each part is reported.
 
 What a story is about comes from its own definition, as the dossier terms do for the
 seeds: the stems its search queries (in the manifest) share
@@ -27,7 +28,7 @@ from bot.digest.evaluation import System, systems
 from bot.digest.subject import Subject, shared_subject
 
 GOLD = Path(__file__).resolve().parent.parent / "tests" / "realworld" / "digests.toml"
-PARTS = ("tune", "untuned")
+PARTS = ("tune", "untuned", "fresh")
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,8 +149,7 @@ def realworld_tables(path: Path = GOLD, root: Path | None = None) -> dict[str, s
     by_part = {p: [i for i in ids if part[i] == p] for p in PARTS}
     header = [
         "system",
-        f"recall, tune ({len(by_part['tune'])})",
-        f"recall, untuned ({len(by_part['untuned'])})",
+        *(f"recall, {p} ({len(by_part[p])})" for p in PARTS),
         f"recall, all ({len(ids)})",
         "sentences",
         "chars",
@@ -157,8 +157,7 @@ def realworld_tables(path: Path = GOLD, root: Path | None = None) -> dict[str, s
     rows = [
         [
             name,
-            _mean(s.recall, by_part["tune"]),
-            _mean(s.recall, by_part["untuned"]),
+            *(_mean(s.recall, by_part[p]) for p in PARTS),
             _mean(s.recall, ids),
             f"{s.sentences:.1f}",
             f"{s.chars:.0f}",
