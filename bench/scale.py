@@ -81,6 +81,23 @@ def build_child(seeds: Path, out: Path) -> int:
     return 0
 
 
+def archive_child(cache: Path, data_dir: Path) -> int:
+    """Derive the archive of ``cache`` into ``data_dir`` as the first start or `digestbot
+    build` would (bot.cache.archive); print one JSON line."""
+    from bot.cache.archive import archive_path, cache_key, open_served
+
+    wall = time.perf_counter()
+    open_served(cache, data_dir)
+    path = archive_path(data_dir, cache_key(cache.read_bytes()))
+    result = {
+        "wall_s": time.perf_counter() - wall,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "mb": path.stat().st_size / 1e6,
+    }
+    print(json.dumps(result))
+    return 0
+
+
 def write_corpus(target: Path, count: int, seed: int) -> None:
     from scale_corpus import write_dossier
 
@@ -317,9 +334,9 @@ def report_serving(result: dict[str, Any]) -> None:
         )
 
 
-def run_build(seeds: Path, out: Path) -> dict[str, float]:
+def run_child(flag: str, *paths: Path) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, __file__, "--build-child", str(seeds), str(out)],
+        [sys.executable, __file__, flag, *map(str, paths)],
         cwd=str(ROOT),
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -341,11 +358,14 @@ def main() -> int:
     parser.add_argument("--keep", type=Path, default=None, help="keep caches in this directory")
     parser.add_argument("--build-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--payload-bot", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--archive-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_child:
         return build_child(*args.build_child)
     if args.payload_bot:
         return payload_main(args.payload_bot)
+    if args.archive_child:
+        return archive_child(*args.archive_child)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)
@@ -360,7 +380,7 @@ def main() -> int:
                 if not (out / "cache.json").exists():
                     if not seeds.exists():
                         write_corpus(seeds, size, args.seed)
-                    b = run_build(seeds, out)
+                    b = run_child("--build-child", seeds, out)
                     print(
                         f"  build: {b['wall_s']:.1f} s wall, {b['cpu_s'] * 1000 / size:.1f} ms "
                         f"CPU per article, peak {b['peak_mib']:.0f} MiB",
@@ -378,6 +398,12 @@ def main() -> int:
                 print(f"  build: not run (above --max-build); cache tiled from {built}", flush=True)
             cache = out / "cache.json"
             print(f"  cache.json: {cache.stat().st_size / 1e6:.1f} MB", flush=True)
+            a = run_child("--archive-child", cache, work)
+            print(
+                f"  archive (SQLite, derived once per cache version): {a['wall_s']:.1f} s wall, "
+                f"peak {a['peak_mib']:.0f} MiB, {a['mb']:.1f} MB",
+                flush=True,
+            )
             result = asyncio.run(serve(cache, args.rounds, args.search_word, work))
             report_serving(result)
     return 0

@@ -12,6 +12,7 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.cache.search import Hit, first_match, query_words
 from bot.model import (
     ArticleEntry,
     Cache,
@@ -30,7 +31,6 @@ from bot.telegram.i18n import Lang, t
 from bot.telegram.paging import page_of
 from bot.telegram.refs import article_number
 from bot.telegram.rtl import ltr_lines, rtl_lines
-from bot.telegram.search import Hit, first_match, query_words
 from bot.telegram.text import FULL as FULL
 from bot.telegram.text import SNIPPET_CHARS as SNIPPET_CHARS
 from bot.telegram.text import STYLES as STYLES
