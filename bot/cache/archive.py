@@ -44,7 +44,7 @@ from typing import overload
 
 from bot.arabic.fold import fold
 from bot.arabic.plural import pattern_root
-from bot.cache.search import MIN_PREFIX_CHARS, Hit, SearchIndex
+from bot.cache.search import MIN_PREFIX_CHARS, Hit, SearchIndex, clear_memos
 from bot.cache.store import loads_cache
 from bot.errors import CacheError
 from bot.model import ArticleText, Cache, Evidence
@@ -109,6 +109,7 @@ def write_archive(path: Path, cache: Cache, key: str) -> Path:
                 ((t.article_id, t.model_dump_json()) for t in cache.texts),
             )
             rows = list(SearchIndex(cache).rows())
+            clear_memos()  # the words memoised while indexing: not kept by a serving process
             db.executemany(
                 "INSERT INTO hits VALUES (?, ?, ?)",
                 ((n, weight, _hit_json(hit)) for n, (hit, _, _, _, weight) in enumerate(rows)),
