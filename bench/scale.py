@@ -5,8 +5,9 @@
 For each size it writes a synthetic dossier (bench/scale_corpus.write_dossier: the seeds'
 paragraphs mixed with sentences naming people, dates and figures of their own), runs the
 real build in a child process (``digestbot build``'s own functions; time per article and
-the child's peak resident memory), writes ``cache.json``, then starts ``digestbot run``
-against the Bot API emulator and reports:
+the child's peak resident memory), writes ``cache.json``, derives its archive
+(bot.cache.archive: what the first start would do, timed apart, in a fresh data
+directory), then starts ``digestbot run`` against the Bot API emulator and reports:
 
 - first reply after spawn (spawn → reply to /start) and resident memory (at that moment
   and after every command below has been answered);
@@ -33,6 +34,7 @@ import asyncio
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -82,8 +84,8 @@ def build_child(seeds: Path, out: Path) -> int:
 
 
 def archive_child(cache: Path, data_dir: Path) -> int:
-    """Derive the archive of ``cache`` into ``data_dir`` as the first start or `digestbot
-    build` would (bot.cache.archive); print one JSON line."""
+    """Derive the archive of ``cache`` into ``data_dir`` as the first start that serves it
+    would (bot.cache.archive); print one JSON line."""
     from bot.cache.archive import archive_path, cache_key, open_served
 
     wall = time.perf_counter()
@@ -123,13 +125,15 @@ def tile_cache(source: Path, target: Path, count: int) -> None:
         return f"{int(date[:4]) + years:04d}{date[4:]}"
 
     tiled: dict[str, list[Any]] = {
-        k: [] for k in ("articles", "digests", "timeline", "treaty_articles", "reactions")
+        k: [] for k in ("articles", "digests", "texts", "timeline", "treaty_articles", "reactions")
     }
     for copy in range(copies):
         for a in data["articles"]:
             tiled["articles"].append({**a, "id": ident(a["id"], copy)})
         for d in data["digests"]:
             tiled["digests"].append({**d, "article_id": ident(d["article_id"], copy)})
+        for x in data.get("texts", []):
+            tiled["texts"].append({**x, "article_id": ident(x["article_id"], copy)})
         for key in ("timeline", "treaty_articles", "reactions"):
             for item in data[key]:
                 new = {**item}
@@ -142,6 +146,7 @@ def tile_cache(source: Path, target: Path, count: int) -> None:
                 tiled[key].append(new)
     tiled["articles"] = [a for a in tiled["articles"] if a["id"] in kept]
     tiled["digests"] = [d for d in tiled["digests"] if d["article_id"] in kept]
+    tiled["texts"] = [x for x in tiled["texts"] if x["article_id"] in kept]
     for key in ("timeline", "treaty_articles", "reactions"):
         tiled[key] = [i for i in tiled[key] if all(s["article_id"] in kept for s in i["sources"])]
     result = {**data, **tiled, "source_digest": f"{data['source_digest']}-tiled{count}"}
@@ -398,6 +403,7 @@ def main() -> int:
                 print(f"  build: not run (above --max-build); cache tiled from {built}", flush=True)
             cache = out / "cache.json"
             print(f"  cache.json: {cache.stat().st_size / 1e6:.1f} MB", flush=True)
+            shutil.rmtree(work / "archive", ignore_errors=True)  # timed: derived afresh
             a = run_child("--archive-child", cache, work)
             print(
                 f"  archive (SQLite, derived once per cache version): {a['wall_s']:.1f} s wall, "

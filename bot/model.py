@@ -187,6 +187,15 @@ class Cache(_Frozen):
     def article(self, article_id: str) -> ArticleEntry | None:
         return self._articles_by_id.get(article_id)
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {a.id: i for i, a in reversed(list(enumerate(self.articles)))}
+
+    def position(self, article_id: str) -> int | None:
+        """The index in ``articles`` of the (first) entry with this id; a dictionary
+        look-up, where ``articles.index`` compared entries field by field."""
+        return self._positions.get(article_id)
+
     def digest(self, article_id: str) -> Digest | None:
         return self._digests_by_id.get(article_id)
 
