@@ -75,6 +75,8 @@ def test_the_served_cache_is_the_cache_with_texts_on_demand(full: Cache, served:
     for body in full.texts:
         assert served.text(body.article_id) == body
     assert served.text("no-such-article") is None
+    for i, article in enumerate(full.articles):
+        assert served.position(article.id) == full.articles.index(article) == i
 
 
 def test_search_screens_are_the_same_from_the_archive(full: Cache, served: Cache) -> None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from sumy.utils import get_stop_words
+
 from bot.arabic.sentences import split_sentences
 from bot.arabic.stem import stem
 from bot.arabic.stopwords import STOP_WORDS, is_stop_word
@@ -47,6 +49,4 @@ def arabic_stop_words() -> frozenset[str]:
     Set on every summarizer so sumy's own filter agrees with ``to_words`` (which has
     already removed these words in any spelling).
     """
-    from sumy.utils import get_stop_words  # sumy loads NLTK: only when a digest is ranked
-
     return frozenset((*get_stop_words("arabic"), *STOP_WORDS))
