@@ -1,4 +1,4 @@
-"""A served cache's archive: SQLite next to ``cache.json``, so the bot does not hold the
+"""A served cache's archive: SQLite in the data directory, so the bot does not hold the
 dossier's texts and search index as Python objects.
 
 ``cache.json`` stays the one committed, human-diffable product of the build. The archive
@@ -7,14 +7,13 @@ is derived from it once per version — keyed by the SHA-256 of the file — int
 byte-identical for ``digestbot build --check``). The live intake writes the archive of
 each live cache it publishes (:func:`bot.ingest.live.write_live_cache`), so a running bot
 that notices the new file opens it without deriving anything; the committed cache's
-archive is written by ``digestbot build`` for the default data directory, else on the
-first start that needs it.
+archive is derived by the first start that serves it (seconds per 1,000 articles).
 
 What it holds:
 
 - ``meta``: the format, the key, and ``core`` — the cache without the articles' texts, as
   compact JSON (what the screens read all the time: articles, digests, timeline, treaty,
-  reactions; about a quarter of ``cache.json``);
+  reactions; about 60 % of ``cache.json``);
 - ``texts``: each article's sentences, paragraphs and headings, read when a source
   sentence is shown (:meth:`Archive.text`, with a small LRU);
 - ``hits`` and ``words`` (FTS5): the search index of :mod:`bot.cache.search`, one row per
@@ -45,7 +44,7 @@ from typing import overload
 from bot.arabic.fold import fold
 from bot.arabic.plural import pattern_root
 from bot.cache.search import MIN_PREFIX_CHARS, Hit, SearchIndex, clear_memos
-from bot.cache.store import loads_cache
+from bot.cache.store import load_cache, loads_cache
 from bot.errors import CacheError
 from bot.model import ArticleText, Cache, Evidence
 
@@ -270,8 +269,6 @@ def open_served(cache_json: Path, data_dir: Path) -> Cache:
     A missing or unreadable ``cache.json`` is a :class:`CacheError` as with
     :func:`bot.cache.store.load_cache`.
     """
-    from bot.cache.store import load_cache
-
     try:
         data = cache_json.read_bytes()
     except FileNotFoundError as exc:
