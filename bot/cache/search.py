@@ -22,8 +22,10 @@ Best first: words matched as written outrank folded, prefix and plural matches; 
 sentences a digest or a view cites; then the article and sentence order.
 
 The index (an inverted index of word forms, sorted for prefix look-ups) is built once per
-cache, in the background just after start-up (``Views.index_in_background``) or by the
-first search; a request normalises the query and reads the index.
+cache version and stored in the cache's archive (:mod:`bot.cache.archive`), which answers
+with the same hits through SQLite's FTS5; a cache without an archive (a test's, or
+``--cache`` in the local chat) builds it in memory, in the background after start-up
+(``Views.index_in_background``) or by the first search.
 """
 
 from __future__ import annotations
