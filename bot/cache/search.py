@@ -42,6 +42,7 @@ from bot.arabic.fold import fold
 from bot.arabic.normalize import normalize
 from bot.arabic.plural import pattern_root
 from bot.arabic.tokens import words as word_tokens
+from bot.extract.english import is_person, person_search_words
 from bot.extract.vocabulary import variants, vocabulary
 from bot.model import Cache, Evidence
 
@@ -284,6 +285,8 @@ class SearchIndex:
         for r in cache.reactions:
             hit = Hit("reaction", r.actor, r.quote, tuple(r.sources), r.party)
             english = cache.party_names_en.get(r.party or "", "")
+            if is_person(r.actor, r.role, r.party):  # "Putin" finds what بوتين said
+                english += " " + person_search_words(r.actor)
             items.append((hit, r.quote, " ".join([r.actor, r.party or "", english])))
         for hit, text, extra in items:
             holders = [
