@@ -20,6 +20,14 @@ from functools import lru_cache
 from bot.arabic.normalize import normalize
 from bot.arabic.tokens import WORD_RE
 from bot.corpus_types import Article
+from bot.extract.consulted import (
+    DossierPersons,
+    SetAnswers,
+    WatchedPersons,
+    WatchedSet,
+    persons_hold,
+)
+from bot.extract.overlap import OverlapIndex
 from bot.extract.speakers import (
     BOUNDARY,
     CLOSE_QUOTES,
@@ -736,6 +744,8 @@ class _Registry:
     persons: list[tuple[tuple[int, int], Actor]] = field(default_factory=list)
     #: the same persons by article position: look-ups stay within one article
     by_article: dict[int, list[tuple[tuple[int, int], Actor]]] = field(default_factory=dict)
+    #: the dossier's persons, for look-ups beyond the article (see bot.extract.consulted)
+    dossier: DossierPersons | WatchedPersons = field(default_factory=DossierPersons)
 
     def add(self, pos: tuple[int, int], actor: Actor) -> None:
         self.persons.append((pos, actor))
@@ -756,26 +766,12 @@ class _Registry:
             return same[0][1]
         # An article may name a person only by surname ("قال بوتين") when another article
         # of the dossier gives the full name and role: take the first such one.
-        return next(
-            (
-                a
-                for _, a in self.persons
-                if short_refers_to(name, a.name) or names_match(name, a.name)
-            ),
-            None,
-        )
+        return self.dossier.first_named(name)
 
     def party_of(self, name: tuple[str, ...]) -> str | None:
         """The party some mention of this person gives ("الرئيس بوتين" has none; "الرئيس
         الروسي فلاديمير بوتين" in the same dossier does)."""
-        return next(
-            (
-                a.party
-                for _, a in self.persons
-                if a.party and (short_refers_to(name, a.name) or names_match(name, a.name))
-            ),
-            None,
-        )
+        return self.dossier.party_of(name)
 
     def by_role(self, party: str, role: str, pos: tuple[int, int]) -> Actor | None:
         """ "الرئيس الروسي" → the last named person of that party with the same role word."""
@@ -820,8 +816,8 @@ def _known_words(reg: _Registry) -> frozenset[str]:
     return frozenset(fold_name_token(w) for _, a in reg.persons for w in a.name)
 
 
-def _signatories(articles: Sequence[Article], v: Vocabulary) -> frozenset[str]:
-    """The two parties most named in sentences about the agreement."""
+def _treaty_parties(articles: Sequence[Article], v: Vocabulary) -> Counter[str]:
+    """Per party, how many sentences about the agreement name it (summed over articles)."""
     counts: Counter[str] = Counter()
     for a in articles:
         for s in a.sentences:
@@ -838,6 +834,11 @@ def _signatories(articles: Sequence[Article], v: Vocabulary) -> frozenset[str]:
                 else:
                     i += 1
             counts.update(seen)
+    return counts
+
+
+def _signatories(counts: Counter[str], v: Vocabulary) -> frozenset[str]:
+    """The two parties most named in sentences about the agreement."""
     ranked = sorted(
         ((n, p) for p, n in counts.items() if v.party_kinds.get(p) == "country"),
         key=lambda x: (-x[0], x[1]),
@@ -1008,24 +1009,35 @@ def _display(actor: Actor) -> str:
 
 
 def _similar(a: str, b: str) -> bool:
-    wa, wb = set(normalize(a).split()), set(normalize(b).split())
+    wa, wb = _quote_words(a), _quote_words(b)
     if not wa or not wb:
         return False
     inter = len(wa & wb)
-    return inter / min(len(wa), len(wb)) >= 0.7
+    return inter / min(len(wa), len(wb)) >= _SIMILAR
+
+
+#: share of the shorter quotation's words that makes two quotations one statement
+_SIMILAR = 0.7
+
+
+@lru_cache(maxsize=1 << 16)
+def _quote_words(text: str) -> frozenset[str]:
+    """The normalised words of a quotation (memoised: a group's head is compared often)."""
+    return frozenset(normalize(text).split())
 
 
 def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
     """Return one reaction per (actor, statement), merged across articles, in a stable order."""
-    v = vocabulary()
-    corpus = frozenset(t.norm for a in articles for s in a.sentences for t in tokenize(s.text))
-    reg = _Registry()
-    for pos, art in enumerate(articles):
-        _register_article(pos, art, reg, _Ctx(v, frozenset(), corpus))
-    ctx = _Ctx(v, _known_words(reg), corpus)
-    signatories = _signatories(articles, v)
+    return merge_reactions(articles, [ArticleReactions.of(a) for a in articles], reuse=False)
+
+
+def _article_statements(
+    articles: Sequence[tuple[int, Article]], ctx: _Ctx, reg: _Registry, v: Vocabulary
+) -> list[Statement]:
+    """The statements of one article (``articles`` holds it once, at position 0), its
+    speakers resolved within it and, through ``reg.dossier``, by the dossier's persons."""
     statements: list[Statement] = []
-    for pos, art in enumerate(articles):
+    for pos, art in articles:
         last: tuple[int, Actor] | None = None
         outlets: list[tuple[int, str, str]] | None = None
         home: tuple[str | None] | None = None
@@ -1097,7 +1109,130 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                             no_comment=said.how == "no_comment",
                         )
                     )
-    return _merge(statements, reg, signatories, v)
+    return statements
+
+
+# --- per-article products and the dossier-wide merge ------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Introduced:
+    """Stage 1 of one article: the persons it introduces with a role (sentence index,
+    person), valid while the dossier's words answer ``corpus`` the same way."""
+
+    persons: tuple[tuple[int, Actor], ...]
+    corpus: SetAnswers | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Spoken:
+    """Stage 2 of one article: its statements (ordered as article 0), valid while the
+    dossier answers the recorded questions (words, known names, persons) the same way."""
+
+    statements: tuple[Statement, ...]
+    corpus: SetAnswers | None
+    known: SetAnswers | None
+    persons: dict[tuple[str, tuple[str, ...]], object] | None
+
+    def hold(self, corpus: frozenset[str], known: frozenset[str], persons: DossierPersons) -> bool:
+        return (
+            self.corpus is not None
+            and self.known is not None
+            and self.persons is not None
+            and self.corpus.hold(corpus)
+            and self.known.hold(known)
+            and persons_hold(self.persons, persons)
+        )
+
+
+@dataclass(slots=True)
+class ArticleReactions:
+    """One article's reaction products, kept between builds by the live cache.
+
+    ``words`` and ``treaty_parties`` depend on the article alone. The parse stages depend
+    on it and on a few recorded answers of the dossier (see :mod:`bot.extract.consulted`);
+    :func:`merge_reactions` fills them, and refills one when an answer changed.
+    """
+
+    words: frozenset[str]  # every normalised word of the article
+    treaty_parties: tuple[tuple[str, int], ...]  # see _treaty_parties
+    introduced: _Introduced | None = None
+    spoken: _Spoken | None = None
+    computed: int = 0  # parse stages run for this article (by any merge)
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleReactions:
+        words = frozenset(t.norm for s in article.sentences for t in tokenize(s.text))
+        parties = _treaty_parties([article], vocabulary())
+        return cls(words, tuple(sorted(parties.items())))
+
+
+def merge_reactions(
+    articles: Sequence[Article], parts: Sequence[ArticleReactions], *, reuse: bool = True
+) -> list[Reaction]:
+    """The reactions of ``articles`` (in dossier order) from their per-article products.
+
+    Equal to parsing the whole dossier at once: a parse stage is reused only while every
+    question it asked of the dossier gets the same answer. ``reuse=False`` (a one-off
+    build) neither reuses nor records.
+    """
+    v = vocabulary()
+    corpus: frozenset[str] = frozenset().union(*(p.words for p in parts))
+    watched = WatchedSet(corpus) if reuse else None
+    bare = _Ctx(v, frozenset(), watched if watched is not None else corpus)
+    for art, part in zip(articles, parts, strict=True):
+        intro = part.introduced
+        if intro is None or intro.corpus is None or not intro.corpus.hold(corpus):
+            if watched is not None:
+                watched.reset()
+            local = _Registry()
+            _register_article(0, art, local, bare)
+            part.introduced = _Introduced(
+                tuple((p[1], a) for p, a in local.persons),
+                watched.answers() if watched is not None else None,
+            )
+            part.computed += 1
+    reg = _Registry()
+    for pos, part in enumerate(parts):
+        assert part.introduced is not None
+        for index, actor in part.introduced.persons:
+            reg.add((pos, index), actor)
+    known = _known_words(reg)
+    reg.dossier = persons = DossierPersons.of(reg.persons)
+    watched_known = WatchedSet(known) if reuse else None
+    ctx = _Ctx(
+        v,
+        watched_known if watched_known is not None else known,
+        watched if watched is not None else corpus,
+    )
+    for art, part in zip(articles, parts, strict=True):
+        if part.spoken is not None and part.spoken.hold(corpus, known, persons):
+            continue
+        assert part.introduced is not None
+        asked = WatchedPersons(persons) if reuse else None
+        local = _Registry(dossier=asked if asked is not None else persons)
+        for index, actor in part.introduced.persons:
+            local.add((0, index), actor)
+        if watched is not None and watched_known is not None:
+            watched.reset()
+            watched_known.reset()
+        said = _article_statements(((0, art),), ctx, local, v)
+        part.spoken = _Spoken(
+            tuple(said),
+            watched.answers() if watched is not None else None,
+            watched_known.answers() if watched_known is not None else None,
+            asked.asked if asked is not None else None,
+        )
+        part.computed += 1
+    statements: list[Statement] = []
+    counts: Counter[str] = Counter()
+    for pos, part in enumerate(parts):
+        assert part.spoken is not None
+        statements.extend(
+            replace(st, order=(pos, st.sentence_index)) for st in part.spoken.statements
+        )
+        counts.update(dict(part.treaty_parties))
+    return _merge(statements, reg, _signatories(counts, v), v)
 
 
 #: How a sentence of running text ends; a subheading has none of these.
@@ -1308,9 +1443,13 @@ def _merge(
 
     groups: list[tuple[str, Statement, list[Statement]]] = []
     groups_of: dict[str, list[tuple[str, Statement, list[Statement]]]] = {}
+    # a statement is compared only with the heads that may share enough of its words
+    frequency = Counter(w for st in statements for w in _quote_words(st.quote))
+    heads: dict[str, OverlapIndex] = {}
     for st in statements:
         k = key_of(st.actor)
-        for _k, head, members in groups_of.get(k, ()):
+        near = heads[k].candidates(_quote_words(st.quote)) if k in heads else []
+        for _k, head, members in (groups_of[k][n] for n in near):
             if head.no_comment == st.no_comment and _similar(head.quote, st.quote):
                 if not any(
                     m.article_id == st.article_id and m.sentence_index == st.sentence_index
@@ -1322,6 +1461,8 @@ def _merge(
             group = (k, st, [st])
             groups.append(group)
             groups_of.setdefault(k, []).append(group)
+            heads.setdefault(k, OverlapIndex(_SIMILAR, lambda w: (frequency[w], w)))
+            heads[k].add(_quote_words(st.quote))
 
     out: list[tuple[tuple[str, str, tuple[int, int]], Reaction]] = []
     for k, head, members in groups:
@@ -1364,4 +1505,4 @@ def _merge(
     return [r for _, r in out]
 
 
-__all__ = ["extract_reactions", "stance_of"]
+__all__ = ["ArticleReactions", "extract_reactions", "merge_reactions", "stance_of"]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.arabic.normalize import normalize
 from bot.arabic.stem import stem
@@ -862,10 +862,27 @@ def _linked(a: frozenset[str], b: frozenset[str], concepts: frozenset[str]) -> b
 def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
     """Return the treaty's provisions, merged across articles: numbered clauses in order,
     then cited instruments, then unnumbered obligations (most reported first)."""
+    return merge_provisions([article_provisions(a) for a in articles])
+
+
+#: One provision mention, as :func:`article_provisions` finds it (a per-article product).
+ProvisionMention = _Found
+
+
+def article_provisions(art: Article) -> tuple[ProvisionMention, ...]:
+    """One article's provision mentions, alone: nothing in them depends on other articles
+    (their reading order is that of article 0 until :func:`merge_provisions` places them)."""
+    return tuple(_article_provisions(0, art, vocabulary()))
+
+
+def merge_provisions(per_article: Sequence[Sequence[ProvisionMention]]) -> list[TreatyArticle]:
+    """The dossier's provisions from each article's mentions, articles in dossier order."""
     v = vocabulary()
-    found: list[_Found] = []
-    for pos, art in enumerate(articles):
-        found.extend(_article_provisions(pos, art, v))
+    found = [
+        replace(f, order=(pos, f.order[1]))
+        for pos, mentions in enumerate(per_article)
+        for f in mentions
+    ]
     return [_provision(g, v) for g in _groups(found, v)]
 
 
@@ -1052,6 +1069,9 @@ def _provision(group: list[_Found], v: Vocabulary) -> TreatyArticle:
 
 
 __all__ = [
+    "ProvisionMention",
+    "article_provisions",
     "extract_treaty_articles",
+    "merge_provisions",
     "shared_concepts",
 ]

@@ -1,9 +1,12 @@
 """The live cache: seeds plus accepted articles, rebuilt incrementally, written atomically.
 
-A new article costs its own products — its digest and its timeline candidates, kept per
-article under a key of its content and the pipeline's settings (in memory and as files
-under ``<data dir>/products/``) — and only the cross-article merges (timeline merge,
-treaty provisions, reactions) run again over the whole dossier.
+A new article costs its own products — its digest, timeline candidates, provision
+mentions and parsed statements, kept per article under a key of its content and the
+pipeline's settings (in memory and as files under ``<data dir>/products/``) — and only the
+cross-article merges (timeline, provisions, reactions) run again over the whole dossier.
+A statement parse records the few questions it asked of the rest of the dossier (see
+:mod:`bot.extract.consulted`); it is redone only for an article whose answers the new
+article changed.
 
 The file is ``<data dir>/live/cache.json``, written to a temporary file in the same
 directory and renamed over the old one, so a reader sees the old cache or the new one,
@@ -32,13 +35,13 @@ from bot.corpus import build_article
 from bot.corpus_types import Article, ArticleMeta
 from bot.digest.digest import digest_article
 from bot.errors import CacheError, CorpusError
-from bot.extract.reactions import extract_reactions
+from bot.extract.reactions import ArticleReactions, merge_reactions
 from bot.extract.timeline import Undated, merge, undated_reports
 from bot.extract.timeline_candidates import Candidate, candidates
-from bot.extract.treaty import extract_treaty_articles
+from bot.extract.treaty import ProvisionMention, article_provisions, merge_provisions
 from bot.extract.vocabulary import vocabulary
 from bot.ingest.serving import live_cache_path, serving_cache
-from bot.model import Cache, Digest
+from bot.model import ArticleText, Cache, Digest
 
 PRODUCTS_DIR = "products"
 
@@ -96,6 +99,9 @@ class Products:
     digest: Digest
     candidates: list[Candidate]
     undated: list[Undated]
+    provisions: tuple[ProvisionMention, ...]
+    reactions: ArticleReactions
+    text: ArticleText
 
 
 @dataclass
@@ -108,6 +114,9 @@ class ProductCache:
     computed: int = 0
 
     def get(self, article: Article) -> Products:
+        return self.keyed(article)[1]
+
+    def keyed(self, article: Article) -> tuple[str, Products]:
         key = article_key(article, self.settings)
         found = self._memo.get(key)
         if found is None and self.directory is not None:
@@ -118,7 +127,13 @@ class ProductCache:
             if self.directory is not None:
                 self._save(key, found)
         self._memo[key] = found
-        return found
+        return key, found
+
+    def update(self, key: str, products: Products) -> None:
+        """Store ``products`` again after a merge refilled part of them."""
+        self._memo[key] = products
+        if self.directory is not None:
+            self._save(key, products)
 
     def _compute(self, article: Article) -> Products:
         s = self.settings
@@ -136,7 +151,14 @@ class ProductCache:
             sentences=list(choice.sentences),
         )
         cands = candidates(article)
-        return Products(digest, cands, undated_reports(article, cands))
+        return Products(
+            digest,
+            cands,
+            undated_reports(article, cands),
+            article_provisions(article),
+            ArticleReactions.of(article),
+            article_text(article),
+        )
 
     def _path(self, key: str) -> Path:
         assert self.directory is not None
@@ -173,12 +195,17 @@ def build_live_cache(articles: Sequence[Article], products: ProductCache) -> Cac
     settings = products.settings
     ordered = sorted(articles, key=lambda a: a.id)
     with paused_gc():
-        made = [products.get(a) for a in ordered]
+        keyed = [products.keyed(a) for a in ordered]
+        made = [p for _, p in keyed]
         timeline = merge(
             [c for p in made for c in p.candidates], [u for p in made for u in p.undated]
         )
-        reactions = extract_reactions(ordered)
-        treaty = extract_treaty_articles(ordered)
+        parsed = [p.reactions.computed for p in made]
+        reactions = merge_reactions(ordered, [p.reactions for p in made])
+        treaty = merge_provisions([p.provisions for p in made])
+        for (key, p), before in zip(keyed, parsed, strict=True):
+            if p.reactions.computed != before:
+                products.update(key, p)  # its statements were parsed (again)
     english = vocabulary().party_english
     cache = Cache(
         source_digest=dossier_digest(ordered, settings),
@@ -191,7 +218,7 @@ def build_live_cache(articles: Sequence[Article], products: ProductCache) -> Cac
         party_names_en={
             p: english[p] for p in sorted({r.party for r in reactions if r.party}) if p in english
         },
-        texts=[article_text(a) for a in ordered],
+        texts=[p.text for p in made],
     )
     return drop_unsupported(cache)[0]  # the same citation check as a full build
 
