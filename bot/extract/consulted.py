@@ -89,6 +89,7 @@ class DossierPersons:
 
     _named: dict[tuple[str, ...], _Named] = field(default_factory=dict)
     _index: NameIndex = field(default_factory=NameIndex)
+    _found: dict[tuple[str, ...], list[_Named]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, persons: Sequence[tuple[tuple[int, int], Actor]]) -> DossierPersons:
@@ -103,11 +104,13 @@ class DossierPersons:
         return out
 
     def _matching(self, name: tuple[str, ...]) -> list[_Named]:
-        return [
-            self._named[other]
-            for other, _ in self._index.candidates(name)
-            if short_refers_to(name, other) or names_match(name, other)
-        ]
+        if name not in self._found:  # complete once built: answers never change
+            self._found[name] = [
+                self._named[other]
+                for other, _ in self._index.candidates(name)
+                if short_refers_to(name, other) or names_match(name, other)
+            ]
+        return self._found[name]
 
     def first_named(self, name: tuple[str, ...]) -> Actor | None:
         """The first person of the dossier whose name this one matches or shortens."""

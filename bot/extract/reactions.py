@@ -879,6 +879,7 @@ def _single_hit(forms: frozenset[str], cues: frozenset[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 14)
 def _cue_hits(norm_text: str, cues: tuple[tuple[str, ...], ...]) -> int:
     words = [m.group() for m in WORD_RE.finditer(norm_text)]
     forms = [_word_forms(w) for w in words]
@@ -1396,7 +1397,11 @@ def _merge(
 ) -> list[Reaction]:
     # Fold person keys across articles: "كيم جونغ أون" ~ "كيم جونج أونج".
     canon = NameIndex()
+    tried: set[tuple[str, ...]] = set()  # a name met again finds itself or what it found
     for _, a in sorted(reg.persons, key=lambda p: (-len(p[1].name), p[0])):
+        if a.name in tried:
+            continue
+        tried.add(a.name)
         if not any(
             names_match(a.name, n) or short_refers_to(a.name, n)
             for n, _ in canon.candidates(a.name)
@@ -1446,23 +1451,32 @@ def _merge(
     # a statement is compared only with the heads that may share enough of its words
     frequency = Counter(w for st in statements for w in _quote_words(st.quote))
     heads: dict[str, OverlapIndex] = {}
+    cited: dict[str, list[set[tuple[str, int]]]] = {}  # per group: its members' sentences
+    # the same words again (a wire copy) meet the same group first: the heads before it
+    # did not match them, and no head before it is ever added
+    seen_words: dict[tuple[str, frozenset[str], bool], int] = {}
     for st in statements:
         k = key_of(st.actor)
-        near = heads[k].candidates(_quote_words(st.quote)) if k in heads else []
-        for _k, head, members in (groups_of[k][n] for n in near):
+        words = _quote_words(st.quote)
+        if (k, words, st.no_comment) in seen_words:
+            near = [seen_words[k, words, st.no_comment]]
+        else:
+            near = heads[k].candidates(words) if k in heads else []
+        for n in near:
+            _k, head, members = groups_of[k][n]
             if head.no_comment == st.no_comment and _similar(head.quote, st.quote):
-                if not any(
-                    m.article_id == st.article_id and m.sentence_index == st.sentence_index
-                    for m in members
-                ):
+                seen_words[k, words, st.no_comment] = n
+                if (st.article_id, st.sentence_index) not in cited[k][n]:
+                    cited[k][n].add((st.article_id, st.sentence_index))
                     members.append(st)
                 break
         else:
             group = (k, st, [st])
             groups.append(group)
             groups_of.setdefault(k, []).append(group)
+            cited.setdefault(k, []).append({(st.article_id, st.sentence_index)})
             heads.setdefault(k, OverlapIndex(_SIMILAR, lambda w: (frequency[w], w)))
-            heads[k].add(_quote_words(st.quote))
+            heads[k].add(words)
 
     out: list[tuple[tuple[str, str, tuple[int, int]], Reaction]] = []
     for k, head, members in groups:

@@ -194,7 +194,7 @@ def build_live_cache(articles: Sequence[Article], products: ProductCache) -> Cac
     """
     settings = products.settings
     ordered = sorted(articles, key=lambda a: a.id)
-    with paused_gc():
+    with paused_gc(generation=0):
         keyed = [products.keyed(a) for a in ordered]
         made = [p for _, p in keyed]
         timeline = merge(
