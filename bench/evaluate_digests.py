@@ -2,10 +2,16 @@
 
     .venv/bin/python bench/evaluate_digests.py [--seeds seeds] [--gold tests/gold/digests.toml]
         [--update docs/digest-evaluation.md]
+    .venv/bin/python bench/evaluate_digests.py --realworld [--update docs/digest-evaluation.md]
 
 The output is what docs/digest-evaluation.md publishes: mean ROUGE-1/2/L F1 (rouge-score
 with an Arabic tokenizer), sentence-overlap recall, and digest length, then recall per
-article. Deterministic: rerunning gives the same table.
+article. The dossier's subject is read from ``<seeds>/dossier.toml`` when there is one.
+
+``--realworld`` scores key-sentence recall on the real dev articles annotated in
+tests/realworld/digests.toml (texts under ``$DIGESTBOT_CORPUS``), the tuned and the
+untuned part apart; each story's subject is what its search queries share
+(:func:`bot.digest.subject.shared_subject`). Deterministic: rerunning gives the same table.
 """
 
 from __future__ import annotations
@@ -18,6 +24,11 @@ from pathlib import Path
 
 from bot.corpus import load_corpus
 from bot.digest.evaluation import as_row, load_gold, score_system, systems
+from bot.digest.subject import DOSSIER_FILE, load_subject
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from digests_realworld import realworld_tables
 
 HEADER = [
     "system",
@@ -68,13 +79,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--marker", default="eval", help="marker prefix for --update (e.g. heldout)"
     )
+    parser.add_argument(
+        "--realworld",
+        action="store_true",
+        help="score the real dev articles of tests/realworld/digests.toml (marker realworld)",
+    )
     args = parser.parse_args(argv)
+    if args.realworld:
+        tables = realworld_tables()
+        print("\n\n".join(tables.values()))
+        if args.update:
+            _update(args.update, "realworld", tables)
+        return 0
     articles = load_corpus(args.seeds)
     gold = load_gold(args.gold)
     rows = []
     per_article: dict[str, dict[str, float]] = {}
     rouge_l: dict[str, dict[str, float]] = {}
-    for name, system in systems().items():
+    for name, system in systems(load_subject(args.seeds / DOSSIER_FILE)).items():
         mean, per = score_system(system, articles, gold)
         rows.append(as_row(name, mean))
         per_article[name] = {aid: s.recall for aid, s in per.items()}
@@ -89,21 +111,26 @@ def main(argv: list[str] | None = None) -> int:
     tables["recall"] = _table(["overlap recall per article", *ids], recall_rows)
     print("\n\n".join(tables.values()))
     if args.update:
-        text = args.update.read_text(encoding="utf-8")
-        updated = 0
-        for name, table in tables.items():
-            tag = f"{args.marker}:{name}"
-            marker = re.compile(rf"(<!-- {tag} -->\n).*?(\n<!-- /{tag} -->)", re.S)
-            match = marker.search(text)
-            if match is None:
-                continue  # the document publishes only some tables for this corpus
-            replacement = match.group(1) + table + match.group(2)
-            text = text[: match.start()] + replacement + text[match.end() :]
-            updated += 1
-        if not updated:
-            raise SystemExit(f"{args.update}: no <!-- {args.marker}:NAME --> markers")
-        args.update.write_text(text, encoding="utf-8")
+        _update(args.update, args.marker, tables)
     return 0
+
+
+def _update(path: Path, prefix: str, tables: dict[str, str]) -> None:
+    """Rewrite the tables between ``<!-- PREFIX:NAME -->`` markers of ``path``."""
+    text = path.read_text(encoding="utf-8")
+    updated = 0
+    for name, table in tables.items():
+        tag = f"{prefix}:{name}"
+        marker = re.compile(rf"(<!-- {tag} -->\n).*?(\n<!-- /{tag} -->)", re.S)
+        match = marker.search(text)
+        if match is None:
+            continue  # the document publishes only some tables for this corpus
+        replacement = match.group(1) + table + match.group(2)
+        text = text[: match.start()] + replacement + text[match.end() :]
+        updated += 1
+    if not updated:
+        raise SystemExit(f"{path}: no <!-- {prefix}:NAME --> markers")
+    path.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

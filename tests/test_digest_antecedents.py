@@ -30,3 +30,26 @@ def test_seed_digests_have_no_dangling_demonstrative() -> None:
         picked = [Candidate(i, s) for i, s in zip(choice.indices, choice.sentences, strict=True)]
         assert dangling_reference(picked, normalize, stem) is None, article.id
         assert 3 <= len(picked) <= 5
+
+
+def test_an_unnamed_speaker_needs_the_sentence_that_names_them() -> None:
+    from bot.digest.select import needs_previous
+
+    assert needs_previous("وأضاف أنّ هذا النوع من التعاون قد يشكل انتهاكا.", normalize)
+    assert needs_previous("وتابع “سنقوم بمساع جديدة”.", normalize)
+    assert needs_previous("وقالت في بيان إن الاتفاق نافذ.", normalize)
+    assert not needs_previous("وقال الرئيس بوتين إن الاتفاق نافذ.", normalize)
+    assert not needs_previous("وأكد رئيس الوزراء أن الحكومة ملتزمة.", normalize)
+    named = Candidate(2, "وقال نتنياهو إنه مستعد لتطبيق الاتفاق.")
+    added = Candidate(3, "وأضاف أنه سيعرض الاتفاق على الحكومة.")
+    went_on = Candidate(4, "وتابع “سنرد بقوة على أي انتهاك”.")
+    other = Candidate(5, "وقالت الوكالة إن الجيش انتشر في الجنوب.")
+    pool = [Candidate(0, "أعلنت الحكومة موافقتها."), named, added, went_on, other]
+    assert dangling_reference([pool[0], added], normalize, stem, pool) is added
+    assert dangling_reference([named, added], normalize, stem, pool) is None
+    # the same speaker's run: «قال نتنياهو…» … «وتابع…» reads right without «وأضاف…»
+    assert dangling_reference([named, went_on], normalize, stem, pool) is None
+    # but not after another speaker's sentence
+    again = Candidate(6, "وأضاف أن الانسحاب يبدأ غدا.")
+    assert dangling_reference([named, other, again], normalize, stem, [*pool, again]) is None
+    assert dangling_reference([named, again], normalize, stem, [*pool, again]) is again

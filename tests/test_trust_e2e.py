@@ -363,6 +363,37 @@ async def test_english_mode_names_roles_outlets_and_marks_direction(
     assert_all_calls_ok(emulator)
 
 
+async def test_english_mode_names_people_in_english(
+    emulator: BotAPIEmulator, real_bot: App
+) -> None:
+    emulator.user_sends(CHAT, "/reactions", language_code="en")
+    (glance,) = await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    # known people by the spelling English-language news uses, not in Arabic
+    assert "Vladimir Putin (22)" in glance.text and "Kim Jong Un" in glance.text
+    assert "Mark Rutte" in glance.text and "Grant Shapps" in glance.text
+    for arabic in ("فلاديمير بوتين", "كيم جونغ أون", "مارك روته", "جون كيربي"):
+        assert arabic not in glance.text
+    emulator.press_button(CHAT, glance.message_id, "Russia")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    russia = emulator.message(CHAT, glance.message_id)
+    assert "Vladimir Putin (President)" in russia.text
+    # a name the table does not know: transliterated, with the Arabic original beside it
+    assert "Aratyum Lukin (أرتيوم لوكين)" in russia.text
+    emulator.press_button(CHAT, glance.message_id, "Vladimir Putin")
+    await emulator.wait_for_call("editMessageText", timeout=10, chat_id=CHAT)
+    putin = emulator.message(CHAT, glance.message_id)
+    assert "Vladimir Putin" in putin.text and "فلاديمير بوتين" not in putin.text.split("«")[0]
+    # English search finds a person by their English name
+    search = await one(emulator, "/search Putin")
+    assert "Nothing found" not in search.text and "Vladimir Putin" in search.text
+    # the Arabic UI keeps the names as written
+    emulator.user_sends(CHAT, "/lang ar", language_code="en")
+    await emulator.wait_for_bot_messages(CHAT, 1, timeout=10)
+    in_arabic = await one(emulator, "/reactions")
+    assert "فلاديمير بوتين" in in_arabic.text and "Vladimir Putin" not in in_arabic.text
+    assert_all_calls_ok(emulator)
+
+
 # --- point 6: no dangling antecedents ---------------------------------------------------
 
 

@@ -12,7 +12,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot import __version__
@@ -23,6 +23,7 @@ from bot.cache.support import Unsupported, drop_unsupported
 from bot.corpus_types import Article
 from bot.digest.digest import DEFAULT_ALGORITHM, digest_article
 from bot.digest.select import CHAR_BUDGET, MAX_SENTENCES, MIN_SENTENCES
+from bot.digest.subject import DOSSIER_FILE, Subject, load_subject
 from bot.extract.reactions import extract_reactions
 from bot.extract.timeline import extract_timeline
 from bot.extract.treaty import extract_treaty_articles
@@ -43,6 +44,8 @@ class BuildSettings:
     min_sentences: int = MIN_SENTENCES
     max_sentences: int = MAX_SENTENCES
     budget: int = CHAR_BUDGET
+    #: what the dossier is about (its definition's terms), weighed by the digests
+    subject: Subject | None = None
 
     def as_dict(self) -> dict[str, object]:
         """The settings plus pipeline, schema and package versions: all that shapes output."""
@@ -51,6 +54,7 @@ class BuildSettings:
             "min_sentences": self.min_sentences,
             "max_sentences": self.max_sentences,
             "budget": self.budget,
+            "subject": self.subject.describe() if self.subject else None,
             "pipeline_version": PIPELINE_VERSION,
             "schema": SCHEMA_VERSION,
             "digestbot": __version__,
@@ -81,10 +85,18 @@ def paused_gc(generation: int = 2) -> Iterator[None]:
 
 
 def input_files(seeds_dir: Path) -> list[Path]:
-    """The files a build reads: ``articles.toml`` and every ``*.txt`` seed, sorted."""
+    """The files a build reads: ``articles.toml``, ``dossier.toml`` (the subject the
+    digests weigh) and every ``*.txt`` seed, sorted."""
     files = sorted(seeds_dir.glob("*.txt"))
-    meta = seeds_dir / METADATA_FILE
-    return [meta, *files] if meta.exists() else files
+    known = [seeds_dir / METADATA_FILE, seeds_dir / DOSSIER_FILE]
+    return [p for p in known if p.exists()] + files
+
+
+def with_subject(settings: BuildSettings, seeds_dir: Path) -> BuildSettings:
+    """``settings`` with the subject of the dossier defined beside the seeds, unless set."""
+    if settings.subject is not None:
+        return settings
+    return replace(settings, subject=load_subject(seeds_dir / DOSSIER_FILE))
 
 
 def source_digest(inputs: Mapping[str, bytes], settings: BuildSettings) -> str:
@@ -141,6 +153,7 @@ def build_digests(articles: Sequence[Article], settings: BuildSettings) -> list[
             min_sentences=settings.min_sentences,
             max_sentences=settings.max_sentences,
             budget=settings.budget,
+            subject=settings.subject,
         )
         digests.append(
             Digest(

@@ -15,6 +15,7 @@ from bot.cache.build import (
     render_outputs,
     source_digest,
     stale_report,
+    with_subject,
     write_outputs,
 )
 from bot.cache.store import load_cache
@@ -55,6 +56,7 @@ def build_checked(seeds: Path, settings: BuildSettings) -> tuple[dict[str, str],
     if not seeds.is_dir():
         raise CorpusError(f"seeds directory {seeds} does not exist")
     inputs = read_inputs(seeds)
+    settings = with_subject(settings, seeds)
     with paused_gc():
         articles = load_corpus(seeds)
         digest = source_digest(inputs, settings)

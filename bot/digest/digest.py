@@ -17,6 +17,7 @@ from bot.digest.select import (
     choose,
     dangling_reference,
 )
+from bot.digest.subject import Subject
 
 #: chosen by docs/digest-evaluation.md (bench/evaluate_digests.py)
 DEFAULT_ALGORITHM = "luhn+lead"
@@ -43,8 +44,10 @@ def digest_article(
     min_sentences: int = MIN_SENTENCES,
     max_sentences: int = MAX_SENTENCES,
     budget: int = CHAR_BUDGET,
+    subject: Subject | None = None,
 ) -> DigestChoice:
-    """Digest ``article`` with the named ranker (``lead`` or a sumy summarizer)."""
+    """Digest ``article`` with the named ranker (``lead`` or a sumy summarizer); the
+    fused rankers also weigh relevance to the dossier's ``subject`` when given."""
     try:
         ranker = RANKERS[algorithm]
     except KeyError:
@@ -55,7 +58,7 @@ def digest_article(
         normalize=normalize,
         title=article.meta.title,
     )
-    order = ranker([c.text for c in pool], article.meta.title)
+    order = ranker([c.text for c in pool], article.meta.title, subject)
     ranked = [pool[i] for i in order]
 
     def pick(among: list[Candidate]) -> list[Candidate]:
@@ -66,7 +69,7 @@ def digest_article(
     picked = pick(ranked)
     # a sentence whose «هذه الزيارة» the sentence before it does not name is left out and
     # the digest chosen again — unless that breaks the length rules (the lead stays pure)
-    while algorithm != "lead" and (bad := dangling_reference(picked, normalize, stem)):
+    while algorithm != "lead" and (bad := dangling_reference(picked, normalize, stem, pool)):
         ranked = [c for c in ranked if c is not bad]
         again = pick(ranked)
         fits = sum(len(c.text) for c in again) <= max(budget, _chars(picked))

@@ -18,7 +18,8 @@ from typing import Any
 from bot.arabic.normalize import normalize
 from bot.arabic.tokens import words
 from bot.corpus_types import Article
-from bot.digest.digest import digest_article
+from bot.digest.digest import DEFAULT_ALGORITHM, digest_article
+from bot.digest.subject import Subject
 
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL")
 
@@ -82,11 +83,12 @@ class Summary:
 System = Callable[[Article], Summary]
 
 
-def ours(algorithm: str, **options: int) -> System:
-    """A system running :func:`digest_article` with ``algorithm``."""
+def ours(algorithm: str, subject: Subject | None = None, **options: int) -> System:
+    """A system running :func:`digest_article` with ``algorithm`` (and the dossier's
+    ``subject``, which only the fused rankers weigh)."""
 
     def run(article: Article) -> Summary:
-        choice = digest_article(article, algorithm, **options)
+        choice = digest_article(article, algorithm, subject=subject, **options)
         return Summary(choice.indices, choice.sentences)
 
     return run
@@ -166,8 +168,9 @@ def _mean(scores: Sequence[Score]) -> Score:
     )
 
 
-def systems() -> dict[str, System]:
-    """Every system the evaluation compares, by the name shown in the table."""
+def systems(subject: Subject | None = None) -> dict[str, System]:
+    """Every system the evaluation compares, by the name shown in the table; the fused
+    rankers weigh ``subject`` (the dossier's), and the default is shown without it too."""
     from bot.digest.rankers import RANKERS
 
     table: dict[str, System] = {
@@ -179,7 +182,9 @@ def systems() -> dict[str, System]:
     }
     for name in RANKERS:
         if name != "lead":
-            table[name] = ours(name)
+            table[name] = ours(name, subject)
+    if subject is not None:
+        table[f"{DEFAULT_ALGORITHM} without the dossier subject"] = ours(DEFAULT_ALGORITHM)
     table["sumy stock (lexrank, pyarabic tokenizer)"] = stock_sumy()
     return table
 

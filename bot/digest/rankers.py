@@ -13,9 +13,10 @@ reciprocal rank fusion; sumy still decides between the sentences position alone 
 
 from __future__ import annotations
 
+import math
 import warnings
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, Protocol
 
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
 from sumy.summarizers.kl import KLSummarizer
@@ -27,13 +28,24 @@ from sumy.summarizers.text_rank import TextRankSummarizer
 
 from bot.arabic.normalize import normalize
 from bot.digest.select import needs_context
+from bot.digest.subject import Subject
 from bot.digest.tokenizer import ArabicTokenizer, arabic_stemmer, arabic_stop_words
 
-Ranker = Callable[[Sequence[str], str], list[int]]
+
+class Ranker(Protocol):
+    """Candidate sentences (and the headline, and what the dossier is about) → positions,
+    best first."""
+
+    def __call__(
+        self, texts: Sequence[str], title: str = "", subject: Subject | None = None
+    ) -> list[int]: ...
+
 
 #: weighted reciprocal rank fusion: sumy's rank, article order, headline overlap; set on
 #: the five seeds, so see the held-out check in docs/digest-evaluation.md before trusting them
 FUSION_WEIGHTS = (1.0, 2.0, 1.0)
+#: the weight of the dossier-subject ranking in the fusion, when the dossier has a subject
+SUBJECT_WEIGHT = 1.0
 #: RRF's damping constant: small, since articles have tens of sentences, not thousands
 FUSION_K = 3
 
@@ -49,7 +61,7 @@ _SUMY: dict[str, Callable[[Any], Any]] = {
 _TOKENIZER = ArabicTokenizer()
 
 
-def lead(texts: Sequence[str], title: str = "") -> list[int]:
+def lead(texts: Sequence[str], title: str = "", subject: Subject | None = None) -> list[int]:
     """The lead baseline: article order is the ranking."""
     return list(range(len(texts)))
 
@@ -67,25 +79,47 @@ def headline_overlap(texts: Sequence[str], title: str) -> list[int]:
     return sorted(range(len(texts)), key=lambda i: (-share[i], i))
 
 
-def fused(base: Ranker, weights: tuple[float, float, float] = FUSION_WEIGHTS) -> Ranker:
-    """``base`` fused with article order and headline overlap (weighted RRF, ties by order)."""
-    w_base, w_lead, w_title = weights
+def subject_relevance(texts: Sequence[str], subject: Subject) -> list[int]:
+    """Positions by how much of the dossier's subject each sentence carries (ties by order).
 
-    def rank(texts: Sequence[str], title: str = "") -> list[int]:
+    A term counts by how specific it is within the article (log of sentences over the
+    sentences that carry it): the parties' names, in nearly every sentence, say little;
+    "الدفاع المشترك" in two of twenty says which sentences are about the treaty."""
+    carried = [subject.carried(t) for t in texts]
+    df: dict[int, int] = {}
+    for found in carried:
+        for k in found:
+            df[k] = df.get(k, 0) + 1
+    n = len(texts)
+    weight = [
+        sum(subject.phrases[k][1] * math.log((n + 1) / df[k]) for k in found) for found in carried
+    ]
+    return sorted(range(len(texts)), key=lambda i: (-weight[i], i))
+
+
+def fused(
+    base: Ranker,
+    weights: tuple[float, float, float] = FUSION_WEIGHTS,
+    subject_weight: float = SUBJECT_WEIGHT,
+) -> Ranker:
+    """``base`` fused with article order, headline overlap and — when the dossier has a
+    subject — relevance to it (weighted RRF, ties by order)."""
+
+    def rank(texts: Sequence[str], title: str = "", subject: Subject | None = None) -> list[int]:
+        orders = [base(texts, title), lead(texts), headline_overlap(texts, title)]
+        w = list(weights)
+        if subject is not None and subject.phrases:
+            orders.append(subject_relevance(texts, subject))
+            w.append(subject_weight)
         rank_of: list[list[int]] = []
-        for order in (base(texts, title), lead(texts), headline_overlap(texts, title)):
+        for order in orders:
             positions = [0] * len(texts)
             for r, i in enumerate(order):
                 positions[i] = r
             rank_of.append(positions)
-        base_r, lead_r, title_r = rank_of
 
         def score(i: int) -> float:
-            return (
-                w_base / (FUSION_K + base_r[i])
-                + w_lead / (FUSION_K + lead_r[i])
-                + w_title / (FUSION_K + title_r[i])
-            )
+            return sum(wk / (FUSION_K + rk[i]) for wk, rk in zip(w, rank_of, strict=True))
 
         return sorted(range(len(texts)), key=lambda i: (-score(i), i))
 
@@ -96,7 +130,7 @@ def sumy_ranker(name: str) -> Ranker:
     """A ranker running sumy's ``name`` summarizer with the project's Arabic tools."""
     factory = _SUMY[name]
 
-    def rank(texts: Sequence[str], title: str = "") -> list[int]:
+    def rank(texts: Sequence[str], title: str = "", subject: Subject | None = None) -> list[int]:
         if len(texts) <= 1:
             return list(range(len(texts)))
         sentences = [Sentence(t, _TOKENIZER) for t in texts]
@@ -129,10 +163,35 @@ def readable(base: Ranker) -> Ranker:
     that reads on its own. The lead baseline is left pure.
     """
 
-    def rank(texts: Sequence[str], title: str = "") -> list[int]:
-        order = base(texts, title)
+    def rank(texts: Sequence[str], title: str = "", subject: Subject | None = None) -> list[int]:
+        order = base(texts, title, subject)
         dangling = {i for i in order if needs_context(texts[i], normalize)}
         return [i for i in order if i not in dangling] + [i for i in order if i in dangling]
+
+    return rank
+
+
+def novel(base: Ranker, min_novelty: float = 0.5) -> Ranker:
+    """``base`` with sentences that mostly repeat better-ranked ones moved back.
+
+    Walking the ranking best first, a sentence whose content stems are less than
+    ``min_novelty`` new against the sentences kept before it is deferred: news repeats
+    its lead ("ووقعت الدولتان معاهدة…") and a relevance ranking loves the repeats.
+    """
+
+    def rank(texts: Sequence[str], title: str = "", subject: Subject | None = None) -> list[int]:
+        order = base(texts, title, subject)
+        said: set[str] = set()
+        kept: list[int] = []
+        later: list[int] = []
+        for i in order:
+            stems = _stems(texts[i])
+            if stems and len(stems - said) / len(stems) < min_novelty:
+                later.append(i)
+                continue
+            kept.append(i)
+            said |= stems
+        return kept + later
 
     return rank
 
@@ -141,5 +200,5 @@ def readable(base: Ranker) -> Ranker:
 RANKERS: dict[str, Ranker] = {
     "lead": lead,
     **{name: readable(sumy_ranker(name)) for name in _SUMY},
-    **{f"{name}+lead": readable(fused(sumy_ranker(name))) for name in _SUMY},
+    **{f"{name}+lead": readable(novel(fused(sumy_ranker(name)))) for name in _SUMY},
 }

@@ -32,7 +32,7 @@ _LEAD_IN = re.compile(r"[:：]\s*$")
 #: openings that point back to an earlier sentence ("وهو ما", "وبعد ذلك", "وخلالها",
 #: "لذا", "كما"…), matched on normalised text: out of context they dangle.
 _DANGLING = re.compile(
-    r"^[وف]?(?:هو ما|هي ما|هذا|هذه|ذلك|بعد ذلك|خلالها|خلاله|لذا|لذلك|كما|ايضا|بالتالي|مع ذلك)\b"
+    r"^[وف]?(?:هو|هي|هم|هما|هذا|هذه|ذلك|بعد ذلك|خلالها|خلاله|لذا|لذلك|كما|ايضا|بالتالي|مع ذلك)\b"
 )
 
 
@@ -47,6 +47,22 @@ _DEICTIC_TIME = frozenset(
 )
 
 
+#: a speech verb whose speaker is not named: «وأضاف أن…», «وتابع: "…"», «وقالت في بيان إن…».
+#: The speaker is whoever the sentence before named, so that sentence must come along.
+_IMPLICIT_SPEAKER = re.compile(
+    r"^[وف]?(?:اضاف|تابع|اردف|اوضح|اشار|اكد|لفت|شدد|قال|ذكر|اعتبر|راي|اعرب|حذر|دعا|"
+    r"استطرد|زاد|مضي|ختم|نوه|رد)ت?\s*"
+    r"(?:[:\"“”«»'،,-]|(?:ان|انه|انها|انهم|بان|بانه|في|خلال|عبر|قايلا|قايله|ايضا|كذلك|"
+    r"له|لها|بقوله|بالقول|مضيفا|مضيفه|ل\w+)\b)"
+)
+
+
+def needs_previous(text: str, normalize: Callable[[str], str]) -> bool:
+    """True when a sentence reports speech without naming the speaker («وأضاف أن…»):
+    it means nothing without the sentence before it."""
+    return bool(_IMPLICIT_SPEAKER.match(normalize(text.strip())))
+
+
 def antecedent_nouns(text: str, normalize: Callable[[str], str]) -> list[str]:
     """The nouns a sentence points back to with a demonstrative («هذه الزيارة» → «زياره»);
     «هذا العام» and other times of the present are not references back."""
@@ -54,19 +70,42 @@ def antecedent_nouns(text: str, normalize: Callable[[str], str]) -> list[str]:
     return [n for n in nouns if n not in _DEICTIC_TIME]
 
 
+def speaker_index(
+    cand: Candidate, pool: Sequence[Candidate], normalize: Callable[[str], str]
+) -> int:
+    """The index of the sentence that names the speaker of ``cand``: back through the
+    sentences of ``pool`` before it while they too leave the speaker unnamed."""
+    before = sorted((c for c in pool if c.index < cand.index), key=lambda c: -c.index)
+    at = cand.index - 1
+    for c in before:
+        at = c.index
+        if not needs_previous(c.text, normalize):
+            break
+    return at
+
+
 def dangling_reference(
     chosen: Sequence[Candidate],
     normalize: Callable[[str], str],
     stem: Callable[[str], str],
+    pool: Sequence[Candidate] = (),
 ) -> Candidate | None:
     """The first chosen sentence whose demonstrative noun («هذه الزيارة») the sentence just
-    before it in the digest does not mention: the reader would take it to mean whatever
-    was named last (another visit), or nothing."""
+    before it in the digest does not mention — the reader would take it to mean whatever
+    was named last (another visit), or nothing — or whose unnamed speaker («وأضاف أن…»)
+    is not named by the digest sentence before it (the article's sentences in ``pool``
+    tell where the speaker was named: «قال نتنياهو…» then «وأضاف…» then «وتابع…»)."""
     previous: set[str] = set()
+    last: int | None = None
     for cand in sorted(chosen, key=lambda c: c.index):
         wanted = [stem(n) for n in antecedent_nouns(cand.text, normalize)]
         if any(w not in previous for w in wanted):
             return cand
+        if needs_previous(cand.text, normalize) and (
+            last is None or last < speaker_index(cand, pool or chosen, normalize)
+        ):
+            return cand
+        last = cand.index
         said = words(normalize(cand.text))
         previous = {stem(w[2:] if w.startswith("ال") and len(w) > 4 else w) for w in said}
         previous |= {stem(w) for w in said}

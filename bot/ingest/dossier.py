@@ -15,6 +15,7 @@ from pathlib import Path
 
 from bot.arabic.normalize import normalize
 from bot.arabic.tokens import words
+from bot.digest.subject import Subject, subject_of
 from bot.errors import CorpusError
 
 DOSSIER_FILE = "dossier.toml"
@@ -39,6 +40,12 @@ class Dossier:
             for term, rx in zip(self.terms, _patterns(self.terms), strict=True)
             if rx.search(padded)
         ]
+
+
+def dossier_subject(dossier: Dossier) -> Subject:
+    """What the digests weigh as the dossier's subject: its terms, title and description
+    (the same as :func:`bot.digest.subject.load_subject` reads from the file)."""
+    return subject_of(dossier.terms, (dossier.title_ar, dossier.description_ar))
 
 
 def _patterns(terms: tuple[str, ...]) -> list[re.Pattern[str]]:

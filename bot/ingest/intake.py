@@ -21,13 +21,14 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from bot.cache.build import BuildSettings
 from bot.corpus import load_corpus
 from bot.corpus_types import Article
 from bot.delivery.scheduler import article_refs, dead_local_claimers
 from bot.errors import CorpusError
 from bot.ingest.accept import Known, Verdict, content_hash, judge, signature
 from bot.ingest.decode import decode
-from bot.ingest.dossier import DOSSIER_FILE, Dossier, load_dossier
+from bot.ingest.dossier import DOSSIER_FILE, Dossier, dossier_subject, load_dossier
 from bot.ingest.feeds import FeedError, FeedItem, parse_feed
 from bot.ingest.fetch import Fetched, Fetcher, FetchError
 from bot.ingest.live import (
@@ -117,7 +118,10 @@ class Intake:
         self.clock = clock
         self.owner = owner
         self.new_fetcher = fetcher
-        self.products = products or ProductCache(directory=data_dir / "products")
+        self.products = products or ProductCache(
+            settings=BuildSettings(subject=dossier_subject(self.dossier)),
+            directory=data_dir / "products",
+        )
         self.rng = rng or random.Random()
         self._seeds: tuple[Article, ...] | None = None
         self._known: Known | None = None

@@ -143,6 +143,7 @@ class ProductCache:
             min_sentences=s.min_sentences,
             max_sentences=s.max_sentences,
             budget=s.budget,
+            subject=s.subject,
         )
         digest = Digest(
             article_id=choice.article_id,

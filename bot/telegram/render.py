@@ -25,7 +25,7 @@ from bot.model import (
 from bot.telegram.callbacks import Order
 from bot.telegram.citations import Citations as Citations
 from bot.telegram.citations import superscript as superscript
-from bot.telegram.english import role_name
+from bot.telegram.english import is_person, person_display, person_english, role_name
 from bot.telegram.i18n import Lang, t
 from bot.telegram.paging import page_of
 from bot.telegram.refs import article_number
@@ -422,13 +422,16 @@ class ReactionsView:
 
 
 def actor_name(lang: Lang, cache: Cache, actor: str, role: str | None, party: str | None) -> str:
-    """How a speaker is named: a country speaking as itself by the party's name, and in
+    """How a speaker is named: a country speaking as itself by the party's name; in
     English an unnamed office or group («محللون», «وزارة الدفاع الأمريكية») by its
-    English title when known; a person's name always as written."""
+    English title when known, and a person by their English name (known, or
+    transliterated with the Arabic original: :func:`bot.telegram.english.person_display`)."""
     if actor == party and party is not None:
         return party_name(lang, cache, party)
     if lang == "en" and (role is None or role == actor):
         return role_name(actor, party, cache.party_names_en)
+    if lang == "en" and is_person(actor, role, party):
+        return person_display(actor)
     return actor
 
 
@@ -534,6 +537,8 @@ def render_search(
     lines = []
     for hit in chunk:
         label = format_date(lang, hit.label) if hit.kind == "timeline" else hit.label
+        if hit.kind == "reaction" and lang == "en":
+            label = person_english(label) or label
         if hit.party and hit.party != hit.label:
             label = f"{label} ({party_name(lang, cache, hit.party)})"
         kind = esc(t(lang, f"kind_{hit.kind}"))

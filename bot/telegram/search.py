@@ -41,6 +41,7 @@ from bot.arabic.plural import pattern_root
 from bot.arabic.tokens import words as word_tokens
 from bot.extract.vocabulary import variants, vocabulary
 from bot.model import Cache, Evidence
+from bot.telegram.english import is_person, person_search_words
 
 Kind = Literal["digest", "sentence", "timeline", "treaty", "reaction"]
 MAX_QUERY_WORDS = 12
@@ -233,6 +234,8 @@ class SearchIndex:
         for r in cache.reactions:
             hit = Hit("reaction", r.actor, r.quote, tuple(r.sources), r.party)
             english = cache.party_names_en.get(r.party or "", "")
+            if is_person(r.actor, r.role, r.party):  # "Putin" finds what بوتين said
+                english += " " + person_search_words(r.actor)
             items.append((hit, r.quote, " ".join([r.actor, r.party or "", english])))
         for hit, text, extra in items:
             holders = [
