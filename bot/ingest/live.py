@@ -44,6 +44,9 @@ from bot.ingest.serving import live_cache_path, serving_cache
 from bot.model import ArticleText, Cache, Digest
 
 PRODUCTS_DIR = "products"
+#: bump when :class:`Products` changes shape: files of another shape are then never read
+#: (2: provision mentions, reaction stages and the article's text joined the products)
+PRODUCTS_VERSION = 2
 
 
 def row_article(
@@ -77,7 +80,9 @@ def row_article(
 def article_key(article: Article, settings: BuildSettings) -> str:
     """Content hash of one article as the pipeline sees it, plus the pipeline settings."""
     h = hashlib.sha256()
-    h.update(json.dumps(settings.as_dict(), sort_keys=True).encode())
+    h.update(
+        json.dumps({**settings.as_dict(), "products": PRODUCTS_VERSION}, sort_keys=True).encode()
+    )
     m = article.meta
     for part in (
         m.id,
