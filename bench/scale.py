@@ -6,11 +6,14 @@
 For each size it writes a synthetic dossier (bench/scale_corpus.write_dossier: the seeds'
 paragraphs mixed with sentences naming people, dates and figures of their own), runs the
 real build in a child process (``digestbot build``'s own functions; time per article and
-the child's peak resident memory), writes ``cache.json``, then starts ``digestbot run``
-against the Bot API emulator and reports:
+the child's peak resident memory), writes ``cache.json``, derives its archive
+(bot.cache.archive: what the first start would do, timed apart, in a fresh data
+directory), then starts ``digestbot run`` against the Bot API emulator and reports:
 
 - first reply after spawn (spawn → reply to /start) and resident memory (at that moment
-  and after every command below has been answered);
+  and after every command below has been answered); then the first reply again as the
+  median of ``--starts`` starts alternating with the echo bot (one start is at the mercy
+  of a shared machine's load);
 - per command (/timeline, /reactions, /treaty_articles, /sources, /digest, /search <word>)
   the number of messages and characters of the reply, and its p50/p95 latency (command
   sent → last part received) against a bare PTB echo bot (bench/echo_bot.py) and against
@@ -34,6 +37,7 @@ import asyncio
 import json
 import os
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -82,6 +86,23 @@ def build_child(seeds: Path, out: Path) -> int:
     return 0
 
 
+def archive_child(cache: Path, data_dir: Path) -> int:
+    """Derive the archive of ``cache`` into ``data_dir`` as the first start that serves it
+    would (bot.cache.archive); print one JSON line."""
+    from bot.cache.archive import archive_path, cache_key, open_served
+
+    wall = time.perf_counter()
+    open_served(cache, data_dir)
+    path = archive_path(data_dir, cache_key(cache.read_bytes()))
+    result = {
+        "wall_s": time.perf_counter() - wall,
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "mb": path.stat().st_size / 1e6,
+    }
+    print(json.dumps(result))
+    return 0
+
+
 def write_corpus(target: Path, count: int, seed: int) -> None:
     from scale_corpus import write_dossier
 
@@ -107,13 +128,15 @@ def tile_cache(source: Path, target: Path, count: int) -> None:
         return f"{int(date[:4]) + years:04d}{date[4:]}"
 
     tiled: dict[str, list[Any]] = {
-        k: [] for k in ("articles", "digests", "timeline", "treaty_articles", "reactions")
+        k: [] for k in ("articles", "digests", "texts", "timeline", "treaty_articles", "reactions")
     }
     for copy in range(copies):
         for a in data["articles"]:
             tiled["articles"].append({**a, "id": ident(a["id"], copy)})
         for d in data["digests"]:
             tiled["digests"].append({**d, "article_id": ident(d["article_id"], copy)})
+        for x in data.get("texts", []):
+            tiled["texts"].append({**x, "article_id": ident(x["article_id"], copy)})
         for key in ("timeline", "treaty_articles", "reactions"):
             for item in data[key]:
                 new = {**item}
@@ -126,6 +149,7 @@ def tile_cache(source: Path, target: Path, count: int) -> None:
                 tiled[key].append(new)
     tiled["articles"] = [a for a in tiled["articles"] if a["id"] in kept]
     tiled["digests"] = [d for d in tiled["digests"] if d["article_id"] in kept]
+    tiled["texts"] = [x for x in tiled["texts"] if x["article_id"] in kept]
     for key in ("timeline", "treaty_articles", "reactions"):
         tiled[key] = [i for i in tiled[key] if all(s["article_id"] in kept for s in i["sources"])]
     result = {**data, **tiled, "source_digest": f"{data['source_digest']}-tiled{count}"}
@@ -294,6 +318,35 @@ async def serve(cache: Path, rounds: int, search_word: str, work: Path) -> dict[
     return {"procs": procs, "shown": shown, "commands": cmds}
 
 
+async def first_replies(cache: Path, work: Path, starts: int) -> dict[str, list[float]]:
+    """First reply after spawn, the bot and the echo bot alternately, ``starts`` each
+    (one start is at the mercy of a shared machine's load)."""
+    from botapi_emulator import BotAPIEmulator
+
+    env = {
+        **os.environ,
+        "DIGESTBOT_CACHE": str(cache),
+        "DIGESTBOT_DATA_DIR": str(work),
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT),
+    }
+    argv = {
+        "digestbot": [sys.executable, "-m", "bot.cli", "run"],
+        "echo": [sys.executable, str(ROOT / "bench" / "echo_bot.py")],
+    }
+    found: dict[str, list[float]] = {name: [] for name in argv}
+    for _ in range(starts):
+        for name, command in argv.items():
+            async with BotAPIEmulator() as emu:
+                p = Proc(name, command, emu)
+                try:
+                    await launch(p, env, work)
+                finally:
+                    await stop(p)
+                found[name].append(p.startup)
+    return found
+
+
 def report_serving(result: dict[str, Any]) -> None:
     bot, echo, payload = result["procs"]
     for p in (bot, echo, payload):
@@ -318,9 +371,9 @@ def report_serving(result: dict[str, Any]) -> None:
         )
 
 
-def run_build(seeds: Path, out: Path) -> dict[str, float]:
+def run_child(flag: str, *paths: Path) -> dict[str, float]:
     done = subprocess.run(
-        [sys.executable, __file__, "--build-child", str(seeds), str(out)],
+        [sys.executable, __file__, flag, *map(str, paths)],
         cwd=str(ROOT),
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -343,13 +396,17 @@ def main() -> int:
     parser.add_argument(
         "--build-only", action="store_true", help="build each size (CPU per article), no serving"
     )
+    parser.add_argument("--starts", type=int, default=3, help="starts timed for the first reply")
     parser.add_argument("--build-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--payload-bot", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--archive-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.build_child:
         return build_child(*args.build_child)
     if args.payload_bot:
         return payload_main(args.payload_bot)
+    if args.archive_child:
+        return archive_child(*args.archive_child)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     with tempfile.TemporaryDirectory() as tmp:
         base = args.keep or Path(tmp)
@@ -364,7 +421,7 @@ def main() -> int:
                 if not (out / "cache.json").exists():
                     if not seeds.exists():
                         write_corpus(seeds, size, args.seed)
-                    b = run_build(seeds, out)
+                    b = run_child("--build-child", seeds, out)
                     print(
                         f"  build: {b['wall_s']:.1f} s wall, {b['cpu_s'] * 1000 / size:.1f} ms "
                         f"CPU per article, peak {b['peak_mib']:.0f} MiB",
@@ -384,8 +441,25 @@ def main() -> int:
                 print(f"  build: not run (above --max-build); cache tiled from {built}", flush=True)
             cache = out / "cache.json"
             print(f"  cache.json: {cache.stat().st_size / 1e6:.1f} MB", flush=True)
+            shutil.rmtree(work / "archive", ignore_errors=True)  # timed: derived afresh
+            a = run_child("--archive-child", cache, work)
+            print(
+                f"  archive (SQLite, derived once per cache version): {a['wall_s']:.1f} s wall, "
+                f"peak {a['peak_mib']:.0f} MiB, {a['mb']:.1f} MB",
+                flush=True,
+            )
             result = asyncio.run(serve(cache, args.rounds, args.search_word, work))
             report_serving(result)
+            if args.starts > 0:
+                starts = asyncio.run(first_replies(cache, work, args.starts))
+                print(
+                    "  first reply, median of "
+                    + "; ".join(
+                        f"{name} {statistics.median(v):.2f} s ({', '.join(f'{x:.2f}' for x in v)})"
+                        for name, v in starts.items()
+                    ),
+                    flush=True,
+                )
     return 0
 
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import sys
 from functools import cached_property
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Protocol
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_VERSION = 3
 
@@ -142,6 +142,12 @@ class ArticleText(_Frozen):
         return None
 
 
+class TextStore(Protocol):
+    """Where a served cache reads its articles' texts on demand (:mod:`bot.cache.archive`)."""
+
+    def text(self, article_id: str) -> ArticleText | None: ...
+
+
 class Cache(_Frozen):
     schema_version: int = Field(default=SCHEMA_VERSION, alias="schema")
     source_digest: str
@@ -157,6 +163,17 @@ class Cache(_Frozen):
     texts: list[ArticleText] = Field(default_factory=list)
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    #: set on a cache opened from its archive: ``texts`` is then empty and read from it
+    _store: TextStore | None = PrivateAttr(default=None)
+
+    @property
+    def store(self) -> TextStore | None:
+        """The archive this cache reads its texts from, if it was opened from one."""
+        return self._store
+
+    def attach(self, store: TextStore) -> None:
+        """Read texts from ``store`` (a cache opened from its archive; ``texts`` is empty)."""
+        self._store = store
 
     @cached_property
     def _articles_by_id(self) -> dict[str, ArticleEntry]:
@@ -170,6 +187,15 @@ class Cache(_Frozen):
     def article(self, article_id: str) -> ArticleEntry | None:
         return self._articles_by_id.get(article_id)
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {a.id: i for i, a in reversed(list(enumerate(self.articles)))}
+
+    def position(self, article_id: str) -> int | None:
+        """The index in ``articles`` of the (first) entry with this id; a dictionary
+        look-up, where ``articles.index`` compared entries field by field."""
+        return self._positions.get(article_id)
+
     def digest(self, article_id: str) -> Digest | None:
         return self._digests_by_id.get(article_id)
 
@@ -178,4 +204,6 @@ class Cache(_Frozen):
         return {x.article_id: x for x in reversed(self.texts)}
 
     def text(self, article_id: str) -> ArticleText | None:
+        if self._store is not None:
+            return self._store.text(article_id)
         return self._texts_by_id.get(article_id)

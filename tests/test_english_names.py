@@ -10,7 +10,7 @@ import pytest
 
 from bot.arabic.fold import fold
 from bot.arabic.translit import transliterate_name
-from bot.telegram.english import (
+from bot.extract.english import (
     is_person,
     person_display,
     person_english,
@@ -88,7 +88,7 @@ def test_display_keeps_the_arabic_original_where_the_spelling_is_a_guess() -> No
 
 
 def test_people_table_is_well_formed() -> None:
-    text = resources.files("bot.telegram").joinpath("data/people.toml").read_text("utf-8")
+    text = resources.files("bot.extract").joinpath("data/people.toml").read_text("utf-8")
     people = tomllib.loads(text)["people"]
     seen: dict[str, str] = {}
     for arabic, entry in people.items():

@@ -212,11 +212,16 @@ def test_live_cache_is_replaced_atomically_and_noticed(tmp_path: Path) -> None:
     watcher = LiveCacheWatcher(live_cache_path(tmp_path))
     assert watcher.poll() is None
     write_live_cache(tmp_path, cache)
-    assert watcher.poll() == cache and watcher.poll() is None
+    seen = watcher.poll()
+    # opened from its archive, written with it: texts are read on demand
+    assert seen is not None and seen.texts == [] and watcher.poll() is None
+    assert dumps_cache(seen.model_copy(update={"texts": cache.texts})) == dumps_cache(cache)
+    assert all(seen.text(t.article_id) == t for t in cache.texts)
     write_live_cache(tmp_path, cache.model_copy(update={"source_digest": "two"}))
     seen = watcher.poll()
     assert seen is not None and seen.source_digest == "two"
     assert os.listdir(live_cache_path(tmp_path).parent) == ["cache.json"]  # no temp files left
+    assert len(os.listdir(tmp_path / "archive")) == 2  # each version's archive, no temp
     committed = ROOT / "summaries" / "cache.json"
     assert serving_cache(committed, tmp_path).source_digest == "two"
     assert serving_cache(committed, tmp_path, explicit=True).source_digest != "two"

@@ -9,11 +9,11 @@ import pytest
 from botapi_emulator.html_entities import MAX_MESSAGE_LENGTH, parse_html, utf16_len
 from test_telegram_support import REAL_CACHE, sample_cache
 
+from bot.cache.search import SearchIndex, query_words
 from bot.model import ABSOLUTE, Cache, DateResolution
 from bot.telegram import render
 from bot.telegram.i18n import Lang
 from bot.telegram.rtl import RLM, needs_rlm, rtl_lines
-from bot.telegram.search import SearchIndex, query_words
 
 LANGS: list[Lang] = ["ar", "en"]
 SUP = "⁰¹²³⁴⁵⁶⁷⁸⁹"

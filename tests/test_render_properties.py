@@ -11,10 +11,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_telegram_support import ev, sample_cache
 
+from bot.cache.search import SearchIndex, query_words
 from bot.model import ABSOLUTE, Cache, DateResolution, Reaction, TimelineEvent, TreatyArticle
 from bot.telegram import render
 from bot.telegram.i18n import LANGS, Lang
-from bot.telegram.search import SearchIndex, query_words
 from bot.telegram.split import plain_text, split_html
 
 _pieces = st.sampled_from(

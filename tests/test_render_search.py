@@ -10,10 +10,10 @@ from botapi_emulator.html_entities import parse_html
 from test_telegram_support import REAL_CACHE, ev, sample_cache
 
 from bot.arabic.normalize import normalize
+from bot.cache.search import SearchIndex, query_words, word_forms
 from bot.model import ABSOLUTE, Cache, TimelineEvent
 from bot.telegram import callbacks as cb
 from bot.telegram import render
-from bot.telegram.search import SearchIndex, query_words, word_forms
 from bot.telegram.views import RECENT_QUERIES, Views
 
 

@@ -17,6 +17,7 @@ from botapi_emulator import BotAPIEmulator
 from botapi_emulator.models import SentMessage
 from test_telegram_support import sample_cache
 
+from bot.cache.search import query_key, query_words
 from bot.config import Settings
 from bot.lifecycle import start_polling, stop_polling
 from bot.model import (
@@ -32,7 +33,6 @@ from bot.model import (
 from bot.telegram import callbacks as cb
 from bot.telegram import pages, render
 from bot.telegram.app import build_application
-from bot.telegram.search import query_key, query_words
 from bot.telegram.views import Views
 
 CHAT = 6161

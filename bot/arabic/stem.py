@@ -1,19 +1,28 @@
 """A light Arabic stemmer for matching word families ("والمعاهدة" ~ "معاهدات").
 
 Uses NLTK's Snowball Arabic stemmer (the one sumy uses), which is pure Python and needs
-no downloaded data. Words are stemmed before ta-marbuta folding (the stemmer's suffix
+no downloaded data; NLTK (which imports SciPy: 110 MiB and seconds) is loaded on the first
+stem, so a process that never stems — the bot serving a built cache — never loads it.
+Words are stemmed before ta-marbuta folding (the stemmer's suffix
 rules need "ة") and the stem is then normalised, so equal stems compare equal.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-
-from nltk.stem.snowball import ArabicStemmer
+from functools import cache, lru_cache
+from typing import TYPE_CHECKING
 
 from bot.arabic.normalize import normalize, strip_diacritics
 
-_STEMMER = ArabicStemmer()
+if TYPE_CHECKING:
+    from nltk.stem.snowball import ArabicStemmer
+
+
+@cache
+def _stemmer() -> ArabicStemmer:
+    from nltk.stem.snowball import ArabicStemmer
+
+    return ArabicStemmer()
 
 
 @lru_cache(maxsize=65536)
@@ -24,5 +33,5 @@ def stem(word: str) -> str:
         return ""
     if not any("\u0600" <= ch <= "\u06ff" for ch in plain):
         return normalize(plain)
-    stemmed: str = _STEMMER.stem(plain)
+    stemmed: str = _stemmer().stem(plain)
     return normalize(stemmed) or normalize(plain)

@@ -15,7 +15,7 @@ conventions of English-language news:
   letters, «خ غ ش ث ذ» → kh gh sh th dh, and «ڤ پ چ گ» → v p ch g;
 * a word written with no vowel letter at all («محمد», «نصر») gets an "a" after each
   consonant but the last (Mahamad, Nasar) — readable, though a conventional spelling
-  (Mohammed) needs the table of known names (``bot/telegram/data/people.toml``);
+  (Mohammed) needs the table of known names (``bot/extract/data/people.toml``);
 * the shadda doubles its consonant, other diacritics give their short vowels.
 
 Only the display changes: the Arabic original stays the key for matching.

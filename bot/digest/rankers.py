@@ -13,18 +13,11 @@ reciprocal rank fusion; sumy still decides between the sentences position alone 
 
 from __future__ import annotations
 
+import importlib
 import math
 import warnings
 from collections.abc import Callable, Sequence
 from typing import Any, Protocol
-
-from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
-from sumy.summarizers.kl import KLSummarizer
-from sumy.summarizers.lex_rank import LexRankSummarizer
-from sumy.summarizers.lsa import LsaSummarizer
-from sumy.summarizers.luhn import LuhnSummarizer
-from sumy.summarizers.sum_basic import SumBasicSummarizer
-from sumy.summarizers.text_rank import TextRankSummarizer
 
 from bot.arabic.normalize import normalize
 from bot.digest.select import needs_context
@@ -49,14 +42,26 @@ SUBJECT_WEIGHT = 1.0
 #: RRF's damping constant: small, since articles have tens of sentences, not thousands
 FUSION_K = 3
 
-_SUMY: dict[str, Callable[[Any], Any]] = {
-    "lexrank": LexRankSummarizer,
-    "textrank": TextRankSummarizer,
-    "lsa": LsaSummarizer,
-    "luhn": LuhnSummarizer,
-    "sumbasic": SumBasicSummarizer,
-    "kl": KLSummarizer,
+#: sumy's summarizers by name (module and class under ``sumy.summarizers``), imported on
+#: first use: sumy imports NLTK and SciPy (110 MiB, seconds), which a process that
+#: imports the build only to serve or to watch the live cache never needs
+_SUMY: dict[str, tuple[str, str]] = {
+    "lexrank": ("lex_rank", "LexRankSummarizer"),
+    "textrank": ("text_rank", "TextRankSummarizer"),
+    "lsa": ("lsa", "LsaSummarizer"),
+    "luhn": ("luhn", "LuhnSummarizer"),
+    "sumbasic": ("sum_basic", "SumBasicSummarizer"),
+    "kl": ("kl", "KLSummarizer"),
 }
+
+
+def _summarizer(name: str) -> Callable[[Any], Any]:
+    module, cls = _SUMY[name]
+    found: Callable[[Any], Any] = getattr(
+        importlib.import_module(f"sumy.summarizers.{module}"), cls
+    )
+    return found
+
 
 _TOKENIZER = ArabicTokenizer()
 
@@ -128,11 +133,13 @@ def fused(
 
 def sumy_ranker(name: str) -> Ranker:
     """A ranker running sumy's ``name`` summarizer with the project's Arabic tools."""
-    factory = _SUMY[name]
 
     def rank(texts: Sequence[str], title: str = "", subject: Subject | None = None) -> list[int]:
         if len(texts) <= 1:
             return list(range(len(texts)))
+        from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence
+
+        factory = _summarizer(name)
         sentences = [Sentence(t, _TOKENIZER) for t in texts]
         position = {id(s): i for i, s in enumerate(sentences)}
         document = ObjectDocumentModel([Paragraph(sentences)])

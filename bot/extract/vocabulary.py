@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from typing import Any
 
@@ -42,6 +42,16 @@ def _phrases(items: list[str]) -> tuple[tuple[str, ...], ...]:
 @dataclass(frozen=True)
 class Vocabulary:
     """All word lists, normalised; phrases are token tuples sorted longest first."""
+
+    @cached_property
+    def synonyms(self) -> dict[str, str]:
+        """Stem → stem of its group's first word."""
+        found: dict[str, str] = {}
+        for group in self.synonym_groups:
+            head = stem(group[0])
+            for word in group:
+                found.setdefault(stem(word), head)
+        return found
 
     party_aliases: tuple[tuple[tuple[str, ...], str], ...]  # (alias tokens, party key)
     party_kinds: dict[str, str]
@@ -86,7 +96,9 @@ class Vocabulary:
     joint_documents: tuple[tuple[str, ...], ...]
     joint_occasions: tuple[tuple[str, ...], ...]
     ordinals: tuple[tuple[tuple[str, ...], int], ...]
-    synonyms: dict[str, str]  # stem → stem of its group's first word
+    #: treaty synonym groups as written; :attr:`synonyms` stems them on first use (stemming
+    #: loads NLTK, which a serving process reading other lists never needs)
+    synonym_groups: tuple[tuple[str, ...], ...]
     strip_leading: frozenset[str]
     party_index: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
     nationality_index: dict[str, tuple[tuple[tuple[str, ...], str], ...]]
@@ -141,13 +153,8 @@ def vocabulary() -> Vocabulary:
     heads = [h for h in roles["heads"] if " " not in h]
     party_aliases = longest_first(aliases)
     nationalities = longest_first(nat)
-    synonyms: dict[str, str] = {}
-    for group in treaty["synonyms"]["groups"]:
-        head = stem(group[0])
-        for word in group:
-            synonyms.setdefault(stem(word), head)
     return Vocabulary(
-        synonyms=synonyms,
+        synonym_groups=tuple(tuple(group) for group in treaty["synonyms"]["groups"]),
         strip_leading=_norm_all(treaty["object"]["strip_leading"]),
         party_index=_index(party_aliases),
         nationality_index=_index(nationalities),

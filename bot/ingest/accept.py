@@ -11,13 +11,14 @@ import hashlib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-
-import numpy as np
-from datasketch import MinHash, MinHashLSH
+from typing import TYPE_CHECKING
 
 from bot.arabic.normalize import normalize
 from bot.arabic.tokens import words
 from bot.ingest.dossier import Dossier
+
+if TYPE_CHECKING:  # datasketch imports SciPy (seconds, tens of MiB): loaded on first use
+    from datasketch import MinHash, MinHashLSH
 
 #: every refusal reason code, with what it means
 REASONS: dict[str, str] = {
@@ -74,12 +75,17 @@ def shingles(text: str) -> set[bytes]:
 
 def signature(text: str) -> list[int]:
     """MinHash of the text's word shingles (stored with the article)."""
+    from datasketch import MinHash
+
     m = MinHash(num_perm=NUM_PERM, seed=1, scheme=SCHEME)
     m.update_batch(list(shingles(text)))
     return [int(v) for v in m.hashvalues]
 
 
 def _minhash(values: Sequence[int]) -> MinHash:
+    import numpy as np
+    from datasketch import MinHash
+
     return MinHash(
         num_perm=NUM_PERM, seed=1, hashvalues=np.array(values, dtype=np.uint64), scheme=SCHEME
     )
@@ -93,29 +99,43 @@ def content_hash(title: str, text: str) -> str:
     return h.hexdigest()
 
 
+def _new_lsh() -> MinHashLSH:
+    from datasketch import MinHashLSH
+
+    return MinHashLSH(threshold=NEAR_DUPLICATE, num_perm=NUM_PERM)
+
+
 @dataclass
 class Known:
     """What the dossier already holds: canonical URLs and signatures of accepted articles."""
 
     urls: dict[str, str] = field(default_factory=dict)  # canonical URL → article id
     guids: set[str] = field(default_factory=set)
-    lsh: MinHashLSH = field(
-        default_factory=lambda: MinHashLSH(threshold=NEAR_DUPLICATE, num_perm=NUM_PERM)
-    )
     signatures: dict[str, list[int]] = field(default_factory=dict)
+    #: the signatures' LSH index, built when a near-duplicate is first looked for (a round
+    #: with nothing fetched never loads datasketch)
+    _lsh: MinHashLSH | None = field(default=None, repr=False, compare=False)
 
     def add(self, article_id: str, urls: Iterable[str], sig: Sequence[int] | None) -> None:
         for url in urls:
             self.urls.setdefault(url, article_id)
         if sig is not None and article_id not in self.signatures:
             self.signatures[article_id] = list(sig)
-            self.lsh.insert(article_id, _minhash(sig))
+            if self._lsh is not None:
+                self._lsh.insert(article_id, _minhash(sig))
+
+    def _index(self) -> MinHashLSH:
+        if self._lsh is None:
+            self._lsh = _new_lsh()
+            for article_id, sig in self.signatures.items():
+                self._lsh.insert(article_id, _minhash(sig))
+        return self._lsh
 
     def near(self, sig: Sequence[int]) -> tuple[str, float] | None:
         """The most similar accepted article above the threshold, with its similarity."""
         probe = _minhash(sig)
         best: tuple[str, float] | None = None
-        for key in self.lsh.query(probe):
+        for key in self._index().query(probe):
             sim = probe.jaccard(_minhash(self.signatures[key]))
             if sim >= NEAR_DUPLICATE and (best is None or sim > best[1]):
                 best = (str(key), sim)

@@ -28,8 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from bot.arabic.normalize import normalize
+from bot.cache.archive import archive_path, cache_key, open_served, write_archive
 from bot.cache.build import BuildSettings, article_entry, article_text, paused_gc
-from bot.cache.store import dumps_cache, load_cache
+from bot.cache.store import dumps_cache
 from bot.cache.support import drop_unsupported
 from bot.corpus import build_article
 from bot.corpus_types import Article, ArticleMeta
@@ -245,9 +246,15 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 
 def write_live_cache(data_dir: Path, cache: Cache) -> Path:
-    """Atomically replace the live cache file; returns its path."""
+    """Atomically replace the live cache file; returns its path.
+
+    Its archive (texts and search index in SQLite, :mod:`bot.cache.archive`) is written
+    first, also through a rename, so a bot noticing the new file opens it at once."""
     path = live_cache_path(data_dir)
-    atomic_write_bytes(path, dumps_cache(cache).encode("utf-8"))
+    data = dumps_cache(cache).encode("utf-8")
+    key = cache_key(data)
+    write_archive(archive_path(data_dir, key), cache, key)
+    atomic_write_bytes(path, data)
     return path
 
 
@@ -272,7 +279,7 @@ class LiveCacheWatcher:
         if stamp == self._stamp:
             return None
         self._stamp = stamp
-        return load_cache(self.path)
+        return open_served(self.path, self.path.parent.parent)  # <data dir>/live/cache.json
 
 
 def title_key(title: str) -> str:

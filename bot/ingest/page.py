@@ -13,9 +13,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-import trafilatura
-from htmldate import find_date
-
 _LANG = re.compile(r"""<html[^>]*\blang\s*=\s*["']?([A-Za-z-]+)""", re.I)
 
 
@@ -40,6 +37,10 @@ def _iso_date(value: str | None) -> dt.date | None:
 
 def extract_page(markup: str, url: str | None = None) -> Page:
     """Reduce an HTML page to what an article needs (empty text when none is found)."""
+    # trafilatura and htmldate (60 MiB with lxml): loaded when a page is first read
+    import trafilatura
+    from htmldate import find_date
+
     doc = trafilatura.bare_extraction(
         markup,
         url=url,

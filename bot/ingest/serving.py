@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bot.cache.store import load_cache
+from bot.cache.archive import open_served
 from bot.errors import CacheError
 from bot.model import Cache
 
@@ -24,11 +24,14 @@ def live_cache_path(data_dir: Path) -> Path:
 def serving_cache(committed: Path, data_dir: Path, *, explicit: bool = False) -> Cache:
     """The cache a process should serve: the live one when the intake has written it
     (seeds plus accepted articles), else the committed seeds-only build. An explicitly
-    chosen file (``--cache``) is always taken as given."""
+    chosen file (``--cache``) is always taken as given.
+
+    Either is opened from its archive in ``data_dir`` (:mod:`bot.cache.archive`: texts and
+    search index stay on disk), derived from the file the first time it is served."""
     live = live_cache_path(data_dir)
     if not explicit and live.is_file():
         try:
-            return load_cache(live)
+            return open_served(live, data_dir)
         except CacheError:  # never half-written; a schema change needs a new publish
             pass
-    return load_cache(committed)
+    return open_served(committed, data_dir)

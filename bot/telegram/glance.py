@@ -19,9 +19,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.arabic.normalize import normalize
+from bot.extract.english import role_name
 from bot.extract.vocabulary import vocabulary
 from bot.model import Cache, Reaction, Stance
-from bot.telegram.english import role_name
 from bot.telegram.i18n import Lang, t
 from bot.telegram.render import Citations, actor_name, reaction_line
 from bot.telegram.text import esc, truncate

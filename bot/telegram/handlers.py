@@ -22,6 +22,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 
 from bot.arabic.normalize import normalize
+from bot.cache.search import query_words
 from bot.delivery.pacing import retry_after_seconds
 from bot.model import Cache
 from bot.observability.metrics import COMMAND_LATENCY, UPDATES_HANDLED
@@ -40,7 +41,6 @@ from bot.telegram.i18n import (
     t,
 )
 from bot.telegram.refs import find_article
-from bot.telegram.search import query_words
 from bot.telegram.source import DEEP_LINK, source
 from bot.telegram.split import split_html
 from bot.telegram.views import Screen, Views

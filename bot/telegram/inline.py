@@ -1,6 +1,6 @@
 """Inline mode: ``@bot words`` in any chat answers with the items that match.
 
-The same search as /search (:mod:`bot.telegram.search`): a digest sentence stands for its
+The same search as /search (:mod:`bot.cache.search`): a digest sentence stands for its
 digest, and timeline events, provisions and reactions for themselves. Each result is an
 article that posts the item's cited, self-contained message (:mod:`bot.telegram.share`)
 with a link back to the bot; an empty query offers the latest digests; share codes
@@ -31,8 +31,8 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
+from bot.cache.search import Searcher, query_words
 from bot.telegram.i18n import Lang, t
-from bot.telegram.search import SearchIndex, query_words
 from bot.telegram.share import Item, ShareIndex, bot_link
 
 MAX_RESULTS: Final = 50  # Telegram's limit per answer
@@ -40,7 +40,7 @@ CACHE_TIME: Final = 300
 IS_PERSONAL: Final = True  # the reader's language changes every answer: see above
 
 
-def matching_items(share: ShareIndex, search: SearchIndex, query: str) -> list[Item]:
+def matching_items(share: ShareIndex, search: Searcher, query: str) -> list[Item]:
     """The items for an inline query, best first, each once."""
     text = query.strip()
     if not text:

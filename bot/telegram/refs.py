@@ -19,7 +19,10 @@ def article_number(cache: Cache, article: ArticleEntry) -> str:
     head = article.id.split("_", 1)[0]
     if head.isascii() and head.isdigit():
         return head
-    return str(cache.articles.index(article) + 1)
+    position = cache.position(article.id)
+    if position is None:  # not an entry of this cache: the old, comparing search
+        position = cache.articles.index(article)
+    return str(position + 1)
 
 
 def find_article(cache: Cache, ref: str) -> int | None:

@@ -12,6 +12,8 @@ import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.cache.search import Hit, first_match, query_words
+from bot.extract.english import is_person, person_display, person_english, role_name
 from bot.model import (
     ArticleEntry,
     Cache,
@@ -25,12 +27,10 @@ from bot.model import (
 from bot.telegram.callbacks import Order
 from bot.telegram.citations import Citations as Citations
 from bot.telegram.citations import superscript as superscript
-from bot.telegram.english import is_person, person_display, person_english, role_name
 from bot.telegram.i18n import Lang, t
 from bot.telegram.paging import page_of
 from bot.telegram.refs import article_number
 from bot.telegram.rtl import ltr_lines, rtl_lines
-from bot.telegram.search import Hit, first_match, query_words
 from bot.telegram.text import FULL as FULL
 from bot.telegram.text import SNIPPET_CHARS as SNIPPET_CHARS
 from bot.telegram.text import STYLES as STYLES
@@ -425,7 +425,7 @@ def actor_name(lang: Lang, cache: Cache, actor: str, role: str | None, party: st
     """How a speaker is named: a country speaking as itself by the party's name; in
     English an unnamed office or group («محللون», «وزارة الدفاع الأمريكية») by its
     English title when known, and a person by their English name (known, or
-    transliterated with the Arabic original: :func:`bot.telegram.english.person_display`)."""
+    transliterated with the Arabic original: :func:`bot.extract.english.person_display`)."""
     if actor == party and party is not None:
         return party_name(lang, cache, party)
     if lang == "en" and (role is None or role == actor):

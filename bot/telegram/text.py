@@ -6,8 +6,8 @@ import html
 from dataclasses import dataclass
 from urllib.parse import urlparse
 
+from bot.extract.english import outlet_english
 from bot.model import ArticleEntry
-from bot.telegram.english import outlet_english
 from bot.telegram.i18n import Lang, t
 
 SNIPPET_CHARS = 280

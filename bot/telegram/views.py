@@ -21,6 +21,8 @@ from functools import cached_property
 
 from telegram import InlineKeyboardMarkup
 
+from bot.cache.archive import Archive
+from bot.cache.search import Hit, Searcher, SearchIndex, query_key, query_words
 from bot.model import ArticleEntry, Cache, Reaction, TimelineEvent, TreatyArticle
 from bot.telegram import first_contact, glance, pages, render
 from bot.telegram import keyboards as kb
@@ -29,7 +31,6 @@ from bot.telegram.i18n import LANGS, Lang, t
 from bot.telegram.paging import page_of
 from bot.telegram.party_lookup import PartyLookup
 from bot.telegram.refs import find_article
-from bot.telegram.search import Hit, SearchIndex, query_key, query_words
 from bot.telegram.share import (
     digest_code,
     event_code,
@@ -64,7 +65,7 @@ class Views:
     max_screens: int = MAX_SCREENS
     tag: str = field(init=False)
     _memo: OrderedDict[Hashable, Screen] = field(init=False, default_factory=OrderedDict)
-    _queries: OrderedDict[str, tuple[str, tuple[Hit, ...]]] = field(
+    _queries: OrderedDict[str, tuple[str, Sequence[Hit]]] = field(
         init=False, default_factory=OrderedDict
     )
     _events: dict[tuple[Order, int | None], list[TimelineEvent]] = field(
@@ -80,8 +81,11 @@ class Views:
     # --- what is worked out once, on first use ---------------------------------------
 
     @property
-    def index(self) -> SearchIndex:
-        """The search index; built here if :meth:`index_in_background` has not done so."""
+    def index(self) -> Searcher:
+        """The cache's archive when it was opened from one (the index is on disk); else the
+        search index, built here if :meth:`index_in_background` has not done so."""
+        if isinstance(self.cache.store, Archive):
+            return self.cache.store
         if self._index is None:
             if self._indexer is not None:
                 self._indexer.join()
@@ -91,7 +95,10 @@ class Views:
 
     def index_in_background(self) -> None:
         """Build the search index in a thread, so the first search need not wait for it
-        (about a second per 1,000 articles) and start-up does not either."""
+        (about a second per 1,000 articles) and start-up does not either. Nothing to do
+        for a cache opened from its archive."""
+        if isinstance(self.cache.store, Archive):
+            return
         if self._index is None and self._indexer is None:
 
             def build() -> None:
@@ -428,7 +435,7 @@ class Views:
         words = query_words(query)
         key = query_key(words)
         known = self._queries.get(key)
-        hits = known[1] if known is not None else tuple(self.index.search_all(words))
+        hits = known[1] if known is not None else self.index.search_all(words)
         # equal keys can be typed differently (ايران / إيران): the header shows this spelling
         self._queries[key] = (query, hits)
         self._queries.move_to_end(key)

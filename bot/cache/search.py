@@ -22,8 +22,10 @@ Best first: words matched as written outrank folded, prefix and plural matches; 
 sentences a digest or a view cites; then the article and sentence order.
 
 The index (an inverted index of word forms, sorted for prefix look-ups) is built once per
-cache, in the background just after start-up (``Views.index_in_background``) or by the
-first search; a request normalises the query and reads the index.
+cache version and stored in the cache's archive (:mod:`bot.cache.archive`), which answers
+with the same hits through SQLite's FTS5; a cache without an archive (a test's, or
+``--cache`` in the local chat) builds it in memory, in the background after start-up
+(``Views.index_in_background``) or by the first search.
 """
 
 from __future__ import annotations
@@ -31,17 +33,18 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from functools import lru_cache
+from typing import Literal, Protocol
 
 from bot.arabic.fold import fold
 from bot.arabic.normalize import normalize
 from bot.arabic.plural import pattern_root
 from bot.arabic.tokens import words as word_tokens
+from bot.extract.english import is_person, person_search_words
 from bot.extract.vocabulary import variants, vocabulary
 from bot.model import Cache, Evidence
-from bot.telegram.english import is_person, person_search_words
 
 Kind = Literal["digest", "sentence", "timeline", "treaty", "reaction"]
 MAX_QUERY_WORDS = 12
@@ -69,6 +72,13 @@ class Hit:
     item_text: str | None = None
 
 
+class Searcher(Protocol):
+    """What /search and inline queries read: :class:`SearchIndex` in memory, or the
+    cache's archive (:class:`bot.cache.archive.Archive`), which gives the same hits."""
+
+    def search_all(self, words: Sequence[str]) -> Sequence[Hit]: ...
+
+
 @dataclass
 class _Entry:
     hit: Hit
@@ -77,6 +87,7 @@ class _Entry:
     roots: frozenset[str]
     weight: int = 0  # how prominently the views cite it (digest, items)
     labels: dict[Kind, Hit] = field(default_factory=dict)
+    normal: str = ""  # a sentence's text normalised (while the index is built)
 
 
 def _core(word: str) -> str:
@@ -151,10 +162,11 @@ def first_match(text: str, query: Sequence[str]) -> int | None:
     return None
 
 
-def _english_party_words(text: str) -> set[str]:
-    """English names (as normalised words) of the parties ``text`` names in Arabic."""
+def _english_party_words(normal: str) -> set[str]:
+    """English names (as normalised words) of the parties a text names in Arabic
+    (``normal``: the text normalised)."""
     vocab = vocabulary()
-    tokens = [variants(t) for t in normalize(text).split()]
+    tokens = [variants(t) for t in normal.split()]
     found: set[str] = set()
     for i, options in enumerate(tokens):
         for option in options:
@@ -170,12 +182,49 @@ def _english_party_words(text: str) -> set[str]:
     return found
 
 
-def _entry(hit: Hit, text: str, extra: Iterable[str] = ()) -> _Entry:
-    written = _forms_of(_WORD.findall(normalize(text)))
-    written |= set(extra)
-    folded = frozenset(fold(w) for w in written)
-    roots = frozenset(r for w in written if (r := pattern_root(w)) is not None)
-    return _Entry(hit, folded, frozenset(written), roots)
+@lru_cache(maxsize=1 << 17)
+def _form_keys(form: str) -> tuple[str, str | None]:
+    """A written form's folded form and broken-plural root."""
+    return fold(form), pattern_root(form)
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_keys(word: str) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """A normalised word's written forms, their folded forms and their plural roots
+    (memoised: a dossier repeats its words; :func:`clear_memos` empties the memo)."""
+    written = _forms_of((word,))
+    keys = [_form_keys(w) for w in written]
+    return (
+        frozenset(written),
+        frozenset(f for f, _ in keys),
+        frozenset(r for _, r in keys if r is not None),
+    )
+
+
+def clear_memos() -> None:
+    """Forget the words memoised while indexing (a serving process keeps no index)."""
+    _word_keys.cache_clear()
+    _form_keys.cache_clear()
+
+
+def _entry(hit: Hit, normal: str, extra: Iterable[str] = ()) -> _Entry:
+    """The entry of ``hit`` whose searchable text, normalised, is ``normal``."""
+    written: set[str] = set()
+    folded: set[str] = set()
+    roots: set[str] = set()
+    for word in _WORD.findall(normal):
+        w, f, r = _word_keys(word)
+        written |= w
+        folded |= f
+        roots |= r
+    for form in extra:
+        if form not in written:
+            written.add(form)
+            fold_key, root = _form_keys(form)
+            folded.add(fold_key)
+            if root is not None:
+                roots.add(root)
+    return _Entry(hit, frozenset(folded), frozenset(written), frozenset(roots))
 
 
 class SearchIndex:
@@ -193,7 +242,9 @@ class SearchIndex:
             key = (ev.article_id, ev.sentence_index)
             if key not in by_sentence and ev.text.strip():
                 hit = Hit("sentence", title_of(ev.article_id), ev.text, (ev,))
-                entry = _entry(hit, ev.text, _english_party_words(ev.text))
+                normal = normalize(ev.text)
+                entry = _entry(hit, normal, _english_party_words(normal))
+                entry.normal = normal
                 by_sentence[key] = entry
                 self._entries.append(entry)
             return by_sentence.get(key)
@@ -242,10 +293,10 @@ class SearchIndex:
                 by_sentence[key]
                 for ev in hit.sources
                 if (key := (ev.article_id, ev.sentence_index)) in by_sentence
-                and normalize(text) in normalize(by_sentence[key].hit.text)
+                and normalize(text) in by_sentence[key].normal
             ]
             if not holders:  # the cache does not hold the sentence it comes from
-                self._entries.append(_entry(hit, f"{extra} {text}"))
+                self._entries.append(_entry(hit, normalize(f"{extra} {text}")))
                 continue
             extra_forms = _forms_of(_WORD.findall(normalize(extra)))
             for entry in holders:
@@ -254,6 +305,7 @@ class SearchIndex:
                 entry.written = entry.written | extra_forms
                 entry.forms = entry.forms | {fold(f) for f in extra_forms}
         for entry in self._entries:
+            entry.normal = ""
             kind = next((k for k in _KIND_ORDER if k in entry.labels), None)
             if kind is not None:
                 item = entry.labels[kind]
@@ -278,6 +330,12 @@ class SearchIndex:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def rows(self) -> Iterator[tuple[Hit, frozenset[str], frozenset[str], frozenset[str], int]]:
+        """Every entry in index order: its hit, folded forms, written forms, plural roots
+        and weight (what :mod:`bot.cache.archive` stores for a search without this index)."""
+        for entry in self._entries:
+            yield entry.hit, entry.forms, entry.written, entry.roots, entry.weight
 
     def _candidates(self, word: str) -> set[int]:
         folded = fold(word)

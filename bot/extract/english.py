@@ -27,7 +27,7 @@ from bot.extract.vocabulary import vocabulary
 
 @cache
 def _tables() -> tuple[dict[tuple[str, ...], str], dict[str, str]]:
-    text = resources.files("bot.telegram").joinpath("data/english.toml").read_text("utf-8")
+    text = resources.files("bot.extract").joinpath("data/english.toml").read_text("utf-8")
     data = tomllib.loads(text)
     roles = {tuple(normalize(k).split()): str(v) for k, v in data["roles"].items()}
     outlets = {normalize(k): str(v) for k, v in data["outlets"].items()}
@@ -71,7 +71,7 @@ def outlet_english(name: str) -> str:
 @cache
 def _people() -> dict[str, str]:
     """Folded Arabic spelling (the key and every alias) → the English name."""
-    text = resources.files("bot.telegram").joinpath("data/people.toml").read_text("utf-8")
+    text = resources.files("bot.extract").joinpath("data/people.toml").read_text("utf-8")
     table: dict[str, str] = {}
     for arabic, entry in tomllib.loads(text)["people"].items():
         for spelling in (arabic, *entry.get("aliases", ())):
