@@ -22,7 +22,7 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -188,8 +188,12 @@ class ProductCache:
 
 def dossier_digest(articles: Sequence[Article], settings: BuildSettings) -> str:
     """The live cache's version: a hash of every article's key (order-independent)."""
+    return _digest_of_keys(article_key(a, settings) for a in articles)
+
+
+def _digest_of_keys(keys: Iterable[str]) -> str:
     h = hashlib.sha256()
-    for key in sorted(article_key(a, settings) for a in articles):
+    for key in sorted(keys):
         h.update(key.encode())
     return "live:sha256:" + h.hexdigest()
 
@@ -215,7 +219,7 @@ def build_live_cache(articles: Sequence[Article], products: ProductCache) -> Cac
                 products.update(key, p)  # its statements were parsed (again)
     english = vocabulary().party_english
     cache = Cache(
-        source_digest=dossier_digest(ordered, settings),
+        source_digest=_digest_of_keys(key for key, _ in keyed),  # = dossier_digest
         digest_algorithm=settings.algorithm,
         articles=[article_entry(a) for a in ordered],
         digests=[p.digest for p in made],
