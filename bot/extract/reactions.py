@@ -619,6 +619,9 @@ def _speech_verb(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
         if glued and opener is not None:
             return (k, opener, "pronoun", None, [])  # "وقال في بيان إن …"
         return None
+    named = _apposed_name(toks, m, text, ctx)
+    if named is not None:
+        m = named
     extra: list[Mention] = []
     j = m.end
     # Coordinated speakers: "تقول كوريا الجنوبية وأوكرانيا والغرب إن …".
@@ -629,6 +632,44 @@ def _speech_verb(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
         extra.append(nxt)
         j = nxt.end
     return (k, j, "speech", m, extra)
+
+
+#: how far after an unnamed role its apposed name may stand
+_APPOSITION_REACH = 14
+
+
+def _apposed_name(toks: Toks, m: Mention, text: str, ctx: _Ctx) -> Mention | None:
+    """A role described at length and then named between commas: "أعلن المرشح لانتخابات
+    الرئاسة عن أكبر حزب في البلاد، فلان الفلاني، عدم اعترافه …" is the named person, with
+    the role's party when the name brings none. None when the role is not followed by
+    such a name (a quotation, "إن"/"أن" or another clause comes first)."""
+    if m.kind != "role" or m.name:
+        return None
+    j = m.end
+    for k in range(m.end, min(len(toks), m.end + _APPOSITION_REACH)):
+        t = toks[k]
+        if t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES or t.norm in _THAT:
+            return None
+        if t.word:
+            continue
+        if t.text not in "،,":
+            return None
+        j = k + 1
+        p = ctx.parse(toks, j, text)
+        if p is None or p.kind != "person" or p.end >= len(toks):
+            continue
+        if toks[p.end].text not in "،,":
+            continue
+        return replace(
+            p,
+            role=m.role,
+            party=p.party or m.party,
+            start=m.start,
+            end=p.end + 1,
+            surface=text[toks[m.start].start : toks[p.end - 1].end],
+        )
+    del j
+    return None
 
 
 def _quoted_speaker(toks: Toks, i: int, text: str, ctx: _Ctx) -> Mention | None:
