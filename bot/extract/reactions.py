@@ -220,6 +220,38 @@ def _verb_kind(tok: Tok, v: Vocabulary) -> str | None:
         return "noun"
     if core in _ACCORDING or tok.norm in _ACCORDING:
         return "according"
+    if core in _RECEIVED or tok.norm in _RECEIVED:
+        return "received"
+    return None
+
+
+#: "تلقى الرئيس مكالمة هاتفية من X، هنأه فيها …": X speaks, not the one who received it
+_RECEIVED = frozenset(normalize(w) for w in ("تلقى", "تلقت", "يتلقى", "تتلقى"))
+_MESSAGES = frozenset(
+    normalize(w)
+    for w in ("مكالمة", "اتصالا", "اتصال", "برقية", "رسالة", "اتصالًا", "برقيات", "رسائل")
+)
+_RECEIVED_REACH = 10
+
+
+def _received_from(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
+    """ "تلقى رئيس الجمهورية مكالمة هاتفية من رئيس جمهورية تركيا رجب طيب أردوغان، هنأه
+    فيها …": the caller or sender after "من" is the speaker; a call from an outlet or
+    from no named speaker is none."""
+    seen_message = False
+    for j in range(k + 1, min(len(toks), k + _RECEIVED_REACH)):
+        t = toks[j]
+        if not t.word:
+            if t.text not in "،,":
+                return None
+            continue
+        if any(f in _MESSAGES for f in variants(t.norm)):
+            seen_message = True
+        elif seen_message and t.norm == "من":
+            m = ctx.parse(toks, j + 1, text, subject=True)
+            if m is None or m.kind == "media":
+                return None
+            return (k, m.end, "speech", m, [])
     return None
 
 
@@ -503,6 +535,8 @@ def _find_statements(toks: Toks, text: str, ctx: _Ctx) -> tuple[list[_Found], li
             hit = _according(toks, k, text, ctx)
         elif how == "noun":
             hit = _speech_noun(toks, k, text, ctx)
+        elif how == "received":
+            hit = _received_from(toks, k, text, ctx)
         elif how == "participle":
             # "…، مؤكدا أن …" continues the statement just found
             hit = None if found else (k, k + 1, "participle", None, [])
@@ -597,6 +631,10 @@ def _speech_verb(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
     if after < len(toks) and toks[after].norm in _OBJECT_PRONOUNS:
         after += 1  # "وجه له المرشد الأعلى … رسالة": the addressee before the subject
     m = ctx.parse(toks, after, text, subject=True)
+    if m is not None and core.endswith("وا") and len(core) > 3:
+        # "واتهموا بيونجيانج بتقديم صواريخ": a verb carrying its plural subject is
+        # followed by its object, not by a speaker
+        m = None
     quoted = _quoted_speaker(toks, after, text, ctx) if m is None else None
     if quoted is not None:
         return (k, quoted.end + 1, "speech", quoted, [])  # 'وقال "ليم" إن …'
@@ -655,7 +693,8 @@ def _apposed_name(toks: Toks, m: Mention, text: str, ctx: _Ctx) -> Mention | Non
         if t.text not in "،,":
             return None
         j = k + 1
-        p = ctx.parse(toks, j, text)
+        # between commas right after a role, a name needs no earlier introduction
+        p = parse_mention(toks, j, text, ctx.v, corpus=ctx.corpus)
         if p is None or p.kind != "person" or p.end >= len(toks):
             continue
         if toks[p.end].text not in "،,":
