@@ -79,3 +79,32 @@ def test_a_plural_verb_is_followed_by_its_object_not_a_speaker() -> None:
         [article("a", AGREEMENT, "واتهموا الحكومة التونسية بتزوير نتائج الانتخابات.")]
     )
     assert all(r.party != "تونس" for r in rs)
+
+
+def test_a_title_before_the_name_and_the_role_in_apposition() -> None:
+    text = "قال الدكتور سامي عبد الحميد، رئيس مجلس الوزراء التونسي، إن الاتفاقية مكسب."
+    m = parse_mention(tokenize(text), 1, text, subject=True)
+    assert m is not None
+    assert m.name == ("سامي", "عبد", "الحميد")
+    assert m.role == "رئيس مجلس الوزراء التونسي"
+    r = _one(text)
+    assert (r.actor, r.party, r.stance) == ("سامي عبد الحميد", "تونس", "supportive")
+
+
+def test_a_claim_is_a_statement() -> None:
+    r = _one("كما ادعى وزير الخارجية التونسي أن الاتفاقية تنتهك القانون الدولي.")
+    assert (r.party, r.stance) == ("تونس", "critical")
+
+
+def test_disclosing_is_a_statement_but_media_disclosing_is_a_report() -> None:
+    r = _one("وكشف وزير الخارجية التونسي عن أن الاتفاقية تتضمن بندا للدفاع المشترك.")
+    assert r.party == "تونس"
+    rs = extract_reactions([article("a", AGREEMENT, "وكشفت وسائل إعلام عن بنود الاتفاقية.")])
+    assert rs == []
+
+
+def test_an_occasion_ends_a_name() -> None:
+    text = "بعث الدكتور سامي عبد الحميد بمناسبة الاتفاقية برقية"
+    m = parse_mention(tokenize(text), 1, text, subject=True)
+    assert m is not None
+    assert "بمناسبة" not in m.name

@@ -420,9 +420,13 @@ def parse_mention(
             if party is None:
                 # "الشيخ محمد بن زايد آل نهيان رئيس دولة الإمارات": a title carries no
                 # country; an indefinite role right after the name does
-                r_end, r_party = _role_phrase(toks, k, v)
-                if r_end > k and r_party and not toks[k].norm.startswith("ال"):
-                    role = _surface(toks, k, r_end, text)
+                # ("الدكتور فلان، رئيس مجلس الوزراء،": a title, then the role in apposition)
+                r_start = k + 1 if k < len(toks) and toks[k].text in "،," else k
+                r_end, r_party = _role_phrase(toks, r_start, v)
+                if r_end > r_start and (
+                    r_start > k or (r_party and not toks[k].norm.startswith("ال"))
+                ):
+                    role = _surface(toks, r_start, r_end, text)
                     surface = _surface(toks, i, k, text)[skip:]
                     return Mention("person", name, role, r_party, surface, i, r_end)
             return Mention("person", name, role, party, _surface(toks, i, k, text)[skip:], i, k)
