@@ -108,3 +108,17 @@ def test_an_occasion_ends_a_name() -> None:
     m = parse_mention(tokenize(text), 1, text, subject=True)
     assert m is not None
     assert "بمناسبة" not in m.name
+
+
+def test_a_country_named_once_beside_an_agreement_is_not_its_party() -> None:
+    from collections import Counter
+
+    from bot.extract.reactions import _signatories
+    from bot.extract.vocabulary import vocabulary
+
+    v = vocabulary()
+    assert _signatories(Counter({"أوكرانيا": 1}), v) == frozenset()
+    assert _signatories(Counter({"روسيا": 3, "كوريا الشمالية": 2, "اليابان": 1}), v) == {
+        "روسيا",
+        "كوريا الشمالية",
+    }

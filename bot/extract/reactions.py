@@ -931,15 +931,17 @@ def _treaty_parties(articles: Sequence[Article], v: Vocabulary) -> Counter[str]:
 
 
 def _signatories(counts: Counter[str], v: Vocabulary) -> frozenset[str]:
-    """The two parties most named in sentences about the agreement: countries, and
-    organisations named in at least :data:`ORGANISATION_MIN_SENTENCES` of them."""
+    """The two parties most named in sentences about the agreement: countries named in at
+    least :data:`COUNTRY_MIN_SENTENCES` of them, and organisations named in at least
+    :data:`ORGANISATION_MIN_SENTENCES`."""
     # A country, or an organisation ("اتفاق مع صندوق النقد الدولي") named in several treaty
     # sentences: the UN or NATO named in passing beside an agreement are not its parties.
     ranked = sorted(
         (
             (n, p)
             for p, n in counts.items()
-            if v.party_kinds.get(p) == "country" or n >= ORGANISATION_MIN_SENTENCES
+            if (v.party_kinds.get(p) == "country" and n >= COUNTRY_MIN_SENTENCES)
+            or n >= ORGANISATION_MIN_SENTENCES
         ),
         key=lambda x: (-x[0], x[1]),
     )
@@ -948,6 +950,9 @@ def _signatories(counts: Counter[str], v: Vocabulary) -> frozenset[str]:
 
 #: an organisation is a party to the agreement when named in this many sentences about it
 ORGANISATION_MIN_SENTENCES = 3
+#: a country named once beside an agreement word ("دعوة أوكرانيا لحضور قمة السلام") is not
+#: thereby one of its parties
+COUNTRY_MIN_SENTENCES = 2
 
 
 _SUFFIXES = frozenset({"", "ه", "ها", "هما", "هم", "نا", "ي", "ا", "ات"})
