@@ -117,8 +117,11 @@ def test_a_country_named_once_beside_an_agreement_is_not_its_party() -> None:
     from bot.extract.vocabulary import vocabulary
 
     v = vocabulary()
-    assert _signatories(Counter({"أوكرانيا": 1}), v) == frozenset()
-    assert _signatories(Counter({"روسيا": 3, "كوريا الشمالية": 2, "اليابان": 1}), v) == {
+    assert _signatories(Counter({"أوكرانيا": 1}), v, articles=5) == frozenset()
+    assert _signatories(Counter({"أوكرانيا": 1}), v, articles=1) == {"أوكرانيا"}
+    assert _signatories(
+        Counter({"روسيا": 3, "كوريا الشمالية": 2, "اليابان": 1}), v, articles=5
+    ) == {
         "روسيا",
         "كوريا الشمالية",
     }

@@ -930,17 +930,18 @@ def _treaty_parties(articles: Sequence[Article], v: Vocabulary) -> Counter[str]:
     return counts
 
 
-def _signatories(counts: Counter[str], v: Vocabulary) -> frozenset[str]:
+def _signatories(counts: Counter[str], v: Vocabulary, articles: int = 1) -> frozenset[str]:
     """The two parties most named in sentences about the agreement: countries named in at
     least :data:`COUNTRY_MIN_SENTENCES` of them, and organisations named in at least
-    :data:`ORGANISATION_MIN_SENTENCES`."""
+    :data:`ORGANISATION_MIN_SENTENCES` (in a single article, one naming suffices)."""
+    country_min = min(COUNTRY_MIN_SENTENCES, articles)
     # A country, or an organisation ("اتفاق مع صندوق النقد الدولي") named in several treaty
     # sentences: the UN or NATO named in passing beside an agreement are not its parties.
     ranked = sorted(
         (
             (n, p)
             for p, n in counts.items()
-            if (v.party_kinds.get(p) == "country" and n >= COUNTRY_MIN_SENTENCES)
+            if (v.party_kinds.get(p) == "country" and n >= country_min)
             or n >= ORGANISATION_MIN_SENTENCES
         ),
         key=lambda x: (-x[0], x[1]),
@@ -950,8 +951,8 @@ def _signatories(counts: Counter[str], v: Vocabulary) -> frozenset[str]:
 
 #: an organisation is a party to the agreement when named in this many sentences about it
 ORGANISATION_MIN_SENTENCES = 3
-#: a country named once beside an agreement word ("دعوة أوكرانيا لحضور قمة السلام") is not
-#: thereby one of its parties
+#: in a dossier of several articles, a country named once beside an agreement word ("دعوة
+#: أوكرانيا لحضور قمة السلام") is not thereby one of its parties
 COUNTRY_MIN_SENTENCES = 2
 
 
@@ -1392,7 +1393,8 @@ def merge_reactions(
             replace(st, order=(pos, st.sentence_index)) for st in part.spoken.statements
         )
         counts.update(dict(part.treaty_parties))
-    return harmonise_stances(_merge(statements, reg, _signatories(counts, v), v), v)
+    signatories = _signatories(counts, v, articles=len(parts))
+    return harmonise_stances(_merge(statements, reg, signatories, v), v)
 
 
 #: How a sentence of running text ends; a subheading has none of these.
