@@ -125,3 +125,25 @@ def test_a_country_named_once_beside_an_agreement_is_not_its_party() -> None:
         "روسيا",
         "كوريا الشمالية",
     }
+
+
+def test_according_to_an_official_at_the_end_of_the_sentence() -> None:
+    r = _one(
+        "ومن المتوقع أن يزور الوزير العاصمة الأسبوع المقبل لتوقيع الاتفاقية، وفقًا لمساعد "
+        "الرئيس التونسي سامي عبد الحميد."
+    )
+    assert (r.actor, r.party) == ("سامي عبد الحميد", "تونس")
+    assert r.quote.startswith("ومن المتوقع أن يزور الوزير")
+
+
+def test_according_to_results_announced_by_someone_is_no_speaker_phrase() -> None:
+    rs = extract_reactions(
+        [
+            article(
+                "a",
+                AGREEMENT,
+                "حصد المرشح 60 بالمئة من الأصوات، حسب نتائج مؤقتة أعلنها رئيس الهيئة المستقلة.",
+            )
+        ]
+    )
+    assert all("نتائج" not in r.actor and "مؤقتة" not in r.actor for r in rs)

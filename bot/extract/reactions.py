@@ -527,7 +527,9 @@ def _find_statements(toks: Toks, text: str, ctx: _Ctx) -> tuple[list[_Found], li
         if how == "attribution":
             hit = _attributed(toks, k, text, ctx)
         elif how == "according":
-            said_before = _what_they_said(toks, k, text, ctx)
+            said_before = _what_they_said(toks, k, text, ctx) or _according_at_end(
+                toks, k, text, ctx
+            )
             if said_before is not None:
                 reported.append(said_before[0])
                 consumed = said_before[1]
@@ -596,6 +598,7 @@ def _according(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
         if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
             return (k, j + 1, "outlet", o, [])
         return None
+    m = _according_mention(toks, k, text, ctx, m)
     if m is not None and (
         m.kind == "party" or (m.kind in ("person", "role") and (m.role or m.name))
     ):
@@ -606,6 +609,48 @@ def _according(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
             j += 1
         return (k, j, "according", m, [])
     return None
+
+
+def _according_mention(
+    toks: Toks, k: int, text: str, ctx: _Ctx, m: Mention | None
+) -> Mention | None:
+    """The speaker after "وفقًا لـ": ``m`` as parsed, or a role with the ل of وفقًا glued
+    to its head ("وفقًا لمساعد الرئيس الروسي يوري أوشاكوف")."""
+    if (
+        (m is None or (m.kind == "person" and m.role is None))
+        and k + 1 < len(toks)
+        and toks[k + 1].norm.startswith("ل")
+        and len(toks[k + 1].norm) > 3
+    ):
+        # "وفقًا لمساعد الرئيس الروسي يوري أوشاكوف": the ل of وفقًا glued to a role
+        bare = [*toks]
+        t = toks[k + 1]
+        bare[k + 1] = Tok(t.text[1:], t.norm[1:], t.start + 1, t.end, t.word)
+        r = ctx.parse(bare, k + 1, text, subject=False)
+        if r is not None and r.role is not None:
+            return r
+    return m
+
+
+def _according_at_end(toks: Toks, k: int, text: str, ctx: _Ctx) -> tuple[_Said, int] | None:
+    """ "…، وفقًا لمساعد الرئيس الروسي يوري أوشاكوف.": a named official's or person's
+    account closing the sentence; the clause before is what they said."""
+    if k == 0 or toks[k - 1].text not in "،,":
+        return None
+    m = _according_mention(toks, k, text, ctx, ctx.parse(toks, k + 1, text, subject=False))
+    if m is None or m.kind not in ("person", "role") or m.role is None:
+        return None
+    if not m.surface.startswith(m.role):
+        return None  # role first only: "حسب نتائج مؤقتة أعلنها رئيس …" is no name
+    if any(t.word for t in toks[m.end :]):
+        return None
+    start = _clause_start(toks, k - 1)
+    while start > 0 and toks[start - 1].text in "،,":
+        start = _clause_start(toks, start - 1)
+    words = text[toks[start].start : toks[k - 1].start].strip(" ،,.") if start < k - 1 else ""
+    if not words:
+        return None
+    return _Said("speech", m, words, "paraphrase", toks[k].start, words), len(toks)
 
 
 def _speech_noun(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
