@@ -1105,18 +1105,7 @@ HOME_LEAD = 2.0
 def _home_party(article: Article, v: Vocabulary) -> str | None:
     """The country an article is about: named (or its adjective used) clearly more often
     than any other, counting the headline."""
-    counts: Counter[str] = Counter()
-    for text in (article.meta.title, *(s.text for s in article.sentences)):
-        toks = tokenize(text)
-        i = 0
-        while i < len(toks):
-            hit = nationality_at(toks, i, v) or party_at(toks, i, v)
-            if hit and v.party_kinds.get(hit[1]) == "country":
-                counts[hit[1]] += 1
-                i += hit[0]
-            else:
-                i += 1
-    ranked = counts.most_common(2)
+    ranked = country_mentions(article, v).most_common(2)
     if not ranked or ranked[0][1] < HOME_MIN:
         return None
     if len(ranked) > 1 and ranked[0][1] < HOME_LEAD * ranked[1][1]:
