@@ -103,10 +103,73 @@ def _anchors(sentence: str, m: DateMention) -> bool:
         return False
     if prev in _PERIOD_WORDS:  # "للفترة 2026-2028": a term, not an event
         return False
+    if _local_time_gloss(sentence, m) or _in_since_phrase(sentence, m):
+        return False
     return prev not in _NOT_ANCHORS
 
 
 _PERIOD_WORDS = frozenset(normalize(w) for w in ("للفترة", "الفترة", "فترة", "لفترة", "بالفترة"))
+
+#: how far (in words) a "منذ" still governs a later date of its clause
+SINCE_REACH = 8
+_SINCE = normalize("منذ")
+#: "منذ سنوات، …": a duration closes the منذ phrase before any later date
+_DURATIONS = frozenset(
+    normalize(w)
+    for w in (
+        "سنوات",
+        "سنة",
+        "سنتين",
+        "عام",
+        "عامين",
+        "أعوام",
+        "شهر",
+        "شهرين",
+        "أشهر",
+        "شهور",
+        "أسبوع",
+        "أسابيع",
+        "يوم",
+        "يومين",
+        "أيام",
+        "ساعات",
+        "عقد",
+        "عقود",
+        "عقدين",
+        "فترة",
+        "زمن",
+        "وقت",
+        "ذلك",
+        "قرن",
+        "قرون",
+    )
+)
+
+
+def _in_since_phrase(sentence: str, m: DateMention) -> bool:
+    """Does the date close a "منذ …" phrase of its clause ("أكبر قمة منذ بدء الحرب في فبراير
+    2022", "أول لقاء منذ أن شنت هجومها في فبراير 2022")? It dates the boundary, not the
+    clause's event. "منذ سنوات" (a duration) is a phrase of its own."""
+    breaks = list(_CLAUSE_BREAK.finditer(sentence, 0, m.start))
+    start = breaks[-1].end() if breaks else 0
+    words = normalize(sentence[start : m.start]).split()[-SINCE_REACH:]
+    for i, w in enumerate(words):
+        if w.lstrip("و") == _SINCE and i + 1 < len(words):
+            nxt = words[i + 1]
+            if nxt not in _DURATIONS and not nxt.isdigit():
+                return True
+    return False
+
+
+_LOCAL_TIME = re.compile(r"\s*(?:بالتوقيت|بتوقيت)")
+
+
+def _local_time_gloss(sentence: str, m: DateMention) -> bool:
+    """ "اليوم الأربعاء (الخميس بالتوقيت المحلي)": the bracketed day restates the date
+    before it in another time zone; it is not a second event."""
+    return sentence[: m.start].rstrip().endswith("(") and bool(
+        _LOCAL_TIME.match(normalize(sentence[m.end :]))
+    )
 
 
 def _bare(word: str) -> str:
