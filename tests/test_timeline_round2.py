@@ -128,3 +128,25 @@ def test_last_week_is_the_saturday_to_friday_week_before_publication() -> None:
         assert (m.value, m.value_end) == (dt.date(2025, 4, 12), dt.date(2025, 4, 18))
     (m,) = find_dates("أعلنت الوزارة الأسبوع الماضي نتائج المسح", FRI, "day")
     assert (m.value, m.value_end) == (dt.date(2025, 4, 5), dt.date(2025, 4, 11))
+
+
+def test_a_date_a_thing_is_about_is_not_an_event() -> None:
+    text = "واكتفت القناة بنشر الحصاد اليومي الخاص بيوم أمس الثلاثاء، دون أي بيان جديد."
+    assert extract_timeline([_article("a", text, WED)]) == []
+    text = "ونشرت الوزارة أمس التقرير الخاص بشهر مارس 2025."
+    assert _dates(extract_timeline([_article("a", text, WED)])) == [("2025-04-15", "day", None)]
+
+
+def test_congratulations_received_are_a_statement_of_their_own() -> None:
+    text = (
+        "وتلقى الرئيس المنتخب اليوم الأربعاء برقيات تهنئة من قادة عدة دول. "
+        "وفاز الرئيس في جولة الإعادة الأحد بأغلبية الأصوات."
+    )
+    items = extract_timeline([_article("a", text, WED)])
+    assert _dates(items) == [("2025-04-13", "day", None), ("2025-04-16", "day", None)]
+
+
+def test_years_listed_in_brackets_are_each_a_date() -> None:
+    text = "وتحل المعاهدة محل الوثائق الموقعة بين البلدين في الأعوام (1961 و2000 و2001)."
+    items = extract_timeline([_article("a", text, WED)])
+    assert [e.date for e in items] == ["1961", "2000", "2001"]

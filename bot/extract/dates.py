@@ -227,7 +227,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         # [أواخر] عام 1961 [و1962 و1963]: the coordinated years are mentions of their own
         "year": re.compile(
-            rf"{_L}(?:[وفبل]?(?P<q>{qual})\s+)?{year_word}\s*(?P<y>{_YEAR})"
+            rf"{_L}(?:[وفبل]?(?P<q>{qual})\s+)?{year_word}\s*\(?\s*(?P<y>{_YEAR})"
             rf"(?P<more>(?:\s*[،,]?\s*و\s*{_YEAR})*)"
         ),
         # منذ 2000 / في 2022: span is the number only

@@ -105,10 +105,17 @@ def _anchors(sentence: str, m: DateMention) -> bool:
         return False
     if _local_time_gloss(sentence, m) or _in_since_phrase(sentence, m):
         return False
+    if any(w.lstrip("و") in _ABOUT for w in before[-2:]):
+        return False  # "الحصاد الخاص بيوم أمس": the day a thing is about, not an event's
     return prev not in _NOT_ANCHORS
 
 
 _PERIOD_WORDS = frozenset(normalize(w) for w in ("للفترة", "الفترة", "فترة", "لفترة", "بالفترة"))
+
+#: "التقرير الخاص بشهر مارس", "الحصاد المتعلق بيوم أمس": the date is what a thing is about
+_ABOUT = frozenset(
+    normalize(w) for w in ("الخاص", "الخاصة", "المتعلق", "المتعلقة", "المخصص", "المخصصة")
+)
 
 #: how far (in words) a "منذ" still governs a later date of its clause
 SINCE_REACH = 8
