@@ -110,16 +110,20 @@ def test_two_deeds_of_one_day_in_other_words_stay_two() -> None:
     assert len(extract_timeline([a, b])) == 2
 
 
-def test_an_undated_lede_is_no_month_item_when_its_article_dates_a_recent_event() -> None:
+def test_an_undated_lede_is_no_month_item_when_its_article_dates_that_day() -> None:
     text = (
         "فاز رئيس البلاد بولاية ثانية بنسبة كبيرة من الأصوات. "
-        "وأعلنت المحكمة الدستورية، السبت، فوز الرئيس بالانتخابات في نتائجها النهائية."
+        "وأعلنت المحكمة الدستورية، اليوم الأحد، فوز الرئيس بالانتخابات في نتائجها النهائية."
     )
     items = extract_timeline([_article("a", text, SUN, title="الرئيس يفوز بولاية ثانية")])
-    assert [(e.date, e.granularity) for e in items] == [("2025-04-19", "day")]
+    assert [(e.date, e.granularity) for e in items] == [("2025-04-20", "day")]
     assert _cited(items[0]) == [("a", 1)]
     alone = _article("b", text.split(". ")[0] + ".", SUN, title="الرئيس يفوز بولاية ثانية")
     assert _dates(extract_timeline([alone])) == [("2025-04", "month", None)]
+    # an event of two days before is another one: the lede stays the month's news
+    before = text.replace("اليوم الأحد", "الجمعة")
+    items = extract_timeline([_article("c", before, SUN, title="الرئيس يفوز بولاية ثانية")])
+    assert _dates(items) == [("2025-04", "month", None), ("2025-04-18", "day", None)]
 
 
 def test_last_week_is_the_saturday_to_friday_week_before_publication() -> None:
@@ -150,3 +154,20 @@ def test_years_listed_in_brackets_are_each_a_date() -> None:
     text = "وتحل المعاهدة محل الوثائق الموقعة بين البلدين في الأعوام (1961 و2000 و2001)."
     items = extract_timeline([_article("a", text, WED)])
     assert [e.date for e in items] == ["1961", "2000", "2001"]
+
+
+def test_one_day_named_twice_in_apposition_is_one_event() -> None:
+    text = "وأعلن المتحدث باسم اللجنة، السبت (12 أبريل/نيسان)، النتائج الأولية للاقتراع."
+    items = extract_timeline([_article("a", text, WED)])
+    assert _dates(items) == [("2025-04-12", "day", None)]
+    twice = "وأصدر الديوان بلاغا اليوم الأربعاء، وترأس الملك بعد زوال الأربعاء جلسة عمل في القصر."
+    assert len(extract_timeline([_article("b", twice, WED)])) == 2
+
+
+def test_a_date_closing_an_after_phrase_dates_what_the_phrase_names() -> None:
+    a = _article("a", "وتوفي الوزير في حادث تحطم طائرة في 3 مارس الماضي.", WED)
+    b = _article(
+        "b", "ودعي الناخبون إلى اقتراع مبكر بعد وفاة الوزير في حادث طائرة في مارس الماضي.", WED
+    )
+    (e,) = extract_timeline([a, b])
+    assert (e.date, _cited(e)) == ("2025-03-03", [("a", 0), ("b", 0)])

@@ -354,12 +354,14 @@ class _ClusterIndex:
                     self._cells.setdefault((cls, month), []).append(k)
 
 
-def _dates_recent(
+def _dates_today(
     u: Undated, window: Sequence[tuple[dt.date, int]], clusters: Sequence[_Cluster]
 ) -> bool:
-    """Does ``u``'s own article date an event of its last RECENT_DAYS? Then its undated
-    lede is most likely that event told in other words, not news of the month."""
-    return any(a == u.article_id for _, k in window for a, _ in clusters[k].sentences)
+    """Does ``u``'s own article date an event on its publication day? Then its undated
+    lede is most likely that day's news told in other words, not news of the month."""
+    return any(
+        d == u.published and a == u.article_id for d, k in window for a, _ in clusters[k].sentences
+    )
 
 
 def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[TimelineEvent]:
@@ -405,7 +407,7 @@ def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[T
             k = max(fits)[1]
             if (u.article_id, u.sentence_index) not in clusters[k].sentences:
                 extra.setdefault(k, []).append(u)  # (already cited there: nothing to add)
-        elif u.news and u.published.day > RECENT_DAYS and not _dates_recent(u, window, clusters):
+        elif u.news and u.published.day > RECENT_DAYS and not _dates_today(u, window, clusters):
             news.append(u)
     items: list[tuple[tuple[dt.date, int, str], TimelineEvent]] = []
     for u in news:

@@ -230,7 +230,11 @@ def _predicates(
         gap = len([t for t in toks if (b <= t[0] < m.start) or (m.end <= t[0] < a)])
         dist = gap if b <= m.start else gap * 1.5 + 0.5
         found.append((dist, b <= m.start, classes))
-        scene.append(_circumstantial([normalize(t[2]) for t in toks[max(0, i - 3) : i]]))
+        opener = [normalize(t[2]) for t in toks[max(0, i - 3) : i]]
+        # "دعي الناخبون للاقتراع بعد وفاة الرئيس في مايو": the date closing an "after …"
+        # phrase dates what the phrase names, not the main clause
+        closes = b <= m.start and not _CLAUSE_BREAK.search(text[b - offset : m.start - offset])
+        scene.append(_circumstantial(opener) and not (closes and _sequential(opener)))
     keys = frozenset(
         st
         for i, (a, _b, w) in enumerate(toks)
@@ -269,6 +273,14 @@ def _circumstantial(before: Sequence[str]) -> bool:
         if before[k].removeprefix("و") in _SCENE:
             return True
     return False
+
+
+_SEQUENTIAL = frozenset(normalize(w) for w in ("بعد", "عقب", "إثر"))
+
+
+def _sequential(before: Sequence[str]) -> bool:
+    """Is the scene opener "after" (بعد, عقب, إثر) rather than "during"?"""
+    return any(w.removeprefix("و") in _SEQUENTIAL for w in before)
 
 
 NEGATIONS = frozenset(
@@ -430,6 +442,8 @@ def candidates(article: Article) -> list[Candidate]:
                 or not _in_boundary_phrase(sent.text, m)
             ]
         anchored = [m for m in anchored if not _expected(sent.text, m, published)]
+        # "السبت (29 يونيو)", "يوم الجمعة المقبل في 5 يوليو": one day named twice in a row
+        anchored = [m for m in anchored if not _restated(sent.text, m, anchored)]
         for m in anchored:
             others = [o for o in anchored if o is not m]
             inside = content is not None and _within(m, content)
@@ -789,6 +803,31 @@ def _event_text(
     if alone and len(sentence) <= MAX_SENTENCE_TEXT:
         return sentence
     return sentence[segs[lo][0] : max(b, segs[hi][1])].strip()
+
+
+#: words at most between two namings of one date that restate each other
+RESTATE_GAP = 2
+
+
+def _restated(sentence: str, m: DateMention, mentions: Sequence[DateMention]) -> bool:
+    """Is ``m`` the lesser of two mentions in apposition naming one date? The one kept
+    is absolute rather than relative, then the fuller, then the first. (One date named
+    in two clauses may date two events: "صدر البلاغ السبت … ترأس الملك السبت …".)"""
+
+    def rank(x: DateMention) -> tuple[int, int, int]:
+        return (x.resolution.kind == "absolute", len(x.text), -x.start)
+
+    def gap(x: DateMention, y: DateMention) -> int:
+        a, b = (x, y) if x.start < y.start else (y, x)
+        return len(WORD.findall(sentence[a.end : b.start]))
+
+    return any(
+        o is not m
+        and date_interval(o) == date_interval(m)
+        and gap(o, m) <= RESTATE_GAP
+        and rank(o) > rank(m)
+        for o in mentions
+    )
 
 
 def _in_boundary_phrase(sentence: str, m: DateMention) -> bool:
