@@ -171,3 +171,18 @@ def test_a_date_closing_an_after_phrase_dates_what_the_phrase_names() -> None:
     )
     (e,) = extract_timeline([a, b])
     assert (e.date, _cited(e)) == ("2025-03-03", [("a", 0), ("b", 0)])
+
+
+def test_a_dateline_sentence_dates_the_news_after_it() -> None:
+    text = "القاهرة، 18 أبريل. /وكالة/. ووصف الرئيس الاتفاق بأنه خطوة تاريخية خلال حفل رسمي."
+    (e,) = extract_timeline([_article("a", text, SUN)])
+    assert (e.date, _cited(e)) == ("2025-04-18", [("a", 0)])
+    assert "ووصف الرئيس" in e.text
+    # a date alone, with no place before it, is no dateline
+    alone = "الأربعاء. ووصف الرئيس الاتفاق بأنه خطوة تاريخية خلال حفل رسمي."
+    assert extract_timeline([_article("b", alone, SUN)]) == []
+
+
+def test_condolences_are_a_statement() -> None:
+    text = "وفي وقت سابق الأربعاء، عبر الأمير عن خالص تعازيه للملك وللشعب."
+    assert _dates(extract_timeline([_article("a", text, WED)])) == [("2025-04-16", "day", None)]

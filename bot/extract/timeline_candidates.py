@@ -449,6 +449,24 @@ def candidates(article: Article) -> list[Candidate]:
             inside = content is not None and _within(m, content)
             lo = content[0] if content is not None and inside else 0
             a, b, classes, keys = _window(sent.text, m, others, lo)
+            led = None if classes else _dateline_lead(article, sent.index, m)
+            if led is not None:  # "سيول، 25 يونيو." then the news: the dateline dates it
+                classes, keys, lead_text = led
+                out.append(
+                    Candidate(
+                        article_id=article.id,
+                        sentence_index=sent.index,
+                        sentence=sent.text,
+                        text=lead_text,
+                        mention=m,
+                        classes=classes,
+                        keys=keys,
+                        speaker=_speaker(lead_text) if "say" in classes else "",
+                        scene=frozenset(),
+                        span=(0, len(sent.text)),
+                    )
+                )
+                continue
             if not classes:
                 continue
             if len(keys) < MIN_KEYS:  # "…، وقعت في عام 1961": compare the sentence
@@ -807,6 +825,31 @@ def _event_text(
 
 #: words at most between two namings of one date that restate each other
 RESTATE_GAP = 2
+
+
+#: words besides its date that a dateline sentence ("سيول، 25 يونيو.") may hold
+DATELINE_WORDS = 2
+_PLACE_COMMA = re.compile(r"[^\W\d_]\s*[،,]\s*$")
+#: sentences after a dateline that may hold its news (an agency tag "/تاس/." between)
+DATELINE_REACH = 2
+
+
+def _dateline_lead(
+    article: Article, index: int, m: DateMention
+) -> tuple[frozenset[str], frozenset[str], str] | None:
+    """A sentence that is only a place and a date dates the news that follows it: the
+    predicate classes, content stems and text of the first sentence after it (within
+    ``DATELINE_REACH``) that has a predicate; None when ``m``'s sentence is no dateline."""
+    sentence = article.sentences[index].text
+    if not _PLACE_COMMA.search(sentence[: m.start]):
+        return None  # a dateline opens with its place: "سيول، "
+    if len(WORD.findall(sentence[: m.start] + " " + sentence[m.end :])) > DATELINE_WORDS:
+        return None
+    for nxt in article.sentences[index + 1 : index + 1 + DATELINE_REACH]:
+        classes, keys, _ = _predicates(nxt.text, 0, replace(m, start=0, end=0))
+        if classes:
+            return classes, keys, nxt.text
+    return None
 
 
 def _restated(sentence: str, m: DateMention, mentions: Sequence[DateMention]) -> bool:
