@@ -1,6 +1,7 @@
 """The bot on dossiers of thousands of articles: build, start-up, memory and every screen.
 
     .venv/bin/python bench/scale.py [--sizes 1000,10000] [--rounds 20] [--max-build 3000]
+    .venv/bin/python bench/scale.py --build-only --sizes 1000,3000 --max-build 10000
 
 For each size it writes a synthetic dossier (bench/scale_corpus.write_dossier: the seeds'
 paragraphs mixed with sentences naming people, dates and figures of their own), runs the
@@ -392,6 +393,9 @@ def main() -> int:
     parser.add_argument("--tile-from", type=Path, default=None, help="a built cache.json to tile")
     parser.add_argument("--search-word", default="الاتفاقية")
     parser.add_argument("--keep", type=Path, default=None, help="keep caches in this directory")
+    parser.add_argument(
+        "--build-only", action="store_true", help="build each size (CPU per article), no serving"
+    )
     parser.add_argument("--starts", type=int, default=3, help="starts timed for the first reply")
     parser.add_argument("--build-child", nargs=2, type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--payload-bot", type=Path, help=argparse.SUPPRESS)
@@ -426,6 +430,8 @@ def main() -> int:
                 else:
                     print("  build: reused the kept cache", flush=True)
                 built = out / "cache.json"
+                if args.build_only:
+                    continue
             else:
                 if built is None:
                     print("  no built cache to tile: raise --max-build", file=sys.stderr)

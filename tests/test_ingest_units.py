@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +15,7 @@ from ingest_support import TOPIC, atom, body, page, rss
 from bot.cache.build import build_cache
 from bot.cache.store import dumps_cache
 from bot.corpus import load_corpus
+from bot.corpus_types import Article
 from bot.ingest.accept import REASONS, arabic_share, signature
 from bot.ingest.decode import decode
 from bot.ingest.dossier import load_dossier
@@ -31,6 +34,9 @@ from bot.ingest.urls import canonical_url
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+sys.path.insert(0, str(ROOT / "bench"))
+
+import scale_corpus  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -125,6 +131,82 @@ def test_incremental_cache_equals_a_full_build_and_reuses_products(tmp_path: Pat
     assert again.computed == 1  # only the new article's digest and candidates
 
 
+def _dossier(tmp_path: Path, count: int) -> list[Article]:
+    """Varied synthetic articles (bench/scale_corpus.py): people of their own, named in
+    full in one article and by surname or role in others, dates, provisions."""
+    target = tmp_path / "dossier"
+    target.mkdir()
+    scale_corpus.write_dossier(target, load_corpus(SEEDS), count, seed=11)
+    return list(load_corpus(target))
+
+
+def _same_as_full_build(articles: list[Article], products: ProductCache) -> None:
+    live = build_live_cache(articles, products)
+    full = build_cache(articles, digest=live.source_digest)
+    assert dumps_cache(live) == dumps_cache(full)
+
+
+def test_incremental_cache_equals_a_full_build_as_a_varied_dossier_grows(
+    tmp_path: Path,
+) -> None:
+    articles = _dossier(tmp_path, 18)
+    random.Random(3).shuffle(articles)  # later arrivals sort before earlier ones too
+    products = ProductCache(directory=tmp_path / "products")
+    _same_as_full_build(articles[:10], products)
+    _same_as_full_build(articles[:17], products)
+    again = ProductCache(directory=tmp_path / "products")  # a new process: products on disk
+    _same_as_full_build(articles, again)
+    assert again.computed == 1
+    # each article's statements were parsed at most once per dossier it was part of
+    assert max(again.get(a).reactions.computed for a in articles) <= 2 * 3
+
+
+def _said(article_id: str, *lines: str) -> Article:
+    return row_article(
+        article_id,
+        title="تصريحات حول الاتفاقية",
+        text="\n".join(lines),
+        outlet="صحيفة",
+        url=None,
+        published=dt.date(2025, 3, 1),
+        published_reason="test",
+    )
+
+
+def test_a_new_article_reparses_only_the_articles_whose_dossier_answers_it_changes(
+    tmp_path: Path,
+) -> None:
+    # "بوتين" alone is a name only once some article introduces him with a role
+    surname_only = _said(
+        "20250301-0000000001",
+        "وقال بوتين إن الاتفاقية خطوة مهمة نحو تعزيز الاستقرار في المنطقة.",
+        "وتنص الاتفاقية على تقديم المساعدة العسكرية الفورية إذا تعرض أحد الطرفين لهجوم.",
+    )
+    unrelated = _said(
+        "20250301-0000000002",
+        "وأكد وزير الخارجية الصيني وانغ يي أن بلاده تتابع التطورات عن كثب.",
+    )
+    introduces = _said(
+        "20250301-0000000003",
+        "وقال الرئيس الروسي فلاديمير بوتين إن التعاون بين البلدين سيعود بالنفع على الشعبين.",
+    )
+    products = ProductCache()
+    _same_as_full_build([surname_only], products)
+    parsed = products.get(surname_only).reactions.computed
+    _same_as_full_build([surname_only, unrelated], products)
+    assert products.get(surname_only).reactions.computed == parsed  # nothing it asked changed
+    live = build_live_cache([surname_only, unrelated, introduces], products)
+    assert products.get(surname_only).reactions.computed > parsed  # "بوتين" is known now
+    assert products.get(unrelated).reactions.computed == parsed
+    assert any(
+        r.actor_key and ev.article_id == surname_only.id
+        for r in live.reactions
+        if "بوتين" in r.actor
+        for ev in r.sources
+    )
+    _same_as_full_build([surname_only, unrelated, introduces], products)
+
+
 def test_live_cache_is_replaced_atomically_and_noticed(tmp_path: Path) -> None:
     cache = build_cache(load_corpus(SEEDS), digest="one")
     watcher = LiveCacheWatcher(live_cache_path(tmp_path))
@@ -144,3 +226,30 @@ def test_live_cache_is_replaced_atomically_and_noticed(tmp_path: Path) -> None:
     assert serving_cache(committed, tmp_path).source_digest == "two"
     assert serving_cache(committed, tmp_path, explicit=True).source_digest != "two"
     assert serving_cache(committed, tmp_path / "empty").source_digest != "two"
+
+
+def test_an_unplaced_official_follows_the_dossier_country_when_it_changes(
+    tmp_path: Path,
+) -> None:
+    # an article that names no country: its minister speaks for the dossier's country,
+    # which only the later articles decide
+    unplaced = _said(
+        "20250301-0000000011",
+        "وقال وزير المالية إن الاتفاق سيخفض عجز الموازنة خلال العام المقبل.",
+    )
+    about_egypt = [
+        _said(
+            f"20250301-00000000{12 + i}",
+            "وقالت الحكومة المصرية إن مصر ستحصل على الشريحة التالية من القرض.",
+            "وأكد مسؤول مصري أن مصر ملتزمة بالإصلاحات.",
+        )
+        for i in range(2)
+    ]
+    products = ProductCache()
+    _same_as_full_build([unplaced], products)
+    before = build_live_cache([unplaced], products)
+    _same_as_full_build([unplaced, *about_egypt], products)
+    after = build_live_cache([unplaced, *about_egypt], products)
+    minister = [r for r in after.reactions if any(e.article_id == unplaced.id for e in r.sources)]
+    assert minister and {r.party for r in minister} == {"مصر"}
+    assert all(r.party != "مصر" for r in before.reactions)

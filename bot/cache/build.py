@@ -62,14 +62,17 @@ class BuildSettings:
 
 
 @contextmanager
-def paused_gc() -> Iterator[None]:
+def paused_gc(generation: int = 2) -> Iterator[None]:
     """Pause Python's cyclic garbage collector for one batch build.
 
     A build allocates many small objects that stay alive until it ends; each full
     collection walks all of them, so with the collector on the per-article cost grows
     with the corpus (measured: the last 250 of 1,000 synthetic articles digest about 2×
     slower than the first 250). Reference counting still frees almost everything; one
-    collection at the end reclaims the rest.
+    collection at the end reclaims the rest. While paused, every new object stays in the
+    youngest generation, so ``generation=0`` collects exactly what this build allocated
+    (the live cache: a full collection would walk every article's kept products each
+    time one article arrives, about 0.5 s at 1,000 articles).
     """
     was_enabled = gc.isenabled()
     gc.disable()
@@ -78,7 +81,7 @@ def paused_gc() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
-        gc.collect()
+        gc.collect(generation)
 
 
 def input_files(seeds_dir: Path) -> list[Path]:

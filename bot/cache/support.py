@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from bot.arabic.fold import fold
@@ -109,9 +110,17 @@ def unsupported(cache: Cache) -> list[Unsupported]:
     """Every citation in ``cache`` whose sentence does not carry its line."""
     found: list[Unsupported] = []
     for kind, line, sources in _lines(cache):
-        check = _CHECKS[kind]
-        found += [Unsupported(kind, line, ev) for ev in sources if not check(ev.text, line)]
+        found += [
+            Unsupported(kind, line, ev) for ev in sources if not _verdict(kind, ev.text, line)
+        ]
     return found
+
+
+@lru_cache(maxsize=1 << 17)
+def _verdict(kind: Kind, sentence: str, line: str) -> bool:
+    """Memoised check: the live cache re-checks a dossier whose citations are almost all
+    the ones checked at the previous article."""
+    return _CHECKS[kind](sentence, line)
 
 
 def _lines(cache: Cache) -> list[tuple[Kind, str, Sequence[Evidence]]]:

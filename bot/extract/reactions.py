@@ -21,7 +21,15 @@ from bot.arabic.normalize import normalize
 from bot.arabic.tokens import WORD_RE
 from bot.corpus_types import Article
 from bot.extract.clauses import needs_governor, pronoun_subject, whole_sentence
-from bot.extract.dossier import dossier_home
+from bot.extract.consulted import (
+    DossierPersons,
+    SetAnswers,
+    WatchedPersons,
+    WatchedSet,
+    persons_hold,
+)
+from bot.extract.dossier import country_mentions, home_of
+from bot.extract.overlap import OverlapIndex
 from bot.extract.speakers import (
     BOUNDARY,
     CLOSE_QUOTES,
@@ -749,6 +757,8 @@ class _Registry:
     persons: list[tuple[tuple[int, int], Actor]] = field(default_factory=list)
     #: the same persons by article position: look-ups stay within one article
     by_article: dict[int, list[tuple[tuple[int, int], Actor]]] = field(default_factory=dict)
+    #: the dossier's persons, for look-ups beyond the article (see bot.extract.consulted)
+    dossier: DossierPersons | WatchedPersons = field(default_factory=DossierPersons)
 
     def add(self, pos: tuple[int, int], actor: Actor) -> None:
         self.persons.append((pos, actor))
@@ -769,26 +779,12 @@ class _Registry:
             return same[0][1]
         # An article may name a person only by surname ("قال بوتين") when another article
         # of the dossier gives the full name and role: take the first such one.
-        return next(
-            (
-                a
-                for _, a in self.persons
-                if short_refers_to(name, a.name) or names_match(name, a.name)
-            ),
-            None,
-        )
+        return self.dossier.first_named(name)
 
     def party_of(self, name: tuple[str, ...]) -> str | None:
         """The party some mention of this person gives ("الرئيس بوتين" has none; "الرئيس
         الروسي فلاديمير بوتين" in the same dossier does)."""
-        return next(
-            (
-                a.party
-                for _, a in self.persons
-                if a.party and (short_refers_to(name, a.name) or names_match(name, a.name))
-            ),
-            None,
-        )
+        return self.dossier.party_of(name)
 
     def by_role(self, party: str, role: str, pos: tuple[int, int]) -> Actor | None:
         """ "الرئيس الروسي" → the last named person of that party with the same role word."""
@@ -833,9 +829,8 @@ def _known_words(reg: _Registry) -> frozenset[str]:
     return frozenset(fold_name_token(w) for _, a in reg.persons for w in a.name)
 
 
-def _signatories(articles: Sequence[Article], v: Vocabulary) -> frozenset[str]:
-    """The two parties most named in sentences about the agreement: countries, and
-    organisations named in at least :data:`ORGANISATION_MIN_SENTENCES` of them."""
+def _treaty_parties(articles: Sequence[Article], v: Vocabulary) -> Counter[str]:
+    """Per party, how many sentences about the agreement name it (summed over articles)."""
     counts: Counter[str] = Counter()
     for a in articles:
         for s in a.sentences:
@@ -852,6 +847,12 @@ def _signatories(articles: Sequence[Article], v: Vocabulary) -> frozenset[str]:
                 else:
                     i += 1
             counts.update(seen)
+    return counts
+
+
+def _signatories(counts: Counter[str], v: Vocabulary) -> frozenset[str]:
+    """The two parties most named in sentences about the agreement: countries, and
+    organisations named in at least :data:`ORGANISATION_MIN_SENTENCES` of them."""
     # A country, or an organisation ("اتفاق مع صندوق النقد الدولي") named in several treaty
     # sentences: the UN or NATO named in passing beside an agreement are not its parties.
     ranked = sorted(
@@ -902,6 +903,7 @@ def _single_hit(forms: frozenset[str], cues: frozenset[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=1 << 14)
 def _cue_hits(norm_text: str, cues: tuple[tuple[str, ...], ...]) -> int:
     words = [m.group() for m in WORD_RE.finditer(norm_text)]
     forms = [_word_forms(w) for w in words]
@@ -1041,25 +1043,40 @@ def _display(actor: Actor) -> str:
 
 
 def _similar(a: str, b: str) -> bool:
-    wa, wb = set(normalize(a).split()), set(normalize(b).split())
+    wa, wb = _quote_words(a), _quote_words(b)
     if not wa or not wb:
         return False
     inter = len(wa & wb)
-    return inter / min(len(wa), len(wb)) >= 0.7
+    return inter / min(len(wa), len(wb)) >= _SIMILAR
+
+
+#: share of the shorter quotation's words that makes two quotations one statement
+_SIMILAR = 0.7
+
+
+@lru_cache(maxsize=1 << 16)
+def _quote_words(text: str) -> frozenset[str]:
+    """The normalised words of a quotation (memoised: a group's head is compared often)."""
+    return frozenset(normalize(text).split())
 
 
 def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
     """Return one reaction per (actor, statement), merged across articles, in a stable order."""
-    v = vocabulary()
-    corpus = frozenset(t.norm for a in articles for s in a.sentences for t in tokenize(s.text))
-    reg = _Registry()
-    for pos, art in enumerate(articles):
-        _register_article(pos, art, reg, _Ctx(v, frozenset(), corpus))
-    ctx = _Ctx(v, _known_words(reg), corpus)
-    signatories = _signatories(articles, v)
-    dossier_country = dossier_home(articles, v)
+    return merge_reactions(articles, [ArticleReactions.of(a) for a in articles], reuse=False)
+
+
+def _article_statements(
+    articles: Sequence[tuple[int, Article]],
+    ctx: _Ctx,
+    reg: _Registry,
+    v: Vocabulary,
+    dossier_country: _AskedHome,
+) -> list[Statement]:
+    """The statements of one article (``articles`` holds it once, at position 0), its
+    speakers resolved within it and, through ``reg.dossier``, by the dossier's persons;
+    ``dossier_country`` speaks for officials of an article that names no country."""
     statements: list[Statement] = []
-    for pos, art in enumerate(articles):
+    for pos, art in articles:
         last: tuple[int, Actor] | None = None
         outlets: list[tuple[int, str, str]] | None = None
         home: tuple[str | None] | None = None
@@ -1103,7 +1120,7 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                         # article is about
                         if home is None:
                             # the article's own country, else the dossier's
-                            home = (_home_party(art, v) or dossier_country,)
+                            home = (_home_party(art, v) or dossier_country.get(),)
                         if home[0] is not None:
                             resolved = replace(resolved, party=home[0])
                     if resolved.party is None and _possessive_role(resolved.role):
@@ -1137,7 +1154,160 @@ def extract_reactions(articles: Sequence[Article]) -> list[Reaction]:
                             no_comment=said.how == "no_comment",
                         )
                     )
-    return harmonise_stances(_merge(statements, reg, signatories, v), v)
+    return statements
+
+
+# --- per-article products and the dossier-wide merge ------------------------------
+
+
+@dataclass(slots=True)
+class _AskedHome:
+    """The dossier's country (:func:`bot.extract.dossier.home_of`), remembering whether a
+    parse asked for it: only an article with an unplaced official depends on it."""
+
+    value: str | None
+    asked: bool = False
+
+    def get(self) -> str | None:
+        self.asked = True
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class _Introduced:
+    """Stage 1 of one article: the persons it introduces with a role (sentence index,
+    person), valid while the dossier's words answer ``corpus`` the same way."""
+
+    persons: tuple[tuple[int, Actor], ...]
+    corpus: SetAnswers | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Spoken:
+    """Stage 2 of one article: its statements (ordered as article 0), valid while the
+    dossier answers the recorded questions (words, known names, persons, the dossier's
+    country) the same way."""
+
+    statements: tuple[Statement, ...]
+    corpus: SetAnswers | None
+    known: SetAnswers | None
+    persons: dict[tuple[str, tuple[str, ...]], object] | None
+    home: tuple[str | None] | None  # the dossier's country, if the parse asked for it
+
+    def hold(
+        self,
+        corpus: frozenset[str],
+        known: frozenset[str],
+        persons: DossierPersons,
+        home: str | None,
+    ) -> bool:
+        return (
+            (self.home is None or self.home[0] == home)
+            and self.corpus is not None
+            and self.known is not None
+            and self.persons is not None
+            and self.corpus.hold(corpus)
+            and self.known.hold(known)
+            and persons_hold(self.persons, persons)
+        )
+
+
+@dataclass(slots=True)
+class ArticleReactions:
+    """One article's reaction products, kept between builds by the live cache.
+
+    ``words``, ``treaty_parties`` and ``countries`` depend on the article alone. The parse
+    stages depend on it and on a few recorded answers of the dossier (see
+    :mod:`bot.extract.consulted`);
+    :func:`merge_reactions` fills them, and refills one when an answer changed.
+    """
+
+    words: frozenset[str]  # every normalised word of the article
+    treaty_parties: tuple[tuple[str, int], ...]  # see _treaty_parties
+    countries: tuple[tuple[str, int], ...]  # see bot.extract.dossier.country_mentions
+    introduced: _Introduced | None = None
+    spoken: _Spoken | None = None
+    computed: int = 0  # parse stages run for this article (by any merge)
+
+    @classmethod
+    def of(cls, article: Article) -> ArticleReactions:
+        words = frozenset(t.norm for s in article.sentences for t in tokenize(s.text))
+        v = vocabulary()
+        parties = _treaty_parties([article], v)
+        # in first-mention order: the dossier's country breaks ties as a whole build does
+        countries = tuple(country_mentions(article, v).items())
+        return cls(words, tuple(sorted(parties.items())), countries)
+
+
+def merge_reactions(
+    articles: Sequence[Article], parts: Sequence[ArticleReactions], *, reuse: bool = True
+) -> list[Reaction]:
+    """The reactions of ``articles`` (in dossier order) from their per-article products.
+
+    Equal to parsing the whole dossier at once: a parse stage is reused only while every
+    question it asked of the dossier gets the same answer. ``reuse=False`` (a one-off
+    build) neither reuses nor records.
+    """
+    v = vocabulary()
+    corpus: frozenset[str] = frozenset().union(*(p.words for p in parts))
+    watched = WatchedSet(corpus) if reuse else None
+    bare = _Ctx(v, frozenset(), watched if watched is not None else corpus)
+    for art, part in zip(articles, parts, strict=True):
+        intro = part.introduced
+        if intro is None or intro.corpus is None or not intro.corpus.hold(corpus):
+            if watched is not None:
+                watched.reset()
+            local = _Registry()
+            _register_article(0, art, local, bare)
+            part.introduced = _Introduced(
+                tuple((p[1], a) for p, a in local.persons),
+                watched.answers() if watched is not None else None,
+            )
+            part.computed += 1
+    reg = _Registry()
+    for pos, part in enumerate(parts):
+        assert part.introduced is not None
+        for index, actor in part.introduced.persons:
+            reg.add((pos, index), actor)
+    known = _known_words(reg)
+    reg.dossier = persons = DossierPersons.of(reg.persons)
+    home = home_of([Counter(dict(p.countries)) for p in parts])
+    watched_known = WatchedSet(known) if reuse else None
+    ctx = _Ctx(
+        v,
+        watched_known if watched_known is not None else known,
+        watched if watched is not None else corpus,
+    )
+    for art, part in zip(articles, parts, strict=True):
+        if part.spoken is not None and part.spoken.hold(corpus, known, persons, home):
+            continue
+        assert part.introduced is not None
+        asked = WatchedPersons(persons) if reuse else None
+        local = _Registry(dossier=asked if asked is not None else persons)
+        for index, actor in part.introduced.persons:
+            local.add((0, index), actor)
+        if watched is not None and watched_known is not None:
+            watched.reset()
+            watched_known.reset()
+        asked_home = _AskedHome(home)
+        said = _article_statements(((0, art),), ctx, local, v, asked_home)
+        part.spoken = _Spoken(
+            tuple(said),
+            watched.answers() if watched is not None else None,
+            watched_known.answers() if watched_known is not None else None,
+            asked.asked if asked is not None else None,
+            (home,) if asked_home.asked else None,
+        )
+        part.computed += 1
+    statements: list[Statement] = []
+    counts: Counter[str] = Counter()
+    for pos, part in enumerate(parts):
+        assert part.spoken is not None
+        statements.extend(
+            replace(st, order=(pos, st.sentence_index)) for st in part.spoken.statements
+        )
+        counts.update(dict(part.treaty_parties))
+    return harmonise_stances(_merge(statements, reg, _signatories(counts, v), v), v)
 
 
 #: How a sentence of running text ends; a subheading has none of these.
@@ -1301,7 +1471,11 @@ def _merge(
 ) -> list[Reaction]:
     # Fold person keys across articles: "كيم جونغ أون" ~ "كيم جونج أونج".
     canon = NameIndex()
+    tried: set[tuple[str, ...]] = set()  # a name met again finds itself or what it found
     for _, a in sorted(reg.persons, key=lambda p: (-len(p[1].name), p[0])):
+        if a.name in tried:
+            continue
+        tried.add(a.name)
         if not any(
             names_match(a.name, n) or short_refers_to(a.name, n)
             for n, _ in canon.candidates(a.name)
@@ -1348,20 +1522,35 @@ def _merge(
 
     groups: list[tuple[str, Statement, list[Statement]]] = []
     groups_of: dict[str, list[tuple[str, Statement, list[Statement]]]] = {}
+    # a statement is compared only with the heads that may share enough of its words
+    frequency = Counter(w for st in statements for w in _quote_words(st.quote))
+    heads: dict[str, OverlapIndex] = {}
+    cited: dict[str, list[set[tuple[str, int]]]] = {}  # per group: its members' sentences
+    # the same words again (a wire copy) meet the same group first: the heads before it
+    # did not match them, and no head before it is ever added
+    seen_words: dict[tuple[str, frozenset[str], bool], int] = {}
     for st in statements:
         k = key_of(st.actor)
-        for _k, head, members in groups_of.get(k, ()):
+        words = _quote_words(st.quote)
+        if (k, words, st.no_comment) in seen_words:
+            near = [seen_words[k, words, st.no_comment]]
+        else:
+            near = heads[k].candidates(words) if k in heads else []
+        for n in near:
+            _k, head, members = groups_of[k][n]
             if head.no_comment == st.no_comment and _similar(head.quote, st.quote):
-                if not any(
-                    m.article_id == st.article_id and m.sentence_index == st.sentence_index
-                    for m in members
-                ):
+                seen_words[k, words, st.no_comment] = n
+                if (st.article_id, st.sentence_index) not in cited[k][n]:
+                    cited[k][n].add((st.article_id, st.sentence_index))
                     members.append(st)
                 break
         else:
             group = (k, st, [st])
             groups.append(group)
             groups_of.setdefault(k, []).append(group)
+            cited.setdefault(k, []).append({(st.article_id, st.sentence_index)})
+            heads.setdefault(k, OverlapIndex(_SIMILAR, lambda w: (frequency[w], w)))
+            heads[k].add(words)
 
     out: list[tuple[tuple[str, str, tuple[int, int]], Reaction]] = []
     for k, head, members in groups:
@@ -1406,4 +1595,4 @@ def _merge(
     return [r for _, r in out]
 
 
-__all__ = ["extract_reactions", "stance_of"]
+__all__ = ["ArticleReactions", "extract_reactions", "merge_reactions", "stance_of"]

@@ -85,7 +85,13 @@ def _period_end(d: dt.date, unit: str) -> dt.date:
 
 
 def date_interval(m: DateMention) -> tuple[dt.date, dt.date]:
-    return m.value, _period_end(m.value_end or m.value, m.unit)
+    return _interval(m.value, m.value_end, m.unit)
+
+
+@lru_cache(maxsize=1 << 14)
+def _interval(value: dt.date, value_end: dt.date | None, unit: str) -> tuple[dt.date, dt.date]:
+    """Memoised: the timeline merge asks for the intervals of the same dates again and again."""
+    return value, _period_end(value_end or value, unit)
 
 
 def _anchors(sentence: str, m: DateMention) -> bool:

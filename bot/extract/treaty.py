@@ -16,7 +16,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from bot.arabic.normalize import normalize
 from bot.arabic.stem import stem
@@ -837,6 +838,17 @@ def _stems(text: str, v: Vocabulary) -> frozenset[str]:
     return frozenset(out)
 
 
+def _known_stems(text: str, v: Vocabulary) -> frozenset[str]:
+    """:func:`_stems`, memoised for the process's vocabulary: every merge of a live dossier
+    asks again for the stems of the same mentions."""
+    return _stems_memo(text) if v is vocabulary() else _stems(text, v)
+
+
+@lru_cache(maxsize=1 << 16)
+def _stems_memo(text: str) -> frozenset[str]:
+    return _stems(text, vocabulary())
+
+
 def shared_concepts(a: str, b: str) -> int:
     """How many legal concepts (assistance, attack, mutual, immediate, sanctions,
     consultation — the synonym groups of treaty_cues.toml) two texts both name: a
@@ -862,10 +874,27 @@ def _linked(a: frozenset[str], b: frozenset[str], concepts: frozenset[str]) -> b
 def extract_treaty_articles(articles: Sequence[Article]) -> list[TreatyArticle]:
     """Return the treaty's provisions, merged across articles: numbered clauses in order,
     then cited instruments, then unnumbered obligations (most reported first)."""
+    return merge_provisions([article_provisions(a) for a in articles])
+
+
+#: One provision mention, as :func:`article_provisions` finds it (a per-article product).
+ProvisionMention = _Found
+
+
+def article_provisions(art: Article) -> tuple[ProvisionMention, ...]:
+    """One article's provision mentions, alone: nothing in them depends on other articles
+    (their reading order is that of article 0 until :func:`merge_provisions` places them)."""
+    return tuple(_article_provisions(0, art, vocabulary()))
+
+
+def merge_provisions(per_article: Sequence[Sequence[ProvisionMention]]) -> list[TreatyArticle]:
+    """The dossier's provisions from each article's mentions, articles in dossier order."""
     v = vocabulary()
-    found: list[_Found] = []
-    for pos, art in enumerate(articles):
-        found.extend(_article_provisions(pos, art, v))
+    found = [
+        replace(f, order=(pos, f.order[1]))
+        for pos, mentions in enumerate(per_article)
+        for f in mentions
+    ]
     return [_provision(g, v) for g in _groups(found, v)]
 
 
@@ -962,7 +991,7 @@ def _groups(found: list[_Found], v: Vocabulary) -> list[list[_Found]]:
         elif f.reference is not None:
             continue  # "المادة 51 من ميثاق الأمم المتحدة" is cited, not a provision
         else:
-            loose.append((_stems(f.title + " " + f.text, v), f))
+            loose.append((_known_stems(f.title + " " + f.text, v), f))
     # Single-link clustering of unnumbered obligations, in reading order.
     parent = list(range(len(loose)))
 
@@ -972,28 +1001,50 @@ def _groups(found: list[_Found], v: Vocabulary) -> list[list[_Found]]:
             x = parent[x]
         return x
 
-    title_stems = [_stems(f.title, v) for _, f in loose]
+    title_stems = [_known_stems(f.title, v) for _, f in loose]
     concepts = frozenset(v.synonyms.values())
     apart = [{f.apart} for _, f in loose]  # per root: keys its members hold
-    # Linked mentions share a stem, so each is compared only with the earlier mentions
-    # sharing one (in the same order as the full scan), and not at all with those already
-    # in its cluster: comparing every pair made a large dossier's build quadratic.
+    # Whether two mentions link depends only on their stems, and many mentions have the
+    # same stems (one clause reported by many outlets): mentions are classed by their stems,
+    # classes are linked once, and linked classes share a stem. Each mention is compared
+    # with the earlier mentions of the linked classes in reading order, as a full scan would,
+    # but only the first of each cluster counts (the next ones of that cluster are already
+    # in it, or kept apart from it), so a class keeps one mention per cluster: comparing
+    # every pair, then every mention sharing a common stem, made a large build quadratic.
+    class_of: dict[tuple[frozenset[str], frozenset[str]], int] = {}
+    class_stems: list[tuple[frozenset[str], frozenset[str]]] = []
+    class_members: list[list[int]] = []
     with_stem: dict[str, list[int]] = {}
+    links: dict[tuple[int, int], bool] = {}
     for x in range(len(loose)):
-        earlier: set[int] = set()
-        for stem_ in loose[x][0] | title_stems[x]:
-            earlier.update(with_stem.get(stem_, ()))
-            with_stem.setdefault(stem_, []).append(x)
+        own = (title_stems[x], loose[x][0])
+        c = class_of.get(own)
+        if c is None:
+            c = class_of[own] = len(class_stems)
+            class_stems.append(own)
+            class_members.append([])
+            for stem_ in own[0] | own[1]:
+                with_stem.setdefault(stem_, []).append(c)
+        near = {d for stem_ in own[0] | own[1] for d in with_stem[stem_]}
+        earlier: list[int] = []
+        for d in near:
+            if (c, d) not in links:
+                (ta, sa), (tb, sb) = own, class_stems[d]
+                links[c, d] = _linked(ta, tb, concepts) or _linked(sa, sb, concepts)
+            if links[c, d]:
+                firsts: dict[int, int] = {}
+                for y in class_members[d]:  # in reading order: the first of each cluster
+                    firsts.setdefault(root(y), y)
+                class_members[d] = sorted(firsts.values())
+                earlier.extend(class_members[d])
         for y in sorted(earlier):
             if root(x) == root(y):
                 continue  # already one provision: linking them changes nothing
-            if _linked(title_stems[x], title_stems[y], concepts) or _linked(
-                loose[x][0], loose[y][0], concepts
-            ):
-                rx, ry = root(x), root(y)
-                if not apart[rx] & apart[ry]:
-                    parent[max(rx, ry)] = min(rx, ry)
-                    apart[min(rx, ry)] |= apart[max(rx, ry)]
+            rx, ry = root(x), root(y)
+            if not apart[rx] & apart[ry]:
+                parent[max(rx, ry)] = min(rx, ry)
+                apart[min(rx, ry)] |= apart[max(rx, ry)]
+        class_members[c].append(x)
     clusters: dict[int, list[_Found]] = {}
     for idx, (_, f) in enumerate(loose):
         clusters.setdefault(root(idx), []).append(f)
@@ -1029,7 +1080,7 @@ def _groups(found: list[_Found], v: Vocabulary) -> list[list[_Found]]:
 
 def _provision(group: list[_Found], v: Vocabulary) -> TreatyArticle:
     """One provision from its mentions: the most representative mention gives title and text."""
-    stems = [_stems(f.title, v) for f in group]
+    stems = [_known_stems(f.title, v) for f in group]
     # Σ_j≠i |stems_i ∩ stems_j| = Σ_(s ∈ stems_i) (members holding s − 1): linear in the group
     holding = Counter(s for member in stems for s in member)
 
@@ -1052,6 +1103,9 @@ def _provision(group: list[_Found], v: Vocabulary) -> TreatyArticle:
 
 
 __all__ = [
+    "ProvisionMention",
+    "article_provisions",
     "extract_treaty_articles",
+    "merge_provisions",
     "shared_concepts",
 ]

@@ -1,9 +1,12 @@
 """The live cache: seeds plus accepted articles, rebuilt incrementally, written atomically.
 
-A new article costs its own products — its digest and its timeline candidates, kept per
-article under a key of its content and the pipeline's settings (in memory and as files
-under ``<data dir>/products/``) — and only the cross-article merges (timeline merge,
-treaty provisions, reactions) run again over the whole dossier.
+A new article costs its own products — its digest, timeline candidates, provision
+mentions and parsed statements, kept per article under a key of its content and the
+pipeline's settings (in memory and as files under ``<data dir>/products/``) — and only the
+cross-article merges (timeline, provisions, reactions) run again over the whole dossier.
+A statement parse records the few questions it asked of the rest of the dossier (see
+:mod:`bot.extract.consulted`); it is redone only for an article whose answers the new
+article changed.
 
 The file is ``<data dir>/live/cache.json``, written to a temporary file in the same
 directory and renamed over the old one, so a reader sees the old cache or the new one,
@@ -19,7 +22,7 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -33,15 +36,18 @@ from bot.corpus import build_article
 from bot.corpus_types import Article, ArticleMeta
 from bot.digest.digest import digest_article
 from bot.errors import CacheError, CorpusError
-from bot.extract.reactions import extract_reactions
+from bot.extract.reactions import ArticleReactions, merge_reactions
 from bot.extract.timeline import Undated, merge, undated_reports
 from bot.extract.timeline_candidates import Candidate, candidates
-from bot.extract.treaty import extract_treaty_articles
+from bot.extract.treaty import ProvisionMention, article_provisions, merge_provisions
 from bot.extract.vocabulary import vocabulary
 from bot.ingest.serving import live_cache_path, serving_cache
-from bot.model import Cache, Digest
+from bot.model import ArticleText, Cache, Digest
 
 PRODUCTS_DIR = "products"
+#: bump when :class:`Products` changes shape: files of another shape are then never read
+#: (2: provision mentions, reaction stages and the article's text joined the products)
+PRODUCTS_VERSION = 3
 
 
 def row_article(
@@ -75,7 +81,9 @@ def row_article(
 def article_key(article: Article, settings: BuildSettings) -> str:
     """Content hash of one article as the pipeline sees it, plus the pipeline settings."""
     h = hashlib.sha256()
-    h.update(json.dumps(settings.as_dict(), sort_keys=True).encode())
+    h.update(
+        json.dumps({**settings.as_dict(), "products": PRODUCTS_VERSION}, sort_keys=True).encode()
+    )
     m = article.meta
     for part in (
         m.id,
@@ -97,6 +105,9 @@ class Products:
     digest: Digest
     candidates: list[Candidate]
     undated: list[Undated]
+    provisions: tuple[ProvisionMention, ...]
+    reactions: ArticleReactions
+    text: ArticleText
 
 
 @dataclass
@@ -109,6 +120,9 @@ class ProductCache:
     computed: int = 0
 
     def get(self, article: Article) -> Products:
+        return self.keyed(article)[1]
+
+    def keyed(self, article: Article) -> tuple[str, Products]:
         key = article_key(article, self.settings)
         found = self._memo.get(key)
         if found is None and self.directory is not None:
@@ -119,7 +133,13 @@ class ProductCache:
             if self.directory is not None:
                 self._save(key, found)
         self._memo[key] = found
-        return found
+        return key, found
+
+    def update(self, key: str, products: Products) -> None:
+        """Store ``products`` again after a merge refilled part of them."""
+        self._memo[key] = products
+        if self.directory is not None:
+            self._save(key, products)
 
     def _compute(self, article: Article) -> Products:
         s = self.settings
@@ -138,7 +158,14 @@ class ProductCache:
             sentences=list(choice.sentences),
         )
         cands = candidates(article)
-        return Products(digest, cands, undated_reports(article, cands))
+        return Products(
+            digest,
+            cands,
+            undated_reports(article, cands),
+            article_provisions(article),
+            ArticleReactions.of(article),
+            article_text(article),
+        )
 
     def _path(self, key: str) -> Path:
         assert self.directory is not None
@@ -161,8 +188,12 @@ class ProductCache:
 
 def dossier_digest(articles: Sequence[Article], settings: BuildSettings) -> str:
     """The live cache's version: a hash of every article's key (order-independent)."""
+    return _digest_of_keys(article_key(a, settings) for a in articles)
+
+
+def _digest_of_keys(keys: Iterable[str]) -> str:
     h = hashlib.sha256()
-    for key in sorted(article_key(a, settings) for a in articles):
+    for key in sorted(keys):
         h.update(key.encode())
     return "live:sha256:" + h.hexdigest()
 
@@ -174,16 +205,21 @@ def build_live_cache(articles: Sequence[Article], products: ProductCache) -> Cac
     """
     settings = products.settings
     ordered = sorted(articles, key=lambda a: a.id)
-    with paused_gc():
-        made = [products.get(a) for a in ordered]
+    with paused_gc(generation=0):
+        keyed = [products.keyed(a) for a in ordered]
+        made = [p for _, p in keyed]
         timeline = merge(
             [c for p in made for c in p.candidates], [u for p in made for u in p.undated]
         )
-        reactions = extract_reactions(ordered)
-        treaty = extract_treaty_articles(ordered)
+        parsed = [p.reactions.computed for p in made]
+        reactions = merge_reactions(ordered, [p.reactions for p in made])
+        treaty = merge_provisions([p.provisions for p in made])
+        for (key, p), before in zip(keyed, parsed, strict=True):
+            if p.reactions.computed != before:
+                products.update(key, p)  # its statements were parsed (again)
     english = vocabulary().party_english
     cache = Cache(
-        source_digest=dossier_digest(ordered, settings),
+        source_digest=_digest_of_keys(key for key, _ in keyed),  # = dossier_digest
         digest_algorithm=settings.algorithm,
         articles=[article_entry(a) for a in ordered],
         digests=[p.digest for p in made],
@@ -193,7 +229,7 @@ def build_live_cache(articles: Sequence[Article], products: ProductCache) -> Cac
         party_names_en={
             p: english[p] for p in sorted({r.party for r in reactions if r.party}) if p in english
         },
-        texts=[article_text(a) for a in ordered],
+        texts=[p.text for p in made],
     )
     return drop_unsupported(cache)[0]  # the same citation check as a full build
 
