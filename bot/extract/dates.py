@@ -227,7 +227,7 @@ def _patterns() -> dict[str, re.Pattern[str]]:
         ),
         # [أواخر] عام 1961 [و1962 و1963]: the coordinated years are mentions of their own
         "year": re.compile(
-            rf"{_L}(?:[وفبل]?(?P<q>{qual})\s+)?{year_word}\s*(?P<y>{_YEAR})"
+            rf"{_L}(?:[وفبل]?(?P<q>{qual})\s+)?{year_word}\s*\(?\s*(?P<y>{_YEAR})"
             rf"(?P<more>(?:\s*[،,]?\s*و\s*{_YEAR})*)"
         ),
         # منذ 2000 / في 2022: span is the number only
@@ -494,11 +494,14 @@ def _period(m: re.Match[str], pub: dt.date) -> _Hit | None:
         first = _add_months(pub, step)
         why = _step_note("month of publication", step)
         return _month_hit(m, first, _rel_note(m, _fmt(first, "month"), pub, why), qualifier)
-    monday = pub - dt.timedelta(days=pub.weekday()) + dt.timedelta(weeks=step)
-    sunday = monday + dt.timedelta(days=6)
-    week = f"{monday.isoformat()}..{sunday.isoformat()}"
-    note = _rel_note(m, week, pub, _step_note("calendar week of publication", step))
-    return _Hit(m.start(), m.end(), "range", "day", monday, sunday, qualifier, note)
+    # the Arabic calendar week runs from Saturday (السبت) to Friday (الجمعة): "الأسبوع
+    # الماضي" in a Sunday article is the week that ended two days before, not the one
+    # before that
+    saturday = pub - dt.timedelta(days=(pub.weekday() - 5) % 7) + dt.timedelta(weeks=step)
+    friday = saturday + dt.timedelta(days=6)
+    week = f"{saturday.isoformat()}..{friday.isoformat()}"
+    note = _rel_note(m, week, pub, _step_note("calendar week (Saturday to Friday)", step))
+    return _Hit(m.start(), m.end(), "range", "day", saturday, friday, qualifier, note)
 
 
 def _ago(m: re.Match[str], pub: dt.date) -> _Hit | None:

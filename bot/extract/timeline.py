@@ -68,7 +68,7 @@ class _Cluster:
             return False
         a, b = c.interval
         slack = dt.timedelta(days=1)  # a day apart across time zones (see same_event)
-        if not (c.classes & self.classes) or b + slack < self.hull[0] or self.hull[1] + slack < a:
+        if b + slack < self.hull[0] or self.hull[1] + slack < a:
             return False
         return any(same_event(c, other) for other in self.members)
 
@@ -89,7 +89,9 @@ def same_event(x: Candidate, y: Candidate) -> bool:
         # specific predicate and much shared content make it one event
         small = min(len(x.keys), len(y.keys)) or 1
         return bool(shared - WEAK_CLASSES) and len(x.keys & y.keys) / small >= MERGE_OVERLAP_WEAK
-    if not shared or not _nested(x.interval, y.interval):
+    if not shared:
+        return _same_day_retold(x, y)
+    if not _nested(x.interval, y.interval):
         return False
     ux, uy = UNIT_RANK[x.mention.unit], UNIT_RANK[y.mention.unit]
     if abs(ux - uy) > 1:
@@ -105,6 +107,28 @@ def same_event(x: Candidate, y: Candidate) -> bool:
     if ux != uy and max(ux, uy) <= UNIT_RANK["month"]:
         return True
     return overlap >= MERGE_OVERLAP
+
+
+#: content stems two differently worded reports of one day must share (at least, and as a
+#: share of the smaller set) to be one event: "قال الصندوق في بيان اليوم الجمعة إن المجلس
+#: التنفيذي أكمل …" and "وافق المجلس التنفيذي للصندوق، في بيان أصدره أمس الجمعة، على …"
+RETOLD_SHARED = 3
+RETOLD_OVERLAP = 0.5
+
+
+def _same_day_retold(x: Candidate, y: Candidate) -> bool:
+    """Two articles' reports of one day, one a statement that tells what the other reports
+    as done, with most content words shared. (Two deeds of one day in different words,
+    "signed" and "held talks", stay two events.)"""
+    if x.article_id == y.article_id or not x.mention.unit == y.mention.unit == "day":
+        return False
+    if not _nested(x.interval, y.interval):  # a day, or the week ("الأسبوع الماضي") holding it
+        return False
+    if not (x.classes <= WEAK_CLASSES or y.classes <= WEAK_CLASSES):
+        return False
+    shared = len(x.keys & y.keys)
+    small = min(len(x.keys), len(y.keys)) or 1
+    return shared >= RETOLD_SHARED and shared / small >= RETOLD_OVERLAP
 
 
 def _a_day_apart(x: Candidate, y: Candidate) -> bool:
@@ -276,6 +300,8 @@ class _ClusterIndex:
     _cells: dict[tuple[str, int], list[int]] = field(default_factory=dict)
     _wide: dict[str, list[int]] = field(default_factory=dict)
     _by_class: dict[str, list[int]] = field(default_factory=dict)
+    #: clusters by month whatever their class, for a day retold in other words
+    _any_class: dict[int, list[int]] = field(default_factory=dict)
     _filed: list[set[tuple[str, int]]] = field(default_factory=list)
 
     def place(self, c: Candidate) -> None:
@@ -300,12 +326,19 @@ class _ClusterIndex:
             found.update(self._wide.get(cls, ()))
             for month in months:
                 found.update(self._cells.get((cls, month), ()))
+        if c.mention.unit == "day" and months is not None:  # see _same_day_retold
+            for month in months:
+                found.update(self._any_class.get(month, ()))
         return next((k for k in sorted(found) if self.clusters[k].accepts(c)), None)
 
     def _file(self, k: int) -> None:
         """File cluster ``k`` under its (grown) classes and months."""
         cl, filed = self.clusters[k], self._filed[k]
         months = _month_span(*cl.hull)
+        for month in months or ():
+            if ("", month) not in filed:
+                filed.add(("", month))
+                self._any_class.setdefault(month, []).append(k)
         for cls in cl.classes:
             if (cls, -1) not in filed:
                 filed.add((cls, -1))
@@ -319,6 +352,16 @@ class _ClusterIndex:
                 if (cls, month) not in filed:
                     filed.add((cls, month))
                     self._cells.setdefault((cls, month), []).append(k)
+
+
+def _dates_today(
+    u: Undated, window: Sequence[tuple[dt.date, int]], clusters: Sequence[_Cluster]
+) -> bool:
+    """Does ``u``'s own article date an event on its publication day? Then its undated
+    lede is most likely that day's news told in other words, not news of the month."""
+    return any(
+        d == u.published and a == u.article_id for d, k in window for a, _ in clusters[k].sentences
+    )
 
 
 def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[TimelineEvent]:
@@ -364,7 +407,7 @@ def merge(cands: Sequence[Candidate], undated: Sequence[Undated] = ()) -> list[T
             k = max(fits)[1]
             if (u.article_id, u.sentence_index) not in clusters[k].sentences:
                 extra.setdefault(k, []).append(u)  # (already cited there: nothing to add)
-        elif u.news and u.published.day > RECENT_DAYS:
+        elif u.news and u.published.day > RECENT_DAYS and not _dates_today(u, window, clusters):
             news.append(u)
     items: list[tuple[tuple[dt.date, int, str], TimelineEvent]] = []
     for u in news:

@@ -109,10 +109,80 @@ def _anchors(sentence: str, m: DateMention) -> bool:
         return False
     if prev in _PERIOD_WORDS:  # "للفترة 2026-2028": a term, not an event
         return False
+    if _local_time_gloss(sentence, m) or _in_since_phrase(sentence, m):
+        return False
+    if any(w.lstrip("و") in _ABOUT for w in before[-2:]):
+        return False  # "الحصاد الخاص بيوم أمس": the day a thing is about, not an event's
     return prev not in _NOT_ANCHORS
 
 
 _PERIOD_WORDS = frozenset(normalize(w) for w in ("للفترة", "الفترة", "فترة", "لفترة", "بالفترة"))
+
+#: "التقرير الخاص بشهر مارس", "الحصاد المتعلق بيوم أمس": the date is what a thing is about
+_ABOUT = frozenset(
+    normalize(w) for w in ("الخاص", "الخاصة", "المتعلق", "المتعلقة", "المخصص", "المخصصة")
+)
+
+#: how far (in words) a "منذ" still governs a later date of its clause
+SINCE_REACH = 8
+_SINCE = normalize("منذ")
+#: "منذ سنوات، …": a duration closes the منذ phrase before any later date
+_DURATIONS = frozenset(
+    normalize(w)
+    for w in (
+        "سنوات",
+        "سنة",
+        "سنتين",
+        "عام",
+        "عامين",
+        "أعوام",
+        "شهر",
+        "شهرين",
+        "أشهر",
+        "شهور",
+        "أسبوع",
+        "أسابيع",
+        "يوم",
+        "يومين",
+        "أيام",
+        "ساعات",
+        "عقد",
+        "عقود",
+        "عقدين",
+        "فترة",
+        "زمن",
+        "وقت",
+        "ذلك",
+        "قرن",
+        "قرون",
+    )
+)
+
+
+def _in_since_phrase(sentence: str, m: DateMention) -> bool:
+    """Does the date close a "منذ …" phrase of its clause ("أكبر قمة منذ بدء الحرب في فبراير
+    2022", "أول لقاء منذ أن شنت هجومها في فبراير 2022")? It dates the boundary, not the
+    clause's event. "منذ سنوات" (a duration) is a phrase of its own."""
+    breaks = list(_CLAUSE_BREAK.finditer(sentence, 0, m.start))
+    start = breaks[-1].end() if breaks else 0
+    words = normalize(sentence[start : m.start]).split()[-SINCE_REACH:]
+    for i, w in enumerate(words):
+        if w.lstrip("و") == _SINCE and i + 1 < len(words):
+            nxt = words[i + 1]
+            if nxt not in _DURATIONS and not nxt.isdigit():
+                return True
+    return False
+
+
+_LOCAL_TIME = re.compile(r"\s*(?:بالتوقيت|بتوقيت)")
+
+
+def _local_time_gloss(sentence: str, m: DateMention) -> bool:
+    """ "اليوم الأربعاء (الخميس بالتوقيت المحلي)": the bracketed day restates the date
+    before it in another time zone; it is not a second event."""
+    return sentence[: m.start].rstrip().endswith("(") and bool(
+        _LOCAL_TIME.match(normalize(sentence[m.end :]))
+    )
 
 
 def _bare(word: str) -> str:
@@ -166,7 +236,11 @@ def _predicates(
         gap = len([t for t in toks if (b <= t[0] < m.start) or (m.end <= t[0] < a)])
         dist = gap if b <= m.start else gap * 1.5 + 0.5
         found.append((dist, b <= m.start, classes))
-        scene.append(_circumstantial([normalize(t[2]) for t in toks[max(0, i - 3) : i]]))
+        opener = [normalize(t[2]) for t in toks[max(0, i - 3) : i]]
+        # "دعي الناخبون للاقتراع بعد وفاة الرئيس في مايو": the date closing an "after …"
+        # phrase dates what the phrase names, not the main clause
+        closes = b <= m.start and not _CLAUSE_BREAK.search(text[b - offset : m.start - offset])
+        scene.append(_circumstantial(opener) and not (closes and _sequential(opener)))
     keys = frozenset(
         st
         for i, (a, _b, w) in enumerate(toks)
@@ -205,6 +279,14 @@ def _circumstantial(before: Sequence[str]) -> bool:
         if before[k].removeprefix("و") in _SCENE:
             return True
     return False
+
+
+_SEQUENTIAL = frozenset(normalize(w) for w in ("بعد", "عقب", "إثر"))
+
+
+def _sequential(before: Sequence[str]) -> bool:
+    """Is the scene opener "after" (بعد, عقب, إثر) rather than "during"?"""
+    return any(w.removeprefix("و") in _SEQUENTIAL for w in before)
 
 
 NEGATIONS = frozenset(
@@ -366,11 +448,31 @@ def candidates(article: Article) -> list[Candidate]:
                 or not _in_boundary_phrase(sent.text, m)
             ]
         anchored = [m for m in anchored if not _expected(sent.text, m, published)]
+        # "السبت (29 يونيو)", "يوم الجمعة المقبل في 5 يوليو": one day named twice in a row
+        anchored = [m for m in anchored if not _restated(sent.text, m, anchored)]
         for m in anchored:
             others = [o for o in anchored if o is not m]
             inside = content is not None and _within(m, content)
             lo = content[0] if content is not None and inside else 0
             a, b, classes, keys = _window(sent.text, m, others, lo)
+            led = None if classes else _dateline_lead(article, sent.index, m)
+            if led is not None:  # "سيول، 25 يونيو." then the news: the dateline dates it
+                classes, keys, lead_text = led
+                out.append(
+                    Candidate(
+                        article_id=article.id,
+                        sentence_index=sent.index,
+                        sentence=sent.text,
+                        text=lead_text,
+                        mention=m,
+                        classes=classes,
+                        keys=keys,
+                        speaker=_speaker(lead_text) if "say" in classes else "",
+                        scene=frozenset(),
+                        span=(0, len(sent.text)),
+                    )
+                )
+                continue
             if not classes:
                 continue
             if len(keys) < MIN_KEYS:  # "…، وقعت في عام 1961": compare the sentence
@@ -725,6 +827,56 @@ def _event_text(
     if alone and len(sentence) <= MAX_SENTENCE_TEXT:
         return sentence
     return sentence[segs[lo][0] : max(b, segs[hi][1])].strip()
+
+
+#: words at most between two namings of one date that restate each other
+RESTATE_GAP = 2
+
+
+#: words besides its date that a dateline sentence ("سيول، 25 يونيو.") may hold
+DATELINE_WORDS = 2
+_PLACE_COMMA = re.compile(r"[^\W\d_]\s*[،,]\s*$")
+#: sentences after a dateline that may hold its news (an agency tag "/تاس/." between)
+DATELINE_REACH = 2
+
+
+def _dateline_lead(
+    article: Article, index: int, m: DateMention
+) -> tuple[frozenset[str], frozenset[str], str] | None:
+    """A sentence that is only a place and a date dates the news that follows it: the
+    predicate classes, content stems and text of the first sentence after it (within
+    ``DATELINE_REACH``) that has a predicate; None when ``m``'s sentence is no dateline."""
+    sentence = article.sentences[index].text
+    if not _PLACE_COMMA.search(sentence[: m.start]):
+        return None  # a dateline opens with its place: "سيول، "
+    if len(WORD.findall(sentence[: m.start] + " " + sentence[m.end :])) > DATELINE_WORDS:
+        return None
+    for nxt in article.sentences[index + 1 : index + 1 + DATELINE_REACH]:
+        classes, keys, _ = _predicates(nxt.text, 0, replace(m, start=0, end=0))
+        if classes:
+            return classes, keys, nxt.text
+    return None
+
+
+def _restated(sentence: str, m: DateMention, mentions: Sequence[DateMention]) -> bool:
+    """Is ``m`` the lesser of two mentions in apposition naming one date? The one kept
+    is absolute rather than relative, then the fuller, then the first. (One date named
+    in two clauses may date two events: "صدر البلاغ السبت … ترأس الملك السبت …".)"""
+
+    def rank(x: DateMention) -> tuple[int, int, int]:
+        return (x.resolution.kind == "absolute", len(x.text), -x.start)
+
+    def gap(x: DateMention, y: DateMention) -> int:
+        a, b = (x, y) if x.start < y.start else (y, x)
+        return len(WORD.findall(sentence[a.end : b.start]))
+
+    return any(
+        o is not m
+        and date_interval(o) == date_interval(m)
+        and gap(o, m) <= RESTATE_GAP
+        and rank(o) > rank(m)
+        for o in mentions
+    )
 
 
 def _in_boundary_phrase(sentence: str, m: DateMention) -> bool:
