@@ -5,6 +5,12 @@ no downloaded data; NLTK (which imports SciPy: 110 MiB and seconds) is loaded on
 stem, so a process that never stems — the bot serving a built cache — never loads it.
 Words are stemmed before ta-marbuta folding (the stemmer's suffix
 rules need "ة") and the stem is then normalised, so equal stems compare equal.
+
+NLTK's ``ArabicStemmer.stem`` does not reset one of its flags
+(``suffixes_verb_step1_success``) between words, so one shared instance stems a word
+differently depending on the word before it ("موسكو" gave "موسك" or "موس"). Each word
+gets a fresh instance (well under a microsecond) and its stem is then cached: the same
+word always has the same stem, whatever was stemmed before.
 """
 
 from __future__ import annotations
@@ -19,10 +25,11 @@ if TYPE_CHECKING:
 
 
 @cache
-def _stemmer() -> ArabicStemmer:
+def _stemmer_class() -> type[ArabicStemmer]:
     from nltk.stem.snowball import ArabicStemmer
 
-    return ArabicStemmer()
+    stemmer: type[ArabicStemmer] = ArabicStemmer
+    return stemmer
 
 
 @lru_cache(maxsize=65536)
@@ -33,5 +40,5 @@ def stem(word: str) -> str:
         return ""
     if not any("\u0600" <= ch <= "\u06ff" for ch in plain):
         return normalize(plain)
-    stemmed: str = _stemmer().stem(plain)
+    stemmed: str = _stemmer_class()().stem(plain)  # fresh: no state from the last word
     return normalize(stemmed) or normalize(plain)
