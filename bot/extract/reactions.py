@@ -220,6 +220,38 @@ def _verb_kind(tok: Tok, v: Vocabulary) -> str | None:
         return "noun"
     if core in _ACCORDING or tok.norm in _ACCORDING:
         return "according"
+    if core in _RECEIVED or tok.norm in _RECEIVED:
+        return "received"
+    return None
+
+
+#: "تلقى الرئيس مكالمة هاتفية من X، هنأه فيها …": X speaks, not the one who received it
+_RECEIVED = frozenset(normalize(w) for w in ("تلقى", "تلقت", "يتلقى", "تتلقى"))
+_MESSAGES = frozenset(
+    normalize(w)
+    for w in ("مكالمة", "اتصالا", "اتصال", "برقية", "رسالة", "اتصالًا", "برقيات", "رسائل")
+)
+_RECEIVED_REACH = 10
+
+
+def _received_from(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
+    """ "تلقى رئيس الجمهورية مكالمة هاتفية من رئيس جمهورية تركيا رجب طيب أردوغان، هنأه
+    فيها …": the caller or sender after "من" is the speaker; a call from an outlet or
+    from no named speaker is none."""
+    seen_message = False
+    for j in range(k + 1, min(len(toks), k + _RECEIVED_REACH)):
+        t = toks[j]
+        if not t.word:
+            if t.text not in "،,":
+                return None
+            continue
+        if any(f in _MESSAGES for f in variants(t.norm)):
+            seen_message = True
+        elif seen_message and t.norm == "من":
+            m = ctx.parse(toks, j + 1, text, subject=True)
+            if m is None or m.kind == "media":
+                return None
+            return (k, m.end, "speech", m, [])
     return None
 
 
@@ -495,7 +527,9 @@ def _find_statements(toks: Toks, text: str, ctx: _Ctx) -> tuple[list[_Found], li
         if how == "attribution":
             hit = _attributed(toks, k, text, ctx)
         elif how == "according":
-            said_before = _what_they_said(toks, k, text, ctx)
+            said_before = _what_they_said(toks, k, text, ctx) or _according_at_end(
+                toks, k, text, ctx
+            )
             if said_before is not None:
                 reported.append(said_before[0])
                 consumed = said_before[1]
@@ -503,6 +537,8 @@ def _find_statements(toks: Toks, text: str, ctx: _Ctx) -> tuple[list[_Found], li
             hit = _according(toks, k, text, ctx)
         elif how == "noun":
             hit = _speech_noun(toks, k, text, ctx)
+        elif how == "received":
+            hit = _received_from(toks, k, text, ctx)
         elif how == "participle":
             # "…، مؤكدا أن …" continues the statement just found
             hit = None if found else (k, k + 1, "participle", None, [])
@@ -562,6 +598,7 @@ def _according(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
         if j < len(toks) and toks[j].norm in ("فان", "فانه", "فانها"):
             return (k, j + 1, "outlet", o, [])
         return None
+    m = _according_mention(toks, k, text, ctx, m)
     if m is not None and (
         m.kind == "party" or (m.kind in ("person", "role") and (m.role or m.name))
     ):
@@ -572,6 +609,48 @@ def _according(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
             j += 1
         return (k, j, "according", m, [])
     return None
+
+
+def _according_mention(
+    toks: Toks, k: int, text: str, ctx: _Ctx, m: Mention | None
+) -> Mention | None:
+    """The speaker after "وفقًا لـ": ``m`` as parsed, or a role with the ل of وفقًا glued
+    to its head ("وفقًا لمساعد الرئيس الروسي يوري أوشاكوف")."""
+    if (
+        (m is None or (m.kind == "person" and m.role is None))
+        and k + 1 < len(toks)
+        and toks[k + 1].norm.startswith("ل")
+        and len(toks[k + 1].norm) > 3
+    ):
+        # "وفقًا لمساعد الرئيس الروسي يوري أوشاكوف": the ل of وفقًا glued to a role
+        bare = [*toks]
+        t = toks[k + 1]
+        bare[k + 1] = Tok(t.text[1:], t.norm[1:], t.start + 1, t.end, t.word)
+        r = ctx.parse(bare, k + 1, text, subject=False)
+        if r is not None and r.role is not None:
+            return r
+    return m
+
+
+def _according_at_end(toks: Toks, k: int, text: str, ctx: _Ctx) -> tuple[_Said, int] | None:
+    """ "…، وفقًا لمساعد الرئيس الروسي يوري أوشاكوف.": a named official's or person's
+    account closing the sentence; the clause before is what they said."""
+    if k == 0 or toks[k - 1].text not in "،,":
+        return None
+    m = _according_mention(toks, k, text, ctx, ctx.parse(toks, k + 1, text, subject=False))
+    if m is None or m.kind not in ("person", "role") or m.role is None:
+        return None
+    if not m.surface.startswith(m.role):
+        return None  # role first only: "حسب نتائج مؤقتة أعلنها رئيس …" is no name
+    if any(t.word for t in toks[m.end :]):
+        return None
+    start = _clause_start(toks, k - 1)
+    while start > 0 and toks[start - 1].text in "،,":
+        start = _clause_start(toks, start - 1)
+    words = text[toks[start].start : toks[k - 1].start].strip(" ،,.") if start < k - 1 else ""
+    if not words:
+        return None
+    return _Said("speech", m, words, "paraphrase", toks[k].start, words), len(toks)
 
 
 def _speech_noun(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
@@ -597,6 +676,10 @@ def _speech_verb(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
     if after < len(toks) and toks[after].norm in _OBJECT_PRONOUNS:
         after += 1  # "وجه له المرشد الأعلى … رسالة": the addressee before the subject
     m = ctx.parse(toks, after, text, subject=True)
+    if m is not None and core.endswith("وا") and len(core) > 3:
+        # "واتهموا بيونجيانج بتقديم صواريخ": a verb carrying its plural subject is
+        # followed by its object, not by a speaker
+        m = None
     quoted = _quoted_speaker(toks, after, text, ctx) if m is None else None
     if quoted is not None:
         return (k, quoted.end + 1, "speech", quoted, [])  # 'وقال "ليم" إن …'
@@ -619,6 +702,9 @@ def _speech_verb(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
         if glued and opener is not None:
             return (k, opener, "pronoun", None, [])  # "وقال في بيان إن …"
         return None
+    named = _apposed_name(toks, m, text, ctx)
+    if named is not None:
+        m = named
     extra: list[Mention] = []
     j = m.end
     # Coordinated speakers: "تقول كوريا الجنوبية وأوكرانيا والغرب إن …".
@@ -629,6 +715,45 @@ def _speech_verb(toks: Toks, k: int, text: str, ctx: _Ctx) -> _Found | None:
         extra.append(nxt)
         j = nxt.end
     return (k, j, "speech", m, extra)
+
+
+#: how far after an unnamed role its apposed name may stand
+_APPOSITION_REACH = 14
+
+
+def _apposed_name(toks: Toks, m: Mention, text: str, ctx: _Ctx) -> Mention | None:
+    """A role described at length and then named between commas: "أعلن المرشح لانتخابات
+    الرئاسة عن أكبر حزب في البلاد، فلان الفلاني، عدم اعترافه …" is the named person, with
+    the role's party when the name brings none. None when the role is not followed by
+    such a name (a quotation, "إن"/"أن" or another clause comes first)."""
+    if m.kind != "role" or m.name:
+        return None
+    j = m.end
+    for k in range(m.end, min(len(toks), m.end + _APPOSITION_REACH)):
+        t = toks[k]
+        if t.text in OPEN_QUOTES or t.text in CLOSE_QUOTES or t.norm in _THAT:
+            return None
+        if t.word:
+            continue
+        if t.text not in "،,":
+            return None
+        j = k + 1
+        # between commas right after a role, a name needs no earlier introduction
+        p = parse_mention(toks, j, text, ctx.v, corpus=ctx.corpus)
+        if p is None or p.kind != "person" or p.end >= len(toks):
+            continue
+        if toks[p.end].text not in "،,":
+            continue
+        return replace(
+            p,
+            role=m.role,
+            party=p.party or m.party,
+            start=m.start,
+            end=p.end + 1,
+            surface=text[toks[m.start].start : toks[p.end - 1].end],
+        )
+    del j
+    return None
 
 
 def _quoted_speaker(toks: Toks, i: int, text: str, ctx: _Ctx) -> Mention | None:
@@ -850,16 +975,19 @@ def _treaty_parties(articles: Sequence[Article], v: Vocabulary) -> Counter[str]:
     return counts
 
 
-def _signatories(counts: Counter[str], v: Vocabulary) -> frozenset[str]:
-    """The two parties most named in sentences about the agreement: countries, and
-    organisations named in at least :data:`ORGANISATION_MIN_SENTENCES` of them."""
+def _signatories(counts: Counter[str], v: Vocabulary, articles: int = 1) -> frozenset[str]:
+    """The two parties most named in sentences about the agreement: countries named in at
+    least :data:`COUNTRY_MIN_SENTENCES` of them, and organisations named in at least
+    :data:`ORGANISATION_MIN_SENTENCES` (in a single article, one naming suffices)."""
+    country_min = min(COUNTRY_MIN_SENTENCES, articles)
     # A country, or an organisation ("اتفاق مع صندوق النقد الدولي") named in several treaty
     # sentences: the UN or NATO named in passing beside an agreement are not its parties.
     ranked = sorted(
         (
             (n, p)
             for p, n in counts.items()
-            if v.party_kinds.get(p) == "country" or n >= ORGANISATION_MIN_SENTENCES
+            if (v.party_kinds.get(p) == "country" and n >= country_min)
+            or n >= ORGANISATION_MIN_SENTENCES
         ),
         key=lambda x: (-x[0], x[1]),
     )
@@ -868,6 +996,9 @@ def _signatories(counts: Counter[str], v: Vocabulary) -> frozenset[str]:
 
 #: an organisation is a party to the agreement when named in this many sentences about it
 ORGANISATION_MIN_SENTENCES = 3
+#: in a dossier of several articles, a country named once beside an agreement word ("دعوة
+#: أوكرانيا لحضور قمة السلام") is not thereby one of its parties
+COUNTRY_MIN_SENTENCES = 2
 
 
 _SUFFIXES = frozenset({"", "ه", "ها", "هما", "هم", "نا", "ي", "ا", "ات"})
@@ -974,18 +1105,7 @@ HOME_LEAD = 2.0
 def _home_party(article: Article, v: Vocabulary) -> str | None:
     """The country an article is about: named (or its adjective used) clearly more often
     than any other, counting the headline."""
-    counts: Counter[str] = Counter()
-    for text in (article.meta.title, *(s.text for s in article.sentences)):
-        toks = tokenize(text)
-        i = 0
-        while i < len(toks):
-            hit = nationality_at(toks, i, v) or party_at(toks, i, v)
-            if hit and v.party_kinds.get(hit[1]) == "country":
-                counts[hit[1]] += 1
-                i += hit[0]
-            else:
-                i += 1
-    ranked = counts.most_common(2)
+    ranked = country_mentions(article, v).most_common(2)
     if not ranked or ranked[0][1] < HOME_MIN:
         return None
     if len(ranked) > 1 and ranked[0][1] < HOME_LEAD * ranked[1][1]:
@@ -1307,7 +1427,8 @@ def merge_reactions(
             replace(st, order=(pos, st.sentence_index)) for st in part.spoken.statements
         )
         counts.update(dict(part.treaty_parties))
-    return harmonise_stances(_merge(statements, reg, _signatories(counts, v), v), v)
+    signatories = _signatories(counts, v, articles=len(parts))
+    return harmonise_stances(_merge(statements, reg, signatories, v), v)
 
 
 #: How a sentence of running text ends; a subheading has none of these.

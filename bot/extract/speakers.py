@@ -292,6 +292,17 @@ def _name_run(
             and is_name_token(toks[j + 1], v, corpus)
         ):
             j += 2
+    # "محمد بن زايد آل نهيان", "تميم بن حمد آل ثاني": a family name after "آل" ends the
+    # name whatever its length.
+    if (
+        count
+        and j + 1 < len(toks)
+        and toks[j].word
+        and toks[j].norm == "ال"
+        and toks[j + 1].word
+        and toks[j + 1].norm not in v.name_stop
+    ):
+        return j + 2
     # "محمد شياع السوداني": after two name words, a relational surname (ال…ي) that ends
     # the phrase is part of the name, not a nationality.
     if count >= (1 if after_role else 2) and j < len(toks) and _nisba_surname(toks, j, v):
@@ -406,6 +417,18 @@ def parse_mention(
                 )
         if k > j:
             name = _names(toks, j, k)
+            if party is None:
+                # "الشيخ محمد بن زايد آل نهيان رئيس دولة الإمارات": a title carries no
+                # country; an indefinite role right after the name does
+                # ("الدكتور فلان، رئيس مجلس الوزراء،": a title, then the role in apposition)
+                r_start = k + 1 if k < len(toks) and toks[k].text in "،," else k
+                r_end, r_party = _role_phrase(toks, r_start, v)
+                if r_end > r_start and (
+                    r_start > k or (r_party and not toks[k].norm.startswith("ال"))
+                ):
+                    role = _surface(toks, r_start, r_end, text)
+                    surface = _surface(toks, i, k, text)[skip:]
+                    return Mention("person", name, role, r_party, surface, i, r_end)
             return Mention("person", name, role, party, _surface(toks, i, k, text)[skip:], i, k)
         return Mention("role", (), role, party, role, i, end)
     par = party_at(toks, i, v)
