@@ -3,18 +3,37 @@ as the whole cache in memory, derived once per version and written atomically.""
 
 from __future__ import annotations
 
+import dataclasses
 import os
+import random
+import sqlite3
+import sys
 from pathlib import Path
 
 import pytest
 
-from bot.cache.archive import Archive, archive_path, cache_key, open_served
+from bot.cache.archive import (
+    FORMAT,
+    KEEP,
+    Archive,
+    archive_path,
+    cache_key,
+    open_served,
+    write_archive,
+)
 from bot.cache.search import SearchIndex, query_words
 from bot.cache.store import dumps_cache, load_cache
+from bot.corpus import load_corpus
+from bot.corpus_types import Article
+from bot.ingest.live import ProductCache, build_live_cache
 from bot.model import Cache
 from bot.telegram.views import Views
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+
+import scale_corpus  # noqa: E402
+
 COMMITTED = ROOT / "summaries" / "cache.json"
 
 
@@ -115,3 +134,100 @@ def test_a_missing_cache_is_a_cache_error(tmp_path: Path) -> None:
 
     with pytest.raises(CacheError, match="digestbot build"):
         open_served(tmp_path / "cache.json", tmp_path)
+
+
+# --- incremental archives -------------------------------------------------------------
+
+
+def _grown_dossier(tmp_path: Path, count: int) -> list[Article]:
+    """Varied synthetic articles (bench/scale_corpus.py), shuffled: later arrivals sort
+    before earlier ones too."""
+    target = tmp_path / "dossier"
+    target.mkdir()
+    scale_corpus.write_dossier(target, load_corpus(ROOT / "seeds"), count, seed=5)
+    articles = list(load_corpus(target))
+    random.Random(8).shuffle(articles)
+    return articles
+
+
+def _same_archive(a: Path, b: Path, cache: Cache) -> None:
+    """Two archives of ``cache`` serve the same core, texts and search (hits and order)."""
+    x, y = Archive(a), Archive(b)
+    try:
+        assert x.key == y.key
+        assert dumps_cache(x.core()) == dumps_cache(y.core())
+        for body in cache.texts:
+            assert x.text(body.article_id) == y.text(body.article_id) == body
+        index = SearchIndex(cache)
+        found = 0
+        for query in queries(cache):
+            words = query_words(query)
+            expected = index.search_all(words)
+            assert list(x.search_all(words)) == expected, query
+            assert list(y.search_all(words)) == expected, query
+            found += bool(expected)
+        assert found > 50
+    finally:
+        x.close()
+        y.close()
+
+
+def _archive(data: Path, cache: Cache, *, incremental: bool = True) -> Path:
+    key = cache_key(dumps_cache(cache).encode("utf-8"))
+    return write_archive(archive_path(data, key), cache, key, incremental=incremental)
+
+
+def test_an_updated_archive_equals_one_from_scratch_as_the_dossier_grows(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    articles = _grown_dossier(tmp_path, 9)
+    products = ProductCache(directory=tmp_path / "products")
+    grown, scratch = tmp_path / "grown", tmp_path / "scratch"
+    steps = [articles[:3], *(articles[: n + 1] for n in range(3, len(articles)))]
+    first = articles[0]
+    changed = dataclasses.replace(first, paragraphs=(*first.paragraphs[1:], "فقرة جديدة."))
+    steps.append([changed, *articles[1:]])  # an article's text changes
+    steps.append(articles[2:])  # two articles go
+    for step in steps:
+        cache = build_live_cache(step, products)
+        _same_archive(_archive(grown, cache), _archive(scratch, cache, incremental=False), cache)
+    assert len(list((grown / "archive").glob("*.sqlite"))) == KEEP  # older ones removed
+    assert "not updatable" not in caplog.text  # each one was updated, none written anew
+
+
+def test_an_unusable_previous_archive_is_passed_over(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    articles = _grown_dossier(tmp_path, 4)
+    products = ProductCache()
+    data, scratch = tmp_path / "data", tmp_path / "scratch"
+    before = build_live_cache(articles[:3], products)
+    after = build_live_cache(articles, products)
+    expected = _archive(scratch, after, incremental=False)
+
+    # a damaged file of this format, the newest: written from scratch instead
+    previous = _archive(data, before)
+    damaged = data / "archive" / f"{'0' * 40}-v{FORMAT}.sqlite"
+    damaged.write_bytes(previous.read_bytes()[:5000])
+    _same_archive(_archive(data, after), expected, after)
+    assert "not updatable" in caplog.text
+
+    # an archive of an earlier format beside it is not read, and is removed
+    for old in (data / "archive").iterdir():
+        old.unlink()
+    ancient = data / "archive" / f"{'1' * 40}-v{FORMAT - 1}.sqlite"
+    ancient.write_bytes(b"an earlier format")
+    stale = data / "archive" / ".x.sqlite.1234.tmp"  # a writer killed an hour ago
+    stale.write_bytes(b"")
+    os.utime(stale, (1, 1))
+    path = _archive(data, after)
+    _same_archive(path, expected, after)
+    assert sorted(os.listdir(data / "archive")) == [path.name]
+
+    # bases written by other rules (another version of the normalisation) are not reused
+    previous = _archive(data, before)
+    with sqlite3.connect(previous) as db:
+        db.execute("UPDATE meta SET value = 'other' WHERE key = 'bases'")
+        db.execute("UPDATE texts SET bases = '[]'")
+    db.close()
+    _same_archive(_archive(data, after), expected, after)

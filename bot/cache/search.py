@@ -33,9 +33,10 @@ from __future__ import annotations
 import bisect
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import Literal, Protocol
 
 from bot.arabic.fold import fold
@@ -44,7 +45,7 @@ from bot.arabic.plural import pattern_root
 from bot.arabic.tokens import words as word_tokens
 from bot.extract.english import is_person, person_search_words
 from bot.extract.vocabulary import variants, vocabulary
-from bot.model import Cache, Evidence
+from bot.model import ArticleText, Cache, Evidence
 
 Kind = Literal["digest", "sentence", "timeline", "treaty", "reaction"]
 MAX_QUERY_WORDS = 12
@@ -87,7 +88,50 @@ class _Entry:
     roots: frozenset[str]
     weight: int = 0  # how prominently the views cite it (digest, items)
     labels: dict[Kind, Hit] = field(default_factory=dict)
-    normal: str = ""  # a sentence's text normalised (while the index is built)
+    #: a sentence's text normalised (while the index is built; None: not computed yet)
+    normal: str | None = None
+    #: forms, written forms and roots each sorted and joined by spaces, while known
+    #: (an entry from a :data:`Base` holds only these until the views add to it)
+    joined: tuple[str, str, str] | None = None
+    parsed: bool = True  # whether the sets are made (else only ``joined`` is)
+
+    def parse(self) -> None:
+        """Make the sets from :attr:`joined` (an entry read from a base)."""
+        if not self.parsed and self.joined is not None:
+            forms, written, roots = self.joined
+            self.forms = frozenset(forms.split())
+            self.written = frozenset(written.split())
+            self.roots = frozenset(roots.split())
+            self.parsed = True
+
+    def holds(self, written: Iterable[str], forms: Iterable[str]) -> bool:
+        """Whether the entry has all these written and folded forms already."""
+        if self.parsed or self.joined is None:
+            return self.written.issuperset(written) and self.forms.issuperset(forms)
+        have_forms, have_written = f" {self.joined[0]} ", f" {self.joined[1]} "
+        return all(f" {w} " in have_written for w in written) and all(
+            f" {f} " in have_forms for f in forms
+        )
+
+    def join(self) -> tuple[str, str, str]:
+        if self.joined is None:
+            self.joined = (
+                " ".join(sorted(self.forms)),
+                " ".join(sorted(self.written)),
+                " ".join(sorted(self.roots)),
+            )
+        return self.joined
+
+
+_NONE: frozenset[str] = frozenset()
+#: a sentence's entry before the views add to it: its folded forms, written forms and
+#: plural roots, each sorted and joined by spaces, and its text normalised — a function
+#: of the sentence's text alone, so an archive keeps the bases of each article's
+#: sentences and the next version's index reuses them for an unchanged text
+#: (:func:`bases_version`)
+Base = tuple[str, str, str, str]
+#: an article text → the bases of its sentences (None for a blank one), or None: unknown
+KnownBases = Callable[[ArticleText], Sequence[Base | None] | None]
 
 
 def _core(word: str) -> str:
@@ -201,6 +245,24 @@ def _word_keys(word: str) -> tuple[frozenset[str], frozenset[str], frozenset[str
     )
 
 
+@lru_cache(maxsize=1)
+def bases_version() -> str:
+    """A digest of what a sentence's :data:`Base` depends on — this module, the Arabic
+    normalisation, folding and plural rules, the vocabulary and its data: bases stored
+    by another version of them are not reused."""
+    import bot.arabic
+    import bot.extract.data
+    import bot.extract.vocabulary
+
+    h = hashlib.blake2b(digest_size=16)
+    files = [Path(__file__), Path(bot.extract.vocabulary.__file__)]
+    for package in (bot.arabic, bot.extract.data):
+        files += sorted(p for p in Path(package.__path__[0]).iterdir() if p.is_file())
+    for path in files:
+        h.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
 def clear_memos() -> None:
     """Forget the words memoised while indexing (a serving process keeps no index)."""
     _word_keys.cache_clear()
@@ -228,32 +290,59 @@ def _entry(hit: Hit, normal: str, extra: Iterable[str] = ()) -> _Entry:
 
 
 class SearchIndex:
-    """Every searchable sentence of a cache, normalised and indexed once."""
+    """Every searchable sentence of a cache, normalised and indexed once.
 
-    def __init__(self, cache: Cache) -> None:
+    ``known`` gives the bases of an article's sentences computed before (the previous
+    archive's, :mod:`bot.cache.archive`): the same index, without normalising and
+    splitting the unchanged texts again. ``postings=False`` skips the in-memory look-up
+    tables (an index built only for its :meth:`rows`).
+    """
+
+    def __init__(
+        self, cache: Cache, known: KnownBases | None = None, *, postings: bool = True
+    ) -> None:
         self._entries: list[_Entry] = []
+        #: each text's sentence bases, in order (None: a blank sentence)
+        self.bases: dict[str, list[Base | None]] = {}
         by_sentence: dict[tuple[str, int], _Entry] = {}
 
         def title_of(article_id: str) -> str:
             article = cache.article(article_id)
             return article.title if article else article_id
 
-        def add_sentence(ev: Evidence) -> _Entry | None:
+        def add_sentence(ev: Evidence, base: Base | None = None) -> _Entry | None:
             key = (ev.article_id, ev.sentence_index)
             if key not in by_sentence and ev.text.strip():
                 hit = Hit("sentence", title_of(ev.article_id), ev.text, (ev,))
-                normal = normalize(ev.text)
-                entry = _entry(hit, normal, _english_party_words(normal))
-                entry.normal = normal
+                if base is not None:
+                    forms, written, roots, normal = base
+                    entry = _Entry(hit, _NONE, _NONE, _NONE, normal=normal, parsed=False)
+                    entry.joined = (forms, written, roots)
+                else:
+                    normal = normalize(ev.text)
+                    entry = _entry(hit, normal, _english_party_words(normal))
+                    entry.normal = normal
                 by_sentence[key] = entry
                 self._entries.append(entry)
             return by_sentence.get(key)
 
+        def normal_of(entry: _Entry) -> str:
+            if entry.normal is None:
+                entry.normal = normalize(entry.hit.text)
+            return entry.normal
+
         for body in cache.texts:
+            found = known(body) if known is not None else None
+            if found is not None and len(found) != len(body.sentences):
+                found = None
+            bases: list[Base | None] = []
             for index, sentence in enumerate(body.sentences):
-                add_sentence(
-                    Evidence(article_id=body.article_id, sentence_index=index, text=sentence)
+                entry = add_sentence(
+                    Evidence(article_id=body.article_id, sentence_index=index, text=sentence),
+                    found[index] if found is not None else None,
                 )
+                bases.append((*entry.join(), normal_of(entry)) if entry is not None else None)
+            self.bases[body.article_id] = bases
         for digest in cache.digests:
             for index, sentence in zip(digest.sentence_indices, digest.sentences, strict=False):
                 ev = Evidence(article_id=digest.article_id, sentence_index=index, text=sentence)
@@ -289,23 +378,28 @@ class SearchIndex:
                 english += " " + person_search_words(r.actor)
             items.append((hit, r.quote, " ".join([r.actor, r.party or "", english])))
         for hit, text, extra in items:
+            normal_text = normalize(text)
             holders = [
                 by_sentence[key]
                 for ev in hit.sources
                 if (key := (ev.article_id, ev.sentence_index)) in by_sentence
-                and normalize(text) in by_sentence[key].normal
+                and normal_text in normal_of(by_sentence[key])
             ]
             if not holders:  # the cache does not hold the sentence it comes from
                 self._entries.append(_entry(hit, normalize(f"{extra} {text}")))
                 continue
             extra_forms = _forms_of(_WORD.findall(normalize(extra)))
+            extra_folded = {_form_keys(f)[0] for f in extra_forms}
             for entry in holders:
                 entry.weight += 1
                 entry.labels.setdefault(hit.kind, hit)
-                entry.written = entry.written | extra_forms
-                entry.forms = entry.forms | {fold(f) for f in extra_forms}
+                if not entry.holds(extra_forms, extra_folded):
+                    entry.parse()
+                    entry.written = entry.written | extra_forms
+                    entry.forms = entry.forms | extra_folded
+                    entry.joined = None
         for entry in self._entries:
-            entry.normal = ""
+            entry.normal = None
             kind = next((k for k in _KIND_ORDER if k in entry.labels), None)
             if kind is not None:
                 item = entry.labels[kind]
@@ -321,7 +415,13 @@ class SearchIndex:
                 )
         self._postings: dict[str, set[int]] = {}
         self._roots: dict[str, set[int]] = {}
+        self._sorted_forms: list[str] = []
+        if postings:
+            self._index_postings()
+
+    def _index_postings(self) -> None:
         for number, entry in enumerate(self._entries):
+            entry.parse()
             for form in entry.forms:
                 self._postings.setdefault(form, set()).add(number)
             for root in entry.roots:
@@ -331,11 +431,12 @@ class SearchIndex:
     def __len__(self) -> int:
         return len(self._entries)
 
-    def rows(self) -> Iterator[tuple[Hit, frozenset[str], frozenset[str], frozenset[str], int]]:
-        """Every entry in index order: its hit, folded forms, written forms, plural roots
-        and weight (what :mod:`bot.cache.archive` stores for a search without this index)."""
+    def rows(self) -> Iterator[tuple[Hit, tuple[str, str, str], int]]:
+        """Every entry in index order: its hit, its folded forms, written forms and plural
+        roots (each sorted and joined by spaces), and weight (what :mod:`bot.cache.archive`
+        stores for a search without this index)."""
         for entry in self._entries:
-            yield entry.hit, entry.forms, entry.written, entry.roots, entry.weight
+            yield entry.hit, entry.join(), entry.weight
 
     def _candidates(self, word: str) -> set[int]:
         folded = fold(word)
