@@ -110,7 +110,9 @@ def test_seed_key_sentence_recall_reaches_the_goal() -> None:
         for a in _seeds()
     )
     assert _recall(True) >= 0.6 > lead3
-    assert _recall(True) > _recall(False)
+    # with order-independent stems the subject changes no seed's recall (0.60 both ways,
+    # docs/digest-evaluation.md); it must never cost one
+    assert _recall(True) >= _recall(False)
 
 
 def test_key_quotes_name_the_sentence_they_start_in() -> None:
