@@ -456,30 +456,20 @@ def candidates(article: Article) -> list[Candidate]:
             lo = content[0] if content is not None and inside else 0
             a, b, classes, keys = _window(sent.text, m, others, lo)
             led = None if classes else _dateline_lead(article, sent.index, m)
+            scene: frozenset[str]
             if led is not None:  # "سيول، 25 يونيو." then the news: the dateline dates it
-                classes, keys, lead_text = led
-                out.append(
-                    Candidate(
-                        article_id=article.id,
-                        sentence_index=sent.index,
-                        sentence=sent.text,
-                        text=lead_text,
-                        mention=m,
-                        classes=classes,
-                        keys=keys,
-                        speaker=_speaker(lead_text) if "say" in classes else "",
-                        scene=frozenset(),
-                        span=(0, len(sent.text)),
-                    )
-                )
+                classes, keys, text = led
+                scene, span = frozenset(), (0, len(sent.text))
+            elif not classes:
                 continue
-            if not classes:
-                continue
-            if len(keys) < MIN_KEYS:  # "…، وقعت في عام 1961": compare the sentence
-                keys = _predicates(sent.text, 0, m)[1]
-            if content is not None and m.start < content[0] and "say" in classes:
-                b = max(b, content[1])  # never cut a statement from what was said
-            text = _event_text(sent.text, a, b, m, others, len(anchored) == 1)
+            else:
+                if len(keys) < MIN_KEYS:  # "…، وقعت في عام 1961": compare the sentence
+                    keys = _predicates(sent.text, 0, m)[1]
+                if content is not None and m.start < content[0] and "say" in classes:
+                    b = max(b, content[1])  # never cut a statement from what was said
+                text = _event_text(sent.text, a, b, m, others, len(anchored) == 1)
+                scene = _scene_classes(sent.text[a:b]) - classes
+                span = (a, m.end if _after_preposition(sent.text, m.start) else b)
             out.append(
                 Candidate(
                     article_id=article.id,
@@ -490,8 +480,8 @@ def candidates(article: Article) -> list[Candidate]:
                     classes=classes,
                     keys=keys,
                     speaker=_speaker(text) if "say" in classes else "",
-                    scene=_scene_classes(sent.text[a:b]) - classes,
-                    span=(a, m.end if _after_preposition(sent.text, m.start) else b),
+                    scene=scene,
+                    span=span,
                 )
             )
         out.extend(_relative_events(article.id, sent.index, sent.text, anchored))

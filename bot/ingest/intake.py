@@ -148,86 +148,74 @@ class Intake:
         feed_id: int | None,
         item: FeedItem | None,
     ) -> Outcome:
-        # one judgement at a time: a near-copy must find its original already recorded
+        """Record one page's verdict. One judgement at a time: a near-copy must find its
+        original already recorded."""
         async with self._judging:
-            return await self._judge_now(page, key, given, final, guid, feed_id, item)
-
-    async def _judge_now(
-        self,
-        page: Page,
-        key: str,
-        given: str,
-        final: str | None,
-        guid: str | None,
-        feed_id: int | None,
-        item: FeedItem | None,
-    ) -> Outcome:
-        """The judgement itself; callers hold ``_judging``."""
-        now = self.clock()
-        known = await self._known_index()
-        title = page.title or (item.title if item else "")
-        source = page.canonical or final
-        canonical = canonical_url(source) if source else None
-        published, why = _published(page, item, now)
-        urls = list(dict.fromkeys(u for u in (given, final, page.canonical) if u))
-        art_id = article_id(key, published)
-        text = page.text
-        verdict: Verdict
-        try:
-            article = row_article(
-                art_id,
-                title=title,
-                text=page.text,
-                outlet=page.outlet,
-                url=page.canonical or final,
-                published=published,
-                published_reason=why,
+            now = self.clock()
+            known = await self._known_index()
+            title = page.title or (item.title if item else "")
+            source = page.canonical or final
+            canonical = canonical_url(source) if source else None
+            published, why = _published(page, item, now)
+            urls = list(dict.fromkeys(u for u in (given, final, page.canonical) if u))
+            art_id = article_id(key, published)
+            text = page.text
+            verdict: Verdict
+            try:
+                article = row_article(
+                    art_id,
+                    title=title,
+                    text=page.text,
+                    outlet=page.outlet,
+                    url=page.canonical or final,
+                    published=published,
+                    published_reason=why,
+                )
+                text = "\n".join(article.paragraphs)
+            except (CorpusError, IndexError):
+                article = None
+            sig = signature(text) if text else []
+            if article is None and text.strip():
+                verdict = Verdict(False, "too_short", "no body text left after cleaning")
+            else:
+                verdict = judge(
+                    self.dossier,
+                    known,
+                    title=title,
+                    text=text,
+                    canonical=canonical,
+                    sig=sig,
+                    declared_lang=page.declared_lang,
+                )
+            if verdict.accepted:
+                known.add(art_id, [canonical] if canonical else [], sig)
+            row = {
+                "id": art_id,
+                "urls": urls,
+                "canonical_url": canonical,
+                "guid": guid,
+                "feed_id": feed_id,
+                "outlet": page.outlet,
+                "title": title[:2000],
+                "published": published.isoformat(),
+                "published_reason": why[:300],
+                "fetched": now,
+                "text": text,
+                "content_hash": content_hash(title, text),
+                "signature": sig or None,
+                "status": "accepted" if verdict.accepted else "refused",
+                "reason": verdict.reason or None,
+                "detail": verdict.detail,
+            }
+            status = await self.store.call(self.store.record, row)
+            if status != "accepted" and verdict.accepted:  # lost a race to another replica
+                verdict = Verdict(False, "duplicate_url", "accepted meanwhile by another poller")
+            if verdict.reason == "near_duplicate" and verdict.duplicate_of:
+                entry = {"outlet": page.outlet or "", "url": final or given, "title": title}
+                await self.store.call(self.store.add_also_reported, verdict.duplicate_of, entry)
+            return self._count(
+                Outcome(art_id, status, verdict.reason or None, verdict.detail, title, given)
             )
-            text = "\n".join(article.paragraphs)
-        except (CorpusError, IndexError):
-            article = None
-        sig = signature(text) if text else []
-        if article is None and text.strip():
-            verdict = Verdict(False, "too_short", "no body text left after cleaning")
-        else:
-            verdict = judge(
-                self.dossier,
-                known,
-                title=title,
-                text=text,
-                canonical=canonical,
-                sig=sig,
-                declared_lang=page.declared_lang,
-            )
-        if verdict.accepted:
-            known.add(art_id, [canonical] if canonical else [], sig)
-        row = {
-            "id": art_id,
-            "urls": urls,
-            "canonical_url": canonical,
-            "guid": guid,
-            "feed_id": feed_id,
-            "outlet": page.outlet,
-            "title": title[:2000],
-            "published": published.isoformat(),
-            "published_reason": why[:300],
-            "fetched": now,
-            "text": text,
-            "content_hash": content_hash(title, text),
-            "signature": sig or None,
-            "status": "accepted" if verdict.accepted else "refused",
-            "reason": verdict.reason or None,
-            "detail": verdict.detail,
-        }
-        status = await self.store.call(self.store.record, row)
-        if status != "accepted" and verdict.accepted:  # lost a race to another replica
-            verdict = Verdict(False, "duplicate_url", "accepted meanwhile by another poller")
-        if verdict.reason == "near_duplicate" and verdict.duplicate_of:
-            entry = {"outlet": page.outlet or "", "url": final or given, "title": title}
-            await self.store.call(self.store.add_also_reported, verdict.duplicate_of, entry)
-        return self._count(
-            Outcome(art_id, status, verdict.reason or None, verdict.detail, title, given)
-        )
 
     @staticmethod
     def _count(outcome: Outcome) -> Outcome:
